@@ -1,0 +1,175 @@
+/*
+ * NAME
+ *   config - immutable configuration snapshot loaded from a GKeyFile
+ *
+ * SUMMARY
+ *   mk_config *mk_config_load(const char *path, mk_error *err);
+ *   mk_config *mk_config_defaults(void);
+ *
+ * DESCRIPTION
+ *   Every key is declared once in the schema table (config_schema.c) with type,
+ *   default, min, max and a one-line description.  The loader, `mukaika config
+ *   check` and `mukaika config dump` all read that table.  Unknown groups/keys,
+ *   bad values and out-of-range numbers are errors reported as
+ *   "FILE:LINE: group.key: message" (every problem, one per line, in err->msg
+ *   joined by newlines is too long: the first is in err, all are in *problems).
+ *
+ *   The [policy] group is an ordered list of `TYPE-GLOB = ACTION` rules (first
+ *   match wins; `default = ACTION` is the fallback for unmatched types).  The
+ *   [findings] group maps finding codes to the least action they force.
+ *
+ *   A snapshot is reference counted and never changed after load: a daemon
+ *   reloading on SIGHUP builds a new one; work in flight keeps its own.
+ *
+ * OWNERSHIP
+ *   mk_config_load/defaults return a new reference (caller unrefs).
+ */
+#ifndef MK_CONFIG_H
+#define MK_CONFIG_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mk_error.h"
+
+typedef enum {
+	MK_ACT_NONE = 0,   /* not decided yet */
+	MK_ACT_ALLOW,      /* forward as is */
+	MK_ACT_SANITIZE,   /* run a filter, forward its output */
+	MK_ACT_STRIP,      /* drop the part, leave a notice */
+	MK_ACT_QUARANTINE, /* hold the whole item */
+	MK_ACT_REJECT,     /* refuse the whole item */
+} mk_action;
+
+typedef struct mk_rule {
+	char *pattern;     /* glob over the true MIME type, e.g. "image/ *" */
+	mk_action action;
+	int line;          /* source line, 0 for built-in */
+} mk_rule;
+
+typedef struct mk_config {
+	gint ref;
+	char *path;                 /* file it came from, NULL for defaults */
+
+	struct {
+		char *state_dir;
+		char *language;         /* "ja" | "en" */
+		char *user;             /* account to drop privileges to */
+		char *hostname;         /* for notices and headers */
+	} general;
+
+	struct {
+		char *level;            /* error|warning|info|debug */
+		char *file;             /* "" = stderr, "syslog" = syslog */
+	} log;
+
+	struct {
+		gint64 max_message_size;
+		gint64 max_file_size;
+		gint64 max_parts;
+		gint64 max_mime_depth;
+		gint64 max_archive_depth;
+		gint64 max_archive_members;
+		gint64 max_unpacked_size;
+		gint64 max_member_size;
+		gint64 max_compression_ratio;
+		gint64 item_time_budget_ms;
+		gint64 max_name_length;
+		gint64 max_header_size;
+		gint64 max_text_size;
+		gint64 html_max_nodes;
+	} limits;
+
+	struct {
+		char *database_dir;
+		gint64 max_db_age_hours;   /* 0 = do not check */
+		bool scan_original;
+		gint64 max_scansize;
+		gint64 max_filesize;
+		gint64 max_scantime_ms;
+		gint64 max_recursion;
+		bool heuristic_alerts;
+		bool alert_macros;
+		bool alert_encrypted;
+	} clamav;
+
+	struct {
+		bool defang_links;
+		bool show_link_targets;
+		gint64 line_width;         /* 0 = no wrapping */
+	} text;
+
+	struct {
+		char *keep_headers;        /* ';'-separated header names */
+		char *notice_position;     /* "top" | "bottom" */
+		bool add_status_headers;
+	} rebuild;
+
+	struct {
+		char *dir;                 /* object files; "" = STATE/quarantine */
+		char *db;                  /* sqlite file; "" = STATE/mukaika.db */
+		gint64 retention_days;
+		bool store_cleaned;        /* keep originals of CLEANED items too */
+	} quarantine;
+
+	struct {
+		gint64 retention_days;
+	} audit;
+
+	struct {
+		char *socket;              /* unix:PATH | inet:PORT@HOST */
+		gint64 timeout_s;
+		char *quarantine_mode;     /* notice|discard|reject */
+		char *outbound_clients;    /* ';'-separated CIDRs */
+		char *outbound_domains;    /* ';'-separated sender domains */
+		char *spool_dir;           /* "" = STATE/spool */
+	} milter;
+
+	struct {
+		char *in_dir;
+		char *out_dir;
+		char *work_dir;
+		char *report_dir;          /* "" = beside the output */
+		gint64 settle_ms;
+		gint64 rescan_s;
+		gint64 jobs;
+		char *out_owner;           /* "" = keep */
+		gint64 out_mode;           /* octal as decimal value, e.g. 0640 */
+	} dropd;
+
+	/* [policy] and [findings] */
+	GPtrArray *rules;              /* mk_rule*, in file order */
+	mk_action default_action;
+	mk_action finding_action[64];  /* indexed by mk_finding_code */
+} mk_config;
+
+/* New snapshot with the built-in defaults (embedded default config). */
+mk_config *mk_config_defaults(void);
+
+/* Load FILE over the defaults.  On error returns NULL, err->code =
+ * MK_ERR_CONFIG and err->msg = the first problem; if problems is not NULL it
+ * receives every problem line (caller frees with g_ptr_array_unref). */
+mk_config *mk_config_load(const char *path, GPtrArray **problems, mk_error *err);
+
+mk_config *mk_config_ref(mk_config *cfg);
+void mk_config_unref(mk_config **cfg);
+
+/* Effective configuration as an annotated key file (caller frees). */
+char *mk_config_dump(const mk_config *cfg);
+
+/* Action names: "allow", "sanitize", "strip", "quarantine", "reject". */
+const char *mk_action_name(mk_action a);
+int mk_action_parse(const char *s, mk_action *out);
+
+/* First matching [policy] rule for a MIME type; returns the action and the
+ * matched pattern in *pattern (borrowed, "default" when none matched). */
+mk_action mk_config_policy_for(const mk_config *cfg, const char *mime_type,
+                               const char **pattern);
+
+/* Resolve a path that defaults to STATE_DIR/NAME when the key is empty.
+ * Caller frees. */
+char *mk_config_state_path(const mk_config *cfg, const char *value,
+                           const char *name);
+
+#endif

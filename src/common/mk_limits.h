@@ -1,0 +1,59 @@
+/*
+ * NAME
+ *   mk_limits.h - the one place where default limits live
+ *
+ * DESCRIPTION
+ *   Every bound the engine enforces is a named configuration key (see
+ *   config_schema.c) whose default is defined here.  Code never uses a literal
+ *   limit; it reads the snapshot in `mk_config`.
+ */
+#ifndef MK_LIMITS_H
+#define MK_LIMITS_H
+
+#define MK_KiB (1024LL)
+#define MK_MiB (1024LL * 1024LL)
+#define MK_GiB (1024LL * 1024LL * 1024LL)
+
+/* limits.* */
+#define MK_DEF_MAX_MESSAGE_SIZE    (50 * MK_MiB)
+#define MK_DEF_MAX_FILE_SIZE       (100 * MK_MiB)
+#define MK_DEF_MAX_PARTS           1000
+#define MK_DEF_MAX_MIME_DEPTH      10
+#define MK_DEF_MAX_ARCHIVE_DEPTH   5
+#define MK_DEF_MAX_ARCHIVE_MEMBERS 1000
+#define MK_DEF_MAX_UNPACKED_SIZE   (500 * MK_MiB)
+#define MK_DEF_MAX_MEMBER_SIZE     (100 * MK_MiB)
+#define MK_DEF_MAX_RATIO           100
+#define MK_DEF_ITEM_TIME_MS        60000
+#define MK_DEF_MAX_NAME_LENGTH     255
+#define MK_DEF_MAX_HEADER_SIZE     (1 * MK_MiB)
+#define MK_DEF_MAX_TEXT_SIZE       (10 * MK_MiB)
+
+/* clamav.* */
+#define MK_DEF_CLAMAV_MAX_DB_AGE_H 72
+#define MK_DEF_CLAMAV_MAX_SCANSIZE (400 * MK_MiB)
+#define MK_DEF_CLAMAV_MAX_FILESIZE (100 * MK_MiB)
+#define MK_DEF_CLAMAV_MAX_SCANTIME 120000
+#define MK_DEF_CLAMAV_MAX_RECURSION 17
+
+/* quarantine.*, audit.* */
+#define MK_DEF_RETENTION_DAYS      90
+#define MK_DEF_AUDIT_RETENTION_DAYS 1830
+
+/* log.* */
+#define MK_LOG_LINE_MAX            2048
+#define MK_LOG_FIELD_MAX           200
+
+/* html rendering */
+#define MK_DEF_HTML_MAX_NODES      200000
+#define MK_DEF_LINE_WIDTH          0
+
+/* milter.* */
+#define MK_DEF_MILTER_TIMEOUT_S    300
+
+/* dropd.* */
+#define MK_DEF_DROPD_SETTLE_MS     2000
+#define MK_DEF_DROPD_RESCAN_S      30
+#define MK_DEF_DROPD_JOBS          2
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * NAME
+ *   names - findings about declared names and declared types
+ *
+ * SUMMARY
+ *   void mk_names_check(mk_ctx *ctx, mk_node *n);
+ *   char *mk_names_safe(const char *name, gsize max_len);
+ *
+ * DESCRIPTION
+ *   mk_names_check() adds to N: bidi_name (U+202A..202E, U+2066..2069,
+ *   U+200E/200F, U+061C), control_name (C0/C1 controls, DEL), long_name
+ *   (over limits.max_name_length bytes), double_extension (a document-like
+ *   extension followed by an executable/script one, e.g. "a.pdf.exe",
+ *   "a.doc   .scr"; trailing dots/spaces ignored), type_mismatch (the
+ *   declared extension or declared MIME type names a different family than
+ *   the true type, e.g. ".txt" holding a PE executable), executable (the
+ *   true type or the extension is an executable, script, shortcut, HTML
+ *   application, installer, disk image).  Needs n->true_type set.
+ *
+ *   mk_names_safe() returns a display/attachment name: UTF-8 validated,
+ *   controls and bidi characters removed, path separators replaced by "_",
+ *   leading dots removed, cut to MAX_LEN bytes on a character boundary;
+ *   "attachment" when nothing is left.  Caller frees.
+ */
+#ifndef MK_NAMES_H
+#define MK_NAMES_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "ctx.h"
+#include "item.h"
+
+void mk_names_check(mk_ctx *ctx, mk_node *n);
+char *mk_names_safe(const char *name, gsize max_len);
+/* Lower-case last extension without the dot ("" if none). Caller frees. */
+char *mk_names_extension(const char *name);
+/* True for executable/script/shortcut/installer/disk-image true types. */
+bool mk_names_type_is_executable(const char *true_type);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * NAME
+ *   testutil - helpers shared by the unit tests (see testutil.h)
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+char *
+mkt_tmpdir(void)
+{
+	GError *ge = NULL;
+	char *d = g_dir_make_tmp("mukaika-test-XXXXXX", &ge);
+
+	ck_assert_msg(d != NULL, "tmpdir: %s", ge ? ge->message : "?");
+	return d;
+}
+
+void
+mkt_rm_rf(const char *dir)
+{
+	char *argv[] = { "rm", "-rf", (char *)dir, NULL };
+
+	if (dir != NULL && strlen(dir) > 5)
+		g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+		             NULL, NULL, NULL, NULL);
+}
+
+const char *
+mkt_eicar(void)
+{
+	static char buf[80];
+
+	if (buf[0] == '\0')
+		g_snprintf(buf, sizeof buf, "%s%s%s",
+		           "X5O!P%@AP[4\\PZX54(P^)7CC)7}$",
+		           "EICAR-STANDARD-ANTIVIRUS-",
+		           "TEST-FILE!$H+H*");
+	return buf;
+}
+
+void
+mkt_write_sigdb(const char *dir)
+{
+	char *hdb = g_build_filename(dir, "test.hdb", NULL);
+	char *ndb = g_build_filename(dir, "test.ndb", NULL);
+	GString *hex = g_string_new(NULL);
+	const char *e = mkt_eicar();
+	const char *h =
+		"44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
+		"aa15bcf478d165efd2065190eb473bcb:544:ClamAV-Test-File\n";
+
+	g_mkdir_with_parents(dir, 0700);
+	for (const char *p = e; *p; p++)
+		g_string_append_printf(hex, "%02x", (unsigned char)*p);
+	char *n = g_strdup_printf("Eicar-Test-Signature-Body:0:*:%s\n", hex->str);
+	ck_assert(g_file_set_contents(hdb, h, -1, NULL));
+	ck_assert(g_file_set_contents(ndb, n, -1, NULL));
+	g_free(n);
+	g_string_free(hex, TRUE);
+	g_free(hdb);
+	g_free(ndb);
+}
+
+mk_config *
+mkt_config(const char *dir)
+{
+	mk_config *cfg = mk_config_defaults();
+	char *db = g_build_filename(dir, "db", NULL);
+
+	mkt_write_sigdb(db);
+	g_free(cfg->general.state_dir);
+	cfg->general.state_dir = g_build_filename(dir, "state", NULL);
+	g_mkdir_with_parents(cfg->general.state_dir, 0700);
+	g_free(cfg->clamav.database_dir);
+	cfg->clamav.database_dir = db;
+	return cfg;
+}
+
+char *
+mkt_shared_path(const char *rel)
+{
+	const char *s = g_getenv("MK_SHARED");
+
+	return g_build_filename(s ? s : "../shared", rel, NULL);
+}
+
+char *
+mkt_src_path(const char *rel)
+{
+	const char *s = g_getenv("MK_SRCDIR");
+
+	return g_build_filename(s ? s : ".", rel, NULL);
+}
+
+GBytes *
+mkt_read(const char *path)
+{
+	mk_error err = { 0 };
+	GBytes *b = mk_read_file(path, 0, &err);
+
+	ck_assert_msg(b != NULL, "%s", err.msg);
+	return b;
+}
+
+int
+mkt_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,35 @@
+/*
+ * NAME
+ *   testutil - helpers shared by the unit tests
+ *
+ * DESCRIPTION
+ *   mkt_tmpdir(): a new directory under $TMPDIR (removed by mkt_rm_rf).
+ *   mkt_config(dir): the built-in defaults with general.state_dir = DIR/state
+ *     and clamav.database_dir = DIR/db holding the test signatures
+ *     (mkt_write_sigdb), quarantine under the state dir.
+ *   mkt_write_sigdb(dir): test.hdb (EICAR and ClamAV-Test-File hashes) and
+ *     test.ndb (EICAR body signature, any offset) into DIR.
+ *   mkt_eicar(): the 68-byte EICAR test string (built at run time).
+ *   mkt_shared_path("corpora/x"): $MK_SHARED/corpora/x.
+ *   mkt_read(path): whole file or a test failure.
+ */
+#ifndef MK_TESTUTIL_H
+#define MK_TESTUTIL_H
+
+#include <check.h>
+#include <glib.h>
+
+#include "config.h"
+
+char *mkt_tmpdir(void);
+void mkt_rm_rf(const char *dir);
+mk_config *mkt_config(const char *dir);
+void mkt_write_sigdb(const char *dir);
+const char *mkt_eicar(void);
+char *mkt_shared_path(const char *rel);
+char *mkt_src_path(const char *rel);
+GBytes *mkt_read(const char *path);
+/* Run SUITE, return exit code for main(). */
+int mkt_run(Suite *s);
+
+#endif
