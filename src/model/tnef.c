@@ -308,6 +308,8 @@ lzfu_decompress(tn_state *st, const guint8 *p, gsize len)
 	raw = le32(p + 4);
 	magic = le32(p + 8);
 	cap = MIN((gsize)raw, (gsize)st->ctx->cfg->limits.max_member_size);
+	cap = MIN(cap, (gsize)MAX(0, st->ctx->cfg->limits.max_unpacked_size -
+	                             st->ctx->unpacked));
 	if ((gsize)raw > cap)
 		mk_node_add_finding(st->leaf, MK_F_LIMIT,
 		                    "tnef: RTF body of %u bytes cut", raw);
@@ -320,7 +322,7 @@ lzfu_decompress(tn_state *st, const guint8 *p, gsize len)
 	if ((gsize)comp + 4 > len)
 		mk_node_add_finding(st->leaf, MK_F_PARSE_ERROR,
 		                    "tnef: compressed RTF truncated");
-	out = g_byte_array_sized_new((guint)MIN(cap, (gsize)len * 8));
+	out = g_byte_array_sized_new((guint)MIN(cap, (gsize)len * 4));
 	if (!lzfu_run(st, p + LZFU_HDR_LEN, p + MIN(len, (gsize)comp + 4), out, cap))
 		mk_node_add_finding(st->leaf, MK_F_PARSE_ERROR,
 		                    "tnef: compressed RTF stream broken");
@@ -572,7 +574,7 @@ parse_stream(tn_state *st, gsize total)
 	while (rd_left(&r) > 0 && !st->failed) {
 		const guint8 *at = r.p;
 		guint8 level;
-		guint32 id, len;
+		guint32 id = 0, len = 0;
 
 		if (mk_ctx_expired(st->ctx)) {
 			tn_fail(st, MK_F_LIMIT, "time budget spent", tn_off(st, at));
