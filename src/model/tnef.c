@@ -384,7 +384,8 @@ att_prop(tn_state *st, guint16 id, guint16 type, const guint8 *p, gsize len)
 		set_once(&a->mime_tag, mapi_str(st, type, p, len));
 		break;
 	case PR_ATTACH_DATA_OBJ:
-		if (a->has_data || (type != PT_BINARY && type != PT_OBJECT))
+		if ((a->has_data && a->len > 0) ||
+		    (type != PT_BINARY && type != PT_OBJECT))
 			break;
 		if (type == PT_OBJECT && len >= MAPI_IID_LEN) {
 			p += MAPI_IID_LEN;
@@ -539,7 +540,7 @@ handle_attr(tn_state *st, int level, guint16 tag, const guint8 *p, gsize len)
 		a = cur_att(st);
 		if (tag == ATT_ATTACH_TITLE)
 			set_once(&a->title, str8_to_utf8(st, p, len));
-		else if (tag == ATT_ATTACH_DATA && !a->has_data) {
+		else if (tag == ATT_ATTACH_DATA && (!a->has_data || a->len == 0)) {
 			a->off = tn_off(st, p);
 			a->len = len;
 			a->has_data = true;
@@ -566,6 +567,18 @@ checksum(const guint8 *p, gsize len)
 	return (guint16)(sum & 0xFFFF);
 }
 
+/* A line end or NUL padding after the last attribute (common in the wild);
+ * a cut attribute header starts with its level byte (1 or 2) instead. */
+static bool
+blank_tail(const guint8 *p, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if (p[i] != '\0' && p[i] != '\r' && p[i] != '\n')
+			return false;
+	}
+	return true;
+}
+
 static void
 parse_stream(tn_state *st, gsize total)
 {
@@ -581,7 +594,8 @@ parse_stream(tn_state *st, gsize total)
 			return;
 		}
 		if (rd_left(&r) < TNEF_ATTR_HDR + TNEF_ATTR_TRAIL) {
-			tn_fail(st, MK_F_PARSE_ERROR, "trailing bytes", tn_off(st, at));
+			if (!blank_tail(r.p, rd_left(&r)))
+				tn_fail(st, MK_F_PARSE_ERROR, "trailing bytes", tn_off(st, at));
 			return;
 		}
 		level = *r.p++;
