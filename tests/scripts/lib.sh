@@ -120,7 +120,7 @@ PY
 mk_sanitize() {
 	local in=$1 out=$2 rep=$3; shift 3
 	rm -f "$out" "$rep"
-	"$MK" sanitize -q --config "$CONF" --no-store -o "$out" --report "$rep" "$@" "$in" \
+	"$MK" sanitize --config "$CONF" --no-store -o "$out" --report "$rep" "$@" "$in" \
 		> "$T/last.stdout" 2> "$T/last.stderr"
 	echo $?
 }

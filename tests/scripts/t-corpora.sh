@@ -1,3 +1,46 @@
 #!/bin/bash
-# placeholder: being written
-exit 77
+# NAME
+#   t-corpora.sh - every real-world mail of the shared corpora through sanitize
+#
+# DESCRIPTION
+#   $MK_SHARED/corpora/stalwart-mail-parser (*.eml) and mime4j (*.msg) are
+#   sanitized one by one (--mail).  No input may crash the CLI: the exit code
+#   must be 0, 2 or 3 (70 = internal error and >= 128 = signal fail), and every
+#   forwarded output (exit 0) must pass mkverify (parses, UTF-8 text bodies,
+#   only allowed attachment types, X-Mukaika-Status).  Quarantined mail (2)
+#   gets its notice-only output verified as well.
+. "$(dirname "$0")/lib.sh"
+mk_init
+[ -x "$MKVERIFY" ] || mk_die "no verifier $MKVERIFY"
+
+n=0
+for set in stalwart-mail-parser mime4j; do
+	dir=$MK_SHARED/corpora/$set
+	[ -d "$dir" ] || { mk_fail "corpus $dir missing"; continue; }
+	while IFS= read -r -d '' f; do
+		n=$((n + 1))
+		rel=${f#"$MK_SHARED/corpora/"}
+		rc=$(mk_sanitize "$f" "$T/out.eml" "$T/out.json" --mail)
+		case $rc in
+		0|2)
+			if [ ! -s "$T/out.eml" ]; then
+				mk_fail "$rel: exit $rc but no output"
+			elif "$MKVERIFY" --config "$CONF" "$T/out.eml" > "$T/v" 2>&1; then
+				mk_ok
+			else
+				mk_fail "$rel: exit $rc, output fails verify: $(head -c 300 "$T/v")"
+				[ -n "${MK_KEEP:-}" ] && cp "$T/out.eml" "$MK_KEEP/$(echo "$rel" | tr / _).out"
+			fi ;;
+		3)
+			[ ! -e "$T/out.eml" ] && mk_ok || mk_fail "$rel: rejected but output written" ;;
+		*)
+			mk_fail "$rel: exit $rc ($(head -c 300 "$T/last.stderr" | tr '\n' ' '))" ;;
+		esac
+		if [ "$rc" -ne 75 ] && ! jq -e '.verdict' "$T/out.json" > /dev/null 2>&1; then
+			mk_fail "$rel: no valid JSON report"
+		fi
+	done < <(find "$dir" -type f \( -name '*.eml' -o -name '*.msg' \) -print0 | sort -z)
+done
+echo "t-corpora: $n messages"
+[ "$n" -ge 150 ] || mk_fail "only $n corpus messages found"
+mk_finish
