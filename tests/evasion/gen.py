@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""
+NAME
+    gen.py - build the evasion cases for tests/scripts/t-evasion.sh
+
+SYNOPSIS
+    gen.py OUTDIR CLAM_EXE
+
+DESCRIPTION
+    Writes one input per row of CASES into OUTDIR and OUTDIR/cases.tsv with
+    the columns: name, input file, channel (mail|file), payload file,
+    expectation.  Every input is built here at run time from three payloads:
+      clam   /usr/share/clamav-testfiles/clam.exe (544-byte harmless PE that
+             the test signature DB knows),
+      pe     the same PE with its last byte changed (no signature matches:
+             only type/name logic can stop it),
+      eicar  the EICAR string, assembled from pieces.
+    Expectations (comma separated, all must hold; "payload absent" and "no
+    crash" always apply):
+      undelivered        exit 2 or 3 (nothing forwarded)
+      verdict=A|B        report verdict is one of these
+      code=A|B           some node carries one of these finding codes
+    Nothing hostile is stored in the repository: the payloads come from the
+    system's clamav-testfiles and are wrapped here.
+"""
+import base64, binascii, io, os, sys, zipfile
+
+OUT, CLAM = sys.argv[1], sys.argv[2]
+EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-" +
+         b"TEST-FILE!$H+H*")
+clam = open(CLAM, "rb").read()
+pe = clam[:-1] + bytes([clam[-1] ^ 0x55])
+PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR}
+
+HDR = ["From: Attacker <attacker@example.com>", "To: victim@example.jp",
+       "Date: Mon, 01 Jan 2024 00:00:00 +0000",
+       "Message-ID: <evasion@example.com>", "MIME-Version: 1.0"]
+B = "evasion-boundary-42"
+
+
+def b64(data, garbage=False):
+    s = base64.b64encode(data).decode()
+    lines = [s[i:i + 76] for i in range(0, len(s), 76)]
+    if garbage:   # characters outside the alphabet, decoders must skip them
+        lines = [ln[:10] + "!*~" + ln[10:40] + " \t" + ln[40:] for ln in lines]
+        lines.insert(0, "%%% not base64 at all %%%")
+    return lines
+
+
+def mail(subject, body_lines):
+    return "\r\n".join(HDR + ["Subject: " + subject] + body_lines + [""]).encode()
+
+
+def attach(payload, part_headers, ctype_top=None, boundary=B, end=True,
+           body_boundary=None, garbage=False):
+    top = ctype_top or f'Content-Type: multipart/mixed; boundary="{boundary}"'
+    bb = body_boundary or boundary
+    lines = [top, "", "preamble", f"--{bb}",
+             "Content-Type: text/plain; charset=us-ascii", "", "Please see the attachment.",
+             f"--{bb}"] + part_headers + ["Content-Transfer-Encoding: base64", ""]
+    lines += b64(payload, garbage)
+    if end:
+        lines.append(f"--{bb}--")
+    return lines
+
+
+def simple(payload, name, ctype="application/octet-stream", **kw):
+    return attach(payload, [f'Content-Type: {ctype}; name="{name}"',
+                            f'Content-Disposition: attachment; filename="{name}"'], **kw)
+
+
+def rfc2047(s):
+    return "=?UTF-8?B?" + base64.b64encode(s.encode()).decode() + "?="
+
+
+def uuencode(data, name):
+    lines = [f"begin 644 {name}"]
+    for i in range(0, len(data), 45):
+        lines.append(binascii.b2a_uu(data[i:i + 45]).decode().rstrip("\n"))
+    return lines + ["`", "end"]
+
+
+def nested(payload, depth):
+    inner = ["Content-Type: multipart/mixed; boundary=\"d0\"", "", "--d0",
+             'Content-Type: application/octet-stream; name="deep.exe"',
+             "Content-Disposition: attachment; filename=\"deep.exe\"",
+             "Content-Transfer-Encoding: base64", ""] + b64(payload) + ["--d0--"]
+    for i in range(1, depth + 1):
+        inner = [f'Content-Type: multipart/mixed; boundary="d{i}"', "", f"--d{i}",
+                 "Content-Type: message/rfc822", "",
+                 "From: a@example.com", f"Subject: level {i}", "MIME-Version: 1.0"] + \
+                inner + [f"--d{i}--"]
+    return inner
+
+
+def qp(data):
+    import quopri
+    return quopri.encodestring(data).decode().split("\n")
+
+
+def zip_bytes(members, method=zipfile.ZIP_DEFLATED):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", method) as z:
+        for name, data in members:
+            if callable(data):       # streamed generator of chunks
+                zi = zipfile.ZipInfo(name)
+                zi.compress_type = method
+                with z.open(zi, "w", force_zip64=True) as w:
+                    for chunk in data():
+                        w.write(chunk)
+            else:
+                z.writestr(name, data)
+    return b.getvalue()
+
+
+def zeros(total):
+    def gen():
+        left = total
+        while left > 0:
+            n = min(left, 1 << 20)
+            left -= n
+            yield b"\0" * n
+    return gen
+
+
+def text_mb(seed):
+    # Compresses about 4:1 (under the ratio limit) but adds up in size.
+    import random
+    r = random.Random(seed)
+    words = [bytes(r.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(r.randint(2, 9)))
+             for _ in range(2000)]
+    return b" ".join(r.choice(words) for _ in range(190000))[:1 << 20]
+
+
+def ratio_bomb(p):
+    inner = zip_bytes([("zeros.bin", zeros(64 << 20)), ("payload.exe", p)])
+    return mail("ratio bomb", simple(inner, "report.zip", "application/zip"))
+
+
+def size_bomb(p):
+    members = [(f"part{i:02d}.txt", text_mb(i)) for i in range(12)] + [("payload.exe", p)]
+    return mail("size bomb", simple(zip_bytes(members), "data.zip", "application/zip"))
+
+
+CASES = [
+    # name, payload, channel, expectation, builder(payload) -> bytes
+    ("rfc2231_split_exe", "pe", "mail", "code=executable|type_mismatch",
+     lambda p: mail("rfc2231", attach(p, ["Content-Type: application/octet-stream",
+        "Content-Disposition: attachment; filename*0=\"inv\"; filename*1=\"oice.e\"; filename*2=\"xe\""]))),
+    ("rfc2231_encoded_exe", "pe", "mail", "code=executable|type_mismatch",
+     lambda p: mail("rfc2231 enc", attach(p, ["Content-Type: application/pdf",
+        "Content-Disposition: attachment; filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8.pdf%2Eexe"]))),
+    ("rfc2047_name_exe", "pe", "mail", "code=executable|type_mismatch|double_extension",
+     lambda p: mail("rfc2047", simple(p, rfc2047("請求書.pdf.exe")))),
+    ("duplicate_content_type", "pe", "mail", "code=executable|type_mismatch|duplicate_header",
+     lambda p: mail("dup ctype", attach(p, ['Content-Type: image/jpeg; name="a.jpg"',
+        'Content-Type: application/x-msdownload; name="a.exe"',
+        'Content-Disposition: attachment; filename="a.jpg"']))),
+    ("duplicate_content_disposition", "pe", "mail", "code=executable|type_mismatch|duplicate_header",
+     lambda p: mail("dup cdisp", attach(p, ['Content-Type: application/octet-stream',
+        'Content-Disposition: inline; filename="note.txt"',
+        'Content-Disposition: attachment; filename="setup.exe"']))),
+    ("missing_boundary_param", "pe", "mail", "",
+     lambda p: mail("no boundary", simple(p, "setup.exe",
+        ctype_top="Content-Type: multipart/mixed"))),
+    ("wrong_boundary", "pe", "mail", "",
+     lambda p: mail("wrong boundary", simple(p, "setup.exe", body_boundary="other-boundary"))),
+    ("unterminated_multipart", "pe", "mail", "",
+     lambda p: mail("no end", simple(p, "setup.exe", end=False))),
+    ("nested_rfc822_too_deep", "pe", "mail", "undelivered,code=limit",
+     lambda p: mail("deep", nested(p, 14))),
+    ("nested_rfc822_clam", "clam", "mail", "undelivered",
+     lambda p: mail("nested clam", nested(p, 3))),
+    ("message_partial", "pe", "mail", "undelivered,code=partial_message",
+     lambda p: mail("partial", ['Content-Type: message/partial; id="abc@example.com"; number=1; total=2', "",
+        "MIME-Version: 1.0", f'Content-Type: multipart/mixed; boundary="{B}"', "", f"--{B}",
+        'Content-Type: application/octet-stream; name="x.exe"', "Content-Transfer-Encoding: base64", ""]
+        + b64(p))),
+    ("message_external_body", "pe", "mail", "code=external_body",
+     lambda p: mail("external", [f'Content-Type: multipart/mixed; boundary="{B}"', "", f"--{B}",
+        "Content-Type: text/plain; charset=us-ascii", "", "Download below.", f"--{B}",
+        'Content-Type: message/external-body; access-type=URL; URL="http://example.com/x.exe"', "",
+        'Content-Type: application/octet-stream; name="x.exe"', "", f"--{B}--"])),
+    ("uuencoded_exe_in_text", "pe", "mail", "code=uuencode|executable",
+     lambda p: mail("uu", ["Content-Type: text/plain; charset=us-ascii", "", "Here it is:", ""]
+        + uuencode(p, "invoice.exe"))),
+    ("uuencoded_clam_in_text", "clam", "mail", "undelivered",
+     lambda p: mail("uu clam", ["Content-Type: text/plain; charset=us-ascii", "", "Here:", ""]
+        + uuencode(p, "clam.exe"))),
+    ("base64_with_garbage", "pe", "mail", "",
+     lambda p: mail("garbage", simple(p, "setup.exe", garbage=True))),
+    ("base64_with_garbage_clam", "clam", "mail", "undelivered",
+     lambda p: mail("garbage clam", simple(p, "setup.bin", garbage=True))),
+    ("zip_bomb_ratio", "pe", "mail", "undelivered,code=limit", ratio_bomb),
+    ("zip_bomb_size", "pe", "mail", "undelivered,code=limit", size_bomb),
+    ("exe_renamed_txt", "pe", "mail", "code=type_mismatch|executable",
+     lambda p: mail("txt", simple(p, "readme.txt", "text/plain"))),
+    ("double_extension", "pe", "mail", "code=double_extension|executable",
+     lambda p: mail("double", simple(p, "invoice.pdf.exe", "application/pdf"))),
+    ("rtlo_name", "pe", "mail", "code=bidi_name|executable",
+     lambda p: mail("rtlo", simple(p, rfc2047("invoice\u202efdp.exe")))),
+    ("exe_as_image_jpeg", "pe", "mail", "code=type_mismatch|executable",
+     lambda p: mail("jpeg", simple(p, "photo.jpg", "image/jpeg"))),
+    ("clam_exe_attachment", "clam", "mail", "undelivered,verdict=rejected,code=virus",
+     lambda p: mail("clam", simple(p, "clam.exe"))),
+    ("eicar_in_html_body", "eicar", "mail", "undelivered,code=virus",
+     lambda p: mail("html", ["Content-Type: text/html; charset=us-ascii", "",
+        "<html><body><p>" + p.decode().replace("<", "&lt;") + "</p></body></html>"])),
+    ("eicar_in_qp_text", "eicar", "mail", "undelivered,code=virus",
+     lambda p: mail("qp", ["Content-Type: text/plain; charset=us-ascii",
+        "Content-Transfer-Encoding: quoted-printable", ""] + qp(p))),
+    ("eicar_in_base64_text", "eicar", "mail", "undelivered,code=virus",
+     lambda p: mail("b64 text", ["Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: base64", ""] + b64(p))),
+    ("eicar_in_zip_file", "eicar", "file", "undelivered,code=virus",
+     lambda p: zip_bytes([("docs/readme.txt", p)])),
+    ("pe_file_named_pdf", "pe", "file", "",
+     lambda p: p),
+]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, "cases.tsv"), "w") as tsv:
+        for name in PAYLOADS:
+            open(os.path.join(OUT, "payload." + name), "wb").write(PAYLOADS[name])
+        for name, pl, chan, expect, build in CASES:
+            data = build(PAYLOADS[pl])
+            ext = "eml" if chan == "mail" else "bin"
+            path = os.path.join(OUT, f"{name}.{ext}")
+            open(path, "wb").write(data)
+            tsv.write(f"{name}\t{path}\t{chan}\t{os.path.join(OUT, 'payload.' + pl)}\t{expect or '-'}\n")
+
+
+main()
