@@ -1,2 +1,425 @@
-/* placeholder: being written; exits 77 (skipped) until then */
-int main(void) { return 77; }
+/*
+ * NAME
+ *   test_qstore - unit tests for the quarantine store (src/store/qstore.c)
+ *
+ * DESCRIPTION
+ *   Real SQLite files and object files in a temporary state directory:
+ *   put/get/list/object round trips, dedupe of identical originals,
+ *   refusal of tampered objects and malformed hashes, reopen, idempotent
+ *   migrations (concurrent handles too) and store failures (unwritable or
+ *   impossible paths) as MK_ERR_TEMP.
+ */
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "qstore.h"
+#include "testutil.h"
+#include "util.h"
+
+static char *tmp;
+static mk_config *cfg;
+
+static void
+setup(void)
+{
+	tmp = mkt_tmpdir();
+	cfg = mkt_config(tmp);
+}
+
+static void
+teardown(void)
+{
+	mk_config_unref(&cfg);
+	mkt_rm_rf(tmp);
+	g_clear_pointer(&tmp, g_free);
+}
+
+static mk_qstore *
+open_store(void)
+{
+	mk_error err = { 0 };
+	mk_qstore *q = mk_qstore_open(cfg, &err);
+
+	ck_assert_msg(q != NULL, "open: %s", err.msg);
+	return q;
+}
+
+static const struct {
+	const char *id, *channel, *sender, *recipients, *subject, *findings;
+	mk_verdict verdict;
+	const char *content;
+	gint64 received;
+} rows[] = {
+	{ "20240101-000000-00000001", "mail", "a@example.com",
+	  "b@example.jp,c@example.jp", "\xe8\xab\x8b\xe6\xb1\x82\xe6\x9b\xb8",
+	  "virus", MK_V_REJECTED, "From: a\r\n\r\nEICAR-ish\r\n", 1700000000 },
+	{ "20240101-000000-00000002", "file", NULL, "owner", "invoice.pdf.exe",
+	  "double_extension,executable", MK_V_QUARANTINED, "MZ\x90\x00", 1700000100 },
+	{ "20240101-000000-00000003", "mail", "", "d@example.jp", NULL, NULL,
+	  MK_V_CLEANED, "", 1700000050 },
+	/* same content as row 0: one object */
+	{ "20240101-000000-00000004", "mail", "x@example.com", "y@example.jp",
+	  "again", "virus", MK_V_TEMPFAIL, "From: a\r\n\r\nEICAR-ish\r\n",
+	  1700000200 },
+};
+
+static void
+put_row(mk_qstore *q, int i)
+{
+	mk_error err = { 0 };
+	mk_qmeta m = {
+		.id = rows[i].id, .channel = rows[i].channel,
+		.sender = rows[i].sender, .recipients = rows[i].recipients,
+		.subject = rows[i].subject, .verdict = rows[i].verdict,
+		.findings = rows[i].findings, .report_json = "{\"n\":1}",
+		.received = rows[i].received,
+	};
+	GBytes *b = g_bytes_new_static(rows[i].content,
+	                               strlen(rows[i].content));
+
+	ck_assert_msg(mk_qstore_put(q, &m, b, &err) == 0, "put: %s", err.msg);
+	g_bytes_unref(b);
+}
+
+static void
+check_record(const mk_qrecord *r, int i)
+{
+	char sha[65];
+
+	mk_sha256_hex(rows[i].content, strlen(rows[i].content), sha);
+	ck_assert_str_eq(r->id, rows[i].id);
+	ck_assert_str_eq(r->channel, rows[i].channel);
+	ck_assert_pstr_eq(r->sender, rows[i].sender);
+	ck_assert_pstr_eq(r->recipients, rows[i].recipients);
+	ck_assert_pstr_eq(r->subject, rows[i].subject);
+	ck_assert_pstr_eq(r->findings, rows[i].findings);
+	ck_assert_str_eq(r->report_json, "{\"n\":1}");
+	ck_assert_str_eq(r->sha256, sha);
+	ck_assert_str_eq(r->status, "held");
+	ck_assert_int_eq(r->verdict, rows[i].verdict);
+	ck_assert_int_eq(r->size, (gint64)strlen(rows[i].content));
+	ck_assert_int_eq(r->received, rows[i].received);
+	ck_assert_int_eq(r->expires, rows[i].received +
+	                 cfg->quarantine.retention_days * 86400);
+}
+
+START_TEST(test_roundtrip_rows)
+{
+	mk_qstore *q = open_store();
+	mk_qrecord *r = NULL;
+	mk_error err = { 0 };
+	GBytes *obj;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+		put_row(q, (int)i);
+	ck_assert_int_eq(mk_qstore_get(q, rows[_i].id, &r, &err), 0);
+	check_record(r, _i);
+	obj = mk_qstore_object(q, r->sha256, &err);
+	ck_assert_msg(obj != NULL, "%s", err.msg);
+	ck_assert_int_eq(g_bytes_get_size(obj), strlen(rows[_i].content));
+	ck_assert(memcmp(g_bytes_get_data(obj, NULL), rows[_i].content,
+	                 strlen(rows[_i].content)) == 0);
+	g_bytes_unref(obj);
+	mk_qrecord_free(&r);
+	ck_assert_ptr_null(r);
+	mk_qstore_close(&q);
+	ck_assert_ptr_null(q);
+}
+END_TEST
+
+/* Newest first; limit honoured; 0 = all. */
+static const struct {
+	int limit;
+	int n;
+	const char *ids;   /* last digits of ids in order */
+} list_rows[] = {
+	{ 0, 4, "4,2,3,1" },
+	{ 2, 2, "4,2" },
+	{ 1, 1, "4" },
+	{ 10, 4, "4,2,3,1" },
+};
+
+START_TEST(test_list_rows)
+{
+	mk_qstore *q = open_store();
+	GPtrArray *a = NULL;
+	mk_error err = { 0 };
+	GString *ids = g_string_new(NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+		put_row(q, (int)i);
+	ck_assert_int_eq(mk_qstore_list(q, list_rows[_i].limit, &a, &err), 0);
+	ck_assert_int_eq(a->len, list_rows[_i].n);
+	for (guint i = 0; i < a->len; i++) {
+		const mk_qrecord *r = a->pdata[i];
+
+		g_string_append_printf(ids, "%s%c", i ? "," : "",
+		                       r->id[strlen(r->id) - 1]);
+	}
+	ck_assert_str_eq(ids->str, list_rows[_i].ids);
+	g_string_free(ids, TRUE);
+	g_ptr_array_unref(a);
+	mk_qstore_close(&q);
+}
+END_TEST
+
+static int
+count_objects(const char *dir)
+{
+	char *argv[] = { "find", (char *)dir, "-type", "f", NULL };
+	char *out = NULL;
+	int n = 0;
+
+	ck_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+	                       &out, NULL, NULL, NULL));
+	for (const char *p = out; *p; p++)
+		n += *p == '\n';
+	g_free(out);
+	return n;
+}
+
+START_TEST(test_dedupe_and_layout)
+{
+	mk_qstore *q = open_store();
+	char *qdir = g_build_filename(cfg->general.state_dir, "quarantine", NULL);
+	char *objs = g_build_filename(qdir, "objects", NULL);
+	char *tmpd = g_build_filename(qdir, "tmp", NULL);
+	char sha[65];
+	char *path;
+	char pre[3];
+	struct stat st;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+		put_row(q, (int)i);
+	ck_assert_int_eq(count_objects(objs), 3);   /* rows 0 and 3 share */
+	ck_assert_int_eq(count_objects(tmpd), 0);   /* nothing left behind */
+	mk_sha256_hex(rows[1].content, strlen(rows[1].content), sha);
+	g_strlcpy(pre, sha, sizeof pre);
+	path = g_build_filename(objs, pre, sha + 2, NULL);
+	ck_assert_msg(g_file_test(path, G_FILE_TEST_IS_REGULAR), "%s", path);
+	ck_assert_int_eq(stat(qdir, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	ck_assert_int_eq(stat(objs, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0700);
+	g_free(path);
+	g_free(tmpd);
+	g_free(objs);
+	g_free(qdir);
+	mk_qstore_close(&q);
+}
+END_TEST
+
+/* Damaged objects are refused with MK_ERR_DATA; bad hashes never touch
+ * the filesystem. */
+static const struct {
+	const char *sha;      /* NULL: the stored object's hash */
+	bool tamper;
+	int expect;
+} obj_rows[] = {
+	{ NULL, true, MK_ERR_DATA },
+	{ NULL, false, 0 },
+	{ "../../../../etc/passwd", false, MK_ERR_USAGE },
+	{ "ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789",
+	  false, MK_ERR_USAGE },
+	{ "0000000000000000000000000000000000000000000000000000000000000000",
+	  false, MK_ERR_NOINPUT },
+	{ "", false, MK_ERR_USAGE },
+};
+
+START_TEST(test_object_rows)
+{
+	mk_qstore *q = open_store();
+	mk_qrecord *r = NULL;
+	mk_error err = { 0 };
+	GBytes *b;
+	const char *sha;
+
+	put_row(q, 1);
+	ck_assert_int_eq(mk_qstore_get(q, rows[1].id, &r, &err), 0);
+	sha = obj_rows[_i].sha != NULL ? obj_rows[_i].sha : r->sha256;
+	if (obj_rows[_i].tamper) {
+		char *qdir = g_build_filename(cfg->general.state_dir, "quarantine",
+		                              "objects", NULL);
+		char pre[3] = { sha[0], sha[1], 0 };
+		char *path = g_build_filename(qdir, pre, sha + 2, NULL);
+
+		ck_assert(g_file_set_contents(path, "MZ\x90\x01", 4, NULL));
+		g_free(path);
+		g_free(qdir);
+	}
+	b = mk_qstore_object(q, sha, &err);
+	if (obj_rows[_i].expect == 0) {
+		ck_assert_msg(b != NULL, "%s", err.msg);
+		g_bytes_unref(b);
+	} else {
+		ck_assert_ptr_null(b);
+		ck_assert_int_eq(err.code, obj_rows[_i].expect);
+	}
+	mk_qrecord_free(&r);
+	mk_qstore_close(&q);
+}
+END_TEST
+
+START_TEST(test_reopen_and_migrations)
+{
+	mk_qstore *q = open_store();
+	mk_qstore *q2 = open_store();   /* concurrent handle, same files */
+	mk_qrecord *r = NULL;
+	mk_error err = { 0 };
+	sqlite3_stmt *st = NULL;
+
+	put_row(q, 0);
+	put_row(q2, 1);
+	mk_qstore_close(&q);
+	mk_qstore_close(&q2);
+	for (int i = 0; i < 3; i++) {
+		q = open_store();
+		ck_assert_int_eq(mk_qstore_get(q, rows[0].id, &r, &err), 0);
+		check_record(r, 0);
+		mk_qrecord_free(&r);
+		ck_assert_int_eq(mk_qstore_get(q, rows[1].id, &r, &err), 0);
+		mk_qrecord_free(&r);
+		ck_assert_int_eq(sqlite3_prepare_v2(mk_qstore_db(q),
+		                 "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+		sqlite3_finalize(st);
+		ck_assert_int_eq(sqlite3_prepare_v2(mk_qstore_db(q),
+		                 "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+		sqlite3_finalize(st);
+		mk_qstore_close(&q);
+	}
+}
+END_TEST
+
+static const struct {
+	const char *id;
+	int expect;
+} get_rows[] = {
+	{ "no-such-id", MK_ERR_NOINPUT },
+	{ "", MK_ERR_NOINPUT },
+	{ "' OR '1'='1", MK_ERR_NOINPUT },
+	{ "20240101-000000-00000001", 0 },
+};
+
+START_TEST(test_get_rows)
+{
+	mk_qstore *q = open_store();
+	mk_qrecord *r = NULL;
+	mk_error err = { 0 };
+
+	put_row(q, 0);
+	ck_assert_int_eq(mk_qstore_get(q, get_rows[_i].id, &r, &err),
+	                 get_rows[_i].expect);
+	ck_assert_int_eq(r != NULL, get_rows[_i].expect == 0);
+	mk_qrecord_free(&r);
+	mk_qstore_close(&q);
+}
+END_TEST
+
+START_TEST(test_duplicate_id_and_usage)
+{
+	mk_qstore *q = open_store();
+	mk_error err = { 0 };
+	mk_qmeta m = { .id = rows[0].id, .channel = "mail",
+	               .report_json = "{}" };
+	GBytes *b = g_bytes_new_static("x", 1);
+
+	put_row(q, 0);
+	ck_assert_int_eq(mk_qstore_put(q, &m, b, &err), MK_ERR_TEMP);
+	ck_assert_msg(strstr(err.msg, "UNIQUE") != NULL, "%s", err.msg);
+	m.id = NULL;
+	ck_assert_int_eq(mk_qstore_put(q, &m, b, &err), MK_ERR_USAGE);
+	/* the handle still works after a failed transaction */
+	put_row(q, 1);
+	g_bytes_unref(b);
+	mk_qstore_close(&q);
+}
+END_TEST
+
+/* Store under paths that cannot be created or written. */
+enum { RO_STATE_UNDER_FILE, RO_DB_UNDER_FILE, RO_READONLY_DIR };
+
+/* Open the store as an unprivileged user in a child (root ignores mode
+ * bits); the child exits with the negated error code. */
+static int
+open_unprivileged(void)
+{
+	int status = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(chmod(tmp, 0755), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		mk_error err = { 0 };
+		mk_qstore *q;
+
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(1);
+		q = mk_qstore_open(cfg, &err);
+		_exit(q == NULL && err.msg[0] != '\0' ? -err.code : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return -WEXITSTATUS(status);
+}
+
+START_TEST(test_unwritable_rows)
+{
+	char *file = g_build_filename(tmp, "plainfile", NULL);
+	char *ro = g_build_filename(tmp, "ro", NULL);
+	mk_error err = { 0 };
+	mk_qstore *q;
+
+	ck_assert(g_file_set_contents(file, "x", 1, NULL));
+	switch (_i) {
+	case RO_STATE_UNDER_FILE:
+		g_free(cfg->general.state_dir);
+		cfg->general.state_dir = g_build_filename(file, "state", NULL);
+		break;
+	case RO_DB_UNDER_FILE:
+		g_free(cfg->quarantine.db);
+		cfg->quarantine.db = g_build_filename(file, "x", "q.db", NULL);
+		break;
+	case RO_READONLY_DIR:
+		ck_assert_int_eq(g_mkdir_with_parents(ro, 0555), 0);
+		ck_assert_int_eq(chmod(ro, 0555), 0);
+		g_free(cfg->general.state_dir);
+		cfg->general.state_dir = g_build_filename(ro, "state", NULL);
+		ck_assert_int_eq(open_unprivileged(), MK_ERR_TEMP);
+		goto out;
+	}
+	q = mk_qstore_open(cfg, &err);
+	ck_assert_ptr_null(q);
+	ck_assert_int_eq(err.code, MK_ERR_TEMP);
+	ck_assert(err.msg[0] != '\0');
+out:
+	g_free(ro);
+	g_free(file);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("qstore");
+	TCase *tc = tcase_create("qstore");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_roundtrip_rows, 0, G_N_ELEMENTS(rows));
+	tcase_add_loop_test(tc, test_list_rows, 0, G_N_ELEMENTS(list_rows));
+	tcase_add_test(tc, test_dedupe_and_layout);
+	tcase_add_loop_test(tc, test_object_rows, 0, G_N_ELEMENTS(obj_rows));
+	tcase_add_test(tc, test_reopen_and_migrations);
+	tcase_add_loop_test(tc, test_get_rows, 0, G_N_ELEMENTS(get_rows));
+	tcase_add_test(tc, test_duplicate_id_and_usage);
+	tcase_add_loop_test(tc, test_unwritable_rows, 0, RO_READONLY_DIR + 1);
+	suite_add_tcase(s, tc);
+	return mkt_run(s);
+}
