@@ -1,1 +1,163 @@
-/* placeholder: being written */
+/*
+ * NAME
+ *   body - the sanitize step: bodies rendered to UTF-8 text, filters run
+ *   for parts whose action is "sanitize"
+ *
+ * DESCRIPTION
+ *   Walks only what could be forwarded: a subtree whose action is strip or
+ *   worse is skipped, a kept container (an allowed archive) is filtered as a
+ *   whole.  A body becomes n->text: charset decoded (f_text), uuencoded
+ *   blocks removed, HTML rendered (f_html), links defanged.  A part becomes
+ *   n->out through its registered filter.  A missing filter or a failure is
+ *   a finding that raises the node's action (no_filter, filter_failed):
+ *   nothing falls back to the original bytes.
+ *
+ * NEVER
+ *   Changes n->data.
+ */
+#include "body.h"
+
+#include <string.h>
+
+#include "f_html.h"
+#include "f_text.h"
+#include "policy.h"
+#include "registry.h"
+#include "uu.h"
+
+static bool
+is_html(const mk_node *n)
+{
+	const char *t = n->true_type ? n->true_type : "";
+	const char *d = n->declared_type ? n->declared_type : "";
+
+	return strcmp(t, "text/html") == 0 || strcmp(d, "text/html") == 0 ||
+	       strcmp(t, "application/xhtml+xml") == 0;
+}
+
+static void
+raise_for(const mk_config *cfg, mk_node *n, mk_finding_code code)
+{
+	if (cfg->finding_action[code] > n->action) {
+		n->action = cfg->finding_action[code];
+		g_free(n->rule);
+		n->rule = g_strdup_printf("finding:%s", mk_finding_name(code));
+	}
+}
+
+static char *
+render_text(const mk_config *cfg, const char *utf8)
+{
+	char *nouu = mk_uu_strip(utf8);
+	char *norm = mk_text_normalise(nouu ? nouu : utf8);
+	char *out = norm;
+
+	if (norm != NULL && cfg->text.defang_links) {
+		out = mk_text_defang(norm);
+		g_free(norm);
+	}
+	g_free(nouu);
+	return out;
+}
+
+static void
+render_body(const mk_config *cfg, mk_node *n)
+{
+	gsize len = 0;
+	const char *p = g_bytes_get_data(n->data, &len);
+	char *used = NULL, *utf8 = NULL;
+	bool guessed = false;
+	mk_error err = { 0 };
+
+	if ((gint64)len > cfg->limits.max_text_size) {
+		mk_node_add_finding(n, MK_F_LIMIT, "text body of %zu bytes over "
+		                    "limits.max_text_size", (size_t)len);
+		raise_for(cfg, n, MK_F_LIMIT);
+		return;
+	}
+	utf8 = mk_text_to_utf8(p ? p : "", len, n->charset, &used, &guessed, &err);
+	if (utf8 == NULL) {
+		mk_node_add_finding(n, MK_F_FILTER_FAILED, "charset: %s", err.msg);
+		raise_for(cfg, n, MK_F_FILTER_FAILED);
+		return;
+	}
+	if (guessed)
+		mk_node_add_finding(n, MK_F_CHARSET, "declared %s, decoded as %s",
+		                    n->charset ? n->charset : "(none)", used ? used : "?");
+	if (is_html(n)) {
+		bool truncated = false;
+		mk_html_opts o = { .defang = cfg->text.defang_links,
+			.show_links = cfg->text.show_link_targets,
+			.max_nodes = cfg->limits.html_max_nodes, .truncated = &truncated };
+		n->text = mk_html_to_text(utf8, strlen(utf8), &o, &err);
+		mk_set_str(&n->filter, "html2text");
+		if (truncated) {
+			mk_node_add_finding(n, MK_F_LIMIT, "HTML body over "
+			                    "limits.html_max_nodes elements, cut");
+			raise_for(cfg, n, MK_F_LIMIT);
+		}
+	} else {
+		n->text = render_text(cfg, utf8);
+		if (n->text != NULL && strcmp(n->text, utf8) != 0)
+			mk_set_str(&n->filter, "text");
+	}
+	if (n->text == NULL) {
+		mk_node_add_finding(n, MK_F_FILTER_FAILED, "%s", err.msg);
+		raise_for(cfg, n, MK_F_FILTER_FAILED);
+	} else {
+		mk_set_str(&n->filter_result, "ok");
+	}
+	g_free(utf8);
+	g_free(used);
+}
+
+static void
+run_filter(const mk_config *cfg, mk_node *n)
+{
+	const mk_filter *f = mk_filter_find(n->true_type);
+	mk_error err = { 0 };
+
+	if (f == NULL) {
+		mk_node_add_finding(n, MK_F_NO_FILTER, "%s", n->true_type);
+		raise_for(cfg, n, MK_F_NO_FILTER);
+		return;
+	}
+	mk_set_str(&n->filter, f->name);
+	if (f->run(cfg, n, &err) < 0 || n->out == NULL) {
+		mk_set_str(&n->filter_result, "failed");
+		mk_node_add_finding(n, MK_F_FILTER_FAILED, "%s: %s", f->name,
+		                    err.msg[0] ? err.msg : "no output");
+		raise_for(cfg, n, MK_F_FILTER_FAILED);
+		if (n->out != NULL) {
+			g_bytes_unref(n->out);
+			n->out = NULL;
+		}
+		return;
+	}
+	mk_set_str(&n->filter_result, "ok");
+}
+
+static void
+sanitize_node(const mk_config *cfg, mk_node *n)
+{
+	if (n->action >= MK_ACT_STRIP)
+		return;
+	bool leaf = n->kind != MK_NODE_MESSAGE && n->kind != MK_NODE_MULTIPART;
+	if (leaf && n->action == MK_ACT_SANITIZE) {
+		if (n->role == MK_ROLE_BODY && g_strcmp0(n->rule, "body") == 0)
+			render_body(cfg, n);
+		else
+			run_filter(cfg, n);
+	}
+	/* a kept container (allowed/filtered archive) goes as one piece */
+	if (leaf && n->children->len > 0 && !mk_policy_is_unwrapped(n))
+		return;
+	for (guint i = 0; i < n->children->len; i++)
+		sanitize_node(cfg, g_ptr_array_index(n->children, i));
+}
+
+void
+mk_sanitize_tree(const mk_config *cfg, mk_node *root)
+{
+	sanitize_node(cfg, root);
+}

@@ -1,1 +1,405 @@
-/* placeholder: being written */
+/*
+ * NAME
+ *   engine - the pipeline: parse, classify, scan, decide, sanitize,
+ *   store, rebuild, report (see engine.h)
+ *
+ * OWNS
+ *   the scanner (shared read-only by all threads) and one quarantine store
+ *   handle behind a mutex.
+ *
+ * FAILURE
+ *   Every internal failure ends in TEMPFAIL with a reason and no output.
+ */
+#include "engine.h"
+
+#include <string.h>
+
+#include "body.h"
+#include "expand.h"
+#include "f_clamav.h"
+#include "log.h"
+#include "mime.h"
+#include "notice.h"
+#include "policy.h"
+#include "qstore.h"
+#include "rebuild.h"
+#include "report.h"
+#include "scanstep.h"
+#include "sniff.h"
+#include "util.h"
+
+struct mk_engine {
+	mk_config *cfg;
+	mk_scanner *scanner;       /* NULL when the database did not load */
+	char *scanner_error;
+	GMutex store_lock;
+	mk_qstore *store;          /* opened on first use */
+};
+
+mk_engine *
+mk_engine_new(mk_config *cfg, mk_error *err)
+{
+	mk_engine *e = g_new0(mk_engine, 1);
+	mk_error serr = { 0 };
+
+	mk_mime_init();
+	e->cfg = mk_config_ref(cfg);
+	g_mutex_init(&e->store_lock);
+	e->scanner = mk_scanner_new(cfg, &serr);
+	if (e->scanner == NULL) {
+		e->scanner_error = g_strdup(serr.msg);
+		mk_log(MK_LOG_ERROR, NULL, "virus scanner not ready: %s", serr.msg);
+	}
+	(void)err;
+	return e;
+}
+
+void
+mk_engine_free(mk_engine **ep)
+{
+	mk_engine *e;
+
+	if (ep == NULL || *ep == NULL)
+		return;
+	e = *ep;
+	*ep = NULL;
+	mk_scanner_free(&e->scanner);
+	mk_qstore_close(&e->store);
+	g_mutex_clear(&e->store_lock);
+	mk_config_unref(&e->cfg);
+	g_free(e->scanner_error);
+	g_free(e);
+}
+
+const mk_config *
+mk_engine_config(const mk_engine *e)
+{
+	return e->cfg;
+}
+
+int
+mk_engine_ready(mk_engine *e, mk_error *err)
+{
+	if (e->scanner == NULL) {
+		mk_error_set(err, MK_ERR_TEMP, "virus scanner not ready: %s",
+		             e->scanner_error ? e->scanner_error : "not loaded");
+		return MK_ERR_TEMP;
+	}
+	return mk_scanner_fresh(e->scanner, err);
+}
+
+void
+mk_result_free(mk_result **rp)
+{
+	mk_result *r;
+
+	if (rp == NULL || *rp == NULL)
+		return;
+	r = *rp;
+	*rp = NULL;
+	mk_node_free(&r->root);
+	if (r->output != NULL)
+		g_bytes_unref(r->output);
+	g_free(r->id);
+	g_free(r->output_name);
+	g_free(r->actions);
+	g_free(r->reason);
+	g_free(r->report_json);
+	g_free(r);
+}
+
+/* --- helpers ------------------------------------------------------------ */
+
+typedef struct counts {
+	int stripped, sanitized, html, held;
+} counts;
+
+static void
+count_walk(const mk_node *n, counts *c)
+{
+	bool leaf = n->kind != MK_NODE_MESSAGE && n->kind != MK_NODE_MULTIPART;
+
+	if (g_strcmp0(n->filter, "html2text") == 0 && n->role == MK_ROLE_BODY)
+		c->html++;
+	if (leaf && n->role != MK_ROLE_ALTERNATIVE && !mk_policy_is_unwrapped(n)) {
+		if (n->action == MK_ACT_STRIP) {
+			c->stripped++;
+			return;
+		}
+		if (n->action == MK_ACT_SANITIZE && n->out != NULL)
+			c->sanitized++;
+		if (n->children->len > 0)
+			return;
+	}
+	for (guint i = 0; i < n->children->len; i++)
+		count_walk(g_ptr_array_index(n->children, i), c);
+}
+
+static char *
+actions_text(const mk_node *root, mk_verdict v)
+{
+	counts c = { 0 };
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+
+	count_walk(root, &c);
+	if (c.html > 0)
+		g_ptr_array_add(a, g_strdup("html2text"));
+	if (c.sanitized > 0)
+		g_ptr_array_add(a, g_strdup_printf("sanitize=%d", c.sanitized));
+	if (c.stripped > 0)
+		g_ptr_array_add(a, g_strdup_printf("strip=%d", c.stripped));
+	if (v >= MK_V_QUARANTINED)
+		g_ptr_array_add(a, g_strdup(v == MK_V_QUARANTINED ? "quarantine" :
+		                            v == MK_V_REJECTED ? "reject" : "tempfail"));
+	g_ptr_array_add(a, NULL);
+	char *s = g_strjoinv(",", (char **)a->pdata);
+	g_ptr_array_unref(a);
+	return s;
+}
+
+typedef struct why {
+	const mk_node *node;          /* highest action, first in tree order */
+	const mk_finding *scan_error; /* first scanner failure */
+} why;
+
+static bool
+why_walk(mk_node *n, void *user)
+{
+	why *w = user;
+
+	if (w->node == NULL || n->action > w->node->action)
+		w->node = n;
+	for (guint i = 0; i < n->findings->len && w->scan_error == NULL; i++) {
+		const mk_finding *f = g_ptr_array_index(n->findings, i);
+		if (f->code == MK_F_SCAN_ERROR)
+			w->scan_error = f;
+	}
+	return true;
+}
+
+/* One line saying why the item got its verdict. Caller frees. */
+static char *
+reason_text(mk_node *root, mk_verdict v)
+{
+	why w = { 0 };
+	const mk_node *n;
+
+	mk_node_walk(root, why_walk, &w);
+	if (v == MK_V_TEMPFAIL && w.scan_error != NULL)
+		return g_strdup_printf("scan_error: %s", w.scan_error->detail);
+	n = w.node;
+	if (n == NULL || n->rule == NULL)
+		return g_strdup(mk_verdict_name(v));
+	if (g_str_has_prefix(n->rule, "finding:")) {
+		int code = mk_finding_parse(n->rule + strlen("finding:"));
+		for (guint i = 0; i < n->findings->len; i++) {
+			const mk_finding *f = g_ptr_array_index(n->findings, i);
+			if ((int)f->code == code)
+				return g_strdup_printf("%s: %s", mk_finding_name(f->code),
+				                       f->detail ? f->detail : n->path);
+		}
+	}
+	return g_strdup_printf("%s %s (%s) at %s", mk_action_name(n->action),
+	                       n->true_type ? n->true_type : "container", n->rule,
+	                       n->path);
+}
+
+/* --- pipeline ------------------------------------------------------------ */
+
+static mk_node *
+parse_item(mk_ctx *ctx, const mk_input *in, bool mail, mk_error *err)
+{
+	mk_node *root;
+
+	if (mail)
+		return mk_mime_parse(ctx, in->data, err);
+	root = mk_node_new(MK_NODE_FILE, NULL);
+	root->role = MK_ROLE_ATTACHMENT;
+	mk_set_str(&root->declared_name, in->name);
+	mk_node_set_data(root, in->data);
+	return root;
+}
+
+static void
+check_size(const mk_config *cfg, mk_node *root, bool mail)
+{
+	gint64 max = mail ? cfg->limits.max_message_size : cfg->limits.max_file_size;
+	gint64 len = (gint64)g_bytes_get_size(root->data ? root->data : NULL);
+
+	if (root->data != NULL && len > max)
+		mk_node_add_finding(root, MK_F_LIMIT, "%" G_GINT64_FORMAT " bytes over "
+		                    "limits.max_%s_size (%" G_GINT64_FORMAT ")", len,
+		                    mail ? "message" : "file", max);
+}
+
+static int
+store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
+{
+	const mk_node *root = r->root;
+	char *findings = mk_report_findings(root);
+	const char *subject = NULL;
+	int rc;
+
+	if (root->mime != NULL && GMIME_IS_MESSAGE(root->mime))
+		subject = g_mime_message_get_subject(GMIME_MESSAGE(root->mime));
+	mk_qmeta m = {
+		.id = r->id, .channel = r->is_mail ? "mail" : "file",
+		.sender = in->sender, .recipients = in->recipients,
+		.subject = r->is_mail ? subject : in->name, .verdict = r->verdict,
+		.findings = findings, .report_json = r->report_json,
+		.received = g_get_real_time() / G_USEC_PER_SEC,
+	};
+	g_mutex_lock(&e->store_lock);
+	if (e->store == NULL)
+		e->store = mk_qstore_open(e->cfg, err);
+	rc = e->store ? mk_qstore_put(e->store, &m, in->data, err) : MK_ERR_TEMP;
+	if (rc < 0)
+		mk_qstore_close(&e->store);   /* reopen next time */
+	g_mutex_unlock(&e->store_lock);
+	g_free(findings);
+	return rc;
+}
+
+static bool
+wants_store(const mk_engine *e, const mk_input *in, mk_verdict v)
+{
+	if (in->no_store || v == MK_V_PASS || v == MK_V_TEMPFAIL)
+		return false;
+	return v != MK_V_CLEANED || e->cfg->quarantine.store_cleaned;
+}
+
+/* File channel: what goes on is the file itself or its filter output. */
+static void
+file_output(mk_result *r)
+{
+	mk_node *root = r->root;
+
+	if (root->action == MK_ACT_ALLOW && r->verdict <= MK_V_STRIPPED)
+		r->output = g_bytes_ref(root->data);
+	else if (root->action == MK_ACT_SANITIZE && root->out != NULL) {
+		r->output = g_bytes_ref(root->out);
+		r->output_name = g_strdup(root->out_name);
+	}
+	if (r->output == NULL && r->verdict < MK_V_QUARANTINED)
+		r->verdict = MK_V_QUARANTINED;   /* nothing to forward: hold it */
+}
+
+static void
+make_report(mk_engine *e, mk_result *r)
+{
+	mk_report_in ri = {
+		.id = r->id, .channel = r->is_mail ? "mail" : "file",
+		.verdict = r->verdict, .stored = r->stored, .reason = r->reason,
+		.actions = r->actions, .elapsed_ms = r->elapsed_ms,
+		.scanner = e->scanner ? mk_scanner_describe(e->scanner) : NULL,
+		.root = r->root,
+	};
+	g_free(r->report_json);
+	r->report_json = mk_report_json(&ri);
+}
+
+static void
+mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
+{
+	char *notice;
+
+	if (r->verdict >= MK_V_REJECTED)
+		return;
+	if (in->inbound_only_av && r->verdict <= MK_V_STRIPPED) {
+		r->output = g_bytes_ref(in->data);
+		return;
+	}
+	notice = mk_notice_text(e->cfg, r->root, r->verdict, r->id, r->stored);
+	mk_rebuild_in ri = {
+		.cfg = e->cfg, .root = r->root, .notice = notice, .id = r->id,
+		.verdict = r->verdict, .actions = r->actions,
+		.notice_only = r->verdict >= MK_V_QUARANTINED,
+	};
+	r->output = mk_rebuild_message(&ri, err);
+	g_free(notice);
+}
+
+static void
+finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
+{
+	mk_error err = { 0 };
+
+	r->verdict = mk_policy_verdict(r->root);
+	if (!r->is_mail)
+		file_output(r);
+	r->actions = actions_text(r->root, r->verdict);
+	r->reason = reason_text(r->root, r->verdict);
+	r->stored = wants_store(e, in, r->verdict);
+	r->elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
+	make_report(e, r);
+	if (r->stored && store_original(e, in, r, &err) < 0) {
+		mk_log(MK_LOG_ERROR, r->id, "quarantine store failed: %s", err.msg);
+		r->stored = false;
+		r->verdict = MK_V_TEMPFAIL;
+		g_free(r->reason);
+		r->reason = g_strdup_printf("quarantine store failed: %s", err.msg);
+		if (r->output != NULL)
+			g_bytes_unref(r->output);
+		r->output = NULL;
+	}
+	if (r->is_mail)
+		mail_output(e, in, r, &err);
+	if (r->verdict == MK_V_TEMPFAIL && r->output != NULL) {
+		g_bytes_unref(r->output);
+		r->output = NULL;
+	}
+	r->elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
+	make_report(e, r);
+}
+
+static void
+tempfail_root(mk_result *r, const char *msg)
+{
+	mk_node_add_finding(r->root, MK_F_SCAN_ERROR, "%s", msg);
+}
+
+int
+mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
+                  mk_error *err)
+{
+	gint64 t0 = g_get_monotonic_time();
+	mk_error perr = { 0 };
+	mk_ctx ctx;
+	mk_result *r;
+
+	if (in == NULL || in->data == NULL) {
+		mk_error_set(err, MK_ERR_USAGE, "no input");
+		return MK_ERR_USAGE;
+	}
+	r = g_new0(mk_result, 1);
+	r->id = in->id ? g_strdup(in->id) : mk_new_id();
+	gsize len = 0;
+	const void *p = g_bytes_get_data(in->data, &len);
+	r->is_mail = in->mode == MK_MODE_MAIL ||
+	             (in->mode == MK_MODE_AUTO && mk_mime_looks_like_message(p, len));
+	mk_ctx_init(&ctx, e->cfg, mk_sniffer_thread(&perr));
+	r->root = parse_item(&ctx, in, r->is_mail, &perr);
+	if (r->root == NULL) {
+		r->root = mk_node_new(r->is_mail ? MK_NODE_MESSAGE : MK_NODE_FILE, NULL);
+		tempfail_root(r, perr.msg);
+	} else if (ctx.sniffer == NULL) {
+		tempfail_root(r, perr.msg);
+	} else {
+		if (r->root->data == NULL)
+			mk_node_set_data(r->root, in->data);
+		check_size(e->cfg, r->root, r->is_mail);
+		if (mk_expand_tree(&ctx, r->root, &perr) < 0)
+			tempfail_root(r, perr.msg);
+		else if (mk_engine_ready(e, &perr) < 0)
+			tempfail_root(r, perr.msg);
+		else
+			mk_scan_tree(e->scanner, r->root,
+			             e->cfg->clamav.scan_original ? in->data : NULL);
+	}
+	mk_policy_decide(e->cfg, r->root, in->inbound_only_av);
+	if (!in->inbound_only_av)
+		mk_sanitize_tree(e->cfg, r->root);
+	finish(e, in, r, t0);
+	*out = r;
+	return 0;
+}

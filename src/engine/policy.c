@@ -1,1 +1,171 @@
-/* placeholder: being written */
+/*
+ * NAME
+ *   policy - node actions and the item verdict (see policy.h)
+ *
+ * DESCRIPTION
+ *   Order of a decision for one node:
+ *     1. the type rule ([policy], first glob over the true type) for leaves;
+ *        bodies whose content is text (or undeterminable bytes declared as
+ *        text) are always "sanitize" (rendered to text by the engine);
+ *     2. raised by the least action of each finding ([findings]);
+ *     3. containers that cannot be partly dropped are raised: the root
+ *        cannot be stripped (-> quarantine); a kept container leaf (archive)
+ *        whose members are not all allowed is raised to strip at least;
+ *     4. quarantine/reject anywhere count for the whole item.
+ *   Unwrapped containers (TNEF, an attached .eml) are never forwarded
+ *   themselves; their children are judged and forwarded one by one.
+ */
+#include "policy.h"
+
+#include <string.h>
+
+#include "sniff.h"
+
+static mk_action
+max_action(mk_action a, mk_action b)
+{
+	return a > b ? a : b;
+}
+
+static bool
+is_container_kind(const mk_node *n)
+{
+	return n->kind == MK_NODE_MESSAGE || n->kind == MK_NODE_MULTIPART;
+}
+
+bool
+mk_policy_is_unwrapped(const mk_node *n)
+{
+	if (n->children->len == 0 || is_container_kind(n))
+		return false;
+	const mk_node *c = g_ptr_array_index(n->children, 0);
+	return c->kind == MK_NODE_EMBEDDED || c->kind == MK_NODE_MESSAGE;
+}
+
+/* Body content that the engine renders to text whatever its exact type. */
+static bool
+body_is_text(const mk_node *n)
+{
+	const char *t = n->true_type ? n->true_type : "";
+
+	if (n->role != MK_ROLE_BODY)
+		return false;
+	if (g_str_has_prefix(t, "text/") || strcmp(t, "application/x-empty") == 0)
+		return true;
+	return mk_sniff_is_unknown(t) && n->declared_type != NULL &&
+	       g_str_has_prefix(n->declared_type, "text/");
+}
+
+static mk_action
+findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why)
+{
+	mk_action a = MK_ACT_NONE;
+
+	for (guint i = 0; i < n->findings->len; i++) {
+		const mk_finding *f = g_ptr_array_index(n->findings, i);
+		mk_action fa = cfg->finding_action[f->code];
+		if (av_only && f->code != MK_F_VIRUS && f->code != MK_F_SCAN_ERROR &&
+		    f->code != MK_F_LIMIT)
+			continue;
+		if (fa > a) {
+			a = fa;
+			*why = mk_finding_name(f->code);
+		}
+	}
+	return a;
+}
+
+static void
+set_rule(mk_node *n, const char *prefix, const char *what)
+{
+	g_free(n->rule);
+	n->rule = prefix ? g_strdup_printf("%s:%s", prefix, what) : g_strdup(what);
+}
+
+/* Returns the highest action in N's subtree (N included). */
+static mk_action
+decide(const mk_config *cfg, mk_node *n, bool av_only)
+{
+	const char *pattern = "container", *why = NULL;
+	mk_action a = MK_ACT_ALLOW, sub = MK_ACT_NONE;
+
+	for (guint i = 0; i < n->children->len; i++)
+		sub = max_action(sub, decide(cfg, g_ptr_array_index(n->children, i), av_only));
+
+	if (av_only)
+		pattern = "outbound";
+	else if (body_is_text(n)) {
+		a = MK_ACT_SANITIZE;
+		pattern = "body";
+	} else if (n->role == MK_ROLE_ALTERNATIVE) {
+		a = MK_ACT_STRIP;
+		pattern = "alternative";
+	} else if (!is_container_kind(n) && !mk_policy_is_unwrapped(n))
+		a = mk_config_policy_for(cfg, n->true_type, &pattern);
+	set_rule(n, NULL, pattern);
+
+	mk_action fa = findings_action(cfg, n, av_only, &why);
+	if (fa > a) {
+		a = fa;
+		set_rule(n, "finding", why);
+	}
+	/* a kept container must not carry members that are not allowed */
+	if (!is_container_kind(n) && !mk_policy_is_unwrapped(n) &&
+	    n->children->len > 0 && a <= MK_ACT_SANITIZE && sub > MK_ACT_ALLOW &&
+	    !av_only) {
+		a = MK_ACT_STRIP;
+		set_rule(n, "members", "not all allowed");
+	}
+	if (n->parent == NULL && a > MK_ACT_ALLOW && a < MK_ACT_QUARANTINE &&
+	    is_container_kind(n)) {
+		a = MK_ACT_QUARANTINE;
+	}
+	n->action = a;
+	return max_action(a, sub);
+}
+
+void
+mk_policy_decide(const mk_config *cfg, mk_node *root, bool av_only)
+{
+	decide(cfg, root, av_only);
+}
+
+static mk_verdict
+node_verdict(const mk_node *n)
+{
+	if (mk_node_has_finding(n, MK_F_SCAN_ERROR))
+		return MK_V_TEMPFAIL;
+	if (n->role == MK_ROLE_ALTERNATIVE && n->action == MK_ACT_STRIP)
+		return MK_V_CLEANED;
+	if (n->action == MK_ACT_SANITIZE) {
+		/* rendered bodies and filtered parts: cleaned; a plain UTF-8 text
+		 * body rendered without change is still a pass */
+		if (n->role == MK_ROLE_BODY && n->filter == NULL)
+			return MK_V_PASS;
+		return n->out != NULL || n->text != NULL ? MK_V_CLEANED : MK_V_STRIPPED;
+	}
+	return mk_verdict_for_action(n->action, false);
+}
+
+static mk_verdict
+verdict_walk(const mk_node *n, bool below_stripped)
+{
+	mk_verdict v = node_verdict(n);
+
+	/* members of a stripped container only matter when they escalate */
+	if (below_stripped && v < MK_V_QUARANTINED)
+		v = MK_V_PASS;
+	bool stripped = below_stripped || n->action == MK_ACT_STRIP;
+	for (guint i = 0; i < n->children->len; i++) {
+		mk_verdict c = verdict_walk(g_ptr_array_index(n->children, i), stripped);
+		if (c > v)
+			v = c;
+	}
+	return v;
+}
+
+mk_verdict
+mk_policy_verdict(const mk_node *root)
+{
+	return verdict_walk(root, false);
+}

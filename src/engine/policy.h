@@ -23,5 +23,7 @@
 
 void mk_policy_decide(const mk_config *cfg, mk_node *root, bool av_only);
 mk_verdict mk_policy_verdict(const mk_node *root);
+/* True for containers replaced by their children (TNEF, attached .eml). */
+bool mk_policy_is_unwrapped(const mk_node *n);
 
 #endif
