@@ -233,13 +233,15 @@ decode_as(const char *buf, gsize len, const char *charset, bool lossy,
 		g_free(v);
 		return true;
 	}
-	if (g_ascii_strcasecmp(charset, "EUC-JP") == 0 &&
-	    !iconv_decode(buf, len, charset, false, out)) {
+	if (g_ascii_strcasecmp(charset, "EUC-JP") == 0) {
+		if (iconv_decode(buf, len, charset, false, out))
+			return true;
 		g_string_truncate(out, 0);
 		return iconv_decode(buf, len, "EUC-JP-MS", lossy, out);
 	}
-	if (g_ascii_strcasecmp(charset, "WINDOWS-1252") == 0 &&
-	    !iconv_decode(buf, len, charset, false, out)) {
+	if (g_ascii_strcasecmp(charset, "WINDOWS-1252") == 0) {
+		if (iconv_decode(buf, len, charset, false, out))
+			return true;
 		g_string_truncate(out, 0);
 		return iconv_decode(buf, len, "ISO-8859-1", lossy, out);
 	}
@@ -334,12 +336,18 @@ declared_is_wrong(const char *cs, const text_stats *st, const char *det)
 	return st->high > 0 && is_cjk_multibyte(det);
 }
 
-/* Candidates in order for undeclared or failed data; lossy fallback last. */
+/* Strict candidates in order, then lossy ones.  A failed multibyte label
+ * (Shift_JIS, EUC-JP ...) keeps the Japanese decoders ahead of a
+ * single-byte uchardet guess, which would decode anything as mojibake. */
 static const char *
 guess(const char *buf, gsize len, const text_stats *st, const char *det,
       const char *declared, GString *out)
 {
-	const char *order[] = { det, "UTF-8", "CP932", "EUC-JP", ISO2022JP };
+	bool mbdecl = declared != NULL && !charset_is_single_byte(declared);
+	const char *sdet = det && !charset_is_single_byte(det) ? det : NULL;
+	const char *strict[] = { mbdecl ? sdet : det, "CP932", "EUC-JP" };
+	const char *lossy[] = { mbdecl ? declared : det, mbdecl ? det : declared,
+	                        "UTF-8" };
 
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 &&
 	    decode_as(buf, len, "UTF-8", false, out))
@@ -348,23 +356,20 @@ guess(const char *buf, gsize len, const text_stats *st, const char *det,
 	                 memcmp(buf, "\xFE\xFF", 2) == 0) &&
 	    decode_as(buf, len, "UTF-16", false, out))
 		return "UTF-16";
-	if (st->high == 0 && st->jis_escape &&
-	    decode_as(buf, len, ISO2022JP, false, out))
-		return ISO2022JP;
-	if (st->high == 0 && !st->jis_escape &&
-	    decode_as(buf, len, "ASCII", false, out))
-		return "US-ASCII";
-	for (gsize i = 0; i < G_N_ELEMENTS(order); i++)
-		if (order[i] != NULL && decode_as(buf, len, order[i], false, out))
-			return order[i];
-	if (st->mb > 0 && st->bad * 8 <= st->mb)
-		return decode_as(buf, len, "UTF-8", true, out), "UTF-8";
 	if (st->high == 0 && st->jis_escape)
 		return decode_as(buf, len, ISO2022JP, true, out), ISO2022JP;
-	if (det != NULL && decode_as(buf, len, det, true, out))
-		return det;
-	if (declared != NULL && decode_as(buf, len, declared, true, out))
-		return declared;
+	if (st->high == 0 && decode_as(buf, len, "ASCII", false, out))
+		return "US-ASCII";
+	if (decode_as(buf, len, "UTF-8", false, out))
+		return "UTF-8";
+	if (st->mb > 0 && st->bad <= st->mb)
+		return decode_as(buf, len, "UTF-8", true, out), "UTF-8";
+	for (gsize i = 0; i < G_N_ELEMENTS(strict); i++)
+		if (strict[i] != NULL && decode_as(buf, len, strict[i], false, out))
+			return strict[i];
+	for (gsize i = 0; i < G_N_ELEMENTS(lossy); i++)
+		if (lossy[i] != NULL && decode_as(buf, len, lossy[i], true, out))
+			return lossy[i];
 	return decode_as(buf, len, "UTF-8", true, out), "UTF-8";
 }
 
@@ -534,7 +539,7 @@ mk_defang_url(const char *url)
 	GString *out = g_string_new(NULL);
 	const char *p = url ? url : "";
 	gsize sl = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                     "0123456789+-.");
+	                     "0123456789+-");
 	bool colon = p[sl] == ':', bracket = strncmp(p + sl, "[:]", 3) == 0;
 
 	if (sl == 0 || (!colon && !bracket)) {          /* www.host/... */
