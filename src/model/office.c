@@ -113,6 +113,32 @@ rels_scan(mk_node *n, const char *part, const char *xml)
 	}
 }
 
+/* Word field codes starting with DDE/DDEAUTO (instrText, fldSimple). */
+static void
+dde_scan(mk_node *n, const char *xml)
+{
+	static const char *const marks[] = { "<w:instrtext", "w:instr=\"" };
+	char *low = g_ascii_strdown(xml, -1);
+
+	for (size_t k = 0; k < G_N_ELEMENTS(marks); k++) {
+		const char *p = low;
+
+		while ((p = strstr(p, marks[k])) != NULL) {
+			p += strlen(marks[k]);
+			if (k == 0 && (p = strchr(p, '>')) == NULL)
+				break;
+			p += k == 0 ? 1 : 0;
+			p += strspn(p, " \t");
+			if (g_str_has_prefix(p, "dde")) {
+				add_once(n, MK_F_ACTIVE_CONTENT, "DDE field");
+				goto out;
+			}
+		}
+	}
+out:
+	g_free(low);
+}
+
 static void
 ooxml_name(mk_node *n, const char *name)
 {
@@ -170,12 +196,15 @@ zip_inspect(mk_ctx *ctx, mk_node *n, const guint8 *buf, gsize len)
 		if (!ooxml)
 			continue;
 		ooxml_name(n, nm);
-		if (!g_str_has_suffix(nm, ".rels"))
+		if (!g_str_has_suffix(nm, ".rels") &&
+		    strcmp(nm, "word/document.xml") != 0)
 			continue;
 		b = mk_zip_read_member(buf, len, nm,
 		                       (gsize)ctx->cfg->limits.max_text_size);
-		if (b != NULL)
+		if (b != NULL && g_str_has_suffix(nm, ".rels"))
 			rels_scan(n, nm, g_bytes_get_data(b, NULL));
+		else if (b != NULL)
+			dde_scan(n, g_bytes_get_data(b, NULL));
 		g_clear_pointer(&b, g_bytes_unref);
 	}
 	g_ptr_array_unref(names);
@@ -378,10 +407,15 @@ cfb_stream_checks(mk_node *n, const cfb *c, const guint8 *e, const char *name)
 
 	if (strcmp(name, "Workbook") != 0 && strcmp(name, "Book") != 0 &&
 	    strcmp(name, "WordDocument") != 0 &&
-	    strcmp(name, "PowerPoint Document") != 0)
+	    strcmp(name, "PowerPoint Document") != 0 &&
+	    strcmp(name, "Current User") != 0)
 		return;
 	s = cfb_stream(c, e);
-	if (name[0] == 'W' && name[1] == 'o' && name[2] == 'r' && name[3] == 'd') {
+	if (name[0] == 'C') {
+		/* CurrentUserAtom.headerToken: 0xF3D1C4DF = encrypted */
+		if (s->len >= 16 && le32(s->data + 12) == 0xF3D1C4DFu)
+			add_once(n, MK_F_ENCRYPTED, "presentation is encrypted");
+	} else if (strncmp(name, "Word", 4) == 0) {
 		if (s->len >= 12 && (le16(s->data + 0x0A) & 0x0100) != 0)
 			add_once(n, MK_F_ENCRYPTED, "document is encrypted (FIB)");
 	} else if (name[0] == 'P') {
