@@ -120,7 +120,8 @@ START_TEST(test_roundtrip_rows)
 	obj = mk_qstore_object(q, r->sha256, &err);
 	ck_assert_msg(obj != NULL, "%s", err.msg);
 	ck_assert_int_eq(g_bytes_get_size(obj), strlen(rows[_i].content));
-	ck_assert(memcmp(g_bytes_get_data(obj, NULL), rows[_i].content,
+	ck_assert(strlen(rows[_i].content) == 0 ||
+	          memcmp(g_bytes_get_data(obj, NULL), rows[_i].content,
 	                 strlen(rows[_i].content)) == 0);
 	g_bytes_unref(obj);
 	mk_qrecord_free(&r);
