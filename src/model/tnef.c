@@ -40,42 +40,26 @@
 #define LVL_MESSAGE      1
 #define LVL_ATTACHMENT   2
 
-/* attribute tags (low 16 bits of the attribute id) */
-#define ATT_BODY         0x800C
-#define ATT_ATTACH_DATA  0x800F
-#define ATT_ATTACH_TITLE 0x8010
-#define ATT_ATTACH_REND  0x9002
-#define ATT_MSG_PROPS    0x9003
-#define ATT_ATTACHMENT   0x9005
-#define ATT_OEM_CODEPAGE 0x9007
+enum {  /* attribute tags (low 16 bits of the attribute id) */
+	ATT_BODY = 0x800C, ATT_ATTACH_DATA = 0x800F, ATT_ATTACH_TITLE = 0x8010,
+	ATT_ATTACH_REND = 0x9002, ATT_MSG_PROPS = 0x9003, ATT_ATTACHMENT = 0x9005,
+	ATT_OEM_CODEPAGE = 0x9007,
+};
 
-/* MAPI property ids and types */
-#define PR_BODY               0x1000
-#define PR_RTF_COMPRESSED     0x1009
-#define PR_HTML               0x1013
-#define PR_DISPLAY_NAME       0x3001
-#define PR_ATTACH_DATA_OBJ    0x3701
-#define PR_ATTACH_FILENAME    0x3704
-#define PR_ATTACH_LONG_FILENAME 0x3707
-#define PR_ATTACH_MIME_TAG    0x370E
-#define MAPI_NAMED_MIN        0x8000
-#define MV_FLAG               0x1000
-#define PT_NULL      0x01
-#define PT_SHORT     0x02
-#define PT_LONG      0x03
-#define PT_FLOAT     0x04
-#define PT_DOUBLE    0x05
-#define PT_CURRENCY  0x06
-#define PT_APPTIME   0x07
-#define PT_ERROR     0x0A
-#define PT_BOOLEAN   0x0B
-#define PT_OBJECT    0x0D
-#define PT_I8        0x14
-#define PT_STRING8   0x1E
-#define PT_UNICODE   0x1F
-#define PT_SYSTIME   0x40
-#define PT_CLSID     0x48
-#define PT_BINARY    0x102
+enum {  /* MAPI property ids */
+	PR_BODY = 0x1000, PR_RTF_COMPRESSED = 0x1009, PR_HTML = 0x1013,
+	PR_DISPLAY_NAME = 0x3001, PR_ATTACH_DATA_OBJ = 0x3701,
+	PR_ATTACH_FILENAME = 0x3704, PR_ATTACH_LONG_FILENAME = 0x3707,
+	PR_ATTACH_MIME_TAG = 0x370E, MAPI_NAMED_MIN = 0x8000,
+};
+
+enum {  /* MAPI property types; MV_FLAG marks multi-valued ones */
+	PT_NULL = 0x01, PT_SHORT = 0x02, PT_LONG = 0x03, PT_FLOAT = 0x04,
+	PT_DOUBLE = 0x05, PT_CURRENCY = 0x06, PT_APPTIME = 0x07, PT_ERROR = 0x0A,
+	PT_BOOLEAN = 0x0B, PT_OBJECT = 0x0D, PT_I8 = 0x14, PT_STRING8 = 0x1E,
+	PT_UNICODE = 0x1F, PT_SYSTIME = 0x40, PT_CLSID = 0x48, PT_BINARY = 0x102,
+	MV_FLAG = 0x1000,
+};
 #define MAPI_IID_LEN 16u
 #define MAPI_GUID_LEN 16u
 
@@ -265,9 +249,11 @@ lzfu_run(tn_state *st, const guint8 *in, const guint8 *end, GByteArray *out,
 	gsize wpos = sizeof lzfu_prebuf - 1;
 
 	memcpy(dict, lzfu_prebuf, wpos);
-	while (in < end && out->len < cap) {
+	for (guint groups = 1; in < end && out->len < cap; groups++) {
 		guint flags = *in++;
 
+		if (groups % 4096 == 0 && mk_ctx_expired(st->ctx))
+			return false;
 		for (guint bit = 0; bit < 8 && in < end && out->len < cap; bit++) {
 			if (!(flags & (1u << bit))) {
 				dict[wpos++ % LZFU_DICT] = *in;
@@ -287,8 +273,6 @@ lzfu_run(tn_state *st, const guint8 *in, const guint8 *end, GByteArray *out,
 				g_byte_array_append(out, &c, 1);
 			}
 		}
-		if ((out->len & 0xFFFF) == 0 && mk_ctx_expired(st->ctx))
-			return false;
 	}
 	return true;
 }
