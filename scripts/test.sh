@@ -94,7 +94,7 @@ fuzz_corpora() {
 if [ "${SKIP_FUZZ:-0}" != 1 ] && [ -f tests/fuzz/meson.build ]; then
 	step "build (build-fuzz/, clang + libFuzzer)"
 	rm -f build-fuzz/fuzz-results.txt
-	if CC=clang setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined \
+	if CC=clang setup build-fuzz -Dfuzzing=true -Dtests=disabled -Db_sanitize=address,undefined \
 			-Db_lundef=false -Dbuildtype=debug && meson compile -C build-fuzz; then
 		mkdir -p build-fuzz/fuzz-artifacts
 		: > build-fuzz/fuzz-results.txt
