@@ -4,7 +4,8 @@
  *
  * DESCRIPTION
  *   Every bound the engine enforces is a named configuration key (see
- *   config_schema.c) whose default is defined here.  Code never uses a literal
+ *   config_schema.c) whose default is defined here.  Sizes are written as
+ *   they would be in the file ("50M"), counts as plain numbers.  Code never uses a literal
  *   limit; it reads the snapshot in `mk_config`.
  */
 #ifndef MK_LIMITS_H
@@ -15,24 +16,24 @@
 #define MK_GiB (1024LL * 1024LL * 1024LL)
 
 /* limits.* */
-#define MK_DEF_MAX_MESSAGE_SIZE    (50 * MK_MiB)
-#define MK_DEF_MAX_FILE_SIZE       (100 * MK_MiB)
+#define MK_DEF_MAX_MESSAGE_SIZE "50M"
+#define MK_DEF_MAX_FILE_SIZE "100M"
 #define MK_DEF_MAX_PARTS           1000
 #define MK_DEF_MAX_MIME_DEPTH      10
 #define MK_DEF_MAX_ARCHIVE_DEPTH   5
 #define MK_DEF_MAX_ARCHIVE_MEMBERS 1000
-#define MK_DEF_MAX_UNPACKED_SIZE   (500 * MK_MiB)
-#define MK_DEF_MAX_MEMBER_SIZE     (100 * MK_MiB)
+#define MK_DEF_MAX_UNPACKED_SIZE "500M"
+#define MK_DEF_MAX_MEMBER_SIZE "100M"
 #define MK_DEF_MAX_RATIO           100
 #define MK_DEF_ITEM_TIME_MS        60000
 #define MK_DEF_MAX_NAME_LENGTH     255
-#define MK_DEF_MAX_HEADER_SIZE     (1 * MK_MiB)
-#define MK_DEF_MAX_TEXT_SIZE       (10 * MK_MiB)
+#define MK_DEF_MAX_HEADER_SIZE "1M"
+#define MK_DEF_MAX_TEXT_SIZE "10M"
 
 /* clamav.* */
 #define MK_DEF_CLAMAV_MAX_DB_AGE_H 72
-#define MK_DEF_CLAMAV_MAX_SCANSIZE (400 * MK_MiB)
-#define MK_DEF_CLAMAV_MAX_FILESIZE (100 * MK_MiB)
+#define MK_DEF_CLAMAV_MAX_SCANSIZE "400M"
+#define MK_DEF_CLAMAV_MAX_FILESIZE "100M"
 #define MK_DEF_CLAMAV_MAX_SCANTIME 120000
 #define MK_DEF_CLAMAV_MAX_RECURSION 17
 
