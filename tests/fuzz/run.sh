@@ -1,0 +1,95 @@
+#!/bin/sh
+# NAME
+#   tests/fuzz/run.sh - run every built libFuzzer target for a while
+#
+# SYNOPSIS
+#   tests/fuzz/run.sh BUILDDIR [SECONDS]
+#
+# DESCRIPTION
+#   For each of fuzz_mime, fuzz_archive, fuzz_tnef, fuzz_html found in
+#   BUILDDIR/tests/fuzz, runs libFuzzer for SECONDS (default 60) with
+#   -max_total_time.  The first corpus directory is a fresh temporary one
+#   (new inputs go there); the seed directories follow, read only:
+#     mime    - corpora/stalwart-mail-parser, corpora/mime4j
+#     archive - corpora/zip-slip, /usr/share/clamav-testfiles
+#     tnef    - corpora/tnef
+#     html    - a few HTML bodies written by this script
+#   Prints one line per target, "fuzz NAME: ok" or "fuzz NAME: FAILED", and
+#   exits 1 if any target crashed, leaked, hung (-timeout, default 25 s per
+#   input) or ran out of memory.  Reproducers are kept in FUZZ_CRASH_DIR
+#   (default /tmp/fuzz-crashes) as NAME-crash-<sha1> etc., with the log
+#   NAME.log beside them; the end of the log (the stack) goes to stderr.
+#
+# ENVIRONMENT
+#   MK_SHARED (default: ../shared beside the source tree), FUZZ_CRASH_DIR,
+#   FUZZ_TIMEOUT (seconds per input), FUZZ_ARGS (extra libFuzzer options).
+#
+# NEVER
+#   Writes into the source tree or the shared corpora.
+set -u
+
+usage() { echo "usage: $0 BUILDDIR [SECONDS]" >&2; exit 64; }
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+build=$1
+secs=${2:-60}
+here=$(cd "$(dirname "$0")" && pwd)
+shared=${MK_SHARED:-$(cd "$here/../../.." && pwd)/shared}
+corp=$shared/corpora
+testfiles=${MK_TESTFILES:-/usr/share/clamav-testfiles}
+crashdir=${FUZZ_CRASH_DIR:-/tmp/fuzz-crashes}
+tmo=${FUZZ_TIMEOUT:-25}
+work=$(mktemp -d "${TMPDIR:-/tmp}/mk-fuzz.XXXXXX") || exit 70
+trap 'rm -rf "$work"' EXIT INT TERM
+mkdir -p "$crashdir" || exit 73
+
+# A few HTML bodies (nesting, entities, tables, links, broken markup).
+write_html_seeds() {
+	d=$work/seeds-html
+	mkdir -p "$d"
+	printf '%s\n' '<html><head><title>t</title><style>p{}</style></head><body><p>Hello &amp; <b>world</b></p><br><a href="https://example.jp/x">here</a></body></html>' >"$d/1.html"
+	printf '%s\n' '<table><tr><td>1</td><td>会議</td></tr><tr><td colspan=2>x</td></tr></table><ol><li>a<li>b</ol><pre>  keep   this </pre>' >"$d/2.html"
+	printf '%s\n' '<div style="display:none">hidden</div><p hidden>h</p><a href="javascript:alert(1)">js</a><img alt="logo" src="cid:x"><script>var a=1;</script>&#x3042;&nbsp;&unknown;' >"$d/3.html"
+	printf '%s\n' '<p><div><span><b><i><u><p><table><tr><td><ul><li><blockquote><h1>deep</h1></blockquote></li></ul></td></tr></table></p></u></i></b></span></div></p><!-- c --><![CDATA[x]]></foo>' >"$d/4.html"
+	printf '%s' '<html><body><a href="data:text/html,x">d</a><a href="vbscript:x">v</a><a href="file:///etc/passwd">f</a><dl><dt>t<dd>d</dl><hr><h2>T</h2><noscript>n</noscript><iframe src=x></iframe>' >"$d/5.html"
+}
+
+seeds_for() {
+	case $1 in
+	mime)    echo "$corp/stalwart-mail-parser $corp/mime4j" ;;
+	archive) echo "$corp/zip-slip $testfiles" ;;
+	tnef)    echo "$corp/tnef" ;;
+	html)    echo "$work/seeds-html" ;;
+	esac
+}
+
+write_html_seeds
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+failed=0
+for t in mime archive tnef html; do
+	bin=$build/tests/fuzz/fuzz_$t
+	if [ ! -x "$bin" ]; then
+		echo "fuzz $t: skipped (not built)"
+		continue
+	fi
+	mkdir -p "$work/corpus-$t"
+	seeds=
+	for s in $(seeds_for "$t"); do
+		[ -d "$s" ] && seeds="$seeds $s"
+	done
+	log=$crashdir/$t.log
+	# shellcheck disable=SC2086 # seeds and FUZZ_ARGS are word lists
+	"$bin" -max_total_time="$secs" -timeout="$tmo" -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$crashdir/$t-" \
+		${FUZZ_ARGS:-} "$work/corpus-$t" $seeds >"$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "fuzz $t: ok ($(grep -c . "$log") log lines, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs)"
+	else
+		echo "fuzz $t: FAILED (rc $rc, log $log)"
+		grep -E 'Test unit written|ERROR: |SUMMARY' "$log" >&2
+		grep -E '^ *#[0-9]+ ' "$log" | head -30 >&2
+		failed=1
+	fi
+done
+exit $failed
