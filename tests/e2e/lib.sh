@@ -1,0 +1,134 @@
+# NAME
+#   lib.sh - helpers for the end-to-end tests (tests/e2e/t-*.sh) and the
+#            miltertest runner
+#
+# SUMMARY
+#   . tests/e2e/lib.sh
+#   e2e_sigdb DIR           test signature DB (EICAR + ClamAV-Test-File)
+#   e2e_eicar FILE          the 68-byte EICAR string, built from two halves
+#   e2e_start [EXTRA_CONF]  start a private gateway under $T (gateway-start.sh),
+#                           sourcing its gateway.env (GW_* variables)
+#   e2e_stop                stop it (also from the EXIT trap)
+#   e2e_swaks ARGS...       swaks to the gateway port, quiet; exit code kept
+#   e2e_wait_queue_empty S  wait up to S seconds for the Postfix queue to empty
+#   e2e_queue_count         messages in the Postfix queue
+#   e2e_sink_count          delivered mails in the sink
+#   e2e_wait_sink N S       wait up to S seconds for N delivered mails
+#   ok MSG / fail MSG / finish
+#
+# DESCRIPTION
+#   Everything lives in one temp dir $T removed at exit; processes started
+#   here are stopped by their recorded ids.  Needs root (Postfix).
+set -u
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MK_SRCDIR=${MK_SRCDIR:-$(cd "$E2E_DIR/../.." && pwd)}
+MK_BUILDDIR=${MK_BUILDDIR:-$MK_SRCDIR/build}
+export LC_ALL=C.UTF-8
+E2E_PASS=0
+E2E_FAIL=0
+
+ok() { E2E_PASS=$((E2E_PASS + 1)); echo "ok   $*"; }
+fail() { E2E_FAIL=$((E2E_FAIL + 1)); echo "FAIL $*"; }
+
+e2e_eicar() {
+	printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$' 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$1"
+}
+
+e2e_sigdb() {
+	local d=$1
+	mkdir -p "$d"
+	e2e_eicar "$d/.e"
+	{
+		echo "$(md5sum <"$d/.e" | cut -d' ' -f1):68:Eicar-Test-Signature"
+		echo "aa15bcf478d165efd2065190eb473bcb:544:ClamAV-Test-File"
+	} >"$d/test.hdb"
+	echo "Eicar-Test-Signature-Body:0:*:$(od -An -v -tx1 "$d/.e" | tr -d ' \n')" >"$d/test.ndb"
+	rm -f "$d/.e"
+}
+
+e2e_finish() {
+	echo "$(basename "$0"): $E2E_PASS passed, $E2E_FAIL failed ($SECONDS s)"
+	if [ "$E2E_FAIL" -gt 0 ]; then
+		echo "--- milter log (last 20 lines)"; tail -20 "${GW_MILTER_LOG:-/dev/null}" 2>/dev/null
+		echo "--- postfix log (last 20 lines)"; tail -20 "${GW_DIR:-/nonexistent}/postfix/maillog" 2>/dev/null
+		exit 1
+	fi
+	exit 0
+}
+
+e2e_stop() {
+	if [ -n "${T:-}" ] && [ -f "$T/gw/gateway.env" ]; then
+		"$MK_SRCDIR/scripts/gateway-stop.sh" --dir "$T/gw" >/dev/null 2>&1
+	fi
+}
+
+e2e_cleanup() {
+	e2e_stop
+	[ -n "${T:-}" ] && rm -rf "$T"
+}
+
+e2e_init() {
+	[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (Postfix)"; exit 77; }
+	command -v postfix >/dev/null && command -v swaks >/dev/null ||
+		{ echo "SKIP: postfix or swaks missing (scripts/install-deps.sh)"; exit 77; }
+	[ -x "$MK_BUILDDIR/src/milter/mukaika-milter" ] ||
+		{ echo "SKIP: no mukaika-milter in $MK_BUILDDIR"; exit 77; }
+	T=$(mktemp -d "${TMPDIR:-/tmp}/mke2e.XXXXXX")
+	chmod 755 "$T"
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+# e2e_start [EXTRA_CONF_FILE]
+e2e_start() {
+	local extra=()
+	[ $# -gt 0 ] && extra=(--extra-conf "$1")
+	"$MK_SRCDIR/scripts/gateway-start.sh" --dir "$T/gw" --builddir "$MK_BUILDDIR" \
+		"${extra[@]}" >"$T/gateway-start.out" 2>&1 || {
+		echo "ERROR: gateway did not start"; cat "$T/gateway-start.out"; exit 1; }
+	# shellcheck disable=SC1091
+	. "$T/gw/gateway.env"
+}
+
+# e2e_swaks PORT ARGS... : output in $T/swaks.out, exit code returned
+e2e_swaks() {
+	local port=$1; shift
+	swaks --server "127.0.0.1:$port" --helo client.example --from sender@example.org \
+		--to user@lgwan.example --timeout 60 "$@" >"$T/swaks.out" 2>&1
+}
+
+# Last server reply code after DATA in $T/swaks.out (e.g. 250, 550).
+e2e_last_code() {
+	grep -E '^<~? *[0-9]{3}[ -]' "$T/swaks.out" | tail -2 | head -1 | sed -E 's/^<~? *([0-9]{3}).*/\1/'
+}
+
+e2e_queue_count() {
+	postqueue -c "$GW_POSTFIX_CONF" -j 2>/dev/null | grep -c '"queue_id"'
+}
+
+e2e_wait_queue_empty() {
+	local n
+	for _ in $(seq $(( $1 * 10 ))); do
+		n=$(e2e_queue_count)
+		[ "$n" = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+e2e_sink_count() {
+	find "$GW_SINK_DIR" -type f -name 'mail.*' | wc -l
+}
+
+e2e_wait_sink() {
+	for _ in $(seq $(( $2 * 10 ))); do
+		[ "$(e2e_sink_count)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Newest delivered mail file whose content matches PATTERN (grep -l).
+e2e_sink_find() {
+	grep -l -r -- "$1" "$GW_SINK_DIR" 2>/dev/null | head -1
+}
