@@ -114,30 +114,51 @@ key_header(const char *s, gsize l)
 	return false;
 }
 
-bool
-mk_mime_looks_like_message(const void *buf, size_t len)
-{
-	const char *p = buf;
-	gsize pos, next, e, nl;
-	bool any = false, key = false;
+typedef enum { HB_NONE, HB_BROKEN, HB_OK } hb_state;
 
-	if (p == NULL || len == 0)
-		return false;
+static bool
+blank_line(const char *s, gsize l)
+{
+	for (gsize i = 0; i < l; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+/* Classifies the header block at the start of P; *KEY: a key header seen.
+ * A line of white space only ends the block as an empty line does. */
+static hb_state
+scan_headers(const char *p, gsize len, bool *key)
+{
+	gsize pos, next, e, nl;
+	bool any = false;
+
+	*key = false;
 	for (pos = header_start(p, len); pos < len; pos = next) {
 		e = line_end(p, len, pos, &next);
-		if (e == pos)
+		if (blank_line(p + pos, e - pos))
 			break;   /* end of the header block */
 		if (p[pos] == ' ' || p[pos] == '\t') {
 			if (!any)
-				return false;
+				return HB_NONE;
 			continue;
 		}
 		if (!header_name_ok(p + pos, e - pos, &nl))
-			return false;
+			return any ? HB_BROKEN : HB_NONE;
 		any = true;
-		key = key || key_header(p + pos, nl);
+		*key = *key || key_header(p + pos, nl);
 	}
-	return any && key;
+	return any ? HB_OK : HB_NONE;
+}
+
+bool
+mk_mime_looks_like_message(const void *buf, size_t len)
+{
+	bool key;
+
+	if (buf == NULL || len == 0)
+		return false;
+	return scan_headers(buf, len, &key) == HB_OK && key;
 }
 
 /* Length of the header block starting at POS (up to the empty line). */
@@ -599,7 +620,8 @@ warnings_to_findings(parse_state *st, mk_node *root)
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
-		if (st->warned & (1u << (guint)rows[i].w))
+		if ((st->warned & (1u << (guint)rows[i].w)) &&
+		    !mk_node_has_finding(root, rows[i].f))
 			mk_node_add_finding(root, rows[i].f, "parser: %s", rows[i].what);
 }
 
@@ -638,6 +660,8 @@ mk_mime_parse(mk_ctx *ctx, GBytes *raw, mk_error *err)
 	GMimeMessage *msg;
 	gsize start, hlen;
 	GMimeObject *body;
+	hb_state hb;
+	bool key;
 
 	if (ctx == NULL || ctx->cfg == NULL || raw == NULL) {
 		mk_error_set(err, MK_ERR_USAGE, "mime: no context or input");
@@ -657,9 +681,13 @@ mk_mime_parse(mk_ctx *ctx, GBytes *raw, mk_error *err)
 		mk_node_set_data(root, raw);
 		goto out;
 	}
-	if (!mk_mime_looks_like_message(st.raw, st.raw_len))
+	hb = scan_headers(st.raw, st.raw_len, &key);
+	if (hb == HB_NONE)
 		mk_node_add_finding(root, MK_F_PARSE_ERROR,
 		                    "input does not start with RFC 5322 headers");
+	else if (hb == HB_BROKEN)
+		mk_node_add_finding(root, MK_F_MALFORMED_MIME,
+		                    "header block holds a line that is no header");
 	msg = run_parser(&st, start);
 	if (msg == NULL) {
 		parse_failed(root, raw, "GMime could not parse the message");

@@ -216,7 +216,8 @@ decode_uu_line(const char *s, gsize l, GByteArray *out)
 	if (l == 0)
 		return;
 	want = ((guchar)s[0] - 32) & 63;
-	for (i = 1; want > 0 && i < l; i += 4) {
+	/* trailing spaces may have been cut: missing characters count as 0 */
+	for (i = 1; want > 0; i += 4) {
 		guchar c[4] = { 0, 0, 0, 0 }, o[3];
 
 		for (gsize j = 0; j < 4 && i + j < l; j++)
@@ -255,7 +256,8 @@ decode_block(const char *t, const uu_block *b, gint64 max, GByteArray *out)
 	while (pos < b->body_end) {
 		nx = next_line(t, b->body_end, pos, &ll);
 		if (b->kind == BLK_UU) {
-			decode_uu_line(t + pos, ll, out);
+			if (uu_line_ok(t + pos, ll))   /* skip junk lines */
+				decode_uu_line(t + pos, ll, out);
 		} else if (b->kind == BLK_YENC) {
 			decode_yenc_line(t + pos, ll, out);
 		} else {
