@@ -7,9 +7,13 @@
  *   The input is cut before the (max_nodes + 1)-th start tag so the DOM
  *   libxml2 builds is bounded too, then parsed with htmlReadMemory (no
  *   network, no external entities, the document's own <meta charset>
- *   ignored: the input is UTF-8 already).  The DOM is walked without
- *   recursion, following parent/next pointers, so hostile nesting depth
- *   costs no stack.  Inline elements add nothing between text runs;
+ *   ignored: the input is UTF-8 already).  XML_PARSE_HUGE lifts libxml2's
+ *   nesting cap of 256, past which it would silently drop the rest of the
+ *   document; size is already bounded by the node budget and
+ *   limits.max_text_size.  libxml2 builds and frees the tree without
+ *   recursion and the DOM is walked following parent/next pointers, so
+ *   hostile nesting depth costs no stack.  <embed> is not skipped: libxml2
+ *   does not know it is void and would hang the following text inside.  Inline elements add nothing between text runs;
  *   collapsed white space that held a line break is dropped between two
  *   CJK characters, as a browser renders Japanese.
  *
@@ -44,7 +48,7 @@ static const struct {
 } tags[] = {
 	{ "script", T_SKIP }, { "style", T_SKIP }, { "head", T_SKIP },
 	{ "template", T_SKIP }, { "noscript", T_SKIP }, { "object", T_SKIP },
-	{ "embed", T_SKIP }, { "iframe", T_SKIP }, { "frame", T_SKIP },
+	{ "iframe", T_SKIP }, { "frame", T_SKIP },
 	{ "frameset", T_SKIP }, { "applet", T_SKIP }, { "svg", T_SKIP },
 	{ "math", T_SKIP }, { "canvas", T_SKIP }, { "audio", T_SKIP },
 	{ "video", T_SKIP }, { "select", T_SKIP }, { "input", T_SKIP },
@@ -440,7 +444,7 @@ mk_html_to_text(const char *utf8, size_t len, const mk_html_opts *opts,
 		doc = htmlReadMemory(utf8, (int)plen, NULL, "UTF-8",
 		                     HTML_PARSE_RECOVER | HTML_PARSE_NONET |
 		                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-		                     HTML_PARSE_IGNORE_ENC);
+		                     HTML_PARSE_IGNORE_ENC | XML_PARSE_HUGE);
 	if (doc != NULL)
 		walk(&r, doc);
 	if (opts->truncated != NULL)
