@@ -4,7 +4,8 @@
  *
  * DESCRIPTION
  *   Dispatch is on the content signature of n->data, not on names:
- *   - zip: member names (mk_zip_list, headers only).  OOXML ([Content_Types]
+ *   - zip whose true type is not a plain archive (mk_archive_is_container
+ *     false: OOXML, ODF, JAR, ...): member names (mk_zip_list, headers only).  OOXML ([Content_Types]
  *     .xml): vbaProject*.bin, activeX/, embeddings/, macrosheets/, customUI;
  *     every *.rels (read up to limits.max_text_size) for non-hyperlink
  *     TargetMode="External" relationships and attachedTemplate.  ODF
@@ -513,8 +514,11 @@ mk_office_inspect(mk_ctx *ctx, mk_node *n)
 	if (n == NULL || n->data == NULL)
 		return;
 	buf = g_bytes_get_data(n->data, &len);
-	if (len >= 4 && memcmp(buf, "PK\003\004", 4) == 0)
-		zip_inspect(ctx, n, buf, len);
+	if (len >= 4 && memcmp(buf, "PK\003\004", 4) == 0) {
+		/* plain archives are archive.c's: their findings come from there */
+		if (!mk_archive_is_container(n->true_type))
+			zip_inspect(ctx, n, buf, len);
+	}
 	else if (len >= 8 && memcmp(buf, cfb_sig, 8) == 0)
 		cfb_inspect(ctx, n, buf, len);
 	else if (len >= 5 && memcmp(buf, "{\\rt", 4) == 0)
