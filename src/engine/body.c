@@ -45,6 +45,15 @@ raise_for(const mk_config *cfg, mk_node *n, mk_finding_code code)
 	}
 }
 
+static bool
+ascii_only(const char *p, gsize len)
+{
+	for (gsize i = 0; i < len; i++)
+		if ((unsigned char)p[i] >= 0x80 || p[i] == 0x1b)
+			return false;
+	return true;
+}
+
 static char *
 render_text(const mk_config *cfg, const char *utf8)
 {
@@ -81,7 +90,8 @@ render_body(const mk_config *cfg, mk_node *n)
 		raise_for(cfg, n, MK_F_FILTER_FAILED);
 		return;
 	}
-	if (guessed)
+	/* undeclared pure ASCII is simply us-ascii (RFC 2045), not a guess */
+	if (guessed && (n->charset != NULL || !ascii_only(p, len)))
 		mk_node_add_finding(n, MK_F_CHARSET, "declared %s, decoded as %s",
 		                    n->charset ? n->charset : "(none)", used ? used : "?");
 	if (is_html(n)) {

@@ -3,7 +3,9 @@
  * real SQLite: verdicts, outputs, notices, headers, fail-closed paths
  */
 #include <string.h>
+#include <glib/gstdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "mime.h"
