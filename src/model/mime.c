@@ -648,7 +648,8 @@ run_parser(parse_state *st, gsize start)
 static void
 parse_failed(mk_node *root, GBytes *raw, const char *why)
 {
-	mk_node_add_finding(root, MK_F_PARSE_ERROR, "%s", why);
+	if (!mk_node_has_finding(root, MK_F_PARSE_ERROR))
+		mk_node_add_finding(root, MK_F_PARSE_ERROR, "%s", why);
 	mk_node_set_data(root, raw);
 }
 
