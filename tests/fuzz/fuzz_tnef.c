@@ -23,9 +23,9 @@
 
 #include "config.h"
 #include "mk_error.h"
-#include "model/ctx.h"
-#include "model/item.h"
-#include "model/tnef.h"
+#include "ctx.h"
+#include "item.h"
+#include "tnef.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

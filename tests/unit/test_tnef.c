@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "model/tnef.h"
+#include "tnef.h"
 
 #define CLAM_SHA256 \
 	"71e7b604d18aefd839e51a39c88df8383bb4c071dc31f87f00a2b5df580d4495"
