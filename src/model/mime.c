@@ -357,6 +357,25 @@ check_boundary(parse_state *st, mk_node *n, GMimeObject *obj)
 	g_free(close);
 }
 
+/* A multipart GMime found no parts in (no or wrong boundary): its text
+ * becomes a leaf so that it is inspected, never silently dropped. */
+static void
+orphan_content(parse_state *st, mk_node *mp, const char *text)
+{
+	mk_node *n;
+	GBytes *b;
+
+	if (text == NULL || *text == '\0' || !room_for_node(st, mp))
+		return;
+	n = mk_node_new(MK_NODE_PART, mp);
+	st->ctx->nodes++;
+	b = g_bytes_new(text, strlen(text));
+	mk_node_set_data(n, b);
+	g_bytes_unref(b);
+	mk_node_add_finding(n, MK_F_MALFORMED_MIME,
+	                    "content of a multipart without parts");
+}
+
 static void
 build_multipart(parse_state *st, mk_node *n, GMimeMultipart *mp)
 {
@@ -375,6 +394,8 @@ build_multipart(parse_state *st, mk_node *n, GMimeMultipart *mp)
 		mk_node_add_finding(n, MK_F_MALFORMED_MIME, "multipart without parts");
 	if (!may_descend(st, n))
 		return;
+	if (count == 0)
+		orphan_content(st, n, g_mime_multipart_get_prologue(mp));
 	for (int i = 0; i < count; i++)
 		if (!build_object(st, g_mime_multipart_get_part(mp, i), n))
 			break;

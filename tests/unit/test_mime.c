@@ -93,7 +93,8 @@ static const tree_row TREE_ROWS[] = {
 	{ "multipart without boundary parameter",
 	  "From: a@example.jp\nMIME-Version: 1.0\n"
 	  "Content-Type: multipart/mixed\n\n--Z\nContent-Type: text/plain\n\nx\n--Z--\n",
-	  { "malformed_mime" } },
+	  { "1.1 multipart none multipart/mixed name=- [malformed_mime",
+	    "1.1.1 part attachment - name=- [malformed_mime]" } },
 	{ "missing closing boundary",
 	  "From: a@example.jp\nMIME-Version: 1.0\n"
 	  "Content-Type: multipart/mixed; boundary=Z\n\n--Z\n\nbody\n"
