@@ -317,7 +317,7 @@ handle_entry(arc_state *st, struct archive_entry *e)
 
 	if (archive_entry_filetype(e) == AE_IFDIR)
 		return true;
-	name = st->leaf != NULL && archive_format(st->a) == ARCHIVE_FORMAT_RAW ?
+	name = archive_format(st->a) == ARCHIVE_FORMAT_RAW ?
 	       raw_member_name(st->leaf) : mk_archive_entry_name(e);
 	if ((kind = link_kind(e)) != NULL) {
 		const char *target = archive_entry_symlink_utf8(e);
@@ -361,7 +361,7 @@ read_all(arc_state *st)
 		r = archive_read_next_header(st->a, &e);
 		if (r == ARCHIVE_EOF)
 			return;
-		if (r < ARCHIVE_WARN) {     /* RETRY, FAILED, FATAL */
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {   /* RETRY, FAILED, FATAL */
 			arc_failed(st, "header");
 			return;
 		}
@@ -413,6 +413,12 @@ out:
 	return rc;
 }
 
+static bool
+header_ok(int r)
+{
+	return r == ARCHIVE_OK || r == ARCHIVE_WARN;
+}
+
 /* A zip-only reader over BUF; NULL on failure. */
 static struct archive *
 zip_open(const void *buf, size_t len)
@@ -441,8 +447,7 @@ mk_zip_list(const void *buf, size_t len, guint max, bool *encrypted)
 	if (a == NULL)
 		return NULL;
 	names = g_ptr_array_new_with_free_func(g_free);
-	while (names->len < max &&
-	       archive_read_next_header(a, &e) >= ARCHIVE_WARN) {
+	while (names->len < max && header_ok(archive_read_next_header(a, &e))) {
 		if (encrypted != NULL && archive_entry_is_encrypted(e))
 			*encrypted = true;
 		g_ptr_array_add(names, mk_archive_entry_name(e));
@@ -464,7 +469,7 @@ mk_zip_read_member(const void *buf, size_t len, const char *name, gsize max)
 
 	if (a == NULL)
 		return NULL;
-	while (archive_read_next_header(a, &e) >= ARCHIVE_WARN) {
+	while (header_ok(archive_read_next_header(a, &e))) {
 		char *n = mk_archive_entry_name(e);
 		bool match = strcmp(n, name) == 0;
 

@@ -436,6 +436,22 @@ START_TEST(test_gzip_single_stream)
 }
 END_TEST
 
+/* Member names without the UTF-8 flag: CP932 (Japanese Windows) decoded. */
+START_TEST(test_cp932_name)
+{
+	/* "テスト.txt" in CP932 */
+	member m = { "\x83\x65\x83\x58\x83\x67.txt", "x", 0, NULL, NULL };
+	mk_ctx ctx;
+	mk_node *root = run(build("zip", &m, 1), "jp.zip", &ctx);
+	mk_node *c;
+
+	ck_assert_uint_eq(root->children->len, 1);
+	c = g_ptr_array_index(root->children, 0);
+	ck_assert_str_eq(c->declared_name, "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88.txt");
+	mk_node_free(&root);
+}
+END_TEST
+
 /* Limits and corruption on clam.zip (544-byte member). */
 enum { T_TRUNC, T_MEMBER, T_UNPACKED, T_TIME, T_NOTARCHIVE };
 static const struct {
@@ -527,6 +543,7 @@ main(void)
 	tcase_add_test(tc, test_too_many_members);
 	tcase_add_test(tc, test_tar_links_and_paths);
 	tcase_add_test(tc, test_gzip_single_stream);
+	tcase_add_test(tc, test_cp932_name);
 	tcase_add_loop_test(tc, test_clamzip_limits, 0, G_N_ELEMENTS(clamzip_rows));
 	tcase_add_loop_test(tc, test_is_container, 0, G_N_ELEMENTS(container_rows));
 	suite_add_tcase(s, tc);
