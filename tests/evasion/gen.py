@@ -160,10 +160,11 @@ CASES = [
      lambda p: mail("dup cdisp", attach(p, ['Content-Type: application/octet-stream',
         'Content-Disposition: inline; filename="note.txt"',
         'Content-Disposition: attachment; filename="setup.exe"']))),
-    ("missing_boundary_param", "pe", "mail", "",
+    # Content that cannot be parsed must not vanish silently with a "pass".
+    ("missing_boundary_param", "pe", "mail", "verdict=stripped|quarantined|rejected",
      lambda p: mail("no boundary", simple(p, "setup.exe",
         ctype_top="Content-Type: multipart/mixed"))),
-    ("wrong_boundary", "pe", "mail", "",
+    ("wrong_boundary", "pe", "mail", "verdict=stripped|quarantined|rejected",
      lambda p: mail("wrong boundary", simple(p, "setup.exe", body_boundary="other-boundary"))),
     ("unterminated_multipart", "pe", "mail", "",
      lambda p: mail("no end", simple(p, "setup.exe", end=False))),

@@ -129,3 +129,15 @@ mk_sanitize() {
 mk_contains() {
 	python3 -c 'import sys; sys.exit(0 if open(sys.argv[2],"rb").read() in open(sys.argv[1],"rb").read() else 1)' "$1" "$2"
 }
+
+# mk_body_text MAIL: the decoded text of every text/plain part (UTF-8).
+mk_body_text() {
+	python3 - "$1" <<'PY'
+import email, sys
+msg = email.message_from_bytes(open(sys.argv[1], "rb").read())
+for p in msg.walk():
+    if p.get_content_type() == "text/plain":
+        d = p.get_payload(decode=True) or b""
+        sys.stdout.write(d.decode(p.get_content_charset() or "utf-8", "replace") + "\n")
+PY
+}
