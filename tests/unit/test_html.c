@@ -283,6 +283,37 @@ START_TEST(test_registry_misc)
 }
 END_TEST
 
+/* Charset finding only when something was guessed; defang follows config. */
+START_TEST(test_registry_charset)
+{
+	mk_config *cfg = mk_config_defaults();
+	const mk_filter *f = mk_filter_find("text/plain");
+	const char *sjis = "\x93\xfa\x96\x7b\x8c\xea\x82\xcc\x83\x65\x83\x4c"
+	                   "\x83\x58\x83\x67\x82\xc5\x82\xb7\x81\x42 "
+	                   "http://a.example/";
+	mk_error err = { 0 };
+
+	for (int i = 0; i < 2; i++) {
+		mk_node *n = mk_node_new(MK_NODE_PART, NULL);
+		GBytes *b = g_bytes_new(sjis, strlen(sjis));
+		mk_node_set_data(n, b);
+		mk_set_str(&n->true_type, "text/plain");
+		mk_set_str(&n->charset, i ? "Shift_JIS" : NULL);
+		cfg->text.defang_links = i == 0;
+		ck_assert_int_eq(f->run(cfg, n, &err), 0);
+		ck_assert(mk_node_has_finding(n, MK_F_CHARSET) == (i == 0));
+		char *t = g_strndup(g_bytes_get_data(n->out, NULL),
+		                    g_bytes_get_size(n->out));
+		ck_assert_msg(strstr(t, "日本語のテキストです。") != NULL, "%s", t);
+		ck_assert(strstr(t, i ? "http://a.example/" : "hxxp://a[.]example/"));
+		g_free(t);
+		g_bytes_unref(b);
+		mk_node_free(&n);
+	}
+	mk_config_unref(&cfg);
+}
+END_TEST
+
 static Suite *
 html_suite(void)
 {
@@ -296,6 +327,7 @@ html_suite(void)
 	tcase_add_test(tc, test_budget);
 	tcase_add_loop_test(tc, test_registry_rows, 0, G_N_ELEMENTS(reg_rows));
 	tcase_add_test(tc, test_registry_misc);
+	tcase_add_test(tc, test_registry_charset);
 	suite_add_tcase(s, tc);
 	return s;
 }
