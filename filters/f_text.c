@@ -644,6 +644,26 @@ url_length(const char *p)
 	return (gsize)(e - p);
 }
 
+/* Bytes of the N-byte URL token at P that defanging rewrites: scheme and
+ * authority (SL = scheme length, -1 for "www.").  The rest (path, query,
+ * an opaque scheme's body) is scanned again, so URLs nested in it are
+ * defanged too and a second pass finds nothing new. */
+static gsize
+url_prefix(const char *p, gsize n, gssize sl)
+{
+	gsize m;
+
+	if (sl < 0)
+		m = strcspn(p, "/?#:\\");
+	else if (g_ascii_strncasecmp(p, "mailto:", 7) == 0)
+		m = (gsize)sl + 1 + strcspn(p + sl + 1, "?#");
+	else if (p[sl + 1] == '/' && p[sl + 2] == '/')
+		m = (gsize)sl + 3 + strcspn(p + sl + 3, "/?#\\");
+	else
+		m = (gsize)sl + 1;
+	return MIN(m, n);
+}
+
 char *
 mk_text_defang(const char *utf8)
 {
@@ -652,13 +672,15 @@ mk_text_defang(const char *utf8)
 	const char *p = text;
 
 	while (*p) {
-		gsize n = url_start(text, p) != 0 ? url_length(p) : 0;
+		gssize sl = url_start(text, p);
+		gsize n = sl != 0 ? url_length(p) : 0;
 		if (n == 0) {
 			const char *next = g_utf8_next_char(p);
 			g_string_append_len(out, p, (gssize)(next - p));
 			p = next;
 			continue;
 		}
+		n = url_prefix(p, n, sl);
 		char *tok = g_strndup(p, n);
 		char *d = mk_defang_url(tok);
 		g_string_append(out, d);

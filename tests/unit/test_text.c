@@ -283,6 +283,12 @@ static const struct {
 	{ "hxxps://example[.]jp/a", "hxxps://example[.]jp/a" },
 	{ "javascript[:]x www[.]a[.]jp", "javascript[:]x www[.]a[.]jp" },
 	{ "日本語https://example.jp", "日本語hxxps://example[.]jp" },
+	{ "data:https://a.example/x", "data[:]hxxps://a[.]example/x" },
+	{ "https://a.example/?u=https://b.example/",
+	  "hxxps://a[.]example/?u=hxxps://b[.]example/" },
+	{ "javascript:location='http://c.example'",
+	  "javascript[:]location='hxxp://c[.]example'" },
+	{ "URL:https://example.jp/", "URL:hxxps://example[.]jp/" },
 	{ "", "" },
 };
 
