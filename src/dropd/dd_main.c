@@ -1,0 +1,565 @@
+/*
+ * NAME
+ *   mukaika-dropd - the file-drop gateway: in/<user>/ -> out/<user>/
+ *
+ * SYNOPSIS
+ *   mukaika-dropd [--foreground] [--config FILE] [--pidfile FILE]
+ *   mukaika-dropd --once [--config FILE]
+ *   mukaika-dropd --help | --version
+ *
+ * DESCRIPTION
+ *   Loads the configuration (FILE, else /etc/mukaika/mukaika.conf when it
+ *   exists, else the built-in defaults), creates dropd.in_dir, out_dir and
+ *   work_dir when missing (work_dir must be on in_dir's filesystem and
+ *   neither may lie inside in_dir), drops privileges to general.user when
+ *   started as root and that account exists, builds the engine and then:
+ *   runs again every job left in work/ (restart recovery), watches in/
+ *   (dd_watch: inotify + a rescan every dropd.rescan_s), claims settled
+ *   files (dd_job) and processes them on a pool of dropd.jobs threads
+ *   sharing one engine (dd_run).  Nothing is claimed while the engine is not
+ *   ready (signature database missing or stale): files stay in in/ and the
+ *   engine is rebuilt every rescan_s.  A job that tempfails stays in work/
+ *   and is retried after rescan_s.
+ *
+ *   --once processes what is there (files whose ctime is settle_ms old need
+ *   no further settle wait), waits for the jobs and exits.
+ *
+ *   Signals arrive through a signalfd in the main loop: SIGHUP loads a new
+ *   configuration and engine (jobs already claimed finish with the old
+ *   ones); SIGTERM/SIGINT stop claiming, wait for running jobs and exit --
+ *   queued jobs stay in work/ and are recovered at the next start.
+ *
+ * DIAGNOSTICS
+ *   Exit 0 on a clean stop (--once: everything handled), 64 usage, 71 when
+ *   directories or privileges cannot be set up, 75 (--once) when some files
+ *   tempfailed or the engine is not ready (they stay in in/ or work/), 78
+ *   configuration error.  One log line per file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dd.h"
+#include "log.h"
+#include "util.h"
+
+#define DD_DEFAULT_CONFIG "/etc/mukaika/mukaika.conf"
+#define EX_OK_ 0
+#define EX_USAGE_ 64
+#define EX_OSERR_ 71
+#define EX_TEMPFAIL_ 75
+#define EX_CONFIG_ 78
+
+typedef struct opts {
+	gboolean foreground, once, version;
+	char *config, *pidfile;
+} opts;
+
+typedef struct loop {
+	const opts *o;
+	dd_engine *h;
+	dd_watch *w;
+	GThreadPool *pool;
+	GAsyncQueue *done;
+	GPtrArray *retry;      /* dd_job* waiting for due_us */
+	int evfd, sigfd;
+	guint inflight;
+	guint tempfails;
+	gint64 next_rescan_us;
+	bool stop;
+} loop;
+
+static int
+parse_args(int argc, char **argv, opts *o)
+{
+	GOptionEntry ent[] = {
+		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &o->foreground, "stay in the foreground", NULL },
+		{ "once", '1', 0, G_OPTION_ARG_NONE, &o->once, "process what is in in/ and work/, then exit", NULL },
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "configuration file", "FILE" },
+		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &o->pidfile, "write the process id here", "FILE" },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionContext *oc = g_option_context_new("- mukaika file-drop gateway");
+	GError *ge = NULL;
+	int rc = 0;
+
+	g_option_context_set_summary(oc, "Sanitizes files dropped in dropd.in_dir/<user>/ "
+	                             "into dropd.out_dir/<user>/ (see mukaika-dropd(8)).");
+	g_option_context_add_main_entries(oc, ent, NULL);
+	if (!g_option_context_parse(oc, &argc, &argv, &ge) || argc > 1) {
+		fprintf(stderr, "mukaika-dropd: %s (see --help)\n",
+		        ge ? ge->message : "unexpected argument");
+		rc = EX_USAGE_;
+	}
+	g_clear_error(&ge);
+	g_option_context_free(oc);
+	if (o->config == NULL && g_file_test(DD_DEFAULT_CONFIG, G_FILE_TEST_EXISTS))
+		o->config = g_strdup(DD_DEFAULT_CONFIG);
+	return rc;
+}
+
+static mk_config *
+load_config(const char *path)
+{
+	GPtrArray *problems = NULL;
+	mk_error err = { 0 };
+	mk_config *cfg = path ? mk_config_load(path, &problems, &err) : mk_config_defaults();
+
+	if (cfg == NULL) {
+		for (guint i = 0; problems && i < problems->len; i++)
+			mk_log(MK_LOG_ERROR, NULL, "%s", (char *)problems->pdata[i]);
+		if (problems == NULL || problems->len == 0)
+			mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
+	}
+	if (problems)
+		g_ptr_array_unref(problems);
+	return cfg;
+}
+
+static bool
+inside(const char *dir, const char *root)
+{
+	char *a = realpath(dir, NULL), *b = realpath(root, NULL);
+	gsize n = b ? strlen(b) : 0;
+	bool in = a && b && strncmp(a, b, n) == 0 && (a[n] == '/' || a[n] == '\0');
+
+	free(a);
+	free(b);
+	return in;
+}
+
+/* Create the folders and check their relation; exit code or 0. */
+static int
+setup_dirs(const mk_config *cfg)
+{
+	const char *in = cfg->dropd.in_dir, *work = cfg->dropd.work_dir;
+	mk_error err = { 0 };
+	struct stat si, sw;
+
+	if (mk_mkdir_p(in, 0755, &err) != 0 || mk_mkdir_p(cfg->dropd.out_dir, 0755, &err) != 0 ||
+	    mk_mkdir_p(work, 0700, &err) != 0) {
+		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
+		return EX_OSERR_;
+	}
+	if (inside(work, in) || inside(cfg->dropd.out_dir, in)) {
+		mk_log(MK_LOG_ERROR, NULL, "dropd.work_dir and dropd.out_dir must not lie "
+		       "inside dropd.in_dir");
+		return EX_CONFIG_;
+	}
+	if (stat(in, &si) != 0 || stat(work, &sw) != 0 || si.st_dev != sw.st_dev) {
+		mk_log(MK_LOG_ERROR, NULL, "dropd.work_dir %s must be on the filesystem of "
+		       "dropd.in_dir %s (claims are rename()s)", work, in);
+		return EX_CONFIG_;
+	}
+	return 0;
+}
+
+/* Become general.user (only when root and the account exists). */
+static int
+drop_privileges(const mk_config *cfg)
+{
+	const char *user = cfg->general.user;
+	struct passwd *pw;
+
+	if (geteuid() != 0 || user == NULL || *user == '\0')
+		return 0;
+	pw = getpwnam(user);
+	if (pw == NULL) {
+		mk_log(MK_LOG_WARNING, NULL, "user %s does not exist: staying root", user);
+		return 0;
+	}
+	if (chown(cfg->dropd.work_dir, pw->pw_uid, pw->pw_gid) != 0)
+		mk_log(MK_LOG_WARNING, NULL, "chown %s: %s", cfg->dropd.work_dir,
+		       g_strerror(errno));
+	if (initgroups(user, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0) {
+		mk_log(MK_LOG_ERROR, NULL, "cannot become %s: %s", user, g_strerror(errno));
+		return -1;
+	}
+	mk_log(MK_LOG_INFO, NULL, "running as %s", user);
+	return 0;
+}
+
+static int
+detach(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	if (chdir("/") != 0)
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		if (fd > 1)
+			close(fd);
+	}
+	return 0;
+}
+
+static void
+pool_task(gpointer data, gpointer user)
+{
+	loop *l = user;
+	guint64 one = 1;
+
+	dd_job_run(data);
+	g_async_queue_push(l->done, data);
+	if (write(l->evfd, &one, sizeof one) < 0)
+		mk_log(MK_LOG_ERROR, NULL, "eventfd: %s", g_strerror(errno));
+}
+
+static void
+push(loop *l, dd_job *j)
+{
+	l->inflight++;
+	g_thread_pool_push(l->pool, j, NULL);
+}
+
+static void
+drain_done(loop *l)
+{
+	guint64 n;
+	dd_job *j;
+
+	if (read(l->evfd, &n, sizeof n) < 0 && errno != EAGAIN)
+		mk_log(MK_LOG_ERROR, NULL, "eventfd: %s", g_strerror(errno));
+	while ((j = g_async_queue_try_pop(l->done)) != NULL) {
+		l->inflight--;
+		if (j->outcome == DD_RETRY) {
+			l->tempfails++;
+			j->due_us = g_get_monotonic_time() +
+			            j->eng->cfg->dropd.rescan_s * G_USEC_PER_SEC;
+			g_ptr_array_add(l->retry, j);
+		} else {
+			dd_job_free(&j);
+		}
+	}
+}
+
+/* Jobs whose retry time has come go back to the pool (with the current
+ * engine, which may be a rebuilt one). */
+static void
+push_due(loop *l)
+{
+	gint64 now = g_get_monotonic_time();
+
+	for (guint i = 0; i < l->retry->len;) {
+		dd_job *j = l->retry->pdata[i];
+
+		if (j->due_us > now || l->o->once) {
+			i++;
+			continue;
+		}
+		g_ptr_array_remove_index_fast(l->retry, i);
+		dd_engine_put(&j->eng);
+		j->eng = dd_engine_ref(l->h);
+		push(l, j);
+	}
+}
+
+/* Claim settled files while the queue has room; returns how many. */
+static guint
+claim_ready(loop *l)
+{
+	const mk_config *cfg = l->h->cfg;
+	guint cap = (guint)cfg->dropd.jobs * DD_QUEUE_FACTOR, n = 0;
+	GPtrArray *c;
+
+	if (l->inflight >= cap)
+		return 0;
+	c = dd_watch_ready(l->w, cfg->dropd.settle_ms, l->o->once, cap - l->inflight);
+	for (guint i = 0; i < c->len; i++) {
+		mk_error err = { 0 };
+		dd_job *j = dd_job_claim(l->h, dd_watch_root(l->w), c->pdata[i], &err);
+
+		if (j != NULL) {
+			push(l, j);
+			n++;
+		} else if (err.code != 0) {
+			mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
+		}
+	}
+	g_ptr_array_unref(c);
+	return n;
+}
+
+static void
+new_watch(loop *l)
+{
+	dd_watch_free(&l->w);
+	l->w = dd_watch_new(l->h->cfg->dropd.in_dir, !l->o->once, NULL);
+	dd_watch_rescan(l->w);
+}
+
+static void
+reload(loop *l)
+{
+	mk_config *cfg = load_config(l->o->config);
+	mk_error err = { 0 };
+	dd_engine *h;
+	bool moved;
+
+	if (cfg == NULL || setup_dirs(cfg) != 0) {
+		mk_log(MK_LOG_ERROR, NULL, "reload failed: keeping the running configuration");
+		goto out;
+	}
+	h = dd_engine_new(cfg, &err);
+	if (h == NULL) {
+		mk_log(MK_LOG_ERROR, NULL, "reload failed (%s): keeping the running "
+		       "configuration", err.msg);
+		goto out;
+	}
+	moved = strcmp(h->cfg->dropd.in_dir, l->h->cfg->dropd.in_dir) != 0;
+	dd_engine_put(&l->h);
+	l->h = h;
+	g_thread_pool_set_max_threads(l->pool, (gint)cfg->dropd.jobs, NULL);
+	if (moved)
+		new_watch(l);
+	mk_log(MK_LOG_INFO, NULL, "configuration reloaded from %s",
+	       l->o->config ? l->o->config : "(defaults)");
+out:
+	mk_config_unref(&cfg);
+}
+
+static void
+rebuild_if_unready(loop *l)
+{
+	mk_error err = { 0 };
+	dd_engine *h;
+
+	if (dd_engine_ready(l->h, &err))
+		return;
+	mk_log(MK_LOG_INFO, NULL, "engine not ready (%s): rebuilding", err.msg);
+	h = dd_engine_new(l->h->cfg, &err);
+	if (h == NULL) {
+		mk_log(MK_LOG_ERROR, NULL, "engine rebuild failed: %s", err.msg);
+		return;
+	}
+	dd_engine_put(&l->h);
+	l->h = h;
+}
+
+static void
+on_signal(loop *l)
+{
+	struct signalfd_siginfo si;
+
+	while (read(l->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGHUP) {
+			mk_log(MK_LOG_INFO, NULL, "SIGHUP: reloading");
+			reload(l);
+		} else {
+			mk_log(MK_LOG_INFO, NULL, "signal %u: stopping", si.ssi_signo);
+			l->stop = true;
+		}
+	}
+}
+
+static int
+tick_ms(const loop *l)
+{
+	gint64 t = l->h->cfg->dropd.settle_ms / 4;
+
+	return (int)CLAMP(t, DD_TICK_MIN_MS, DD_TICK_MAX_MS);
+}
+
+/* One turn of the main loop; true when --once has nothing left to do. */
+static bool
+turn(loop *l)
+{
+	struct pollfd p[3] = {
+		{ .fd = l->sigfd, .events = POLLIN }, { .fd = l->evfd, .events = POLLIN },
+		{ .fd = dd_watch_fd(l->w), .events = POLLIN },
+	};
+	gint64 now;
+	bool ready;
+	guint claimed = 0;
+
+	if (poll(p, 3, tick_ms(l)) < 0 && errno != EINTR)
+		mk_log(MK_LOG_ERROR, NULL, "poll: %s", g_strerror(errno));
+	if (p[0].revents & POLLIN)
+		on_signal(l);
+	if (p[1].revents & POLLIN)
+		drain_done(l);
+	if (p[2].fd >= 0 && (p[2].revents & POLLIN))
+		dd_watch_events(l->w);
+	if (l->stop)
+		return false;
+	now = g_get_monotonic_time();
+	if (now >= l->next_rescan_us && !l->o->once) {
+		rebuild_if_unready(l);
+		dd_watch_rescan(l->w);
+		l->next_rescan_us = now + l->h->cfg->dropd.rescan_s * G_USEC_PER_SEC;
+	}
+	ready = dd_engine_ready(l->h, NULL);
+	if (ready) {
+		push_due(l);
+		claimed = claim_ready(l);
+	}
+	if (!l->o->once)
+		return false;
+	return l->inflight == 0 && claimed == 0 &&
+	       (!ready || dd_watch_pending(l->w) == 0);
+}
+
+static int
+setup_loop(loop *l, const sigset_t *set)
+{
+	mk_error err = { 0 };
+	GError *ge = NULL;
+	GPtrArray *jobs;
+
+	l->done = g_async_queue_new();
+	l->retry = g_ptr_array_new();
+	l->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	l->sigfd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	l->pool = g_thread_pool_new(pool_task, l, (gint)l->h->cfg->dropd.jobs, FALSE, &ge);
+	if (l->evfd < 0 || l->sigfd < 0 || l->pool == NULL) {
+		mk_log(MK_LOG_ERROR, NULL, "cannot set up the main loop: %s",
+		       ge ? ge->message : g_strerror(errno));
+		g_clear_error(&ge);
+		return -1;
+	}
+	if (!dd_engine_ready(l->h, NULL)) {
+		new_watch(l);
+		return 0;   /* nothing is run until the engine is ready */
+	}
+	jobs = dd_job_recover(l->h, &err);
+	if (err.code != 0)
+		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
+	if (jobs->len > 0)
+		mk_log(MK_LOG_INFO, NULL, "recovering %u job(s) from %s", jobs->len,
+		       l->h->cfg->dropd.work_dir);
+	for (guint i = 0; i < jobs->len; i++)
+		push(l, jobs->pdata[i]);
+	g_ptr_array_unref(jobs);
+	new_watch(l);
+	return 0;
+}
+
+static void
+teardown_loop(loop *l)
+{
+	dd_job *j;
+
+	if (l->pool != NULL)
+		g_thread_pool_free(l->pool, TRUE, TRUE);   /* queued jobs stay in work/ */
+	if (l->done != NULL) {
+		while ((j = g_async_queue_try_pop(l->done)) != NULL)
+			dd_job_free(&j);
+		g_async_queue_unref(l->done);
+	}
+	for (guint i = 0; l->retry && i < l->retry->len; i++) {
+		j = l->retry->pdata[i];
+		dd_job_free(&j);
+	}
+	if (l->retry)
+		g_ptr_array_unref(l->retry);
+	dd_watch_free(&l->w);
+	if (l->evfd >= 0)
+		close(l->evfd);
+	if (l->sigfd >= 0)
+		close(l->sigfd);
+	dd_engine_put(&l->h);
+}
+
+static int
+serve(const opts *o, mk_config *cfg, const sigset_t *set)
+{
+	loop l = { .o = o, .evfd = -1, .sigfd = -1 };
+	mk_error err = { 0 };
+	int rc = setup_dirs(cfg);
+
+	if (rc != 0)
+		return rc;
+	if (drop_privileges(cfg) != 0)
+		return EX_OSERR_;
+	if (!o->foreground && !o->once && detach() != 0)
+		return EX_OSERR_;
+	if (o->pidfile) {
+		char *pid = g_strdup_printf("%ld\n", (long)getpid());
+		g_file_set_contents(o->pidfile, pid, -1, NULL);
+		g_free(pid);
+	}
+	l.h = dd_engine_new(cfg, &err);
+	if (l.h == NULL) {
+		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
+		rc = err.code == MK_ERR_CONFIG ? EX_CONFIG_ : EX_OSERR_;
+		goto out;
+	}
+	rc = EX_OSERR_;
+	if (setup_loop(&l, set) != 0)
+		goto out;
+	l.next_rescan_us = g_get_monotonic_time() + cfg->dropd.rescan_s * G_USEC_PER_SEC;
+	mk_log(MK_LOG_INFO, NULL, "watching %s", cfg->dropd.in_dir);
+	while (!l.stop && !turn(&l))
+		;
+	rc = EX_OK_;
+	if (o->once && (l.tempfails > 0 || !dd_engine_ready(l.h, &err))) {
+		mk_log(MK_LOG_WARNING, NULL, "--once: %u job(s) tempfailed%s%s", l.tempfails,
+		       err.code ? ", engine not ready: " : "", err.msg);
+		rc = EX_TEMPFAIL_;
+	}
+out:
+	teardown_loop(&l);
+	if (o->pidfile)
+		unlink(o->pidfile);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	opts o = { 0 };
+	mk_config *cfg = NULL;
+	sigset_t set;
+	int rc;
+
+	/* Before any thread exists: signals go to the signalfd only. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+	rc = parse_args(argc, argv, &o);
+	if (rc != 0 || o.version) {
+		if (o.version)
+			printf("mukaika-dropd %s\n", MK_VERSION);
+		goto out;
+	}
+	mk_log_open("mukaika-dropd", "info", "");
+	cfg = load_config(o.config);
+	if (cfg == NULL) {
+		rc = EX_CONFIG_;
+		goto out;
+	}
+	mk_log_open("mukaika-dropd", cfg->log.level, cfg->log.file);
+	rc = serve(&o, cfg, &set);
+	mk_log_close();
+out:
+	mk_config_unref(&cfg);
+	g_free(o.config);
+	g_free(o.pidfile);
+	return rc;
+}

@@ -1,0 +1,378 @@
+/*
+ * NAME
+ *   dd_out - the LGWAN side of mukaika-dropd: output directories, atomic
+ *   no-replace placement, reports and blocked notices
+ *
+ * SUMMARY
+ *   rc = dd_out_write(&place, content, blocked, report_json, &where, err);
+ *   text = dd_out_notice(cfg, name, verdict, reason, qid, aside);
+ *
+ * DESCRIPTION
+ *   Every component below dropd.out_dir (owner folder, sub-folders, file
+ *   name) is mk_names_safe()d, cut to fit DD_NAME_MAX with room for the
+ *   suffixes, and opened with openat(O_NOFOLLOW) below the previous
+ *   directory fd, so neither hostile names nor symlinks planted on the out/
+ *   side can redirect a write.  A file is written as DD_TMP_PREFIX<jid>.*
+ *   (hidden: safe names never start with a dot), fsynced, given
+ *   dropd.out_mode/out_owner, then renameat2(RENAME_NOREPLACE)d to NAME,
+ *   "STEM (2).EXT", "STEM (3).EXT"...; a taken name holding exactly the same
+ *   bytes means an earlier run of this job already placed it (idempotent
+ *   restart), so nothing is added.  The directory is fsynced before
+ *   returning.  The report (NAME.report.json) replaces any older one.
+ *
+ * NEVER
+ *   Never follows a symlink below out_dir, never overwrites an output,
+ *   never leaves a half-written visible file.
+ *
+ * FAILURE
+ *   Any filesystem failure (ENOSPC, EDQUOT, EIO, permissions) is MK_ERR_TEMP:
+ *   the job stays in work/ and is retried; the tmp file is removed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dd.h"
+#include "names.h"
+#include "util.h"
+
+/* Record a filesystem failure (errno) as MK_ERR_TEMP and return it. */
+static int
+TEMP(mk_error *err, const char *what, const char *name)
+{
+	mk_error_set(err, MK_ERR_TEMP, "%s %s: %s", what, name, g_strerror(errno));
+	return MK_ERR_TEMP;
+}
+
+char *
+dd_out_safe_name(const mk_config *cfg, const char *raw)
+{
+	gint64 max = cfg->limits.max_name_length;
+
+	if (max <= 0 || max > DD_NAME_MAX - DD_NAME_RESERVE)
+		max = DD_NAME_MAX - DD_NAME_RESERVE;
+	return mk_names_safe(raw, (gsize)max);
+}
+
+/* NAME -> STEM + EXT (".ext", short, not the whole name). */
+static void
+split_ext(const char *name, char **stem, char **ext)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (dot == NULL || dot == name || strlen(dot) > DD_EXT_MAX) {
+		*stem = g_strdup(name);
+		*ext = g_strdup("");
+		return;
+	}
+	*stem = g_strndup(name, (gsize)(dot - name));
+	*ext = g_strdup(dot);
+}
+
+static char *
+cand_name(const char *stem, int k, const char *ext)
+{
+	if (k <= 1)
+		return g_strconcat(stem, ext, NULL);
+	return g_strdup_printf("%s (%d)%s", stem, k, ext);
+}
+
+/* Open (creating) one safe component below FD; " (k)" when the name is
+ * taken by something that is not a directory.  Returns a new fd. */
+static int
+open_subdir(const mk_config *cfg, int fd, const char *raw, mk_error *err)
+{
+	char *safe = dd_out_safe_name(cfg, raw), *stem, *ext;
+	int dmode = (int)(cfg->dropd.out_mode | ((cfg->dropd.out_mode & 0444) >> 2)) | 0700;
+	int sub = -1;
+
+	split_ext(safe, &stem, &ext);
+	for (int k = 1; k < DD_MAX_SUFFIX && sub < 0; k++) {
+		char *c = k == 1 ? g_strdup(safe) : g_strdup_printf("%s (%d)", safe, k);
+
+		if (mkdirat(fd, c, (mode_t)dmode) != 0 && errno != EEXIST) {
+			TEMP(err, "mkdir", c);
+			g_free(c);
+			break;
+		}
+		sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno != ENOTDIR && errno != ELOOP) {
+			TEMP(err, "open directory", c);
+			g_free(c);
+			break;
+		}
+		g_free(c);
+	}
+	if (sub < 0 && err != NULL && err->code == 0)
+		mk_error_set(err, MK_ERR_TEMP, "no free directory name for %s", safe);
+	g_free(safe);
+	g_free(stem);
+	g_free(ext);
+	return sub;
+}
+
+/* BASE (a configured path, created if missing) then USER and the directory
+ * part of REL.  Returns a directory fd or -1. */
+static int
+open_chain(const mk_config *cfg, const char *base, const char *user,
+           const char *rel, mk_error *err)
+{
+	char **comp = g_strsplit(rel, "/", -1);
+	guint n = g_strv_length(comp);
+	int fd = -1, sub;
+
+	if (mk_mkdir_p(base, 0750, err) != 0)
+		goto out;
+	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		TEMP(err, "open", base);
+		goto out;
+	}
+	for (guint i = 0; i < n; i++) {   /* i = 0: the owner; then REL's folders */
+		const char *c = i == 0 ? user : comp[i - 1];
+
+		if (c == NULL || *c == '\0')
+			continue;
+		sub = open_subdir(cfg, fd, c, err);
+		close(fd);
+		fd = sub;
+		if (fd < 0)
+			goto out;
+	}
+out:
+	g_strfreev(comp);
+	return fd;
+}
+
+static int
+write_tmp(const dd_place *p, int dfd, const char *tmp, const void *buf, gsize len,
+          mk_error *err)
+{
+	const char *b = buf;
+	int fd, rc = MK_ERR_TEMP;
+
+	unlinkat(dfd, tmp, 0);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return TEMP(err, "create", tmp);
+	while (len > 0) {
+		ssize_t w = write(fd, b, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			TEMP(err, "write", tmp);
+			goto out;
+		}
+		b += w;
+		len -= (gsize)w;
+	}
+	if (p->uid != (uid_t)-1 && fchown(fd, p->uid, p->gid) != 0) {
+		TEMP(err, "chown", tmp);
+		goto out;
+	}
+	if (fchmod(fd, (mode_t)p->cfg->dropd.out_mode) != 0 || fsync(fd) != 0) {
+		TEMP(err, "fsync", tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	close(fd);
+	if (rc != 0)
+		unlinkat(dfd, tmp, 0);
+	return rc;
+}
+
+static bool
+same_content(int dfd, const char *name, const void *buf, gsize len)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	GBytes *have = NULL;
+	bool same = false;
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (gsize)st.st_size == len) {
+		have = mk_read_fd(fd, (gint64)len + 1, NULL);
+		same = have != NULL && g_bytes_get_size(have) == len &&
+		       (len == 0 || memcmp(g_bytes_get_data(have, NULL), buf, len) == 0);
+	}
+	if (have != NULL)
+		g_bytes_unref(have);
+	close(fd);
+	return same;
+}
+
+static int
+rename_noreplace(int dfd, const char *from, const char *to)
+{
+	if (renameat2(dfd, from, dfd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (linkat(dfd, from, dfd, to, 0) != 0)
+		return -1;
+	unlinkat(dfd, from, 0);
+	return 0;
+}
+
+/* Move TMP to the first free "STEM (k)EXT" + TAIL; *base gets STEM (k)EXT. */
+static int
+place(int dfd, const char *tmp, const char *name, const char *tail,
+      const void *buf, gsize len, char **base, mk_error *err)
+{
+	char *stem, *ext;
+	int rc = MK_ERR_TEMP;
+
+	split_ext(name, &stem, &ext);
+	for (int k = 1; k < DD_MAX_SUFFIX; k++) {
+		char *b = cand_name(stem, k, ext), *full = g_strconcat(b, tail, NULL);
+		bool done = rename_noreplace(dfd, tmp, full) == 0;
+
+		if (!done && errno == EEXIST && same_content(dfd, full, buf, len)) {
+			unlinkat(dfd, tmp, 0);
+			done = true;
+		} else if (!done && errno != EEXIST) {
+			TEMP(err, "rename to", full);
+			g_free(full);
+			g_free(b);
+			break;
+		}
+		g_free(full);
+		if (done) {
+			*base = b;
+			rc = fsync(dfd) == 0 ? 0 : TEMP(err, "fsync directory", name);
+			break;
+		}
+		g_free(b);
+	}
+	if (rc != 0 && *base == NULL && err != NULL && err->code == 0)
+		mk_error_set(err, MK_ERR_TEMP, "no free output name for %s", name);
+	unlinkat(dfd, tmp, 0);
+	g_free(stem);
+	g_free(ext);
+	return rc;
+}
+
+static int
+write_report(const dd_place *p, int dfd, const char *base, const char *report,
+             mk_error *err)
+{
+	const mk_config *cfg = p->cfg;
+	char *tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".report", NULL);
+	char *name = g_strconcat(base, ".report.json", NULL);
+	int rfd = dfd, rc;
+
+	if (cfg->dropd.report_dir != NULL && *cfg->dropd.report_dir != '\0') {
+		rfd = open_chain(cfg, cfg->dropd.report_dir, p->user, p->rel, err);
+		if (rfd < 0) {
+			rc = MK_ERR_TEMP;
+			goto out;
+		}
+	}
+	rc = write_tmp(p, rfd, tmp, report, strlen(report), err);
+	if (rc == 0 && renameat(rfd, tmp, rfd, name) != 0)
+		rc = TEMP(err, "rename to", name);
+	if (rc == 0 && fsync(rfd) != 0)
+		rc = TEMP(err, "fsync directory of", name);
+	if (rc != 0)
+		unlinkat(rfd, tmp, 0);
+	if (rfd != dfd)
+		close(rfd);
+out:
+	g_free(tmp);
+	g_free(name);
+	return rc;
+}
+
+int
+dd_out_write(const dd_place *p, GBytes *content, bool blocked,
+             const char *report, char **where, mk_error *err)
+{
+	char *safe = dd_out_safe_name(p->cfg, p->name), *base = NULL, *rdir = NULL;
+	char *tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".out", NULL);
+	gsize len = 0;
+	const void *buf = g_bytes_get_data(content, &len);
+	const char *tail = blocked ? ".blocked.txt" : "";
+	int dfd = -1, rc = MK_ERR_TEMP;
+
+	*where = NULL;
+	dfd = open_chain(p->cfg, p->cfg->dropd.out_dir, p->user, p->rel, err);
+	if (dfd < 0)
+		goto out;
+	rc = write_tmp(p, dfd, tmp, buf, len, err);
+	if (rc == 0)
+		rc = place(dfd, tmp, safe, tail, buf, len, &base, err);
+	if (rc == 0 && report != NULL)
+		rc = write_report(p, dfd, base, report, err);
+	if (rc == 0) {
+		rdir = g_path_get_dirname(p->rel);
+		*where = g_strdup_printf("%s%s%s/%s%s", p->user,
+		                         *p->user ? "/" : "",
+		                         strcmp(rdir, ".") ? rdir : "", base, tail);
+	}
+out:
+	if (dfd >= 0)
+		close(dfd);
+	g_free(rdir);
+	g_free(base);
+	g_free(safe);
+	g_free(tmp);
+	return rc;
+}
+
+/* Text safe to show: valid UTF-8 without controls or format (bidi) chars. */
+static char *
+show(const char *s, gsize max)
+{
+	char *v = g_utf8_make_valid(s ? s : "", -1);
+	GString *o = g_string_new(NULL);
+
+	for (const char *c = v; *c && o->len < max; c = g_utf8_next_char(c)) {
+		gunichar u = g_utf8_get_char(c);
+
+		if (g_unichar_iscntrl(u) || g_unichar_type(u) == G_UNICODE_FORMAT)
+			u = '?';
+		g_string_append_unichar(o, u);
+	}
+	g_free(v);
+	return g_string_free(o, FALSE);
+}
+
+char *
+dd_out_notice(const mk_config *cfg, const char *name, const char *verdict,
+              const char *reason, const char *qid, const char *aside)
+{
+	bool en = g_strcmp0(cfg->general.language, "en") == 0;
+	char *n = show(name, DD_NAME_MAX), *r = show(reason, DD_REASON_MAX);
+	GString *s = g_string_new(NULL);
+
+	if (!en && g_strcmp0(verdict, "quarantined") == 0)
+		verdict = "隔離";
+	else if (!en && g_strcmp0(verdict, "rejected") == 0)
+		verdict = "拒否";
+	else if (!en && g_strcmp0(verdict, "not processed") == 0)
+		verdict = "未処理（退避）";
+	if (en) {
+		g_string_append_printf(s, "This file was NOT passed on by the sanitizing gateway.\n\n"
+		    "File: %s\nVerdict: %s\nReason: %s\nQuarantine ID: %s\n", n, verdict, r,
+		    qid ? qid : "none");
+		if (aside)
+			g_string_append_printf(s, "The file was kept aside for the administrator (job %s).\n", aside);
+		g_string_append(s, "\nPlease quote the ID above when you contact the administrator.\n");
+	} else {
+		g_string_append_printf(s, "このファイルは無害化ゲートウェイにより受け渡しを停止しました。\n\n"
+		    "ファイル名: %s\n判定: %s\n理由: %s\n隔離ID: %s\n", n, verdict, r,
+		    qid ? qid : "なし");
+		if (aside)
+			g_string_append_printf(s, "元のファイルは管理者用の退避場所に保管されています（ジョブ %s）。\n", aside);
+		g_string_append(s, "\n管理者へお問い合わせの際は上記のIDをお伝えください。\n");
+	}
+	g_free(n);
+	g_free(r);
+	return g_string_free(s, FALSE);
+}

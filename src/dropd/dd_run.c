@@ -1,0 +1,271 @@
+/*
+ * NAME
+ *   dd_run - process one claimed job (a GThreadPool task of mukaika-dropd)
+ *
+ * SUMMARY
+ *   dd_job_run(j);   sets j->outcome to DD_DONE or DD_RETRY
+ *
+ * DESCRIPTION
+ *   work/j-ID/data is lstat()ed, opened with O_NOFOLLOW|O_NONBLOCK and
+ *   fstat()ed (same inode, regular file).  A symlink, FIFO, socket or
+ *   device, or a file over limits.max_file_size, is set aside: a blocked
+ *   notice goes to out/ and the job directory is renamed to work/rejected/.
+ *   Otherwise the engine runs in file mode (name = base name, recipients =
+ *   owner folder) with the deterministic id "f-" + 32 hex digits of
+ *   sha256(owner NUL path NUL sha256hex(content)); if the quarantine already
+ *   holds that id (a re-run after a crash or a retry) the engine runs with
+ *   no_store and the stored report is written.  Output (or blocked notice)
+ *   and report go through dd_out; then the work copy is removed.
+ *
+ * NEVER
+ *   Never reads an entry that is not a regular file; never removes the work
+ *   copy before the output/notice is durable (and, for a blocked verdict,
+ *   the original is stored: the engine tempfails otherwise).
+ *
+ * FAILURE
+ *   Engine TEMPFAIL, a store lookup error or an output error -> DD_RETRY
+ *   (the job stays in work/ and the main loop retries it after rescan_s).
+ *   One log line per file either way.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dd.h"
+#include "log.h"
+#include "util.h"
+
+#define ID_HEX 32
+#define LOG_NAME_MAX 160
+
+static char *
+job_id(const dd_job *j, GBytes *data)
+{
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize len = 0;
+	const void *p = g_bytes_get_data(data, &len);
+	char hex[65];
+	char *id;
+
+	mk_sha256_hex(p, len, hex);
+	g_checksum_update(ck, (const guchar *)j->user, (gssize)strlen(j->user) + 1);
+	g_checksum_update(ck, (const guchar *)j->rel, (gssize)strlen(j->rel) + 1);
+	g_checksum_update(ck, (const guchar *)hex, 64);
+	id = g_strdup_printf("f-%.*s", ID_HEX, g_checksum_get_string(ck));
+	g_checksum_free(ck);
+	return id;
+}
+
+static void
+log_file(const dd_job *j, mk_log_level lvl, const char *id, const char *verdict,
+         const char *where, const char *reason)
+{
+	char *u = mk_log_escape(j->user, LOG_NAME_MAX);
+	char *r = mk_log_escape(j->rel, LOG_NAME_MAX);
+	char *w = mk_log_escape(where ? where : "-", LOG_NAME_MAX);
+
+	mk_log(lvl, id ? id : j->jid, "%s user=\"%s\" file=\"%s\" -> %s (%s)",
+	       verdict, u, r, w, reason ? reason : "");
+	g_free(u);
+	g_free(r);
+	g_free(w);
+}
+
+static const char *
+base_name(const dd_job *j)
+{
+	const char *s = strrchr(j->rel, '/');
+
+	return s ? s + 1 : j->rel;
+}
+
+static dd_place
+place_for(const dd_job *j, const char *name)
+{
+	dd_place p = {
+		.cfg = j->eng->cfg, .uid = j->eng->out_uid, .gid = j->eng->out_gid,
+		.jid = j->jid, .user = j->user, .rel = j->rel, .name = name,
+	};
+	return p;
+}
+
+/* Not processed: notice in out/, job directory to work/rejected/. */
+static void
+set_aside(dd_job *j, const char *why)
+{
+	const mk_config *cfg = j->eng->cfg;
+	char *safe = dd_out_safe_name(cfg, base_name(j));
+	char *text = dd_out_notice(cfg, safe, "not processed", why, NULL, j->jid);
+	char *rej = g_build_filename(cfg->dropd.work_dir, DD_REJECTED, NULL);
+	char *to = g_build_filename(rej, j->jid, NULL), *where = NULL;
+	GBytes *b = g_bytes_new_take(text, strlen(text));
+	dd_place p = place_for(j, base_name(j));
+	mk_error err = { 0 };
+
+	j->outcome = DD_RETRY;
+	if (dd_out_write(&p, b, true, NULL, &where, &err) != 0) {
+		log_file(j, MK_LOG_WARNING, NULL, "retry", NULL, err.msg);
+		goto out;
+	}
+	if (mk_mkdir_p(rej, 0700, &err) != 0 || rename(j->dir, to) != 0) {
+		log_file(j, MK_LOG_ERROR, NULL, "retry", where, g_strerror(errno));
+		goto out;
+	}
+	mk_fsync_dir(cfg->dropd.work_dir, NULL);
+	j->outcome = DD_DONE;
+	log_file(j, MK_LOG_WARNING, NULL, "set-aside", where, why);
+out:
+	g_bytes_unref(b);
+	g_free(where);
+	g_free(safe);
+	g_free(rej);
+	g_free(to);
+}
+
+/* Read the work copy; NULL with *why set when it must be set aside, NULL
+ * with *why NULL on a temporary failure. */
+static GBytes *
+read_data(dd_job *j, const char **why, mk_error *err)
+{
+	char *path = g_build_filename(j->dir, DD_DATA_FILE, NULL);
+	gint64 max = j->eng->cfg->limits.max_file_size;
+	struct stat ls, st;
+	GBytes *b = NULL;
+	int fd = -1;
+
+	*why = NULL;
+	if (lstat(path, &ls) != 0) {
+		mk_error_set(err, MK_ERR_TEMP, "lstat %s: %s", path, g_strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(ls.st_mode)) {
+		*why = S_ISLNK(ls.st_mode) ? "symbolic link (not followed)"
+		                           : "special file (FIFO, socket or device)";
+		goto out;
+	}
+	if (ls.st_nlink > 1)
+		mk_log(MK_LOG_WARNING, j->jid, "work copy has %lu links",
+		       (unsigned long)ls.st_nlink);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_ino != ls.st_ino || st.st_dev != ls.st_dev) {
+		*why = "not a regular file when opened";
+		goto out;
+	}
+	if (max > 0 && st.st_size > max) {
+		*why = "larger than limits.max_file_size";
+		goto out;
+	}
+	b = mk_read_fd(fd, max, err);
+	if (b == NULL && err->code == MK_ERR_LIMIT)
+		*why = "larger than limits.max_file_size";
+out:
+	if (fd >= 0)
+		close(fd);
+	g_free(path);
+	return b;
+}
+
+/* Write the output or blocked notice + report; 0 or MK_ERR_TEMP. */
+static int
+deliver(dd_job *j, const mk_result *r, const char *id, bool stored,
+        const char *report, char **where, mk_error *err)
+{
+	const mk_config *cfg = j->eng->cfg;
+	const char *name = base_name(j);
+	char *safe = NULL;
+	GBytes *content;
+	bool blocked = r->output == NULL;
+	int rc;
+
+	if (!blocked) {
+		content = g_bytes_ref(r->output);
+		if (r->output_name != NULL && *r->output_name)
+			name = r->output_name;
+	} else {
+		safe = dd_out_safe_name(cfg, name);
+		char *t = dd_out_notice(cfg, safe, mk_verdict_name(r->verdict), r->reason,
+		                        stored ? id : NULL, NULL);
+		content = g_bytes_new_take(t, strlen(t));
+	}
+	dd_place p = place_for(j, name);
+	rc = dd_out_write(&p, content, blocked, report, where, err);
+	g_bytes_unref(content);
+	g_free(safe);
+	return rc;
+}
+
+static void
+process(dd_job *j, GBytes *data)
+{
+	char *id = job_id(j, data), *where = NULL;
+	mk_qrecord *rec = NULL;
+	mk_result *r = NULL;
+	mk_error err = { 0 };
+	int have;
+
+	j->outcome = DD_RETRY;
+	have = dd_engine_stored(j->eng, id, &rec, &err);
+	if (have < 0) {
+		log_file(j, MK_LOG_WARNING, id, "retry", NULL, err.msg);
+		goto out;
+	}
+	mk_input in = {
+		.data = data, .mode = MK_MODE_FILE, .name = base_name(j),
+		.channel = "file", .recipients = j->user, .id = id, .no_store = have == 1,
+	};
+	if (mk_engine_process(j->eng->engine, &in, &r, &err) < 0 || r == NULL) {
+		log_file(j, MK_LOG_ERROR, id, "retry", NULL, err.msg);
+		goto out;
+	}
+	if (r->verdict == MK_V_TEMPFAIL) {
+		log_file(j, MK_LOG_WARNING, id, "tempfail", NULL, r->reason);
+		goto out;
+	}
+	if (deliver(j, r, id, r->stored || have == 1,
+	            have == 1 && rec->report_json ? rec->report_json : r->report_json,
+	            &where, &err) != 0) {
+		log_file(j, MK_LOG_WARNING, id, "retry", NULL, err.msg);
+		goto out;
+	}
+	if (dd_job_remove_dir(j->dir) != 0)
+		mk_log(MK_LOG_WARNING, id, "cannot remove %s: %s", j->dir, g_strerror(errno));
+	mk_fsync_dir(j->eng->cfg->dropd.work_dir, NULL);
+	j->outcome = DD_DONE;
+	log_file(j, MK_LOG_INFO, id, mk_verdict_name(r->verdict), where, r->reason);
+out:
+	mk_result_free(&r);
+	mk_qrecord_free(&rec);
+	g_free(where);
+	g_free(id);
+}
+
+void
+dd_job_run(dd_job *j)
+{
+	const char *why = NULL;
+	mk_error err = { 0 };
+	char *data = g_build_filename(j->dir, DD_DATA_FILE, NULL);
+	GBytes *b;
+	struct stat st;
+
+	if (lstat(data, &st) != 0 && errno == ENOENT) {
+		dd_job_remove_dir(j->dir);   /* nothing claimed: nothing to do */
+		j->outcome = DD_DONE;
+		goto out;
+	}
+	b = read_data(j, &why, &err);
+	if (b != NULL) {
+		process(j, b);
+		g_bytes_unref(b);
+	} else if (why != NULL) {
+		set_aside(j, why);
+	} else {
+		j->outcome = DD_RETRY;
+		log_file(j, MK_LOG_WARNING, NULL, "retry", NULL, err.msg);
+	}
+out:
+	g_free(data);
+}
