@@ -310,10 +310,11 @@ dd_out_write(const dd_place *p, GBytes *content, bool blocked,
 	if (rc == 0 && report != NULL)
 		rc = write_report(p, dfd, base, report, err);
 	if (rc == 0) {
+		char *file = g_strconcat(base, tail, NULL);
+
 		rdir = g_path_get_dirname(p->rel);
-		*where = g_strdup_printf("%s%s%s/%s%s", p->user,
-		                         *p->user ? "/" : "",
-		                         strcmp(rdir, ".") ? rdir : "", base, tail);
+		*where = g_build_filename(p->user, strcmp(rdir, ".") ? rdir : "", file, NULL);
+		g_free(file);
 	}
 out:
 	if (dfd >= 0)

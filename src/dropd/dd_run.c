@@ -58,13 +58,35 @@ job_id(const dd_job *j, GBytes *data)
 	return id;
 }
 
+/* Log field: bidi and other format characters shown as <U+XXXX>, then
+ * mk_log_escape() (controls, length). */
+static char *
+esc(const char *s)
+{
+	GString *o = g_string_new(NULL);
+	char *r;
+
+	for (const char *c = s; *c;) {
+		gunichar u = g_utf8_get_char_validated(c, -1);
+
+		if (u != (gunichar)-1 && u != (gunichar)-2 &&
+		    g_unichar_type(u) == G_UNICODE_FORMAT) {
+			g_string_append_printf(o, "<U+%04X>", u);
+			c = g_utf8_next_char(c);
+		} else {
+			g_string_append_c(o, *c++);
+		}
+	}
+	r = mk_log_escape(o->str, LOG_NAME_MAX);
+	g_string_free(o, TRUE);
+	return r;
+}
+
 static void
 log_file(const dd_job *j, mk_log_level lvl, const char *id, const char *verdict,
          const char *where, const char *reason)
 {
-	char *u = mk_log_escape(j->user, LOG_NAME_MAX);
-	char *r = mk_log_escape(j->rel, LOG_NAME_MAX);
-	char *w = mk_log_escape(where ? where : "-", LOG_NAME_MAX);
+	char *u = esc(j->user), *r = esc(j->rel), *w = esc(where ? where : "-");
 
 	mk_log(lvl, id ? id : j->jid, "%s user=\"%s\" file=\"%s\" -> %s (%s)",
 	       verdict, u, r, w, reason ? reason : "");
