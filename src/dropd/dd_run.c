@@ -59,7 +59,7 @@ job_id(const dd_job *j, GBytes *data)
 }
 
 /* Log field: bidi and other format characters shown as <U+XXXX>, then
- * mk_log_escape() (controls, length). */
+ * cut at LOG_NAME_MAX bytes; mk_log() escapes controls. */
 static char *
 esc(const char *s)
 {
@@ -77,8 +77,15 @@ esc(const char *s)
 			g_string_append_c(o, *c++);
 		}
 	}
-	r = mk_log_escape(o->str, LOG_NAME_MAX);
-	g_string_free(o, TRUE);
+	if (o->len > LOG_NAME_MAX) {   /* cut on a character boundary */
+		gsize cut = LOG_NAME_MAX;
+
+		while (cut > 0 && ((guchar)o->str[cut] & 0xC0) == 0x80)
+			cut--;
+		g_string_truncate(o, cut);
+		g_string_append(o, "...");
+	}
+	r = g_string_free(o, FALSE);
 	return r;
 }
 

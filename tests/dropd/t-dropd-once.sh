@@ -1,0 +1,128 @@
+#!/bin/bash
+# NAME
+#   t-dropd-once.sh - mukaika-dropd --once on real files: verdicts, names,
+#   symlinks and special files, idempotent re-runs, recovery, no database
+#
+# DESCRIPTION
+#   Command line (--help/--version/usage/config errors); an empty signature
+#   database leaves every file in in/ (exit 75, nothing in out/); then with
+#   the test database: text passes unchanged with a report, EICAR and the
+#   ClamAV test PDF are blocked with a notice naming the quarantine id;
+#   hostile names (RTLO, controls, newline, overlong, leading dots) are
+#   neutralised; a symlink, a symlinked folder and a FIFO are not followed
+#   but moved to work/rejected/ with a notice; the same file dropped again
+#   gives no " (2)" copy, other content under the same name does; a job
+#   left in work/ (crash after the output) is finished without a duplicate;
+#   English notices; dropd.report_dir.
+. "$(dirname "$0")/dd-lib.sh"
+dd_init
+
+expect() {
+	local want=$1 desc=$2 rc; shift 2
+	timeout 60 "$@" > "$T/o" 2> "$T/e"; rc=$?
+	[ "$rc" -eq "$want" ] && mk_ok || mk_fail "$desc: exit $rc, want $want ($(tail -c 300 "$T/e" | tr '\n' ' '))"
+}
+once() { expect "$1" "$2" "$DROPD" --once --config "${3:-$CONF}"; }
+
+# --- command line ----------------------------------------------------------
+expect 0 "--help" "$DROPD" --help
+grep -q -- '--once' "$T/o" && mk_ok || mk_fail "--help does not mention --once"
+expect 0 "--version" "$DROPD" --version
+grep -q '[0-9]\.[0-9]' "$T/o" && mk_ok || mk_fail "--version prints no version"
+expect 64 "unknown option" "$DROPD" --no-such-option
+printf '[dropd]\nno_such_key = 1\n' > "$T/bad.conf"
+expect 78 "bad config" "$DROPD" --once --config "$T/bad.conf"
+dd_conf "$T/inside.conf" && sed -i "s|^work_dir = .*|work_dir = $T/in/w|" "$T/inside.conf"
+expect 78 "work_dir inside in_dir" "$DROPD" --once --config "$T/inside.conf"
+
+# --- database missing: nothing is claimed -----------------------------------
+mkdir -p "$T/in/alice/sub" "$T/emptydb"
+echo "plain text line" > "$T/in/alice/sub/a.txt"
+mk_write_conf "$T/nodb.conf" "$T/state" "$T/emptydb"
+dd_conf "$T/nodb.conf" && sed -i "s|^database_dir = .*|database_dir = $T/emptydb|" "$T/nodb.conf"
+once 75 "no signature database" "$T/nodb.conf"
+[ -f "$T/in/alice/sub/a.txt" ] && mk_ok || mk_fail "no database: file left in/"
+[ -z "$(dd_outputs "$T/out")" ] && mk_ok || mk_fail "no database: something reached out/"
+
+# --- the drop -----------------------------------------------------------------
+A=$T/in/alice
+mk_eicar "$A/eicar.com"
+cp "$MK_TESTFILES/clam.pdf" "$A/clam.pdf"
+printf 'rtlo\n' > "$A/$(printf 'invoice\xe2\x80\xaefdp.exe')"
+printf 'ctl\n' > "$A/$(printf 'bell\x07\x01name.txt')"
+printf 'nl\n' > "$A/$(printf 'new\nline.txt')"
+printf 'dots\n' > "$A/...hidden.txt"
+LONG=$(printf 'L%.0s' $(seq 1 250)).txt
+printf 'long\n' > "$A/$LONG"
+ln -s /etc/passwd "$A/passwd.txt"
+ln -s /etc "$A/etcdir"
+mkfifo "$A/pipe.txt"
+mkdir -p "$T/in/bob"
+echo "bob's file" > "$T/in/bob/a.txt"
+once 0 "first run"
+O=$T/out/alice
+cmp -s "$T/out/alice/sub/a.txt" <(echo "plain text line") && mk_ok || mk_fail "a.txt not passed unchanged"
+[ "$(jq -r .verdict "$O/sub/a.txt.report.json" 2>/dev/null)" = pass ] && mk_ok || mk_fail "a.txt report verdict"
+cmp -s "$T/out/bob/a.txt" <(echo "bob's file") && mk_ok || mk_fail "bob/a.txt not in out/bob/"
+for f in eicar.com clam.pdf; do
+	[ -f "$O/$f.blocked.txt" ] && mk_ok || { mk_fail "$f: no blocked notice"; continue; }
+	[ ! -e "$O/$f" ] && mk_ok || mk_fail "$f reached out/"
+	id=$(jq -r .quarantine_id "$O/$f.report.json" 2>/dev/null)
+	[ -n "$id" ] && [ "$id" != null ] && grep -q "隔離ID: $id" "$O/$f.blocked.txt" && mk_ok ||
+		mk_fail "$f: notice lacks the quarantine id ($id)"
+done
+grep -q 'virus' "$O/eicar.com.blocked.txt" && mk_ok || mk_fail "eicar notice gives no reason"
+# hostile names: only safe names appear
+bad=$(find "$T/out" -name '*[[:cntrl:]]*' -o -name '.[!.]*' ! -name '.mk-tmp*' | wc -l)
+[ "$bad" -eq 0 ] && mk_ok || mk_fail "$bad output names with controls or leading dots"
+find "$T/out" -name "$(printf '*\xe2\x80\xae*')" | grep -q . && mk_fail "RTLO survived in an output name" || mk_ok
+[ -f "$O/invoicefdp.exe.blocked.txt" ] && mk_ok || mk_fail "RTLO exe: no blocked notice under the neutralised name"
+ls "$O"/bellname.txt* > /dev/null 2>&1 && mk_ok || mk_fail "control-char name not neutralised to bellname.txt"
+ls "$O"/newline.txt* > /dev/null 2>&1 && mk_ok || mk_fail "newline name not neutralised"
+[ -f "$O/hidden.txt" ] && mk_ok || mk_fail "leading dots not removed"
+n=$(find "$O" -maxdepth 1 -name 'LLLL*' ! -name '*.report.json' | head -1)
+[ -n "$n" ] && [ "$(basename "$n" | wc -c)" -le 216 ] && mk_ok || mk_fail "overlong name not cut ($n)"
+# links and special files: notices, originals kept aside, nothing followed
+for f in passwd.txt etcdir pipe.txt; do
+	[ -f "$O/$f.blocked.txt" ] && mk_ok || mk_fail "$f: no blocked notice"
+done
+grep -rq 'root:' "$T/out" && mk_fail "symlink target content reached out/" || mk_ok
+[ "$(find "$T/work/rejected" -type l | wc -l)" -eq 2 ] && mk_ok || mk_fail "symlinks not kept in work/rejected"
+[ "$(find "$T/work/rejected" -type p | wc -l)" -eq 1 ] && mk_ok || mk_fail "FIFO not kept in work/rejected"
+[ "$(dd_left)" -eq 0 ] && [ "$(dd_jobs)" -eq 0 ] && mk_ok || mk_fail "in/ or work/ not empty after --once"
+[ "$(grep -c 'user=' "$T/e")" -eq 12 ] && mk_ok || mk_fail "want 12 per-file log lines, got $(grep -c 'user=' "$T/e")"
+
+# --- idempotency and collisions ---------------------------------------------
+echo "plain text line" > "$T/in/alice/sub/a.txt"
+mk_eicar "$A/eicar.com"
+once 0 "same files again"
+[ ! -e "$O/sub/a (2).txt" ] && [ ! -e "$O/eicar (2).com.blocked.txt" ] && mk_ok || mk_fail "same content produced a (2) copy"
+echo "other content" > "$T/in/alice/sub/a.txt"
+once 0 "other content, same name"
+grep -q other "$O/sub/a (2).txt" 2>/dev/null && mk_ok || mk_fail "collision did not give 'a (2).txt'"
+cmp -s "$O/sub/a.txt" <(echo "plain text line") && mk_ok || mk_fail "collision overwrote a.txt"
+
+# --- recovery: a job left in work/ after its output was written -------------
+mkjob() { # user rel src
+	local d=$T/work/j-test-$RANDOM
+	mkdir -p "$d"
+	printf '[job]\nuser=%s\npath=%s\nclaimed=0\n' "$(printf %s "$1" | base64 -w0)" \
+		"$(printf %s "$2" | base64 -w0)" > "$d/job"
+	cp "$3" "$d/data"
+}
+echo "plain text line" > "$T/x.txt"; mkjob alice sub/a.txt "$T/x.txt"
+mk_eicar "$T/e.com"; mkjob alice eicar.com "$T/e.com"
+mkdir -p "$T/work/j-empty"; printf '[job]\n' > "$T/work/j-empty/job"
+once 0 "recovery run"
+[ "$(dd_jobs)" -eq 0 ] && mk_ok || mk_fail "recovered jobs left in work/"
+[ ! -e "$O/sub/a (3).txt" ] && [ ! -e "$O/eicar (2).com.blocked.txt" ] && mk_ok || mk_fail "recovery made duplicates"
+grep -q 'recovering 2 job' "$T/e" && mk_ok || mk_fail "recovery not logged"
+
+# --- English notices, report_dir ---------------------------------------------
+dd_conf "$T/en.conf" "report_dir = $T/reports" && sed -i 's/^user =$/user =\nlanguage = en/' "$T/en.conf"
+mkdir -p "$T/in/carol"; mk_eicar "$T/in/carol/v.com"; echo hi > "$T/in/carol/t.txt"
+once 0 "english" "$T/en.conf"
+grep -q 'Quarantine ID: f-' "$T/out/carol/v.com.blocked.txt" 2>/dev/null && mk_ok || mk_fail "no English notice"
+[ -f "$T/reports/carol/t.txt.report.json" ] && [ ! -e "$T/out/carol/t.txt.report.json" ] && mk_ok ||
+	mk_fail "report_dir not used"
+mk_finish
