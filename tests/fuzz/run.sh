@@ -84,7 +84,8 @@ for t in mime archive tnef html; do
 		${FUZZ_ARGS:-} "$work/corpus-$t" $seeds >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then
-		echo "fuzz $t: ok ($(grep -c . "$log") log lines, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs)"
+		echo "fuzz $t: ok"
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)' "$log" >&2
 	else
 		echo "fuzz $t: FAILED (rc $rc, log $log)"
 		grep -E 'Test unit written|ERROR: |SUMMARY' "$log" >&2
