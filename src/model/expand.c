@@ -104,8 +104,11 @@ classify_leaf(mk_ctx *ctx, mk_node *n, mk_error *err)
 	gsize len = 0;
 	const void *p;
 
-	if (n->data == NULL)
-		mk_node_set_data(n, g_bytes_new_static("", 0));
+	if (n->data == NULL) {
+		GBytes *empty = g_bytes_new_static("", 0);
+		mk_node_set_data(n, empty);
+		g_bytes_unref(empty);
+	}
 	p = g_bytes_get_data(n->data, &len);
 	if (n->true_type == NULL) {
 		if (mk_sniff(ctx->sniffer, p, len, &n->true_type, &n->magic, err) < 0)
