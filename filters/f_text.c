@@ -599,6 +599,10 @@ url_start(const char *text, const char *p)
 
 	if (g_ascii_isalnum(prev) || strchr("+-.@/_", prev) != NULL)
 		return 0;
+	/* "[.]" and "[@]" are what defanging made of '.' and '@' */
+	if (p - text >= 3 && (strncmp(p - 3, "[.]", 3) == 0 ||
+	                      strncmp(p - 3, "[@]", 3) == 0))
+		return 0;
 	if (g_ascii_strncasecmp(p, "www.", 4) == 0 && g_ascii_isalnum(p[4]))
 		return -1;
 	for (gsize i = 0; i < G_N_ELEMENTS(url_schemes); i++) {

@@ -289,6 +289,8 @@ static const struct {
 	{ "javascript:location='http://c.example'",
 	  "javascript[:]location='hxxp://c[.]example'" },
 	{ "URL:https://example.jp/", "URL:hxxps://example[.]jp/" },
+	{ "https://a.https://a", "hxxps://a[.]https://a" },
+	{ "http://u@https://b.example", "hxxp://u[@]https://b.example" },
 	{ "", "" },
 };
 
