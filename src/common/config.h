@@ -138,6 +138,30 @@ typedef struct mk_config {
 		gint64 out_mode;           /* octal as decimal value, e.g. 0640 */
 	} dropd;
 
+	struct {
+		char *path;                /* "" = beside the running binary */
+		gint64 timeout_ms;         /* wall clock, enforced by the parent */
+		gint64 max_memory;         /* RLIMIT_AS */
+		gint64 max_output;         /* RLIMIT_FSIZE / output bytes */
+		gint64 cpu_s;              /* RLIMIT_CPU */
+	} worker;
+
+	struct {
+		gint64 dpi;
+		gint64 max_pages;
+		gint64 max_pixels;         /* per page */
+		bool text_layer;
+	} pdf;
+
+	struct {
+		gint64 max_pixels;
+		gint64 max_dimension;
+	} image;
+
+	struct {
+		bool prefix_formulas;      /* CSV cells starting = + - @ get a ' */
+	} csv;
+
 	/* [policy] and [findings] */
 	GPtrArray *rules;              /* mk_rule*, in file order */
 	mk_action default_action;

@@ -163,6 +163,37 @@ const mk_key mk_schema[] = {
 	  "owner (user[:group]) of output files (empty: keep)" },
 	{ "dropd", "out_mode", MK_T_INT, OFF(dropd.out_mode), "416", 0, 511, NULL,
 	  "permission bits of output files, decimal (416 = 0640)" },
+
+	{ "worker", "path", MK_T_STR, OFF(worker.path), "", 0, 0, NULL,
+	  "mukaika-worker binary (empty: beside the running program, then the install path)" },
+	{ "worker", "timeout_ms", MK_T_INT, OFF(worker.timeout_ms),
+	  XSTR(MK_DEF_WORKER_TIMEOUT_MS), 100, 3600000, NULL,
+	  "wall-clock limit of one sandboxed filter run; over it the worker is killed" },
+	{ "worker", "max_memory", MK_T_SIZE, OFF(worker.max_memory),
+	  MK_DEF_WORKER_MEMORY, 16 * MK_MiB, 64 * MK_GiB, NULL,
+	  "address-space limit of the worker (RLIMIT_AS)" },
+	{ "worker", "max_output", MK_T_SIZE, OFF(worker.max_output),
+	  MK_DEF_WORKER_OUTPUT, 1024, 16 * MK_GiB, NULL,
+	  "largest output a worker may write (RLIMIT_FSIZE)" },
+	{ "worker", "cpu_s", MK_T_INT, OFF(worker.cpu_s), XSTR(MK_DEF_WORKER_CPU_S), 1, 3600, NULL,
+	  "CPU seconds a worker may use (RLIMIT_CPU)" },
+
+	{ "pdf", "dpi", MK_T_INT, OFF(pdf.dpi), XSTR(MK_DEF_PDF_DPI), 36, 600, NULL,
+	  "resolution PDF pages are rasterized at" },
+	{ "pdf", "max_pages", MK_T_INT, OFF(pdf.max_pages), XSTR(MK_DEF_PDF_MAX_PAGES), 1, 100000, NULL,
+	  "most pages rasterized; a longer PDF is a limit finding" },
+	{ "pdf", "max_pixels", MK_T_INT, OFF(pdf.max_pixels), XSTR(MK_DEF_PDF_MAX_PIXELS),
+	  10000, 1000000000, NULL, "most pixels of one rasterized page" },
+	{ "pdf", "text_layer", MK_T_BOOL, OFF(pdf.text_layer), "false", 0, 0, NULL,
+	  "add the extracted text as an invisible layer to rasterized PDFs" },
+
+	{ "image", "max_pixels", MK_T_INT, OFF(image.max_pixels), XSTR(MK_DEF_IMAGE_MAX_PIXELS),
+	  100, 4000000000LL, NULL, "largest image (width x height) decoded, checked from the header first" },
+	{ "image", "max_dimension", MK_T_INT, OFF(image.max_dimension),
+	  XSTR(MK_DEF_IMAGE_MAX_DIMENSION), 16, 1000000, NULL, "largest image width or height" },
+
+	{ "csv", "prefix_formulas", MK_T_BOOL, OFF(csv.prefix_formulas), "true", 0, 0, NULL,
+	  "prefix CSV cells that start with = + - @ with an apostrophe (formula injection)" },
 };
 const size_t mk_schema_len = G_N_ELEMENTS(mk_schema);
 

@@ -57,4 +57,15 @@
 #define MK_DEF_DROPD_RESCAN_S      30
 #define MK_DEF_DROPD_JOBS          2
 
+/* worker.*, pdf.*, image.* */
+#define MK_DEF_WORKER_TIMEOUT_MS   60000
+#define MK_DEF_WORKER_MEMORY       "1G"
+#define MK_DEF_WORKER_OUTPUT       "200M"
+#define MK_DEF_WORKER_CPU_S        60
+#define MK_DEF_PDF_DPI             150
+#define MK_DEF_PDF_MAX_PAGES       200
+#define MK_DEF_PDF_MAX_PIXELS      40000000
+#define MK_DEF_IMAGE_MAX_PIXELS    100000000
+#define MK_DEF_IMAGE_MAX_DIMENSION 30000
+
 #endif

@@ -72,20 +72,31 @@ mk_notice_size(gint64 n)
 	return g_strdup_printf("%.1f MB", (double)n / (1024.0 * 1024.0));
 }
 
-/* Why N got its action, in words. */
-static const char *
+/* Why N got its action, in words: the findings that force an action, or
+ * the type rule.  Caller frees. */
+static char *
 reason(const mk_config *cfg, const mk_node *n)
 {
-	if (n->rule != NULL && g_str_has_prefix(n->rule, "finding:")) {
-		int f = mk_finding_parse(n->rule + strlen("finding:"));
-		if (f >= 0)
-			return mk_finding_text((mk_finding_code)f, cfg->general.language);
+	bool en = strcmp(cfg->general.language, "en") == 0;
+	GString *g = g_string_new(NULL);
+
+	for (guint i = 0; i < n->findings->len; i++) {
+		const mk_finding *f = g_ptr_array_index(n->findings, i);
+		if (cfg->finding_action[f->code] == MK_ACT_NONE)
+			continue;
+		const char *t = mk_finding_text(f->code, cfg->general.language);
+		if (strstr(g->str, t) != NULL)
+			continue;
+		if (g->len > 0)
+			g_string_append(g, en ? "; " : "、");
+		g_string_append(g, t);
 	}
-	if (n->rule != NULL && g_str_has_prefix(n->rule, "members:"))
-		return strcmp(cfg->general.language, "en") == 0 ?
-		       "it contains files that are not accepted" :
-		       "受け付けないファイルを含んでいます";
-	return lang(cfg)->type_rule;
+	if (g->len == 0 && n->rule != NULL && g_str_has_prefix(n->rule, "members:"))
+		g_string_append(g, en ? "it contains files that are not accepted" :
+		                "受け付けないファイルを含んでいます");
+	if (g->len == 0)
+		g_string_append(g, lang(cfg)->type_rule);
+	return g_string_free(g, FALSE);
 }
 
 static void
@@ -94,10 +105,11 @@ part_line(GString *g, const mk_config *cfg, const mk_node *n, const char *what)
 	char *name = mk_names_safe(n->declared_name ? n->declared_name : "",
 	                           (gsize)cfg->limits.max_name_length);
 	char *size = mk_notice_size(n->size);
+	char *why = reason(cfg, n);
 
 	g_string_append_printf(g, "- %s \"%s\" (%s, %s): %s — %s\n", lang(cfg)->part,
-	                       name, n->true_type ? n->true_type : "?", size, what,
-	                       reason(cfg, n));
+	                       name, n->true_type ? n->true_type : "?", size, what, why);
+	g_free(why);
 	g_free(size);
 	g_free(name);
 }
