@@ -18,7 +18,7 @@ typedef struct words {
 	           *signed_note, *type_rule, *part, *nested;
 } words;
 
-static const words ja = {
+static const words words_ja = {
 	"【無害化通知】",
 	"このメールはインターネットから受信したため、無害化処理を行いました。",
 	"本文: HTML をテキストに変換しました（リンクは無効化しています）",
@@ -37,7 +37,7 @@ static const words ja = {
 	"転送されたメッセージ",
 };
 
-static const words en = {
+static const words words_en = {
 	"[mukaika sanitization notice]",
 	"This message came from the internet and was sanitized.",
 	"Body: HTML was converted to plain text (links are disabled)",
@@ -59,7 +59,7 @@ static const words en = {
 static const words *
 lang(const mk_config *cfg)
 {
-	return strcmp(cfg->general.language, "en") == 0 ? &en : &ja;
+	return strcmp(cfg->general.language, "en") == 0 ? &words_en : &words_ja;
 }
 
 char *
