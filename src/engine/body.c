@@ -5,8 +5,9 @@
  *
  * DESCRIPTION
  *   Walks only what could be forwarded: a subtree whose action is strip or
- *   worse is skipped, a kept container (an allowed archive) is filtered as a
- *   whole.  A body becomes n->text: charset decoded (f_text), uuencoded
+ *   worse is skipped, an allowed container (archive) goes as one piece, a
+ *   container being sanitized gets its members sanitized first so that its
+ *   filter can rebuild it from them.  A body becomes n->text: charset decoded (f_text), uuencoded
  *   blocks removed, HTML rendered (f_html), links defanged.  A part becomes
  *   n->out through its registered filter.  A missing filter or a failure is
  *   a finding that raises the node's action (no_filter, filter_failed):
@@ -153,17 +154,19 @@ sanitize_node(const mk_config *cfg, mk_node *n)
 	if (n->action >= MK_ACT_STRIP)
 		return;
 	bool leaf = n->kind != MK_NODE_MESSAGE && n->kind != MK_NODE_MULTIPART;
+	bool kept = leaf && n->children->len > 0 && !mk_policy_is_unwrapped(n);
+
+	/* an allowed container goes as one piece; a container being sanitized
+	 * (archive rebuild) needs its members sanitized first */
+	if (!kept || n->action == MK_ACT_SANITIZE)
+		for (guint i = 0; i < n->children->len; i++)
+			sanitize_node(cfg, g_ptr_array_index(n->children, i));
 	if (leaf && n->action == MK_ACT_SANITIZE) {
 		if (n->role == MK_ROLE_BODY && g_strcmp0(n->rule, "body") == 0)
 			render_body(cfg, n);
 		else
 			run_filter(cfg, n);
 	}
-	/* a kept container (allowed/filtered archive) goes as one piece */
-	if (leaf && n->children->len > 0 && !mk_policy_is_unwrapped(n))
-		return;
-	for (guint i = 0; i < n->children->len; i++)
-		sanitize_node(cfg, g_ptr_array_index(n->children, i));
 }
 
 void

@@ -128,7 +128,7 @@ count_walk(const mk_node *n, counts *c)
 		}
 		if (n->action == MK_ACT_SANITIZE && n->out != NULL)
 			c->sanitized++;
-		if (n->children->len > 0)
+		if (n->children->len > 0 && n->action != MK_ACT_SANITIZE)
 			return;
 	}
 	for (guint i = 0; i < n->children->len; i++)

@@ -133,8 +133,8 @@ list_nodes(GString *g, const mk_config *cfg, const mk_node *n)
 		}
 		if (n->action == MK_ACT_SANITIZE && n->out != NULL)
 			part_line(g, cfg, n, w->converted);
-		if (n->children->len > 0)
-			return;   /* kept container: members go as one piece */
+		if (n->children->len > 0 && n->action != MK_ACT_SANITIZE)
+			return;   /* allowed container: members go as one piece */
 	}
 	for (guint i = 0; i < n->children->len; i++)
 		list_nodes(g, cfg, g_ptr_array_index(n->children, i));

@@ -109,9 +109,10 @@ decide(const mk_config *cfg, mk_node *n, bool av_only)
 		a = fa;
 		set_rule(n, "finding", why);
 	}
-	/* a kept container must not carry members that are not allowed */
+	/* an allowed container must not carry members that are not allowed;
+	 * a sanitized one is rebuilt from its sanitized members by its filter */
 	if (!is_container_kind(n) && !mk_policy_is_unwrapped(n) &&
-	    n->children->len > 0 && a <= MK_ACT_SANITIZE && sub > MK_ACT_ALLOW &&
+	    n->children->len > 0 && a == MK_ACT_ALLOW && sub > MK_ACT_ALLOW &&
 	    !av_only) {
 		a = MK_ACT_STRIP;
 		set_rule(n, "members", "not all allowed");
