@@ -1,0 +1,49 @@
+/*
+ * NAME
+ *   wfilter - filters that run inside the sandboxed worker
+ *
+ * SUMMARY
+ *   const mk_wfilter *mk_wfilter_find(const char *name);
+ *
+ * DESCRIPTION
+ *   A worker filter turns hostile bytes of a complex format (PDF, Office,
+ *   RTF, images) into a safe rebuilt document.  It runs only inside
+ *   `mukaika-worker FILTER`, after rlimits and the seccomp filter are in
+ *   place: it works on memory, opens no file for writing and no socket
+ *   (font files may be read, read-only, by the PDF renderer).  It gets the
+ *   options the parent passed (mk_wopts) and returns the output bytes and
+ *   type, or fails with a message; notes are short lines for the report
+ *   ("removed vbaProject.bin", "dropped 3 external relationships").
+ *
+ *   The engine side (filters/f_worker.c) registers these names in
+ *   filters/registry.c with run = mk_worker_filter, which runs the worker
+ *   (src/worker/wclient.h) and treats a crash, timeout, limit or non-zero
+ *   exit as a failure: never a fallback to the original bytes.
+ *
+ * OWNERSHIP
+ *   *out, *out_type and the strings added to NOTES are new (caller frees).
+ */
+#ifndef MK_WFILTER_H
+#define MK_WFILTER_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "mk_error.h"
+
+typedef struct mk_wopts {
+	gint64 pdf_dpi, pdf_max_pages, pdf_max_pixels;
+	gint64 image_max_pixels, image_max_dimension;
+	gint64 max_output;
+	bool pdf_text_layer, csv_prefix_formulas;
+} mk_wopts;
+
+typedef struct mk_wfilter {
+	const char *name;        /* "ooxml", "pdf", "rtf", "image", ... */
+	int (*run)(GBytes *in, const mk_wopts *o, GBytes **out, char **out_type,
+	           GPtrArray *notes, mk_error *err);
+} mk_wfilter;
+
+const mk_wfilter *mk_wfilter_find(const char *name);
+
+#endif
