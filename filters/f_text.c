@@ -486,6 +486,7 @@ static const struct {
 	{ "https", true }, { "http", true }, { "ftps", true }, { "ftp", true },
 	{ "sftp", true }, { "file", true }, { "mailto", false },
 	{ "javascript", false }, { "data", false }, { "vbscript", false },
+	{ "hxxps", true }, { "hxxp", true }, { "fxp", true },
 };
 
 static bool
@@ -591,7 +592,16 @@ url_stop(const char *p)
 	       (c >= 0xFF00 && c <= 0xFFEF);
 }
 
-/* Length of the scheme at P when a URL starts there, else 0 (-1 for www). */
+/* 1 for ":", 3 for a defanged "[:]", else 0. */
+static gsize
+scheme_sep(const char *p)
+{
+	return *p == ':' ? 1 : strncmp(p, "[:]", 3) == 0 ? 3 : 0;
+}
+
+/* Length of the scheme at P when a URL starts there, else 0 (-1 for www).
+ * Defanged URLs (hxxps://, file[:]//) are recognised too, so a second
+ * pass cuts them exactly as the first did. */
 static gssize
 url_start(const char *text, const char *p)
 {
@@ -607,11 +617,11 @@ url_start(const char *text, const char *p)
 		return -1;
 	for (gsize i = 0; i < G_N_ELEMENTS(url_schemes); i++) {
 		const char *s = url_schemes[i].name;
-		gsize n = strlen(s);
-		if (g_ascii_strncasecmp(p, s, n) != 0 || p[n] != ':' ||
-		    url_stop(p + n + 1))
+		gsize n = strlen(s), sep = scheme_sep(p + n);
+		if (g_ascii_strncasecmp(p, s, n) != 0 || sep == 0 ||
+		    url_stop(p + n + sep))
 			continue;
-		char next = p[n + 1];
+		char next = p[n + sep];
 		if (strcmp(s, "data") == 0 && !g_ascii_isalpha(next))
 			continue;
 		if (url_schemes[i].slash && next != '/' && next != '\\')
@@ -655,16 +665,17 @@ url_length(const char *p)
 static gsize
 url_prefix(const char *p, gsize n, gssize sl)
 {
-	gsize m;
+	gsize m, sep = sl > 0 ? scheme_sep(p + sl) : 0;
+	const char *rest = p + sl + sep;
 
 	if (sl < 0)
 		m = strcspn(p, "/?#:\\");
-	else if (g_ascii_strncasecmp(p, "mailto:", 7) == 0)
-		m = (gsize)sl + 1 + strcspn(p + sl + 1, "?#");
-	else if (p[sl + 1] == '/' && p[sl + 2] == '/')
-		m = (gsize)sl + 3 + strcspn(p + sl + 3, "/?#\\");
+	else if (g_ascii_strncasecmp(p, "mailto", 6) == 0)
+		m = (gsize)(rest - p) + strcspn(rest, "?#");
+	else if (rest[0] == '/' && rest[1] == '/')
+		m = (gsize)(rest - p) + 2 + strcspn(rest + 2, "/?#\\");
 	else
-		m = (gsize)sl + 1;
+		m = (gsize)(rest - p);
 	return MIN(m, n);
 }
 

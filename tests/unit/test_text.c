@@ -290,6 +290,8 @@ static const struct {
 	  "javascript[:]location='hxxp://c[.]example'" },
 	{ "URL:https://example.jp/", "URL:hxxps://example[.]jp/" },
 	{ "https://a.https://a", "hxxps://a[.]https://a" },
+	{ "https://a.emailto:https://a.ex/", "hxxps://a[.]emailto:https://a.ex/" },
+	{ "file://a.b/c data:text/x", "file[:]//a[.]b/c data[:]text/x" },
 	{ "http://u@https://b.example", "hxxp://u[@]https://b.example" },
 	{ "", "" },
 };
