@@ -23,9 +23,9 @@ export MK_BUILDDIR=${1:-${MK_BUILDDIR:-$MK_SRCDIR/build}}
 mk_init
 n=0
 for in in $(golden_inputs); do
-	golden_run "$in" "$T/out" "$T/rep.json"
+	golden_run "$in" "$T/gout" "$T/rep.json"
 	base=${in%.in}
-	if [ -e "$T/out" ]; then cp "$T/out" "$base.ref"; else rm -f "$base.ref"; fi
+	if [ -e "$T/gout" ]; then cp "$T/gout" "$base.ref"; else rm -f "$base.ref"; fi
 	golden_norm "$T/rep.json" > "$base.json" || { echo "regen: no report for $in (exit $GOLDEN_RC)"; rm -f "$base.json"; }
 	echo "regen: ${in#"$MK_SRCDIR/"}: exit $GOLDEN_RC"
 	n=$((n + 1))

@@ -15,7 +15,7 @@ mk_init
 for in in $(golden_inputs); do
 	base=${in%.in}
 	rel=${base#"$MK_SRCDIR/tests/golden/"}
-	golden_run "$in" "$T/out" "$T/rep.json"
+	golden_run "$in" "$T/gout" "$T/rep.json"
 	case $GOLDEN_RC in 0|2|3) ;; *)
 		mk_fail "$rel: exit $GOLDEN_RC ($(head -c 300 "$T/golden.stderr" | tr '\n' ' '))"; continue ;;
 	esac
@@ -24,12 +24,12 @@ for in in $(golden_inputs); do
 	fi
 	bad=""
 	if [ -f "$base.ref" ]; then
-		if [ ! -e "$T/out" ]; then bad="no output, $rel.ref expects one"
-		elif ! cmp -s "$T/out" "$base.ref"; then
+		if [ ! -e "$T/gout" ]; then bad="no output, $rel.ref expects one"
+		elif ! cmp -s "$T/gout" "$base.ref"; then
 			bad="output differs from $rel.ref:
-$(diff -a "$base.ref" "$T/out" | head -20)"
+$(diff -a "$base.ref" "$T/gout" | head -20)"
 		fi
-	elif [ -e "$T/out" ]; then
+	elif [ -e "$T/gout" ]; then
 		bad="output written, but there is no $rel.ref"
 	fi
 	if ! golden_norm "$T/rep.json" > "$T/rep.norm" 2>/dev/null; then
