@@ -617,9 +617,11 @@ url_start(const char *text, const char *p)
 		return -1;
 	for (gsize i = 0; i < G_N_ELEMENTS(url_schemes); i++) {
 		const char *s = url_schemes[i].name;
-		gsize n = strlen(s), sep = scheme_sep(p + n);
-		if (g_ascii_strncasecmp(p, s, n) != 0 || sep == 0 ||
-		    url_stop(p + n + sep))
+		gsize n = strlen(s), sep;
+		if (g_ascii_strncasecmp(p, s, n) != 0)
+			continue;
+		sep = scheme_sep(p + n);
+		if (sep == 0 || url_stop(p + n + sep))
 			continue;
 		char next = p[n + sep];
 		if (strcmp(s, "data") == 0 && !g_ascii_isalpha(next))
