@@ -8,7 +8,7 @@
  *   jobs = dd_job_recover(h, err);            (start: what work/ holds)
  *
  * DESCRIPTION
- *   Claim: mkdir work/j-ID, write work/j-ID/job atomically (owner folder and
+ *   Claim: mkdir work/j-ID, write work/j-ID/job, fsynced (owner folder and
  *   relative path, base64: names are data and need not be UTF-8), then
  *   rename() the entry from in/ to work/j-ID/data -- the entry itself, so a
  *   symlink or FIFO is moved, never followed.  A crash before the rename
@@ -85,6 +85,24 @@ dd_job_remove_dir(const char *dir)
 	return rc;
 }
 
+/* A new file in a new job directory: written and fsynced; the directory
+ * is fsynced once after the claim rename.  A torn job file next to data is
+ * "unreadable" at recovery and set aside, never lost. */
+static int
+write_synced(const char *path, const char *text, gsize len, mk_error *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int rc = 0;
+
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		mk_error_set(err, MK_ERR_TEMP, "write %s: %s", path, g_strerror(errno));
+		rc = MK_ERR_TEMP;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int
 write_jobfile(const char *dir, const char *user, const char *rel, mk_error *err)
 {
@@ -99,7 +117,7 @@ write_jobfile(const char *dir, const char *user, const char *rel, mk_error *err)
 	g_key_file_set_string(kf, "job", "path", r);
 	g_key_file_set_int64(kf, "job", "claimed", g_get_real_time() / G_USEC_PER_SEC);
 	text = g_key_file_to_data(kf, &len, NULL);
-	rc = mk_write_atomic(path, text, len, 0600, err);
+	rc = write_synced(path, text, len, err);
 	g_free(text);
 	g_free(path);
 	g_free(u);

@@ -17,8 +17,8 @@
  *   dropd.out_mode/out_owner, then renameat2(RENAME_NOREPLACE)d to NAME,
  *   "STEM (2).EXT", "STEM (3).EXT"...; a taken name holding exactly the same
  *   bytes means an earlier run of this job already placed it (idempotent
- *   restart), so nothing is added.  The directory is fsynced before
- *   returning.  The report (NAME.report.json) replaces any older one.
+ *   restart), so nothing is added.  The directory is fsynced (once, after
+ *   the output and the report are renamed in) before returning.  The report (NAME.report.json) replaces any older one.
  *
  * NEVER
  *   Never follows a symlink below out_dir, never overwrites an output,
@@ -244,8 +244,8 @@ place(int dfd, const char *tmp, const char *name, const char *tail,
 		}
 		g_free(full);
 		if (done) {
-			*base = b;
-			rc = fsync(dfd) == 0 ? 0 : TEMP(err, "fsync directory", name);
+			*base = b;   /* the caller fsyncs the directory */
+			rc = 0;
 			break;
 		}
 		g_free(b);
@@ -277,7 +277,7 @@ write_report(const dd_place *p, int dfd, const char *base, const char *report,
 	rc = write_tmp(p, rfd, tmp, report, strlen(report), err);
 	if (rc == 0 && renameat(rfd, tmp, rfd, name) != 0)
 		rc = TEMP(err, "rename to", name);
-	if (rc == 0 && fsync(rfd) != 0)
+	if (rc == 0 && rfd != dfd && fsync(rfd) != 0)
 		rc = TEMP(err, "fsync directory of", name);
 	if (rc != 0)
 		unlinkat(rfd, tmp, 0);
@@ -309,6 +309,8 @@ dd_out_write(const dd_place *p, GBytes *content, bool blocked,
 		rc = place(dfd, tmp, safe, tail, buf, len, &base, err);
 	if (rc == 0 && report != NULL)
 		rc = write_report(p, dfd, base, report, err);
+	if (rc == 0 && fsync(dfd) != 0)   /* output and report entries durable */
+		rc = TEMP(err, "fsync directory of", safe);
 	if (rc == 0) {
 		char *file = g_strconcat(base, tail, NULL);
 

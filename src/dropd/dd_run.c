@@ -142,8 +142,7 @@ set_aside(dd_job *j, const char *why)
 		log_file(j, MK_LOG_ERROR, NULL, "retry", where, g_strerror(errno));
 		goto out;
 	}
-	mk_fsync_dir(cfg->dropd.work_dir, NULL);
-	j->outcome = DD_DONE;
+	j->outcome = DD_DONE;   /* a lost rename just sets it aside again */
 	log_file(j, MK_LOG_WARNING, NULL, "set-aside", where, why);
 out:
 	g_bytes_unref(b);
@@ -261,8 +260,7 @@ process(dd_job *j, GBytes *data)
 	}
 	if (dd_job_remove_dir(j->dir) != 0)
 		mk_log(MK_LOG_WARNING, id, "cannot remove %s: %s", j->dir, g_strerror(errno));
-	mk_fsync_dir(j->eng->cfg->dropd.work_dir, NULL);
-	j->outcome = DD_DONE;
+	j->outcome = DD_DONE;   /* a lost removal only re-runs the job: idempotent */
 	log_file(j, MK_LOG_INFO, id, mk_verdict_name(r->verdict), where, r->reason);
 out:
 	mk_result_free(&r);

@@ -1,0 +1,113 @@
+#!/bin/bash
+# NAME
+#   bench/dropd/run.sh - mukaika-dropd --once throughput against clamscan
+#
+# SYNOPSIS
+#   bench/dropd/run.sh [-n FILES] [-j JOBS] BUILDDIR
+#
+# DESCRIPTION
+#   BUILDDIR is a meson build of this tree (release build for meaningful
+#   numbers).  Two sets of FILES files each (default 500) under
+#   BUILDDIR/bench-dropd/:
+#     text   plain text files of 1 KB..1 MB (need no CDR: pass through)
+#     mixed  the test corpora and clamav-testfiles ($MK_SHARED, default
+#            ../shared), repeated to FILES
+#   For each set, in one run and with the same signature database (the test
+#   DB: EICAR + ClamAV-Test-File, as tests/unit/testutil.c writes it):
+#     dropd  copy the set into in/u/ (untimed), then time
+#            mukaika-dropd --once (settle_ms = 0, jobs = JOBS, default 1):
+#            claim, engine, quarantine store, output + report with fsync
+#     clamscan --no-summary -r over the same files (one process)
+#   The start-up cost (engine / DB load) of each is measured on an empty
+#   set and subtracted.  Prints wall seconds, files/s, MB/s (10^6 bytes) and
+#   the ratio dropd/clamscan (target for the text set: <= 1.5).
+#   clamdscan is not measured when clamd is not installed.
+#
+# DIAGNOSTICS
+#   Exit 0 when every run completed, 1 otherwise, 64 on usage errors.
+set -u
+usage() { echo "usage: $0 [-n FILES] [-j JOBS] BUILDDIR" >&2; exit 64; }
+n=500 jobs=1
+while getopts n:j: o; do
+	case $o in n) n=$OPTARG ;; j) jobs=$OPTARG ;; *) usage ;; esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || usage
+B=$(cd "$1" && pwd) || usage
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+MK_SHARED=${MK_SHARED:-$SRC/../shared}
+MK_TESTFILES=${MK_TESTFILES:-/usr/share/clamav-testfiles}
+DROPD=$B/src/dropd/mukaika-dropd
+[ -x "$DROPD" ] || { echo "no $DROPD" >&2; exit 1; }
+command -v clamscan > /dev/null || { echo "no clamscan" >&2; exit 1; }
+. "$SRC/tests/scripts/lib.sh"   # mk_sigdb, mk_write_conf
+W=$B/bench-dropd
+rm -rf "$W/run"; mkdir -p "$W/run"
+mk_sigdb "$W/run/db"
+
+now() { date +%s.%N; }
+make_text() { # DIR: n text files, sizes 1 KB .. 1 MB (log-spread)
+	python3 - "$1" "$n" <<'PY'
+import os, random, sys
+d, n = sys.argv[1], int(sys.argv[2]); os.makedirs(d, exist_ok=True)
+r = random.Random(7); words = "the quick brown fox jumps over a lazy dog 0123456789".split()
+for i in range(n):
+    size = int(1000 * (1000 ** r.random()))
+    line = " ".join(r.choice(words) for _ in range(12)) + "\n"
+    open(os.path.join(d, "t%04d.txt" % i), "w").write((line * (size // len(line) + 1))[:size])
+PY
+}
+make_mixed() { # DIR: corpora + testfiles repeated to n
+	local d=$1 i=0 f; mkdir -p "$d"
+	mapfile -t all < <(find "$MK_SHARED/corpora" "$MK_TESTFILES" -type f ! -name SOURCE.txt \
+		! -name MANIFEST.sha256 ! -name README.md -size -2M | sort)
+	while [ "$i" -lt "$n" ]; do
+		f=${all[$((i % ${#all[@]}))]}
+		cp "$f" "$d/$(printf %04d "$i")-$(basename "$f")"; i=$((i + 1))
+	done
+}
+[ -d "$W/text-$n" ] || make_text "$W/text-$n"
+[ -d "$W/mixed-$n" ] || make_mixed "$W/mixed-$n"
+
+# dropd_run SET: seconds for --once over a fresh copy of SET ("" = empty).
+dropd_run() {
+	local r=$W/run/d t0 t1
+	rm -rf "$r"; mkdir -p "$r/in/u" "$r/state"
+	[ -n "$1" ] && cp -r "$1/." "$r/in/u/"
+	mk_write_conf "$r/c.conf" "$r/state" "$W/run/db" "[dropd]" "in_dir = $r/in" \
+		"out_dir = $r/out" "work_dir = $r/work" "settle_ms = 0" "jobs = $jobs"
+	sed -i 's/^\[general\]$/[general]\nuser =/' "$r/c.conf"
+	sync
+	t0=$(now)
+	"$DROPD" --once --config "$r/c.conf" 2> "$r/log"; rc=$?
+	t1=$(now)
+	[ "$rc" -eq 0 ] || { echo "dropd failed (rc $rc): $(tail -2 "$r/log")" >&2; exit 1; }
+	[ -n "$1" ] && [ "$(find "$r/in" -type f | wc -l)" -ne 0 ] && { echo "dropd left files" >&2; exit 1; }
+	echo "$t1 - $t0" | bc -l
+}
+clam_run() { # SET
+	local t0 t1 rc
+	t0=$(now)
+	clamscan --no-summary -i -r -d "$W/run/db" "$1" > "$W/run/clam.out" 2>&1; rc=$?
+	t1=$(now)
+	[ "$rc" -le 1 ] || { echo "clamscan failed (rc $rc)" >&2; exit 1; }
+	echo "$t1 - $t0" | bc -l
+}
+mkdir -p "$W/empty"
+d0=$(dropd_run "")
+c0=$(clam_run "$W/empty")
+printf "start-up: dropd %.2f s, clamscan %.2f s (subtracted below); jobs = %s\n" "$d0" "$c0" "$jobs"
+printf "%-8s %-9s %8s %8s %8s\n" set tool wall_s files/s MB/s
+for set in text mixed; do
+	dir=$W/$set-$n
+	mb=$(du -sb "$dir" | awk '{ printf "%.3f", $1 / 1e6 }')
+	ds=$(dropd_run "$dir"); ds=$(echo "$ds - $d0" | bc -l)
+	cs=$(clam_run "$dir"); cs=$(echo "$cs - $c0" | bc -l)
+	for row in "dropd $ds" "clamscan $cs"; do
+		set -- $row
+		awk -v s="$set" -v t="$1" -v w="$2" -v n="$n" -v mb="$mb" 'BEGIN {
+			printf "%-8s %-9s %8.2f %8.1f %8.2f\n", s, t, w, n / w, mb / w }'
+	done
+	awk -v s="$set" -v a="$ds" -v b="$cs" -v mb="$mb" 'BEGIN {
+		printf "ratio %s (%.1f MB): dropd / clamscan = %.2f\n", s, mb, a / b }'
+done
