@@ -19,7 +19,7 @@ PACKAGES=(
 	libmicrohttpd-dev libsodium-dev libseccomp-dev
 	check clamav clamav-testfiles
 	swaks miltertest postfix
-	jq sqlite3 file python3
+	jq sqlite3 file python3 python3-jsonschema
 	clang libfuzzer-14-dev
 )
 

@@ -37,6 +37,7 @@ while IFS=$'\t' read -r name in chan payload expect; do
 		*) bad="$bad; unknown expectation $e" ;;
 		esac
 	done
+	why=$(mk_schema "$T/r.json") || bad="$bad; report violates the schema: $why"
 	if [ -e "$T/o" ]; then
 		why=$(python3 "$EV/absent.py" "$T/o" "$payload") || bad="$bad; PAYLOAD DELIVERED: $why"
 	fi

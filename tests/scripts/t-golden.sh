@@ -32,6 +32,9 @@ $(diff -a "$base.ref" "$T/gout" | head -20)"
 	elif [ -e "$T/gout" ]; then
 		bad="output written, but there is no $rel.ref"
 	fi
+	if why=$(mk_schema "$T/rep.json"); then :; else
+		bad="$bad${bad:+; }report violates docs/report-schema.json: $why"
+	fi
 	if ! golden_norm "$T/rep.json" > "$T/rep.norm" 2>/dev/null; then
 		bad="$bad${bad:+; }report missing or not JSON"
 	elif ! cmp -s "$T/rep.norm" "$base.json"; then
