@@ -258,10 +258,12 @@ process(dd_job *j, GBytes *data)
 		log_file(j, MK_LOG_WARNING, id, "retry", NULL, err.msg);
 		goto out;
 	}
+	/* logged before the removal: a crash in between logs the file twice,
+	 * never zero times */
+	log_file(j, MK_LOG_INFO, id, mk_verdict_name(r->verdict), where, r->reason);
 	if (dd_job_remove_dir(j->dir) != 0)
 		mk_log(MK_LOG_WARNING, id, "cannot remove %s: %s", j->dir, g_strerror(errno));
 	j->outcome = DD_DONE;   /* a lost removal only re-runs the job: idempotent */
-	log_file(j, MK_LOG_INFO, id, mk_verdict_name(r->verdict), where, r->reason);
 out:
 	mk_result_free(&r);
 	mk_qrecord_free(&rec);
