@@ -83,7 +83,7 @@ dropd_run() {
 	t1=$(now)
 	[ "$rc" -eq 0 ] || { echo "dropd failed (rc $rc): $(tail -2 "$r/log")" >&2; exit 1; }
 	[ -n "$1" ] && [ "$(find "$r/in" -type f | wc -l)" -ne 0 ] && { echo "dropd left files" >&2; exit 1; }
-	echo "$t1 - $t0" | bc -l
+	awk -v a="$t1" -v b="$t0" "BEGIN { print a - b }"
 }
 clam_run() { # SET
 	local t0 t1 rc
@@ -91,7 +91,7 @@ clam_run() { # SET
 	clamscan --no-summary -i -r -d "$W/run/db" "$1" > "$W/run/clam.out" 2>&1; rc=$?
 	t1=$(now)
 	[ "$rc" -le 1 ] || { echo "clamscan failed (rc $rc)" >&2; exit 1; }
-	echo "$t1 - $t0" | bc -l
+	awk -v a="$t1" -v b="$t0" "BEGIN { print a - b }"
 }
 mkdir -p "$W/empty"
 d0=$(dropd_run "")
@@ -101,8 +101,8 @@ printf "%-8s %-9s %8s %8s %8s\n" set tool wall_s files/s MB/s
 for set in text mixed; do
 	dir=$W/$set-$n
 	mb=$(du -sb "$dir" | awk '{ printf "%.3f", $1 / 1e6 }')
-	ds=$(dropd_run "$dir"); ds=$(echo "$ds - $d0" | bc -l)
-	cs=$(clam_run "$dir"); cs=$(echo "$cs - $c0" | bc -l)
+	ds=$(dropd_run "$dir"); ds=$(awk -v a="$ds" -v b="$d0" "BEGIN { print a - b }")
+	cs=$(clam_run "$dir"); cs=$(awk -v a="$cs" -v b="$c0" "BEGIN { print a - b }")
 	for row in "dropd $ds" "clamscan $cs"; do
 		set -- $row
 		awk -v s="$set" -v t="$1" -v w="$2" -v n="$n" -v mb="$mb" 'BEGIN {
