@@ -49,7 +49,7 @@ set -e
 case $rc in 0|2|3) ;; *) echo "start.sh: sanitize failed (exit $rc)" >&2; exit 1 ;; esac
 
 echo
-echo "mukaika $("$MK" --version | head -1)"
+"$MK" --version | head -1
 echo "  config : $RUN/mukaika.conf   (effective values: $RUN/defaults.conf)"
 echo "  input  : $SRC/tests/data/sample/sample.eml"
 if [ -e "$RUN/out/sample.eml" ]; then
