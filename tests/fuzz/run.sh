@@ -13,7 +13,7 @@
 #     mime    - corpora/stalwart-mail-parser, corpora/mime4j
 #     archive - corpora/zip-slip, /usr/share/clamav-testfiles
 #     tnef    - corpora/tnef
-#     html    - a few HTML bodies written by this script
+#     html    - a few HTML bodies written by this script, tests/data/text
 #   Prints one line per target, "fuzz NAME: ok" or "fuzz NAME: FAILED", and
 #   exits 1 if any target crashed, leaked, hung (-timeout, default 25 s per
 #   input) or ran out of memory.  Reproducers are kept in FUZZ_CRASH_DIR
@@ -58,7 +58,7 @@ seeds_for() {
 	mime)    echo "$corp/stalwart-mail-parser $corp/mime4j" ;;
 	archive) echo "$corp/zip-slip $testfiles" ;;
 	tnef)    echo "$corp/tnef" ;;
-	html)    echo "$work/seeds-html" ;;
+	html)    echo "$work/seeds-html $here/../data/text" ;;
 	esac
 }
 
