@@ -17,7 +17,9 @@ b64(const void *p, gsize len)
 	char *s = g_base64_encode(p, len);
 	GString *g = g_string_new(NULL);
 
-	for (gsize i = 0; s[i]; i += 76)
+	gsize n = strlen(s);
+
+	for (gsize i = 0; i < n; i += 76)
 		g_string_append_printf(g, "%.76s\n", s + i);
 	g_free(s);
 	return g_string_free(g, FALSE);
