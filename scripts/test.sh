@@ -5,7 +5,8 @@
 # DESCRIPTION
 #   1. scripts/install-deps.sh (as root; skipped with a warning otherwise)
 #   2. build/        : meson setup + compile + `meson test` (unit + script suites)
-#   3. build-asan/   : the same with -Db_sanitize=address,undefined
+#   3. build-asan/   : the same with -Db_sanitize=address,undefined (MK_QUICK=1:
+#                      the longest script tests use fewer wrappings)
 #   4. build-fuzz/   : only when tests/fuzz/meson.build exists: clang with
 #                      -Dfuzzing=true, every fuzz_* target for FUZZ_SECONDS
 #                      (default 30) on a fresh temp corpus dir first (libFuzzer
@@ -65,7 +66,7 @@ if [ "${SKIP_ASAN:-0}" != 1 ]; then
 	if setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 			-Dbuildtype=debug && meson compile -C build-asan; then
 		step "tests (build-asan/)"
-		meson test -C build-asan --print-errorlogs --num-processes "$JOBS" \
+		MK_QUICK=1 meson test -C build-asan --print-errorlogs --num-processes "$JOBS" \
 			--suite unit --suite script --timeout-multiplier 3 ${MESON_TEST_ARGS:-} \
 			|| fail "meson test (build-asan)"
 	else

@@ -7,7 +7,8 @@
 #   must be rejected (exit 3, no output, a "virus" finding in the report):
 #   alone, as a base64 mail attachment, inside a zip, inside a zip inside a
 #   zip, and inside a tar.gz.  The containers are built at run time with
-#   python3's zipfile/tarfile.
+#   python3's zipfile/tarfile.  MK_QUICK=1 (the sanitizer build in
+#   scripts/test.sh) keeps the bare file, the mail and the zip-in-zip only.
 . "$(dirname "$0")/lib.sh"
 mk_init
 [ -d "$MK_TESTFILES" ] || { echo "no $MK_TESTFILES"; exit 77; }
@@ -56,8 +57,9 @@ for f in "$MK_TESTFILES"/*; do
 	check "$b alone" "$f"
 	mk_mail_with "$f" "$b" application/octet-stream "$T/m.eml"
 	check "$b in mail" "$T/m.eml" --mail
-	wrap zip "$f" "$T/w.zip";        check "$b in zip" "$T/w.zip" --file --name w.zip
 	wrap zipzip "$f" "$T/ww.zip";    check "$b in zip in zip" "$T/ww.zip" --file --name ww.zip
+	[ -n "${MK_QUICK:-}" ] && continue
+	wrap zip "$f" "$T/w.zip";        check "$b in zip" "$T/w.zip" --file --name w.zip
 	wrap targz "$f" "$T/w.tar.gz";   check "$b in tar.gz" "$T/w.tar.gz" --file --name w.tar.gz
 done
 echo "t-testfiles: $n files x 5 wrappings"
