@@ -79,6 +79,9 @@ static const struct {
 		"the character set was missing or wrong and was detected" },
 	[MK_F_NESTED_MESSAGE] = { "nested_message", MK_ACT_NONE,
 		"添付されたメールを展開しました", "an attached message was unpacked" },
+	[MK_F_UNPARSED_MIME] = { "unparsed_mime", MK_ACT_QUARANTINE,
+		"MIME の区切りが壊れていて内容を分解できません",
+		"the MIME structure is broken and its content cannot be separated" },
 };
 
 const char *

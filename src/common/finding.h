@@ -40,6 +40,7 @@ typedef enum {
 	MK_F_FILTER_FAILED,     /* filter crashed, timed out or refused */
 	MK_F_CHARSET,           /* text charset undeclared/wrong/undecodable */
 	MK_F_NESTED_MESSAGE,    /* message/rfc822 attachment */
+	MK_F_UNPARSED_MIME,     /* multipart content that cannot be split into parts */
 	MK_F_COUNT
 } mk_finding_code;
 

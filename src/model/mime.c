@@ -372,7 +372,9 @@ orphan_content(parse_state *st, mk_node *mp, const char *text)
 	b = g_bytes_new(text, strlen(text));
 	mk_node_set_data(n, b);
 	g_bytes_unref(b);
-	mk_node_add_finding(n, MK_F_MALFORMED_MIME,
+	/* beyond repair: what a reader's client would show is anyone's guess
+	 * (hidden parts, boundary tricks), so the item is held */
+	mk_node_add_finding(n, MK_F_UNPARSED_MIME,
 	                    "content of a multipart without parts");
 }
 

@@ -74,6 +74,24 @@ START_TEST(test_finding_names_roundtrip)
 }
 END_TEST
 
+/* docs/report-schema.json lists every finding code the engine can emit */
+START_TEST(test_schema_lists_findings)
+{
+	char *path = mkt_src_path("docs/report-schema.json");
+	GBytes *b = mkt_read(path);
+	char *text = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+
+	for (int i = 0; i < MK_F_COUNT; i++) {
+		char *q = g_strdup_printf("\"%s\"", mk_finding_name((mk_finding_code)i));
+		ck_assert_msg(strstr(text, q) != NULL, "%s missing from the schema", q);
+		g_free(q);
+	}
+	g_free(text);
+	g_bytes_unref(b);
+	g_free(path);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -84,6 +102,7 @@ main(void)
 	tcase_add_test(tc, test_data_and_findings);
 	tcase_add_loop_test(tc, test_verdicts, 0, G_N_ELEMENTS(vrows));
 	tcase_add_test(tc, test_finding_names_roundtrip);
+	tcase_add_test(tc, test_schema_lists_findings);
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
 }

@@ -94,7 +94,7 @@ static const tree_row TREE_ROWS[] = {
 	  "From: a@example.jp\nMIME-Version: 1.0\n"
 	  "Content-Type: multipart/mixed\n\n--Z\nContent-Type: text/plain\n\nx\n--Z--\n",
 	  { "1.1 multipart none multipart/mixed name=- [malformed_mime",
-	    "1.1.1 part attachment - name=- [malformed_mime]" } },
+	    "1.1.1 part attachment - name=- [unparsed_mime]" } },
 	{ "missing closing boundary",
 	  "From: a@example.jp\nMIME-Version: 1.0\n"
 	  "Content-Type: multipart/mixed; boundary=Z\n\n--Z\n\nbody\n"
