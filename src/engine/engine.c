@@ -151,6 +151,8 @@ actions_text(const mk_node *root, mk_verdict v)
 	if (v >= MK_V_QUARANTINED)
 		g_ptr_array_add(a, g_strdup(v == MK_V_QUARANTINED ? "quarantine" :
 		                            v == MK_V_REJECTED ? "reject" : "tempfail"));
+	if (a->len == 0)
+		g_ptr_array_add(a, g_strdup("none"));
 	g_ptr_array_add(a, NULL);
 	char *s = g_strjoinv(",", (char **)a->pdata);
 	g_ptr_array_unref(a);

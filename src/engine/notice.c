@@ -13,7 +13,7 @@
 #include "policy.h"
 
 typedef struct words {
-	const char *head, *intro, *body_html, *body_text, *charset, *removed,
+	const char *head, *intro, *unchanged, *body_html, *body_text, *charset, *removed,
 	           *converted, *held, *rejected, *tempfail, *report, *ask,
 	           *signed_note, *type_rule, *part, *nested;
 } words;
@@ -21,6 +21,7 @@ typedef struct words {
 static const words words_ja = {
 	"【無害化通知】",
 	"このメールはインターネットから受信したため、無害化処理を行いました。",
+	"このメールはインターネットから受信し、検査しました。変更した箇所はありません。",
 	"本文: HTML をテキストに変換しました（リンクは無効化しています）",
 	"本文: テキストとして表示しています",
 	"本文: 文字コードを推定して変換しました",
@@ -40,6 +41,7 @@ static const words words_ja = {
 static const words words_en = {
 	"[mukaika sanitization notice]",
 	"This message came from the internet and was sanitized.",
+	"This message came from the internet and was checked. Nothing was changed.",
 	"Body: HTML was converted to plain text (links are disabled)",
 	"Body: shown as plain text",
 	"Body: the character set was detected and converted",
@@ -165,14 +167,11 @@ mk_notice_text(const mk_config *cfg, const mk_node *root, mk_verdict v,
 		g_string_append_printf(g, "%s\n", w->rejected);
 	else if (v == MK_V_TEMPFAIL)
 		g_string_append_printf(g, "%s\n", w->tempfail);
+	else if (v == MK_V_PASS)
+		g_string_append_printf(g, "%s\n", w->unchanged);
 	else
 		g_string_append_printf(g, "%s\n", w->intro);
-	gsize mark = g->len;
 	list_nodes(g, cfg, root);
-	if (v == MK_V_PASS && g->len == mark) {
-		g_string_free(g, TRUE);
-		return NULL;
-	}
 	if (has_signed(root))
 		g_string_append_printf(g, "- %s\n", w->signed_note);
 	g_string_append_printf(g, "%s: %s\n", w->report, id);

@@ -12,7 +12,7 @@
  *   converted body and per removed or converted part (display name made
  *   safe, true type, size, reason from the deciding finding or rule), then
  *   the report id and, when the original is kept, how to ask for it.
- *   Returns NULL for a PASS with nothing to say.  Caller frees.
+ *   A PASS gets a short notice too.  Caller frees.
  */
 #ifndef MK_NOTICE_H
 #define MK_NOTICE_H

@@ -210,7 +210,7 @@ mk_rebuild_message(const mk_rebuild_in *in, mk_error *err)
 		g_mime_object_append_header(GMIME_OBJECT(msg), "X-Mukaika-Report-Id",
 		                            in->id, NULL);
 		g_mime_object_append_header(GMIME_OBJECT(msg), "X-Mukaika-Actions",
-		                            in->actions && in->actions[0] ? in->actions : "none",
+		                            in->actions,
 		                            NULL);
 	}
 	if (!in->notice_only)
