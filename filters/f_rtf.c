@@ -1,0 +1,395 @@
+/*
+ * NAME
+ *   f_rtf - RTF content disarm (see f_rtf.h)
+ *
+ * DESCRIPTION
+ *   One pass over the input.  Output goes to a single GString; every open
+ *   group remembers the offset of its '{' there, so dropping a group (also
+ *   late, when a dangerous word shows up after other tokens) is a truncate.
+ *   While a group is dropped nothing is written until its '}'.  Field
+ *   instructions collect their text in a side buffer and are judged at
+ *   their closing brace.
+ *
+ *   Never writes a file, never follows anything the document names.
+ *
+ * FAILURE
+ *   Malformed input or a limit is an error; no partial output is returned.
+ */
+#include <string.h>
+
+#include "f_rtf.h"
+
+#define RTF_MAX_WORD 32
+#define RTF_MAX_DIGITS 10
+
+typedef struct rtf_group {
+	gsize start;     /* offset of this group's '{' in out */
+	bool drop;       /* discard at '}' (nothing is written meanwhile) */
+	bool first;      /* no token that fixes the destination yet */
+	bool star;       /* "\*" was the first token */
+	bool fldinst;    /* a field instruction: text goes to st->instr */
+} rtf_group;
+
+typedef struct rtf_st {
+	const guchar *p, *end;
+	GString *out;
+	GArray *stack;           /* rtf_group */
+	GString *instr;          /* text of the open field instruction */
+	int instr_depth;         /* stack depth of that group, 0 = none */
+	GHashTable *dropped;     /* what → count */
+	gsize max_out;
+} rtf_st;
+
+/* Any word starting with "obj" is also dangerous (objdata, objocx ...). */
+static const char *const danger_words[] = {
+	"object", "template", "datastore", "objdata", "objocx", "objemb",
+	"objlink", "objautlink", "objsub", "objpub", "objicemb", "objhtml",
+	"objclass", "objname", "objalias", "objsect", "objupdate", NULL,
+};
+
+/* Ignorable destinations (\*\word) we know to be harmless. */
+static const char *const safe_ignorable[] = {
+	"generator", "panose", "falt", "fname", "listtable",
+	"listoverridetable", "listpicture", "listname", "rsidtbl", "xmlnstbl",
+	"latentstyles", "pgdsctbl", "pgdsc", "bkmkstart", "bkmkend", "fldinst",
+	"pnseclvl", "shppict", "blipuid", "defchp", "defpap", "mmathPr",
+	"wgrffmtfilter", "ud", "cs", "ts", "atnid", "atnauthor", "atndate",
+	"atnparent", "atnref", "atntime", "atnicn", "oldcprops", "oldpprops",
+	"oldtprops", "oldsprops", "docvar", "filetbl", "pgptbl", "pnseclvl",
+	"revtbl", "fchars", "lchars", "aftnsep", "aftnsepc", "aftncn",
+	"ftnsep", "ftnsepc", "ftncn", "keywords", "comment", "title",
+	"subject", "author", "operator", "company", "category", "manager",
+	"doccomm", "hlinkbase", "rsid", "nesttableprops", "tcelld", NULL,
+};
+
+/* Field instructions that fetch or run something. */
+static const char *const danger_fields[] = {
+	"DDE", "DDEAUTO", "INCLUDE", "INCLUDETEXT", "INCLUDEPICTURE", "IMPORT",
+	"LINK", "EMBED", "DATABASE", NULL,
+};
+
+static bool in_list(const char *const *list, const char *w)
+{
+	for (gsize i = 0; list[i]; i++)
+		if (strcmp(list[i], w) == 0)
+			return true;
+	return false;
+}
+
+static bool is_danger_word(const char *w)
+{
+	return in_list(danger_words, w) || g_str_has_prefix(w, "obj");
+}
+
+static rtf_group *top(rtf_st *st)
+{
+	return &g_array_index(st->stack, rtf_group, st->stack->len - 1);
+}
+
+static void count_drop(rtf_st *st, const char *what)
+{
+	gpointer n = g_hash_table_lookup(st->dropped, what);
+	g_hash_table_replace(st->dropped, g_strdup(what),
+	                     GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+}
+
+static int emit(rtf_st *st, const void *b, gsize n, mk_error *err)
+{
+	if (top(st)->drop)
+		return 0;
+	if (st->out->len + n > st->max_out) {
+		mk_error_set(err, MK_ERR_LIMIT, "rtf: output over %" G_GSIZE_FORMAT
+		             " bytes", st->max_out);
+		return MK_ERR_LIMIT;
+	}
+	g_string_append_len(st->out, b, (gssize)n);
+	return 0;
+}
+
+/* Drop the innermost group from its '{' on; the root cannot be dropped. */
+static int drop_group(rtf_st *st, const char *what, mk_error *err)
+{
+	rtf_group *g = top(st);
+	if (st->stack->len == 1) {
+		mk_error_set(err, MK_ERR_DATA, "rtf: \\%s in the root group", what);
+		return MK_ERR_DATA;
+	}
+	if (!g->drop) {
+		g_string_truncate(st->out, g->start);
+		g->drop = true;
+		count_drop(st, what);
+	}
+	return 0;
+}
+
+static void instr_add(rtf_st *st, const void *b, gsize n)
+{
+	if (st->instr_depth > 0 && st->instr->len < st->max_out)
+		g_string_append_len(st->instr, b, (gssize)n);
+}
+
+static int open_group(rtf_st *st, mk_error *err)
+{
+	rtf_group g = { .start = st->out->len, .first = true };
+	if (st->stack->len >= MK_RTF_MAX_DEPTH) {
+		mk_error_set(err, MK_ERR_DATA, "rtf: nesting deeper than %d",
+		             MK_RTF_MAX_DEPTH);
+		return MK_ERR_DATA;
+	}
+	g.drop = st->stack->len > 0 && top(st)->drop;
+	g_array_append_val(st->stack, g);
+	return emit(st, "{", 1, err);
+}
+
+/* First keyword of a field instruction, upper-cased, quotes skipped. */
+static bool instr_is_dangerous(const GString *s)
+{
+	const char *p = s->str;
+	char word[24];
+	gsize n = 0;
+
+	while (*p && (g_ascii_isspace(*p) || *p == '"' || *p == '\\'))
+		p++;
+	while (*p && g_ascii_isalpha(*p) && n + 1 < sizeof word)
+		word[n++] = g_ascii_toupper(*p++);
+	word[n] = '\0';
+	return in_list(danger_fields, word);
+}
+
+static int close_group(rtf_st *st, mk_error *err)
+{
+	int rc;
+	if (st->stack->len == 0) {
+		mk_error_set(err, MK_ERR_DATA, "rtf: unbalanced '}'");
+		return MK_ERR_DATA;
+	}
+	rtf_group *g = top(st);
+	if (g->fldinst && (int)st->instr_depth == (int)st->stack->len) {
+		if (!g->drop && instr_is_dangerous(st->instr) &&
+		    (rc = drop_group(st, "fldinst (fetching field)", err)) < 0)
+			return rc;
+		st->instr_depth = 0;
+	}
+	if ((rc = emit(st, "}", 1, err)) < 0)
+		return rc;
+	g_array_set_size(st->stack, st->stack->len - 1);
+	return 0;
+}
+
+/* The first control word of a group decides what it is. */
+static int classify(rtf_st *st, const char *w, mk_error *err)
+{
+	rtf_group *g = top(st);
+	g->first = false;
+	if (strcmp(w, "fldinst") == 0 && st->instr_depth == 0) {
+		g->fldinst = true;
+		st->instr_depth = (int)st->stack->len;
+		g_string_truncate(st->instr, 0);
+	}
+	if (g->star && !in_list(safe_ignorable, w)) {
+		char *what = g_strdup_printf("*\\%s (unknown ignorable destination)",
+		                             w);
+		int rc = drop_group(st, what, err);
+		g_free(what);
+		return rc;
+	}
+	return 0;
+}
+
+static int skip_bin(rtf_st *st, const char *param, bool neg, mk_error *err)
+{
+	/* "\bin" without a number is \bin0, as Word reads it */
+	gint64 n = neg ? -1 : *param ? g_ascii_strtoll(param, NULL, 10) : 0;
+	if (n < 0 || n > st->end - st->p) {
+		mk_error_set(err, MK_ERR_DATA, "rtf: bad \\bin length");
+		return MK_ERR_DATA;
+	}
+	int rc = emit(st, st->p, (gsize)n, err);
+	st->p += n;
+	return rc;
+}
+
+static int control_word(rtf_st *st, mk_error *err)
+{
+	char w[RTF_MAX_WORD + 1], num[RTF_MAX_DIGITS + 1];
+	gsize wn = 0, nn = 0;
+	bool neg = false;
+	int rc;
+
+	while (st->p < st->end && g_ascii_isalpha(*st->p)) {
+		if (wn == RTF_MAX_WORD)
+			goto bad;
+		w[wn++] = (char)*st->p++;
+	}
+	w[wn] = '\0';
+	if (st->p < st->end && *st->p == '-')
+		neg = true, st->p++;
+	while (st->p < st->end && g_ascii_isdigit(*st->p)) {
+		if (nn == RTF_MAX_DIGITS)
+			goto bad;
+		num[nn++] = (char)*st->p++;
+	}
+	num[nn] = '\0';
+	if (st->p < st->end && *st->p == ' ')
+		st->p++;
+	if (is_danger_word(w))
+		return drop_group(st, w, err);
+	if (top(st)->first && (rc = classify(st, w, err)) < 0)
+		return rc;
+	char *tok = g_strdup_printf("\\%s%s%s ", w, neg ? "-" : "", num);
+	rc = emit(st, tok, strlen(tok), err);
+	g_free(tok);
+	if (rc == 0 && strcmp(w, "bin") == 0)
+		rc = skip_bin(st, num, neg, err);
+	if (rc == 0 && strcmp(w, "u") == 0 && !neg && nn > 0 && nn < 4) {
+		char c = (char)g_ascii_strtoll(num, NULL, 10);
+		if (c > 0)
+			instr_add(st, &c, 1);
+	}
+	return rc;
+bad:
+	mk_error_set(err, MK_ERR_DATA, "rtf: control word too long");
+	return MK_ERR_DATA;
+}
+
+/* "\'hh", "\*", "\\", "\{" ... */
+static int control_symbol(rtf_st *st, mk_error *err)
+{
+	guchar c = *st->p++;
+	guchar tok[4] = { '\\', c, 0, 0 };
+	gsize n = 2;
+
+	if (c == '*' && top(st)->first) {
+		top(st)->star = true;
+		return emit(st, tok, n, err);
+	}
+	top(st)->first = false;
+	if (c == '\'') {
+		if (st->end - st->p < 2 || !g_ascii_isxdigit(st->p[0]) ||
+		    !g_ascii_isxdigit(st->p[1])) {
+			mk_error_set(err, MK_ERR_DATA, "rtf: bad \\' escape");
+			return MK_ERR_DATA;
+		}
+		char v = (char)(g_ascii_xdigit_value(st->p[0]) * 16 +
+		                g_ascii_xdigit_value(st->p[1]));
+		instr_add(st, &v, 1);
+		tok[2] = *st->p++;
+		tok[3] = *st->p++;
+		n = 4;
+	} else if (c == '{' || c == '}' || c == '\\') {
+		instr_add(st, &c, 1);
+	}
+	return emit(st, tok, n, err);
+}
+
+static int step(rtf_st *st, mk_error *err)
+{
+	guchar c = *st->p;
+	if (c == '{') {
+		st->p++;
+		return open_group(st, err);
+	}
+	if (c == '}') {
+		st->p++;
+		return close_group(st, err);
+	}
+	if (c == '\\') {
+		if (++st->p == st->end) {
+			mk_error_set(err, MK_ERR_DATA, "rtf: '\\' at end of input");
+			return MK_ERR_DATA;
+		}
+		return g_ascii_isalpha(*st->p) ? control_word(st, err)
+		                               : control_symbol(st, err);
+	}
+	const guchar *s = st->p;
+	while (st->p < st->end && *st->p != '{' && *st->p != '}' &&
+	       *st->p != '\\')
+		st->p++;
+	for (const guchar *q = s; q < st->p; q++)
+		if (*q != '\r' && *q != '\n') {
+			top(st)->first = false;
+			break;
+		}
+	instr_add(st, s, (gsize)(st->p - s));
+	return emit(st, s, (gsize)(st->p - s), err);
+}
+
+static void add_notes(rtf_st *st, gsize trailing, GPtrArray *notes)
+{
+	GList *keys = g_list_sort(g_hash_table_get_keys(st->dropped),
+	                          (GCompareFunc)strcmp);
+	for (GList *l = keys; l; l = l->next)
+		g_ptr_array_add(notes, g_strdup_printf("dropped %d \\%s group(s)",
+		    GPOINTER_TO_INT(g_hash_table_lookup(st->dropped, l->data)),
+		    (const char *)l->data));
+	g_list_free(keys);
+	if (trailing > 0)
+		g_ptr_array_add(notes, g_strdup_printf(
+		    "dropped %" G_GSIZE_FORMAT " bytes after the document", trailing));
+}
+
+static int walk(rtf_st *st, mk_error *err)
+{
+	int rc = open_group(st, err);
+	st->p++;
+	while (rc == 0 && st->stack->len > 0) {
+		if (st->p == st->end) {
+			mk_error_set(err, MK_ERR_DATA, "rtf: %u group(s) not closed",
+			             st->stack->len);
+			return MK_ERR_DATA;
+		}
+		rc = step(st, err);
+	}
+	return rc;
+}
+
+int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, GString **out,
+                   GPtrArray *notes, mk_error *err)
+{
+	rtf_st st = { .p = (const guchar *)buf, .end = (const guchar *)buf + len,
+	              .max_out = max_out };
+	int rc = MK_ERR_DATA;
+	gsize trailing = 0;
+
+	*out = NULL;
+	if (len < 5 || memcmp(buf, "{\\rtf", 5) != 0) {
+		mk_error_set(err, MK_ERR_DATA, "rtf: does not start with {\\rtf");
+		return MK_ERR_DATA;
+	}
+	st.out = g_string_sized_new(len < max_out ? len : max_out);
+	st.stack = g_array_new(FALSE, FALSE, sizeof(rtf_group));
+	st.instr = g_string_new(NULL);
+	st.dropped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if ((rc = walk(&st, err)) < 0)
+		goto out;
+	for (const guchar *q = st.p; q < st.end; q++)
+		if (!g_ascii_isspace(*q) && *q != '\0')
+			trailing++;
+	add_notes(&st, trailing, notes);
+	*out = st.out;
+	st.out = NULL;
+out:
+	if (st.out)
+		g_string_free(st.out, TRUE);
+	g_array_free(st.stack, TRUE);
+	g_string_free(st.instr, TRUE);
+	g_hash_table_destroy(st.dropped);
+	return rc;
+}
+
+static int rtf_run(GBytes *in, const mk_wopts *o, GBytes **out,
+                   char **out_type, GPtrArray *notes, mk_error *err)
+{
+	gsize len = 0;
+	const char *buf = g_bytes_get_data(in, &len);
+	GString *s = NULL;
+	int rc = mk_rtf_rebuild(buf ? buf : "", len, (gsize)o->max_output, &s,
+	                        notes, err);
+	if (rc < 0)
+		return rc;
+	*out = g_string_free_to_bytes(s);
+	*out_type = g_strdup("text/rtf");
+	return 0;
+}
+
+const mk_wfilter mk_wfilter_rtf = { "rtf", rtf_run };

