@@ -1,0 +1,37 @@
+/*
+ * NAME
+ *   f_pdf - PDF content disarm by rasterizing every page
+ *
+ * SUMMARY
+ *   extern const mk_wfilter mk_wfilter_pdf;     name "pdf"
+ *
+ * DESCRIPTION
+ *   Opens the input from memory with poppler-glib (no password), refuses
+ *   more than o->pdf_max_pages pages, renders each page with cairo at
+ *   o->pdf_dpi onto a white RGB image (refusing a page over
+ *   o->pdf_max_pixels pixels), and paints the images into a brand-new PDF
+ *   written by cairo's PDF surface to a memory stream.  The output holds
+ *   nothing but one image per page: JavaScript, forms, actions, embedded
+ *   files, links and metadata cannot survive by construction.  The text
+ *   layer (o->pdf_text_layer) is not implemented: the option is ignored
+ *   and a note says so.
+ *
+ *   Reads only the input bytes and, through fontconfig, font files
+ *   (read-only); writes nothing to the filesystem.
+ *
+ * DIAGNOSTICS
+ *   Encrypted (password-protected) input: MK_ERR_DATA, message contains
+ *   "encrypted".  Unparseable: MK_ERR_DATA.  Pages, pixels or output over
+ *   their limit: MK_ERR_LIMIT.  No partial output is ever returned.
+ *
+ * OWNERSHIP
+ *   *out, *out_type and notes strings are new (caller frees).
+ */
+#ifndef MK_F_PDF_H
+#define MK_F_PDF_H
+
+#include "worker/wfilter.h"
+
+extern const mk_wfilter mk_wfilter_pdf;
+
+#endif
