@@ -1,0 +1,881 @@
+/*
+ * NAME
+ *   f_ooxml - OOXML content disarm (see f_ooxml.h)
+ *
+ * DESCRIPTION
+ *   Four passes over the parts held in memory: choose (content type and
+ *   path allowlist), relationships (drop, remember dropped ids per source
+ *   part), XML rewrite of the kept parts, then a new [Content_Types].xml
+ *   and a new zip.  Nothing from the input is copied without having been
+ *   parsed, except images.
+ *
+ *   Never touches the filesystem; libxml2 never loads a DTD or the network.
+ *
+ * FAILURE
+ *   Any parse error or limit fails the whole document; no partial output.
+ */
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "f_ooxml.h"
+#include "mk_limits.h"
+
+#define CT_NAME "[content_types].xml"
+#define NS_PKG_CT "http://schemas.openxmlformats.org/package/2006/content-types"
+#define NS_REL_ATTR "relationships"   /* tail of the r: namespace URIs */
+#define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+#define ZIP_MTIME 315532800           /* 1980-01-01, zip's epoch */
+
+typedef struct part {
+	char *name;          /* as in the zip */
+	char *lname;         /* lower case, for lookups */
+	GBytes *data;
+	char *ct;            /* content type (lower case) or NULL */
+	char *ct_out;        /* content type as written out */
+	bool keep, is_rels;
+	GHashTable *dropped; /* rIds dropped from this part's .rels */
+} part;
+
+typedef struct ox {
+	GPtrArray *parts;    /* part*, zip order */
+	GHashTable *by_name; /* lname → part* (borrowed) */
+	GHashTable *defaults, *overrides;  /* ext / "/lname" → ct */
+	GPtrArray *notes;
+	GHashTable *counts;  /* note → count, for relationships/fields */
+	const mk_wopts *o;
+	char *main_ct;       /* translated main content type */
+} ox;
+
+/* ---- what is allowed ------------------------------------------------- */
+
+/* Paths (lower case, substring) never kept, whatever their type says. */
+static const char *const deny_paths[] = {
+	"vbaproject", "vbadata", "activex/", "embeddings/", "customui",
+	"macrosheets/", "externallinks/", "webextensions/", "attachedtoolbars",
+	NULL,
+};
+
+/* Content types (lower case, substring) never kept. */
+static const char *const deny_types[] = {
+	"vbaproject", "vbadata", "activex", "oleobject", "externallink",
+	"macrosheet", "customui", "attachedtoolbars", "keymapcustomizations",
+	"webextension", "taskpane", "controlproperties", "binary",
+	"obfuscatedfont", "x-font", "dialogsheet", NULL,
+};
+
+/* Content types (lower case, prefix) kept. */
+static const char *const allow_types[] = {
+	"application/vnd.openxmlformats-officedocument.",
+	"application/vnd.openxmlformats-package.core-properties+xml",
+	"application/vnd.ms-office.chartstyle+xml",
+	"application/vnd.ms-office.chartcolorstyle+xml",
+	"application/vnd.ms-office.drawingml.",
+	"application/vnd.ms-word.styleswitheffects+xml",
+	"image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff",
+	"image/x-emf", "image/x-wmf", NULL,
+};
+
+/* Macro-enabled main part → macro-free main part. */
+static const struct { const char *from, *to; } macro_main[] = {
+	{ "application/vnd.ms-word.document.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml" },
+	{ "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
+	  "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml" },
+	{ "application/vnd.ms-excel.sheet.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml" },
+	{ "application/vnd.ms-excel.template.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml" },
+	{ "application/vnd.ms-powerpoint.presentation.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" },
+	{ "application/vnd.ms-powerpoint.slideshow.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml" },
+	{ "application/vnd.ms-powerpoint.template.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml" },
+};
+
+/* Relationship types (last path segment, lower case) always dropped. */
+static const char *const deny_rels[] = {
+	"attachedtemplate", "afchunk", "vbaproject", "oleobject", "control",
+	"activexcontrol", "activexcontrolbinary", "package", "extensibility",
+	"externallinkpath", "externallink", "frame", "subdocument",
+	"webextensiontaskpanes", "webextension", "keymapcustomizations",
+	"wordvbadata", "attachedtoolbars", "xlmacrosheet", "xlintlmacrosheet",
+	"dialogsheet", "mailmergesource", "mailmergeheadersource",
+	"recipientdata", "datasource", "printersettings", NULL,
+};
+
+/* Elements (local name) removed with their content from every part. */
+static const char *const deny_elems[] = {
+	"altChunk", "OLEObject", "oleObject", "oleObjects", "oleObj", "control",
+	"controls", "subDoc", "attachedTemplate", NULL,
+};
+
+/* Field instructions that fetch or run something. */
+static const char *const deny_fields[] = {
+	"DDE", "DDEAUTO", "INCLUDE", "INCLUDETEXT", "INCLUDEPICTURE", "IMPORT",
+	"LINK", "EMBED", "DATABASE", NULL,
+};
+
+static bool in_list(const char *const *l, const char *s)
+{
+	for (; *l; l++)
+		if (strcmp(*l, s) == 0)
+			return true;
+	return false;
+}
+
+static const char *macro_free(const char *ct)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(macro_main); i++)
+		if (strcmp(ct, macro_main[i].from) == 0)
+			return macro_main[i].to;
+	return NULL;
+}
+
+/* Why part LNAME of type CT is not kept, or NULL. */
+static const char *part_denied(const char *lname, const char *ct)
+{
+	for (gsize i = 0; deny_paths[i]; i++)
+		if (strstr(lname, deny_paths[i]))
+			return "active content";
+	if (g_str_has_suffix(lname, ".bin"))
+		return "binary part";
+	if (!ct)
+		return "no content type";
+	if (macro_free(ct))
+		return NULL;
+	for (gsize i = 0; deny_types[i]; i++)
+		if (strstr(ct, deny_types[i]))
+			return "active content";
+	for (gsize i = 0; allow_types[i]; i++)
+		if (g_str_has_prefix(ct, allow_types[i]))
+			return NULL;
+	return "content type not allowed";
+}
+
+static bool rel_type_denied(const char *type)
+{
+	const char *s = strrchr(type, '/');
+	char *l = g_ascii_strdown(s ? s + 1 : type, -1);
+	bool deny = in_list(deny_rels, l);
+	g_free(l);
+	return deny;
+}
+
+static void part_free(gpointer p)
+{
+	part *pt = p;
+	g_free(pt->name);
+	g_free(pt->lname);
+	g_bytes_unref(pt->data);
+	g_free(pt->ct);
+	g_free(pt->ct_out);
+	if (pt->dropped)
+		g_hash_table_destroy(pt->dropped);
+	g_free(pt);
+}
+
+static void count(ox *x, const char *what)
+{
+	gpointer n = g_hash_table_lookup(x->counts, what);
+	g_hash_table_replace(x->counts, g_strdup(what),
+	                     GINT_TO_POINTER(GPOINTER_TO_INT(n) + 1));
+}
+
+static void note_part(ox *x, const part *p, const char *why)
+{
+	char *v = g_utf8_make_valid(p->name, -1);
+	if (g_utf8_strlen(v, -1) > MK_DEF_MAX_NAME_LENGTH)
+		*g_utf8_offset_to_pointer(v, MK_DEF_MAX_NAME_LENGTH) = '\0';
+	g_ptr_array_add(x->notes, g_strdup_printf("removed %s (%s)", v, why));
+	g_free(v);
+}
+
+/* ---- zip in ---------------------------------------------------------- */
+
+static bool name_ok(const char *n)
+{
+	if (!*n || n[0] == '/' || strchr(n, '\\') || strstr(n, "//"))
+		return false;
+	for (const char *s = n; s; s = strchr(s, '/')) {
+		s += *s == '/';
+		if (g_str_has_prefix(s, "..") || g_str_has_prefix(s, "./"))
+			return false;
+	}
+	return g_utf8_validate(n, -1, NULL);
+}
+
+static int read_member(ox *x, struct archive *a, const char *name,
+                       gsize *total, mk_error *err)
+{
+	GByteArray *buf = g_byte_array_new();
+	char chunk[16384];
+	la_ssize_t n;
+	while ((n = archive_read_data(a, chunk, sizeof chunk)) > 0) {
+		*total += (gsize)n;
+		if (*total > (gsize)x->o->max_output) {
+			g_byte_array_unref(buf);
+			mk_error_set(err, MK_ERR_LIMIT, "ooxml: unpacked size over %"
+			             G_GINT64_FORMAT, x->o->max_output);
+			return MK_ERR_LIMIT;
+		}
+		g_byte_array_append(buf, (guint8 *)chunk, (guint)n);
+	}
+	if (n < 0) {
+		g_byte_array_unref(buf);
+		mk_error_set(err, MK_ERR_DATA, "ooxml: member unreadable: %s",
+		             archive_error_string(a));
+		return MK_ERR_DATA;
+	}
+	part *p = g_new0(part, 1);
+	p->name = g_strdup(name);
+	p->lname = g_ascii_strdown(name, -1);
+	p->data = g_byte_array_free_to_bytes(buf);
+	p->is_rels = g_str_has_suffix(p->lname, ".rels");
+	g_ptr_array_add(x->parts, p);
+	g_hash_table_insert(x->by_name, p->lname, p);
+	return 0;
+}
+
+static int read_zip(ox *x, GBytes *in, mk_error *err)
+{
+	gsize len = 0, total = 0;
+	const guchar *d = g_bytes_get_data(in, &len);
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	int rc = MK_ERR_DATA, r;
+
+	archive_read_support_format_zip(a);
+	if (len >= 4 && memcmp(d, "\xd0\xcf\x11\xe0", 4) == 0) {
+		mk_error_set(err, MK_ERR_DATA, "ooxml: OLE2 container (encrypted "
+		             "document or legacy format)");
+		goto out;
+	}
+	if (archive_read_open_memory(a, d, len) != ARCHIVE_OK)
+		goto bad;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (archive_entry_filetype(e) == AE_IFDIR)
+			continue;
+		if (x->parts->len >= MK_DEF_MAX_ARCHIVE_MEMBERS) {
+			mk_error_set(err, MK_ERR_LIMIT, "ooxml: more than %d parts",
+			             MK_DEF_MAX_ARCHIVE_MEMBERS);
+			rc = MK_ERR_LIMIT;
+			goto out;
+		}
+		char *l = name ? g_ascii_strdown(name, -1) : NULL;
+		bool dup = l && g_hash_table_contains(x->by_name, l);
+		g_free(l);
+		if (!name || !name_ok(name) || dup) {
+			mk_error_set(err, MK_ERR_DATA, "ooxml: bad or duplicate part name");
+			goto out;
+		}
+		if ((rc = read_member(x, a, name, &total, err)) < 0)
+			goto out;
+	}
+	if (r != ARCHIVE_EOF)
+		goto bad;
+	rc = 0;
+	goto out;
+bad:
+	mk_error_set(err, MK_ERR_DATA, "ooxml: not a readable zip: %s",
+	             archive_error_string(a) ? archive_error_string(a) : "?");
+	rc = MK_ERR_DATA;
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* ---- XML helpers ----------------------------------------------------- */
+
+static xmlDocPtr parse_xml(const part *p, mk_error *err)
+{
+	gsize len = 0;
+	const char *d = g_bytes_get_data(p->data, &len);
+	xmlParserCtxtPtr c = xmlNewParserCtxt();
+	xmlDocPtr doc = NULL;
+
+	if (c && len <= G_MAXINT)
+		doc = xmlCtxtReadMemory(c, d ? d : "", (int)len, NULL, NULL,
+		                        XML_OPTS);
+	xmlFreeParserCtxt(c);
+	if (doc && (doc->intSubset || doc->extSubset || !xmlDocGetRootElement(doc))) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (!doc)
+		mk_error_set(err, MK_ERR_DATA, "ooxml: XML part does not parse (or "
+		             "has a DTD)");
+	return doc;
+}
+
+static GBytes *dump_xml(xmlDocPtr doc)
+{
+	xmlChar *buf = NULL;
+	int len = 0;
+	xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+	GBytes *b = g_bytes_new(buf, buf ? (gsize)len : 0);
+	xmlFree(buf);
+	return b;
+}
+
+static char *attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *s = v ? g_strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+static bool is_elem(xmlNodePtr n, const char *local)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	       strcmp((const char *)n->name, local) == 0;
+}
+
+/* ---- pass 1: content types, choose parts ----------------------------- */
+
+static int read_content_types(ox *x, mk_error *err)
+{
+	part *ctp = g_hash_table_lookup(x->by_name, CT_NAME);
+	if (!ctp) {
+		mk_error_set(err, MK_ERR_DATA, "ooxml: no [Content_Types].xml");
+		return MK_ERR_DATA;
+	}
+	xmlDocPtr doc = parse_xml(ctp, err);
+	if (!doc)
+		return MK_ERR_DATA;
+	for (xmlNodePtr n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
+		char *k = NULL, *v = attr(n, "ContentType");
+		if (is_elem(n, "Default") && (k = attr(n, "Extension")) && v)
+			g_hash_table_replace(x->defaults, g_ascii_strdown(k, -1),
+			                     g_strdup(v));
+		else if (is_elem(n, "Override") && (k = attr(n, "PartName")) && v)
+			g_hash_table_replace(x->overrides, g_ascii_strdown(k, -1),
+			                     g_strdup(v));
+		g_free(k);
+		g_free(v);
+	}
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+static void choose_parts(ox *x)
+{
+	for (guint i = 0; i < x->parts->len; i++) {
+		part *p = x->parts->pdata[i];
+		char *key = g_strconcat("/", p->lname, NULL);
+		const char *ext = strrchr(p->lname, '.');
+		const char *ct = g_hash_table_lookup(x->overrides, key);
+		g_free(key);
+		if (!ct && ext && !strchr(ext, '/'))
+			ct = g_hash_table_lookup(x->defaults, ext + 1);
+		p->ct = ct ? g_ascii_strdown(ct, -1) : NULL;
+		p->ct_out = g_strdup(ct);
+		if (strcmp(p->lname, CT_NAME) == 0 || p->is_rels)
+			continue;                 /* rebuilt / decided in pass 2 */
+		const char *why = part_denied(p->lname, p->ct);
+		p->keep = why == NULL;
+		if (why)
+			note_part(x, p, why);
+	}
+}
+
+/* "word/_rels/document.xml.rels" → "word/document.xml"; root → "" */
+static char *rels_source(const char *lname)
+{
+	const char *r = strstr(lname, "_rels/");
+	if (!r || (r != lname && r[-1] != '/'))
+		return NULL;
+	char *dir = g_strndup(lname, (gsize)(r - lname));
+	char *file = g_strndup(r + 6, strlen(r + 6) - 5);
+	char *src = g_strconcat(dir, file, NULL);
+	g_free(dir);
+	g_free(file);
+	return src;
+}
+
+/* Resolve TARGET relative to SRC's folder; lower case; NULL if it leaves
+ * the package. */
+static char *resolve(const char *src, const char *target)
+{
+	char *t = g_uri_unescape_string(target, NULL);
+	if (!t)
+		return NULL;
+	char *hash = strchr(t, '#');
+	if (hash)
+		*hash = '\0';
+	const char *slash = strrchr(src, '/');
+	char *full = t[0] == '/' ? g_strdup(t + 1)
+	           : g_strdup_printf("%.*s%s", slash ? (int)(slash - src + 1) : 0,
+	                             src, t);
+	char **seg = g_strsplit(full, "/", -1);
+	GPtrArray *out = g_ptr_array_new();
+	bool bad = false;
+	for (char **s = seg; *s; s++) {
+		if (!**s || strcmp(*s, ".") == 0)
+			continue;
+		if (strcmp(*s, "..") == 0) {
+			bad = bad || out->len == 0;
+			if (out->len)
+				g_ptr_array_remove_index(out, out->len - 1);
+			continue;
+		}
+		g_ptr_array_add(out, *s);
+	}
+	g_ptr_array_add(out, NULL);
+	char *joined = bad ? NULL : g_strjoinv("/", (char **)out->pdata);
+	char *res = joined ? g_ascii_strdown(joined, -1) : NULL;
+	g_free(joined);
+	g_ptr_array_free(out, TRUE);
+	g_strfreev(seg);
+	g_free(full);
+	g_free(t);
+	return res;
+}
+
+/* ---- pass 2: relationships ------------------------------------------- */
+
+/* Why relationship N of SRC goes, or NULL to keep it. */
+static const char *rel_verdict(ox *x, const char *src, xmlNodePtr n)
+{
+	char *type = attr(n, "Type"), *target = attr(n, "Target");
+	char *mode = attr(n, "TargetMode");
+	const char *why = NULL;
+
+	if (!type || !target)
+		why = "malformed relationship";
+	else if (mode && g_ascii_strcasecmp(mode, "External") == 0)
+		why = "external relationship";
+	else if (rel_type_denied(type))
+		why = "active-content relationship";
+	else {
+		char *t = resolve(src, target);
+		part *p = t ? g_hash_table_lookup(x->by_name, t) : NULL;
+		if (!p || !p->keep)
+			why = "relationship to a removed or missing part";
+		g_free(t);
+	}
+	g_free(type);
+	g_free(target);
+	g_free(mode);
+	return why;
+}
+
+static int filter_rels(ox *x, part *p, part *src, const char *srcname,
+                       mk_error *err)
+{
+	xmlDocPtr doc = parse_xml(p, err);
+	if (!doc)
+		return MK_ERR_DATA;
+	xmlNodePtr n = xmlDocGetRootElement(doc)->children, next;
+	for (; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *why = is_elem(n, "Relationship")
+		                ? rel_verdict(x, srcname, n) : "unknown element";
+		if (!why)
+			continue;
+		char *id = attr(n, "Id");
+		if (id && src)
+			g_hash_table_add(src->dropped, id);
+		else
+			g_free(id);
+		count(x, why);
+		xmlUnlinkNode(n);
+		xmlFreeNode(n);
+	}
+	g_bytes_unref(p->data);
+	p->data = dump_xml(doc);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+static int pass_rels(ox *x, mk_error *err)
+{
+	for (guint i = 0; i < x->parts->len; i++) {
+		part *p = x->parts->pdata[i];
+		if (!p->is_rels)
+			continue;
+		char *srcname = rels_source(p->lname);
+		part *src = srcname && *srcname
+		          ? g_hash_table_lookup(x->by_name, srcname) : NULL;
+		p->keep = srcname && (!*srcname || (src && src->keep));
+		int rc = 0;
+		if (p->keep) {
+			if (src && !src->dropped)
+				src->dropped = g_hash_table_new_full(g_str_hash, g_str_equal,
+				                                     g_free, NULL);
+			rc = filter_rels(x, p, src, srcname, err);
+		}
+		g_free(srcname);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- pass 3: rewrite kept XML parts ---------------------------------- */
+
+typedef struct fld {
+	GPtrArray *nodes;    /* fldChar/instrText elements of this field */
+	GString *instr;
+} fld;
+
+static bool instr_denied(const char *s)
+{
+	char w[24];
+	gsize n = 0;
+	while (*s && (g_ascii_isspace(*s) || *s == '"' || *s == '\\'))
+		s++;
+	while (*s && g_ascii_isalpha(*s) && n + 1 < sizeof w)
+		w[n++] = g_ascii_toupper(*s++);
+	w[n] = '\0';
+	return in_list(deny_fields, w);
+}
+
+/* Field markup in document order (no changes to the tree). */
+static void collect_fields(xmlNodePtr n, GPtrArray *out)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_elem(n, "fldChar") || is_elem(n, "instrText") ||
+		    is_elem(n, "delInstrText"))
+			g_ptr_array_add(out, n);
+		else
+			collect_fields(n->children, out);
+	}
+}
+
+static void fld_close(ox *x, fld *f, GPtrArray *kill)
+{
+	if (instr_denied(f->instr->str)) {
+		g_ptr_array_extend_and_steal(kill, f->nodes);
+		count(x, "fetching/DDE field instruction");
+	} else {
+		g_ptr_array_free(f->nodes, TRUE);
+	}
+	g_string_free(f->instr, TRUE);
+	g_free(f);
+}
+
+static void fld_step(ox *x, xmlNodePtr n, GPtrArray *stack, GPtrArray *kill)
+{
+	fld *top = stack->len ? stack->pdata[stack->len - 1] : NULL;
+	char *t = is_elem(n, "fldChar") ? attr(n, "fldCharType") : NULL;
+	if (t && strcmp(t, "begin") == 0) {
+		top = g_new0(fld, 1);
+		top->nodes = g_ptr_array_new();
+		top->instr = g_string_new(NULL);
+		g_ptr_array_add(stack, top);
+	}
+	if (top) {
+		g_ptr_array_add(top->nodes, n);
+		if (!is_elem(n, "fldChar")) {
+			xmlChar *c = xmlNodeGetContent(n);
+			if (c && top->instr->len < (gsize)x->o->max_output)
+				g_string_append(top->instr, (const char *)c);
+			xmlFree(c);
+		}
+		if (t && strcmp(t, "end") == 0) {
+			g_ptr_array_remove_index(stack, stack->len - 1);
+			fld_close(x, top, kill);
+		}
+	}
+	g_free(t);
+}
+
+/* w:fldSimple with a bad instruction: keep its children (the result). */
+static void fix_simple(ox *x, xmlNodePtr n)
+{
+	for (xmlNodePtr next; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		fix_simple(x, n->children);
+		char *in = is_elem(n, "fldSimple") ? attr(n, "instr") : NULL;
+		if (in && instr_denied(in)) {
+			while (n->children) {
+				xmlNodePtr c = n->children;
+				xmlUnlinkNode(c);
+				xmlAddPrevSibling(n, c);
+			}
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+			count(x, "fetching/DDE field instruction");
+		}
+		g_free(in);
+	}
+}
+
+static void fix_fields(ox *x, xmlDocPtr doc)
+{
+	GPtrArray *all = g_ptr_array_new(), *stack = g_ptr_array_new();
+	GPtrArray *kill = g_ptr_array_new();
+
+	collect_fields(xmlDocGetRootElement(doc), all);
+	for (guint i = 0; i < all->len; i++)
+		fld_step(x, all->pdata[i], stack, kill);
+	while (stack->len) {    /* unterminated fields are judged as well */
+		fld_close(x, stack->pdata[stack->len - 1], kill);
+		g_ptr_array_remove_index(stack, stack->len - 1);
+	}
+	for (guint i = 0; i < kill->len; i++) {
+		xmlUnlinkNode(kill->pdata[i]);
+		xmlFreeNode(kill->pdata[i]);
+	}
+	g_ptr_array_free(all, TRUE);
+	g_ptr_array_free(stack, TRUE);
+	g_ptr_array_free(kill, TRUE);
+	fix_simple(x, xmlDocGetRootElement(doc));
+}
+
+/* Remove denied elements and r:* attributes naming dropped relationships. */
+static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
+{
+	for (xmlNodePtr next; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (in_list(deny_elems, (const char *)n->name)) {
+			char *what = g_strdup_printf("<%s> element", n->name);
+			count(x, what);
+			g_free(what);
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+			continue;
+		}
+		for (xmlAttrPtr a = n->properties, an; a; a = an) {
+			an = a->next;
+			if (!a->ns || !g_str_has_suffix((const char *)a->ns->href,
+			                                NS_REL_ATTR))
+				continue;
+			xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+			if (v && dropped && g_hash_table_contains(dropped, v))
+				xmlRemoveProp(a);
+			xmlFree(v);
+		}
+		scrub(x, n->children, dropped);
+	}
+}
+
+static bool is_xml_part(const part *p)
+{
+	return p->ct && (g_str_has_suffix(p->ct, "xml") ||
+	                 strstr(p->ct, "vmldrawing"));
+}
+
+static int pass_xml(ox *x, mk_error *err)
+{
+	for (guint i = 0; i < x->parts->len; i++) {
+		part *p = x->parts->pdata[i];
+		if (!p->keep || p->is_rels || !is_xml_part(p))
+			continue;
+		xmlDocPtr doc = parse_xml(p, err);
+		if (!doc) {
+			mk_error_prefix(err, "%s", p->lname);
+			return MK_ERR_DATA;
+		}
+		scrub(x, xmlDocGetRootElement(doc), p->dropped);
+		if (strstr(p->ct, "wordprocessingml"))
+			fix_fields(x, doc);
+		g_bytes_unref(p->data);
+		p->data = dump_xml(doc);
+		xmlFreeDoc(doc);
+	}
+	return 0;
+}
+
+/* ---- pass 4: main part, [Content_Types].xml, zip out ----------------- */
+
+static int find_main(ox *x, mk_error *err)
+{
+	part *rels = g_hash_table_lookup(x->by_name, "_rels/.rels");
+	xmlDocPtr doc = rels && rels->keep ? parse_xml(rels, err) : NULL;
+	part *main = NULL;
+
+	for (xmlNodePtr n = doc ? xmlDocGetRootElement(doc)->children : NULL;
+	     n && !main; n = n->next) {
+		char *type = attr(n, "Type"), *target = attr(n, "Target");
+		if (type && target && g_str_has_suffix(type, "/officeDocument")) {
+			char *t = resolve("", target);
+			main = t ? g_hash_table_lookup(x->by_name, t) : NULL;
+			g_free(t);
+		}
+		g_free(type);
+		g_free(target);
+	}
+	if (doc)
+		xmlFreeDoc(doc);
+	const char *ct = main && main->keep ? main->ct : NULL;
+	const char *to = ct ? macro_free(ct) : NULL;
+	if (to) {
+		g_ptr_array_add(x->notes, g_strdup("macro-enabled document type "
+		                "changed to the macro-free type"));
+		g_free(main->ct_out);
+		main->ct_out = g_strdup(to);
+		ct = to;
+	}
+	if (!ct || !g_str_has_prefix(ct, "application/vnd.openxmlformats-"
+	                             "officedocument.") ||
+	    !g_str_has_suffix(ct, ".main+xml")) {
+		mk_error_set(err, MK_ERR_DATA, "ooxml: no main document part we "
+		             "can rebuild");
+		return MK_ERR_DATA;
+	}
+	x->main_ct = g_strndup(ct, strlen(ct) - strlen(".main+xml"));
+	return 0;
+}
+
+static GBytes *content_types(ox *x)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewDocNode(doc, NULL, (const xmlChar *)"Types", NULL);
+	xmlNewNs(root, (const xmlChar *)NS_PKG_CT, NULL);
+	xmlDocSetRootElement(doc, root);
+	static const char *const defs[][2] = {
+		{ "rels", "application/vnd.openxmlformats-package.relationships+xml" },
+		{ "xml", "application/xml" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(defs); i++) {
+		xmlNodePtr d = xmlNewChild(root, NULL, (const xmlChar *)"Default", NULL);
+		xmlNewProp(d, (const xmlChar *)"Extension", (const xmlChar *)defs[i][0]);
+		xmlNewProp(d, (const xmlChar *)"ContentType",
+		           (const xmlChar *)defs[i][1]);
+	}
+	for (guint i = 0; i < x->parts->len; i++) {
+		part *p = x->parts->pdata[i];
+		if (!p->keep || p->is_rels)
+			continue;
+		char *pn = g_strconcat("/", p->name, NULL);
+		xmlNodePtr o = xmlNewChild(root, NULL, (const xmlChar *)"Override", NULL);
+		xmlNewProp(o, (const xmlChar *)"PartName", (const xmlChar *)pn);
+		xmlNewProp(o, (const xmlChar *)"ContentType",
+		           (const xmlChar *)p->ct_out);
+		g_free(pn);
+	}
+	doc->standalone = 1;
+	GBytes *b = dump_xml(doc);
+	xmlFreeDoc(doc);
+	return b;
+}
+
+typedef struct zsink {
+	GByteArray *buf;
+	gsize max;
+} zsink;
+
+static la_ssize_t zwrite(struct archive *a, void *cd, const void *b, size_t n)
+{
+	zsink *s = cd;
+	if (s->buf->len + n > s->max) {
+		archive_set_error(a, EFBIG, "output over the limit");
+		return -1;
+	}
+	g_byte_array_append(s->buf, b, (guint)n);
+	return (la_ssize_t)n;
+}
+
+static int zip_add(struct archive *a, const char *name, GBytes *data)
+{
+	gsize len = 0;
+	const void *d = g_bytes_get_data(data, &len);
+	struct archive_entry *e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, ZIP_MTIME, 0);
+	int r = archive_write_header(a, e);
+	if (r == ARCHIVE_OK && len > 0 &&
+	    archive_write_data(a, d, len) != (la_ssize_t)len)
+		r = ARCHIVE_FATAL;
+	archive_entry_free(e);
+	return r == ARCHIVE_OK ? 0 : -1;
+}
+
+static int write_zip(ox *x, GBytes **out, mk_error *err)
+{
+	zsink s = { g_byte_array_new(), (gsize)x->o->max_output };
+	struct archive *a = archive_write_new();
+	GBytes *ct = content_types(x);
+	int rc = -1;
+
+	archive_write_set_format_zip(a);
+	archive_write_zip_set_compression_deflate(a);
+	if (archive_write_open(a, &s, NULL, zwrite, NULL) == ARCHIVE_OK &&
+	    zip_add(a, "[Content_Types].xml", ct) == 0) {
+		rc = 0;
+		for (guint i = 0; i < x->parts->len && rc == 0; i++) {
+			part *p = x->parts->pdata[i];
+			if (p->keep)
+				rc = zip_add(a, p->name, p->data);
+		}
+	}
+	if (archive_write_close(a) != ARCHIVE_OK)
+		rc = -1;
+	if (rc < 0) {
+		mk_error_set(err, s.buf->len + 1 > s.max ? MK_ERR_LIMIT : MK_ERR_SOFTWARE,
+		             "ooxml: writing the zip: %s",
+		             archive_error_string(a) ? archive_error_string(a) : "?");
+		rc = err ? err->code : MK_ERR_SOFTWARE;
+		g_byte_array_unref(s.buf);
+	} else {
+		*out = g_byte_array_free_to_bytes(s.buf);
+	}
+	archive_write_free(a);
+	g_bytes_unref(ct);
+	return rc;
+}
+
+static void add_counts(ox *x)
+{
+	GList *keys = g_list_sort(g_hash_table_get_keys(x->counts),
+	                          (GCompareFunc)strcmp);
+	for (GList *l = keys; l; l = l->next)
+		g_ptr_array_add(x->notes, g_strdup_printf("removed %d %s(s)",
+		    GPOINTER_TO_INT(g_hash_table_lookup(x->counts, l->data)),
+		    (const char *)l->data));
+	g_list_free(keys);
+}
+
+static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
+                     char **out_type, GPtrArray *notes, mk_error *err)
+{
+	ox x = {
+		.parts = g_ptr_array_new_with_free_func(part_free),
+		.by_name = g_hash_table_new(g_str_hash, g_str_equal),
+		.defaults = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+		.overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+		.counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		.notes = notes, .o = o,
+	};
+	int rc;
+
+	*out = NULL;
+	if ((rc = read_zip(&x, in, err)) < 0 ||
+	    (rc = read_content_types(&x, err)) < 0)
+		goto out;
+	choose_parts(&x);
+	if ((rc = pass_rels(&x, err)) < 0 || (rc = find_main(&x, err)) < 0 ||
+	    (rc = pass_xml(&x, err)) < 0 || (rc = write_zip(&x, out, err)) < 0)
+		goto out;
+	add_counts(&x);
+	*out_type = g_strdup(x.main_ct);
+out:
+	g_free(x.main_ct);
+	g_hash_table_destroy(x.counts);
+	g_hash_table_destroy(x.overrides);
+	g_hash_table_destroy(x.defaults);
+	g_hash_table_destroy(x.by_name);
+	g_ptr_array_unref(x.parts);
+	return rc;
+}
+
+const mk_wfilter mk_wfilter_ooxml = { "ooxml", ooxml_run };

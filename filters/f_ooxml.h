@@ -1,0 +1,51 @@
+/*
+ * NAME
+ *   f_ooxml - OOXML (docx/xlsx/pptx, docm/xlsm/pptm ...) content disarm
+ *
+ * SUMMARY
+ *   extern const mk_wfilter mk_wfilter_ooxml;     name "ooxml"
+ *
+ * DESCRIPTION
+ *   Reads the zip from memory (libarchive), keeps only parts whose content
+ *   type is on an allowlist (WordprocessingML/SpreadsheetML/PresentationML/
+ *   DrawingML XML parts, core/app/custom properties, raster and metafile
+ *   images) and whose path is not one of vbaProject*, vbaData, activeX/,
+ *   embeddings/, customUI, macrosheets/, externalLinks/, webextensions/ or a
+ *   *.bin part.  Every kept XML part is parsed with libxml2 (no network, no
+ *   DTD, no entity substitution, default size limits) and written anew:
+ *     - .rels: relationships with TargetMode="External", of a dangerous type
+ *       (attachedTemplate, aFChunk, oleObject, control, package, subDocument,
+ *       frame, externalLink*, vbaProject, customUI, macrosheets, mail merge
+ *       sources ...) or pointing at a part that is not kept are dropped;
+ *     - other parts: r:* attributes naming a dropped relationship removed;
+ *       altChunk, OLEObject/oleObj(s), control(s), subDoc elements removed;
+ *       Word fields (w:fldSimple, w:fldChar/w:instrText) whose instruction
+ *       starts with DDE, DDEAUTO, INCLUDE*, IMPORT, LINK, EMBED or DATABASE
+ *       lose their instruction and keep their cached result.
+ *   [Content_Types].xml is rebuilt for the kept parts; a macro-enabled main
+ *   part gets the macro-free type, so docm → docx, xlsm → xlsx, pptm → pptx,
+ *   dotm → dotx, xltm → xltx, potm → potx, ppsm → ppsx; *out_type is the
+ *   resulting document type.  Notes name every removal.
+ *
+ *   Member count is bounded by MK_DEF_MAX_ARCHIVE_MEMBERS (mk_wopts carries
+ *   no such key), total unpacked size and output by o->max_output.
+ *
+ *   Never touches the filesystem; works on memory only.
+ *
+ * DIAGNOSTICS
+ *   MK_ERR_DATA: not a zip (an OLE2 container, i.e. an encrypted OOXML,
+ *   says "encrypted"), unsafe or duplicate member names, an XML part that
+ *   does not parse or has a DTD, no main document part, a main part we
+ *   cannot rebuild (xlsb, add-ins).  MK_ERR_LIMIT: a bound was hit.
+ *
+ * OWNERSHIP
+ *   *out, *out_type and notes strings are new (caller frees).
+ */
+#ifndef MK_F_OOXML_H
+#define MK_F_OOXML_H
+
+#include "worker/wfilter.h"
+
+extern const mk_wfilter mk_wfilter_ooxml;
+
+#endif

