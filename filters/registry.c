@@ -7,7 +7,13 @@
  *   In-process filters, text formats only:
  *     html2text  text/html, application/xhtml+xml -> text/plain, the name's
  *                extension replaced by ".txt" (or "message.txt")
- *     text       text/plain, text/csv -> the same type, the same name
+ *     text       text/plain -> the same type, the same name
+ *     csv        text/csv -> UTF-8 text/csv, formula cells prefixed (f_csv.h)
+ *     archive    zip, 7z, tar, gzip, bzip2, xz, zstd, rar, cab, cpio -> a new
+ *                zip of the sanitized members (f_archive.h)
+ *   Worker filters (run = mk_worker_filter, f_worker.h; the row name is
+ *   the mukaika-worker filter name):
+ *     image      PNG, JPEG, GIF, BMP -> re-encoded PNG/JPEG (f_image.h)
  *   Both decode n->data with mk_text_to_utf8 (n->charset as declared),
  *   normalise, and defang links when text.defang_links is set.  A guessed
  *   charset adds the charset finding.
@@ -21,8 +27,11 @@
 
 #include <string.h>
 
+#include "f_archive.h"
+#include "f_csv.h"
 #include "f_html.h"
 #include "f_text.h"
+#include "f_worker.h"
 
 /* *OUT = decoded UTF-8 of N's data; negative + err on the size limit or
  * an internal error. */
@@ -135,9 +144,24 @@ static const mk_filter f_html2text = {
 	"html2text", "text/html;application/xhtml+xml", run_html,
 };
 static const mk_filter f_textplain = {
-	"text", "text/plain;text/csv", run_text,
+	"text", "text/plain", run_text,
 };
-static const mk_filter *const filters[] = { &f_html2text, &f_textplain, NULL };
+static const mk_filter f_csv = { "csv", "text/csv", mk_csv_filter };
+static const mk_filter f_archive = {
+	"archive", "application/zip;application/x-zip-compressed;"
+	"application/x-7z-compressed;application/x-tar;application/x-gtar;"
+	"application/x-ustar;application/gzip;application/x-gzip;"
+	"application/x-bzip2;application/x-xz;application/zstd;application/x-zstd;"
+	"application/x-rar;application/vnd.rar;application/x-rar-compressed;"
+	"application/vnd.ms-cab-compressed;application/x-cpio", mk_archive_filter,
+};
+static const mk_filter f_image = {
+	"image", "image/png;image/jpeg;image/gif;image/bmp;image/x-ms-bmp",
+	mk_worker_filter,
+};
+static const mk_filter *const filters[] = {
+	&f_html2text, &f_textplain, &f_csv, &f_archive, &f_image, NULL,
+};
 
 const mk_filter *
 mk_filter_find(const char *true_type)

@@ -1,0 +1,159 @@
+/*
+ * NAME
+ *   f_csv - CSV formula neutralising (see f_csv.h)
+ *
+ * DESCRIPTION
+ *   A small state machine over the UTF-8 text: at the start of every cell
+ *   (start of text, after a separator, after a line end outside quotes)
+ *   the cell is looked at once; inside quotes "" is an escaped quote.
+ *
+ * NEVER
+ *   Evaluates, reorders or drops cells; touches n->data.
+ */
+#include "f_csv.h"
+
+#include <string.h>
+
+#include "f_text.h"
+
+static char
+pick_separator(const char *s)
+{
+	guint n[3] = { 0 };
+	static const char seps[3] = { ',', ';', '\t' };
+	bool q = false;
+	char best = ',';
+	guint max = 0;
+
+	for (; *s && (q || (*s != '\n' && *s != '\r')); s++) {
+		if (*s == '"')
+			q = !q;
+		for (int i = 0; i < 3 && !q; i++)
+			n[i] += *s == seps[i];
+	}
+	for (int i = 0; i < 3; i++)
+		if (n[i] > max) {
+			max = n[i];
+			best = seps[i];
+		}
+	return best;
+}
+
+/* True when the cell at S (up to the separator/line end) is a number. */
+static bool
+is_number(const char *s, char sep)
+{
+	bool digit = false;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s && *s != sep && *s != '\n' && *s != '\r' && *s != '"'; s++) {
+		if (g_ascii_isdigit(*s))
+			digit = true;
+		else if (*s != '.' && *s != ',')
+			return false;
+	}
+	return digit;
+}
+
+static bool
+dangerous(const char *s, char sep)
+{
+	return (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	        *s == '\r') && !(*s != '\t' && *s != '\r' && is_number(s, sep));
+}
+
+char *
+mk_csv_defuse(const char *utf8, bool prefix, guint *count)
+{
+	GString *o = g_string_sized_new(strlen(utf8) + 16);
+	char sep = pick_separator(utf8);
+	bool quoted = false, start = true;
+	guint k = 0;
+
+	for (const char *s = utf8; *s; s++) {
+		if (start && !quoted) {
+			start = false;
+			if (*s == '"') {
+				g_string_append_c(o, '"');
+				quoted = true;
+				if (prefix && dangerous(s + 1, sep)) {
+					g_string_append_c(o, '\'');
+					k++;
+				}
+				continue;
+			}
+			if (prefix && *s != sep && dangerous(s, sep) && !(*s == '\r' && s[1] == '\n')) {
+				g_string_append_c(o, '\'');
+				k++;
+			}
+		}
+		if (quoted && *s == '"') {
+			if (s[1] == '"')
+				g_string_append_c(o, *s++);
+			else
+				quoted = false;
+		} else if (!quoted && (*s == sep || *s == '\n')) {
+			start = true;
+		} else if (!quoted && *s == '\r' && s[1] != '\n') {
+			start = true;
+		}
+		g_string_append_c(o, *s);
+	}
+	if (count != NULL)
+		*count = k;
+	return g_string_free(o, FALSE);
+}
+
+static bool
+has_high(const char *s)
+{
+	for (; *s; s++)
+		if ((guchar)*s >= 0x80)
+			return true;
+	return false;
+}
+
+int
+mk_csv_filter(const mk_config *cfg, mk_node *n, mk_error *err)
+{
+	gsize len = 0;
+	const char *p = n->data ? g_bytes_get_data(n->data, &len) : NULL;
+	char *used = NULL, *utf8 = NULL, *csv = NULL;
+	bool guessed = false;
+	guint count = 0;
+	int rc = MK_ERR_LIMIT;
+
+	if ((gint64)len > cfg->limits.max_text_size) {
+		mk_error_set(err, MK_ERR_LIMIT, "CSV of %zu bytes over "
+		             "limits.max_text_size", (size_t)len);
+		goto out;
+	}
+	rc = MK_ERR_SOFTWARE;
+	utf8 = mk_text_to_utf8(p ? p : "", len, n->charset, &used, &guessed, err);
+	if (utf8 == NULL)
+		goto out;
+	if (guessed && has_high(utf8))
+		mk_node_add_finding(n, MK_F_CHARSET, "declared %s, decoded as %s",
+		                    n->charset ? n->charset : "(none)", used ? used : "?");
+	csv = mk_csv_defuse(g_str_has_prefix(utf8, "\xEF\xBB\xBF") ? utf8 + 3 : utf8,
+	                    cfg->csv.prefix_formulas, &count);
+	if (has_high(csv)) {
+		char *bom = g_strconcat("\xEF\xBB\xBF", csv, NULL);
+		g_free(csv);
+		csv = bom;
+	}
+	if (n->out != NULL)
+		g_bytes_unref(n->out);
+	n->out = g_bytes_new_take(csv, strlen(csv));
+	csv = NULL;
+	mk_set_str(&n->out_type, "text/csv");
+	mk_set_str(&n->out_name, n->declared_name && *n->declared_name
+	                         ? n->declared_name : "data.csv");
+	rc = 0;
+out:
+	g_free(csv);
+	g_free(utf8);
+	g_free(used);
+	return rc;
+}

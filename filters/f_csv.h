@@ -1,0 +1,42 @@
+/*
+ * NAME
+ *   f_csv - CSV to UTF-8 with formula-leading cells neutralised
+ *   (in-process filter "csv" for text/csv)
+ *
+ * SUMMARY
+ *   int mk_csv_filter(const mk_config *cfg, mk_node *n, mk_error *err);
+ *   char *mk_csv_defuse(const char *utf8, bool prefix, guint *count);
+ *
+ * DESCRIPTION
+ *   The data is decoded to UTF-8 (mk_text_to_utf8, n->charset as declared;
+ *   a guessed charset adds the charset finding; the text ends at a NUL),
+ *   and with csv.prefix_formulas every cell whose first character is
+ *   '=', '+', '-', '@', TAB or CR gets a leading "'" so that a spreadsheet
+ *   shows it as text instead of evaluating it (DDE, HYPERLINK, WEBSERVICE
+ *   ...).  A cell that is only a number ("-12.5", "+81") is left alone.
+ *   Quoted cells get the "'" inside the quotes.  The separator is the most
+ *   frequent of ',', ';' and TAB on the first line outside quotes.  Line
+ *   ends and quoting are kept.  Output: text/csv, UTF-8, with a BOM when
+ *   the text is not pure ASCII (so that Excel reads it as UTF-8); the
+ *   name is the declared one ("data.csv" without one).
+ *
+ *   mk_csv_defuse(): the cell rewriting alone on UTF-8 text; *count gets
+ *   the number of prefixed cells.  Caller frees.
+ *
+ * FAILURE
+ *   Input over limits.max_text_size: MK_ERR_LIMIT, n->out unset.
+ */
+#ifndef MK_F_CSV_H
+#define MK_F_CSV_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "config.h"
+#include "item.h"
+#include "mk_error.h"
+
+int mk_csv_filter(const mk_config *cfg, mk_node *n, mk_error *err);
+char *mk_csv_defuse(const char *utf8, bool prefix, guint *count);
+
+#endif
