@@ -21,6 +21,7 @@ PACKAGES=(
 	swaks miltertest postfix
 	jq sqlite3 file python3 python3-jsonschema
 	clang libfuzzer-14-dev
+	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils
 )
 
 missing=()
