@@ -14,6 +14,10 @@
  *   Worker filters (run = mk_worker_filter, f_worker.h; the row name is
  *   the mukaika-worker filter name):
  *     image      PNG, JPEG, GIF, BMP -> re-encoded PNG/JPEG (f_image.h)
+ *     ooxml      docx/xlsx/pptx (+ templates, macro-enabled variants) -> the
+ *                macro-free OOXML type, active parts removed (f_ooxml.h)
+ *     rtf        RTF -> rebuilt RTF without objects/templates (f_rtf.h)
+ *     pdf        PDF -> image-only PDF, pages rasterized (f_pdf.h)
  *   Both decode n->data with mk_text_to_utf8 (n->charset as declared),
  *   normalise, and defang links when text.defang_links is set.  A guessed
  *   charset adds the charset finding.
@@ -159,8 +163,24 @@ static const mk_filter f_image = {
 	"image", "image/png;image/jpeg;image/gif;image/bmp;image/x-ms-bmp",
 	mk_worker_filter,
 };
+static const mk_filter f_ooxml = {
+	"ooxml", "application/vnd.openxmlformats-officedocument.*;"
+	"application/vnd.ms-word.document.macroenabled.12;"
+	"application/vnd.ms-word.template.macroenabled.12;"
+	"application/vnd.ms-excel.sheet.macroenabled.12;"
+	"application/vnd.ms-excel.template.macroenabled.12;"
+	"application/vnd.ms-powerpoint.presentation.macroenabled.12;"
+	"application/vnd.ms-powerpoint.slideshow.macroenabled.12;"
+	"application/vnd.ms-powerpoint.template.macroenabled.12",
+	mk_worker_filter,
+};
+static const mk_filter f_rtf = {
+	"rtf", "text/rtf;application/rtf", mk_worker_filter,
+};
+static const mk_filter f_pdf = { "pdf", "application/pdf", mk_worker_filter };
 static const mk_filter *const filters[] = {
-	&f_html2text, &f_textplain, &f_csv, &f_archive, &f_image, NULL,
+	&f_html2text, &f_textplain, &f_csv, &f_archive, &f_image, &f_ooxml,
+	&f_rtf, &f_pdf, NULL,
 };
 
 const mk_filter *
