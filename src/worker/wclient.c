@@ -434,7 +434,7 @@ mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
 	GString *st = g_string_new(NULL);
 	GPtrArray *mine = g_ptr_array_new_with_free_func(g_free);
 	char *type = NULL, *fail = NULL;
-	int ws = 0, rc;
+	int ws = 0, rc, prc;
 	bool killed;
 
 	rc = setup_fds(&w, in, err);
@@ -443,8 +443,8 @@ mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
 	if (rc < 0)
 		goto out;
 	killed = watch(&w, cfg->worker.timeout_ms, st, &ws);
-	rc = judge(filter, cfg, killed, ws, parse_status(st->str, mine, &type, &fail),
-	           type, fail, err);
+	prc = parse_status(st->str, mine, &type, &fail);
+	rc = judge(filter, cfg, killed, ws, prc, type, fail, err);
 	if (rc == 0) {
 		GBytes *b = read_output(w.out, cfg->worker.max_output, err, filter);
 		rc = b ? 0 : (err ? err->code : MK_ERR_IO);

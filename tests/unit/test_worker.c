@@ -1,0 +1,197 @@
+/*
+ * NAME
+ *   test_worker - mukaika-worker confinement and the client protocol
+ *
+ * DESCRIPTION
+ *   Rows run the test-only "selftest-*" filters (src/worker/wselftest.c)
+ *   through mk_worker_run() with small limits: each forbidden action must
+ *   end as a failure with the expected cause and never as "escaped".  The
+ *   worker is $MK_WORKER, else $MK_BUILDDIR/src/worker/mukaika-worker.
+ */
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "worker/wclient.h"
+
+#define MB (1024 * 1024)
+
+typedef struct {
+	const char *filter;
+	gint64 timeout_ms, cpu_s, memory, max_output;
+	int rc;                 /* 0 or the expected error code */
+	const char *msg;        /* substring of err.msg, NULL when rc == 0 */
+	gint64 max_elapsed_ms;  /* the run must not take longer */
+} wrow;
+
+static const wrow WROWS[] = {
+	{ "selftest-echo", 5000, 5, 512 * MB, 10 * MB, 0, NULL, 5000 },
+	{ "selftest-fds", 5000, 5, 512 * MB, 10 * MB, 0, NULL, 5000 },
+	{ "selftest-socket", 5000, 5, 512 * MB, 10 * MB, MK_ERR_SOFTWARE, "SIGSYS", 5000 },
+	{ "selftest-connect", 5000, 5, 512 * MB, 10 * MB, MK_ERR_SOFTWARE, "SIGSYS", 5000 },
+	{ "selftest-exec", 5000, 5, 512 * MB, 10 * MB, MK_ERR_SOFTWARE, "SIGSYS", 5000 },
+	{ "selftest-fork", 5000, 5, 512 * MB, 10 * MB, MK_ERR_SOFTWARE, "SIGSYS", 5000 },
+	{ "selftest-exemem", 5000, 5, 512 * MB, 10 * MB, MK_ERR_SOFTWARE, "SIGSYS", 5000 },
+	{ "selftest-write", 5000, 5, 512 * MB, 10 * MB, MK_ERR_DATA,
+	  "refused: open for writing", 5000 },
+	{ "selftest-memory", 10000, 10, 128 * MB, 10 * MB, MK_ERR_DATA,
+	  "refused: allocation failed", 10000 },
+	{ "selftest-output", 5000, 5, 512 * MB, 64 * 1024, MK_ERR_DATA,
+	  "refused: write after", 5000 },
+	{ "selftest-crash", 5000, 5, 512 * MB, 10 * MB, MK_ERR_SOFTWARE, "SIGSEGV", 5000 },
+	{ "selftest-loop", 300, 60, 512 * MB, 10 * MB, MK_ERR_LIMIT,
+	  "timeout after 300 ms", 3000 },
+	{ "selftest-loop", 20000, 1, 512 * MB, 10 * MB, MK_ERR_SOFTWARE,
+	  "signal", 6000 },
+	{ "no-such-filter", 5000, 5, 512 * MB, 10 * MB, MK_ERR_DATA,
+	  "unknown filter", 5000 },
+};
+
+static mk_config *
+worker_config(void)
+{
+	mk_config *cfg = mk_config_defaults();
+	const char *w = g_getenv("MK_WORKER");
+
+	g_free(cfg->worker.path);
+	cfg->worker.path = w ? g_strdup(w)
+	                     : g_build_filename(g_getenv("MK_BUILDDIR"), "src",
+	                                        "worker", "mukaika-worker", NULL);
+	return cfg;
+}
+
+START_TEST(test_confinement)
+{
+	const wrow *r = &WROWS[_i];
+	mk_config *cfg = worker_config();
+	GBytes *in = g_bytes_new_static("input bytes", 11), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	gint64 t0 = g_get_monotonic_time(), ms;
+	int rc;
+
+	cfg->worker.timeout_ms = r->timeout_ms;
+	cfg->worker.cpu_s = r->cpu_s;
+	cfg->worker.max_memory = r->memory;
+	cfg->worker.max_output = r->max_output;
+	rc = mk_worker_run(cfg, r->filter, in, &out, &type, notes, &err);
+	ms = (g_get_monotonic_time() - t0) / 1000;
+	ck_assert_msg(rc == r->rc, "%s: rc %d, expected %d (%s)", r->filter, rc,
+	              r->rc, err.msg);
+	ck_assert_msg(strstr(err.msg, "escaped") == NULL, "%s", err.msg);
+	ck_assert_msg(ms <= r->max_elapsed_ms, "%s took %" G_GINT64_FORMAT " ms",
+	              r->filter, ms);
+	if (r->rc == 0) {
+		ck_assert_ptr_nonnull(out);
+		ck_assert_ptr_nonnull(type);
+	} else {
+		ck_assert_ptr_null(out);
+		ck_assert_msg(strstr(err.msg, r->msg) != NULL, "%s: \"%s\"", r->filter,
+		              err.msg);
+		ck_assert_msg(g_str_has_prefix(err.msg, r->filter), "%s", err.msg);
+	}
+	if (out != NULL)
+		g_bytes_unref(out);
+	g_free(type);
+	g_ptr_array_unref(notes);
+	g_bytes_unref(in);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
+/* The echo filter returns exactly its input, type and notes: the
+ * descriptor plumbing works both ways, also for large and empty input. */
+START_TEST(test_echo)
+{
+	static const gsize sizes[] = { 0, 1, 65536, 3 * MB + 7 };
+	mk_config *cfg = worker_config();
+
+	for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		guint8 *buf = g_malloc(sizes[i] + 1);
+		for (gsize k = 0; k < sizes[i]; k++)
+			buf[k] = (guint8)(k * 31 + i);
+		GBytes *in = g_bytes_new_take(buf, sizes[i]), *out = NULL;
+		GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+		char *type = NULL;
+		mk_error err = { 0 };
+
+		ck_assert_msg(mk_worker_run(cfg, "selftest-echo", in, &out, &type,
+		                            notes, &err) == 0, "%s", err.msg);
+		ck_assert(g_bytes_equal(in, out));
+		ck_assert_str_eq(type, "application/octet-stream");
+		ck_assert_uint_eq(notes->len, 1);
+		ck_assert_str_eq(g_ptr_array_index(notes, 0), "echo");
+		g_bytes_unref(out);
+		g_bytes_unref(in);
+		g_free(type);
+		g_ptr_array_unref(notes);
+	}
+	mk_config_unref(&cfg);
+}
+END_TEST
+
+/* Output over worker.max_output returned by the filter (not written by
+ * it) is refused by the worker; a missing binary is a config error. */
+START_TEST(test_limits_and_path)
+{
+	mk_config *cfg = worker_config();
+	GBytes *in = g_bytes_new_static("0123456789abcdef", 16), *out = NULL;
+	char *type = NULL;
+	mk_error err = { 0 };
+
+	cfg->worker.max_output = 8;
+	ck_assert_int_lt(mk_worker_run(cfg, "selftest-echo", in, &out, &type,
+	                               NULL, &err), 0);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(strstr(err.msg, "max_output") != NULL, "%s", err.msg);
+	g_free(cfg->worker.path);
+	cfg->worker.path = g_strdup("/nonexistent/mukaika-worker");
+	mk_error_clear(&err);
+	ck_assert_int_eq(mk_worker_run(cfg, "selftest-echo", in, &out, &type,
+	                               NULL, &err), MK_ERR_CONFIG);
+	ck_assert_ptr_null(mk_worker_path(cfg));
+	g_bytes_unref(in);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
+/* Nothing of a killed worker is left behind: no child to reap. */
+START_TEST(test_no_leftovers)
+{
+	mk_config *cfg = worker_config();
+	GBytes *in = g_bytes_new_static("x", 1), *out = NULL;
+	char *type = NULL;
+	mk_error err = { 0 };
+	int st;
+
+	cfg->worker.timeout_ms = 100;
+	ck_assert_int_eq(mk_worker_run(cfg, "selftest-loop", in, &out, &type,
+	                               NULL, &err), MK_ERR_LIMIT);
+	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	g_bytes_unref(in);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
+static Suite *
+worker_suite(void)
+{
+	Suite *s = suite_create("worker");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_confinement, 0, G_N_ELEMENTS(WROWS));
+	tcase_add_test(tc, test_echo);
+	tcase_add_test(tc, test_limits_and_path);
+	tcase_add_test(tc, test_no_leftovers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return mkt_run(worker_suite());
+}
