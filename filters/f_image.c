@@ -186,7 +186,7 @@ decode_png(const guint8 *p, gsize len, const mk_wopts *o, mk_img *img,
 	png_infop info = png ? png_create_info_struct(png) : NULL;
 	guint8 *volatile px = NULL;
 	png_bytep *volatile rows = NULL;
-	int rc = MK_ERR_DATA;
+	volatile int rc = MK_ERR_DATA;   /* survives png_longjmp */
 
 	if (info == NULL) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "PNG: out of memory");
@@ -384,6 +384,10 @@ image_run(GBytes *in, const mk_wopts *o, GBytes **out, char **out_type,
 		rc = mk_img_decode_gif(p, len, o, &img, err);
 	else
 		rc = mk_img_decode_bmp(p, len, o, &img, err);
+	if (rc == 0 && img.px == NULL) {
+		mk_error_set(err, MK_ERR_SOFTWARE, "%s: no pixels decoded", fmt_names[f]);
+		rc = MK_ERR_SOFTWARE;
+	}
 	if (rc == 0) {
 		*out = encode_png(&img, o->max_output, err);
 		rc = *out ? 0 : (err->code ? err->code : MK_ERR_SOFTWARE);
