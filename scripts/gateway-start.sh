@@ -193,9 +193,9 @@ fail() {
 }
 
 /usr/sbin/smtp-sink -u postfix -d "$dir/sink/mail." "127.0.0.1:$SINK_PORT" 256 \
-	>>"$dir/log/sink.log" 2>&1 &
+	</dev/null >>"$dir/log/sink.log" 2>&1 &
 echo $! >"$dir/sink.pid"
-"$milter_bin" --config "$conf" --pidfile "$dir/milter/milter.pid" \
+"$milter_bin" --config "$conf" --pidfile "$dir/milter/milter.pid" </dev/null 2>>"$dir/log/milter.stderr" \
 	|| fail "mukaika-milter did not start (see $dir/log/milter.log)"
 for _ in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 [ -S "$SOCK" ] || fail "no milter socket $SOCK (see $dir/log/milter.log)"

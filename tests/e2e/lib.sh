@@ -27,8 +27,8 @@ export LC_ALL=C.UTF-8
 E2E_PASS=0
 E2E_FAIL=0
 
-ok() { E2E_PASS=$((E2E_PASS + 1)); echo "ok   $*"; }
-fail() { E2E_FAIL=$((E2E_FAIL + 1)); echo "FAIL $*"; }
+ok() { E2E_PASS=$((E2E_PASS + 1)); echo "ok   [${SECONDS}s] $*"; }
+fail() { E2E_FAIL=$((E2E_FAIL + 1)); echo "FAIL [${SECONDS}s] $*"; }
 
 e2e_eicar() {
 	printf '%s%s' 'X5O!P%@AP[4\PZX54(P^)7CC)7}$' 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*' >"$1"
@@ -107,11 +107,10 @@ e2e_queue_count() {
 }
 
 e2e_wait_queue_empty() {
-	local n
-	for _ in $(seq $(( $1 * 10 ))); do
-		n=$(e2e_queue_count)
-		[ "$n" = 0 ] && return 0
-		sleep 0.1
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -le $end ]; do
+		[ "$(e2e_queue_count)" = 0 ] && return 0
+		sleep 0.2
 	done
 	return 1
 }
@@ -121,9 +120,10 @@ e2e_sink_count() {
 }
 
 e2e_wait_sink() {
-	for _ in $(seq $(( $2 * 10 ))); do
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -le $end ]; do
 		[ "$(e2e_sink_count)" -ge "$1" ] && return 0
-		sleep 0.1
+		sleep 0.2
 	done
 	return 1
 }
@@ -131,4 +131,32 @@ e2e_wait_sink() {
 # Newest delivered mail file whose content matches PATTERN (grep -l).
 e2e_sink_find() {
 	grep -l -r -- "$1" "$GW_SINK_DIR" 2>/dev/null | head -1
+}
+
+# Reply to the end of DATA in $T/swaks.out: the line after " -> .".
+e2e_data_reply() {
+	awk '/^ -> \.$/ { getline; print; exit }' "$T/swaks.out"
+}
+e2e_data_code() {
+	e2e_data_reply | sed -E 's/^<(-|\*\*) +([0-9]{3}).*/\2/'
+}
+
+# e2e_wait_deferred N SECONDS: N messages in the deferred queue
+e2e_wait_deferred() {
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -le $end ]; do
+		[ "$(postqueue -c "$GW_POSTFIX_CONF" -j 2>/dev/null | grep -c '"queue_name": *"deferred"')" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# e2e_wait_log PATTERN N SECONDS: N lines matching PATTERN in the milter log
+e2e_wait_log() {
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -le $end ]; do
+		[ "$(grep -c -- "$1" "$GW_MILTER_LOG" 2>/dev/null)" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
