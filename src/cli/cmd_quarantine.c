@@ -1,18 +1,42 @@
 /*
  * NAME
- *   cmd_quarantine - `mukaika quarantine list|show`
+ *   cmd_quarantine - `mukaika quarantine list|search|show|requests|request|
+ *   approve|deny|release|delete|purge`
  *
  * DESCRIPTION
- *   Read-only views of the quarantine store.  Fields from the input
- *   (sender, subject) are escaped before they reach the terminal.
+ *   list/search/show/requests read the store.  request, approve, deny,
+ *   release, delete and purge act as a named account (--as, see
+ *   cli_review.h) under the two-person rule of review.h; every step is
+ *   audited by the store functions.  Fields from the input (sender,
+ *   subject) are escaped before they reach the terminal.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "audit.h"
+#include "cli_review.h"
 #include "log.h"
-#include "qstore.h"
+
+static const char q_usage[] =
+	"usage: mukaika quarantine list [--config FILE] [--limit N]\n"
+	"       mukaika quarantine search [--since DATE] [--until DATE] [--sender S]\n"
+	"                [--recipient R] [--verdict V] [--finding F] [--status S]\n"
+	"                [--text T] [--limit N]\n"
+	"       mukaika quarantine show ID\n"
+	"       mukaika quarantine requests [--status pending|approved|denied|released]\n"
+	"       mukaika quarantine request --as NAME --reason TEXT ID\n"
+	"       mukaika quarantine approve|deny --as NAME [--comment TEXT] REQUEST\n"
+	"       mukaika quarantine release --as NAME REQUEST\n"
+	"       mukaika quarantine delete --as ADMIN ID\n"
+	"       mukaika quarantine purge --as ADMIN\n"
+	"\n"
+	"list/search print the held items, newest first: id, received (UTC), channel,\n"
+	"verdict, findings, sender and subject or file name.  show prints the JSON\n"
+	"report of one item.  An original leaves the quarantine only when one account\n"
+	"has requested it and another (approver or admin) has approved; release then\n"
+	"re-injects a mail through release.smtp_relay or writes a file into\n"
+	"dropd.out_dir/OWNER/.  purge deletes items past quarantine.retention_days.\n"
+	"--as reads the account's password from $MUKAIKA_PASSWORD or standard input.\n";
 
 static void
 print_row(const mk_qrecord *r)
@@ -32,67 +56,140 @@ print_row(const mk_qrecord *r)
 		g_date_time_unref(t);
 }
 
+static int
+q_search(mk_qstore *q, const cli_opts *o)
+{
+	mk_qfilter f = { .sender = o->sender, .recipient = o->recipient,
+	                 .verdict = o->verdict, .finding = o->finding,
+	                 .status = o->status, .text = o->text, .limit = o->limit };
+	GPtrArray *rows = NULL;
+	mk_error err = { 0 };
+	bool ok1, ok2;
+
+	f.since = cli_date(o->since, &ok1);
+	f.until = cli_date(o->until, &ok2);
+	if (!ok1 || !ok2) {
+		fprintf(stderr, "mukaika quarantine: dates are YYYY-MM-DD or ISO 8601\n");
+		return MK_EXIT_USAGE;
+	}
+	if (mk_qstore_search(q, &f, &rows, &err) != 0)
+		return cli_fail("quarantine", &err);
+	for (guint i = 0; i < rows->len; i++)
+		print_row(g_ptr_array_index(rows, i));
+	g_ptr_array_unref(rows);
+	return MK_EXIT_OK;
+}
+
+static int
+q_show(mk_qstore *q, const char *id)
+{
+	mk_qrecord *r = NULL;
+	mk_error err = { 0 };
+
+	if (!mk_qstore_valid_id(id)) {
+		fprintf(stderr, "mukaika quarantine: malformed id\n");
+		return MK_EXIT_USAGE;
+	}
+	if (mk_qstore_get(q, id, &r, &err) < 0)
+		return cli_fail("quarantine", &err);
+	fputs(r->report_json, stdout);
+	fputc('\n', stdout);
+	mk_qrecord_free(&r);
+	return MK_EXIT_OK;
+}
+
+static int
+q_requests(mk_qstore *q, const cli_opts *o)
+{
+	GPtrArray *a = NULL;
+	mk_error err = { 0 };
+
+	if (mk_review_list(q, o->status, o->item, &a, &err) != 0)
+		return cli_fail("quarantine", &err);
+	for (guint i = 0; i < a->len; i++) {
+		mk_request *r = g_ptr_array_index(a, i);
+		char *reason = mk_log_escape(r->reason, 80);
+
+		printf("%" G_GINT64_FORMAT "  %s  %-8s  %s  by %s  approver %s  %s\n", r->id,
+		       r->item, r->status, r->requester, r->requester,
+		       r->approver ? r->approver : "-", reason);
+		g_free(reason);
+	}
+	g_ptr_array_unref(a);
+	return MK_EXIT_OK;
+}
+
+static gint64
+req_arg(const cli_opts *o)
+{
+	char *end = NULL;
+	gint64 v = o->nargs == 1 ? g_ascii_strtoll(o->args[0], &end, 10) : 0;
+
+	return end != NULL && *end == '\0' && v > 0 ? v : 0;
+}
+
+/* The changing subcommands, after --as has been checked. */
+static int
+q_act(mk_qstore *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
+{
+	const char *sub = o->sub;
+	mk_error err = { 0 };
+	gint64 id = 0;
+	char *where = NULL;
+	int rc, n = 0;
+
+	if (strcmp(sub, "request") == 0 && o->nargs == 1) {
+		rc = mk_review_request(q, a, o->args[0], o->reason, cli_now(), &id, &err);
+		if (rc == 0)
+			printf("%" G_GINT64_FORMAT "\n", id);
+	} else if ((strcmp(sub, "approve") == 0 || strcmp(sub, "deny") == 0) && req_arg(o)) {
+		rc = mk_review_decide(q, a, req_arg(o), strcmp(sub, "approve") == 0,
+		                      o->comment, cli_now(), &err);
+	} else if (strcmp(sub, "release") == 0 && req_arg(o)) {
+		rc = mk_review_release(q, cfg, a, req_arg(o), cli_now(), &where, &err);
+		if (rc == 0)
+			printf("released: %s\n", where);
+	} else if (strcmp(sub, "delete") == 0 && o->nargs == 1) {
+		rc = mk_review_delete(q, a, o->args[0], cli_now(), &err);
+	} else if (strcmp(sub, "purge") == 0 && mk_urole_can(a->role, MK_PERM_ADMIN)) {
+		rc = mk_qstore_purge(q, cli_now(), &n, &err);
+		(void)mk_audit_add(mk_qstore_db(q), cli_now(), a->who, a->ip, "item.purge",
+		                   NULL, rc == 0 ? "ok" : "failed", NULL, NULL);
+		if (rc == 0)
+			printf("%d items purged\n", n);
+	} else {
+		fputs(q_usage, stderr);
+		return MK_EXIT_USAGE;
+	}
+	g_free(where);
+	return rc == 0 ? MK_EXIT_OK : cli_fail("quarantine", &err);
+}
+
 int
 cmd_quarantine(int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *config = NULL, *sub;
-	int limit = 0, c, code = MK_EXIT_OK;
-	mk_error err = { 0 };
 	mk_config *cfg = NULL;
 	mk_qstore *q = NULL;
+	mk_actor a = { 0 };
+	cli_opts o;
+	int code;
 
 	if (argc < 2) {
-		cli_help("quarantine");
+		fputs(q_usage, stderr);
 		return MK_EXIT_USAGE;
 	}
-	sub = argv[1];
-	optind = 1;
-	while ((c = getopt_long(argc - 1, argv + 1, "c:n:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'c': config = optarg; break;
-		case 'n': limit = atoi(optarg); break;
-		case 'h': return cli_help("quarantine");
-		default: return MK_EXIT_USAGE;
-		}
-	}
-	if ((cfg = cli_load_config(config)) == NULL)
-		return MK_EXIT_CONFIG;
-	if ((q = mk_qstore_open(cfg, &err)) == NULL) {
-		fprintf(stderr, "mukaika quarantine: %s\n", err.msg);
-		code = MK_EXIT_TEMPFAIL;
-		goto out;
-	}
-	if (strcmp(sub, "list") == 0) {
-		GPtrArray *rows = NULL;
-		if (mk_qstore_list(q, limit, &rows, &err) < 0) {
-			fprintf(stderr, "mukaika quarantine: %s\n", err.msg);
-			code = MK_EXIT_TEMPFAIL;
-			goto out;
-		}
-		for (guint i = 0; i < rows->len; i++)
-			print_row(g_ptr_array_index(rows, i));
-		g_ptr_array_unref(rows);
-	} else if (strcmp(sub, "show") == 0 && optind + 1 == argc - 1) {
-		mk_qrecord *r = NULL;
-		if (mk_qstore_get(q, argv[optind + 1], &r, &err) < 0) {
-			fprintf(stderr, "mukaika quarantine: %s\n", err.msg);
-			code = err.code == MK_ERR_NOINPUT ? MK_EXIT_NOINPUT : MK_EXIT_TEMPFAIL;
-			goto out;
-		}
-		fputs(r->report_json, stdout);
-		fputc('\n', stdout);
-		mk_qrecord_free(&r);
-	} else {
-		cli_help("quarantine");
-		code = MK_EXIT_USAGE;
-	}
-out:
+	if ((code = cli_parse(argc, argv, q_usage, &o)) != -1)
+		return code;
+	if ((code = cli_open(&o, &cfg, &q)) != -1)
+		return code;
+	if (strcmp(o.sub, "list") == 0 || strcmp(o.sub, "search") == 0)
+		code = q_search(q, &o);
+	else if (strcmp(o.sub, "show") == 0 && o.nargs == 1)
+		code = q_show(q, o.args[0]);
+	else if (strcmp(o.sub, "requests") == 0)
+		code = q_requests(q, &o);
+	else if ((code = cli_actor(q, cfg, &o, &a)) == -1)
+		code = q_act(q, cfg, &o, &a);
 	mk_qstore_close(&q);
 	mk_config_unref(&cfg);
 	return code;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_review.h"
 #include "log.h"
 
 static const struct topic {
@@ -83,7 +84,9 @@ cli_usage(FILE *to)
 	      "  sanitize    sanitize a message or file, write the result and a report\n"
 	      "  scan        print the report for a message or file, change nothing\n"
 	      "  config      check or dump a configuration file\n"
-	      "  quarantine  list held items or show one report\n"
+	      "  quarantine  list, search, show, request, approve, release held items\n"
+	      "  user        review accounts (add, passwd, lock, unlock, role, list)\n"
+	      "  audit       list, export, verify or purge the audit log\n"
 	      "  help CMD    help for one command\n"
 	      "\n"
 	      "Options: --help, --version.  See mukaika(1).\n", to);
@@ -149,6 +152,10 @@ main(int argc, char **argv)
 		return cmd_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "quarantine") == 0)
 		return cmd_quarantine(argc - 1, argv + 1);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(argc - 1, argv + 1);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc - 1, argv + 1);
 	fprintf(stderr, "mukaika: unknown command \"%s\"\n", cmd);
 	cli_usage(stderr);
 	return MK_EXIT_USAGE;

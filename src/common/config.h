@@ -162,6 +162,26 @@ typedef struct mk_config {
 		bool prefix_formulas;      /* CSV cells starting = + - @ get a ' */
 	} csv;
 
+	struct {
+		char *listen;              /* HOST:PORT */
+		char *tls_cert;            /* PEM file; "" = plain HTTP */
+		char *tls_key;
+		char *banner;              /* shown on the login page */
+		gint64 max_failed_logins;
+		gint64 lockout_minutes;
+		gint64 idle_timeout_minutes;
+		gint64 session_max_minutes;  /* absolute limit, privileged roles */
+		gint64 min_password_length;
+		gint64 max_form_size;
+		gint64 page_size;
+	} web;
+
+	struct {
+		char *smtp_relay;          /* HOST:PORT for released mail */
+		char *helo;                /* "" = general.hostname */
+		gint64 timeout_s;
+	} release;
+
 	/* [policy] and [findings] */
 	GPtrArray *rules;              /* mk_rule*, in file order */
 	mk_action default_action;

@@ -68,4 +68,16 @@
 #define MK_DEF_IMAGE_MAX_PIXELS    100000000
 #define MK_DEF_IMAGE_MAX_DIMENSION 30000
 
+/* web.*, release.* */
+#define MK_DEF_WEB_LISTEN          "127.0.0.1:8443"
+#define MK_DEF_WEB_MAX_FAILED      5
+#define MK_DEF_WEB_LOCKOUT_MIN     30
+#define MK_DEF_WEB_IDLE_MIN        15
+#define MK_DEF_WEB_SESSION_MAX_MIN 480
+#define MK_DEF_WEB_MIN_PASSWORD    12
+#define MK_DEF_WEB_MAX_FORM        "64K"
+#define MK_DEF_WEB_PAGE_SIZE       50
+#define MK_DEF_RELEASE_RELAY       "127.0.0.1:25"
+#define MK_DEF_RELEASE_TIMEOUT_S   60
+
 #endif

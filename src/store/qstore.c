@@ -39,6 +39,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "qstore_int.h"
+#include "review_sql.h"
 #include "util.h"
 
 /* Wait for another connection's write lock this long before failing
@@ -63,10 +65,11 @@ static const char *const migrations[] = {
 	" expires INTEGER NOT NULL,"
 	" status TEXT NOT NULL DEFAULT 'held');"
 	"CREATE INDEX items_received ON items(received);",
+	/* v2: review accounts, requests, decisions, exceptions, audit */
+	MK_SCHEMA_V2,
 };
 
-#define ITEM_COLS "id, channel, sender, recipients, subject, verdict, " \
-	"findings, report, sha256, size, received, expires, status"
+#define ITEM_COLS QSTORE_ITEM_COLS
 
 struct mk_qstore {
 	sqlite3 *db;
@@ -266,8 +269,8 @@ mk_qstore_db(mk_qstore *q)
 	return q != NULL ? q->db : NULL;
 }
 
-static bool
-valid_sha256(const char *s)
+bool
+qstore_valid_sha256(const char *s)
 {
 	if (s == NULL || strlen(s) != 64)
 		return false;
@@ -278,8 +281,8 @@ valid_sha256(const char *s)
 }
 
 /* DIR/objects/ab/cdef...; *sub receives DIR/objects/ab (caller frees). */
-static char *
-object_path(mk_qstore *q, const char *sha, char **sub)
+char *
+qstore_object_path(mk_qstore *q, const char *sha, char **sub)
 {
 	char pre[3] = { sha[0], sha[1], '\0' };
 	char *d = g_build_filename(q->objdir, pre, NULL);
@@ -324,7 +327,7 @@ static int
 object_write(mk_qstore *q, const char *sha, GBytes *data, mk_error *err)
 {
 	char *sub = NULL;
-	char *path = object_path(q, sha, &sub);
+	char *path = qstore_object_path(q, sha, &sub);
 	char *tmp = g_build_filename(q->tmpdir, "obj-XXXXXX", NULL);
 	gsize len = 0;
 	const guint8 *buf = g_bytes_get_data(data, &len);
@@ -458,8 +461,8 @@ parse_verdict(const char *s, mk_verdict *out)
 	return -1;
 }
 
-static mk_qrecord *
-row_record(sqlite3_stmt *st, mk_error *err)
+mk_qrecord *
+qstore_row_record(sqlite3_stmt *st, mk_error *err)
 {
 	mk_qrecord *r = g_new0(mk_qrecord, 1);
 	char *verdict = col_text(st, 5);
@@ -496,7 +499,7 @@ mk_qstore_get(mk_qstore *q, const char *id, mk_qrecord **out, mk_error *err)
 	bind_text(st, 1, id);
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW) {
-		if ((*out = row_record(st, err)) == NULL)
+		if ((*out = qstore_row_record(st, err)) == NULL)
 			rc = MK_ERR_TEMP;
 	} else if (s == SQLITE_DONE) {
 		mk_error_set(err, MK_ERR_NOINPUT, "quarantine: no item %s",
@@ -510,8 +513,8 @@ mk_qstore_get(mk_qstore *q, const char *id, mk_qrecord **out, mk_error *err)
 	return rc;
 }
 
-static void
-record_free_func(gpointer p)
+void
+qstore_record_free_func(gpointer p)
 {
 	mk_qrecord *r = p;
 
@@ -522,14 +525,14 @@ int
 mk_qstore_list(mk_qstore *q, int limit, GPtrArray **out, mk_error *err)
 {
 	sqlite3_stmt *st = q->st_list;
-	GPtrArray *a = g_ptr_array_new_with_free_func(record_free_func);
+	GPtrArray *a = g_ptr_array_new_with_free_func(qstore_record_free_func);
 	int rc = 0;
 	int s;
 
 	*out = NULL;
 	sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		mk_qrecord *r = row_record(st, err);
+		mk_qrecord *r = qstore_row_record(st, err);
 
 		if (r == NULL) {
 			rc = MK_ERR_TEMP;
@@ -557,11 +560,11 @@ mk_qstore_object(mk_qstore *q, const char *sha256, mk_error *err)
 	gsize len = 0;
 	const void *buf;
 
-	if (!valid_sha256(sha256)) {
+	if (!qstore_valid_sha256(sha256)) {
 		mk_error_set(err, MK_ERR_USAGE, "quarantine: not a sha256 hash");
 		return NULL;
 	}
-	path = object_path(q, sha256, NULL);
+	path = qstore_object_path(q, sha256, NULL);
 	b = mk_read_file(path, 0, err);
 	if (b == NULL) {
 		if (err != NULL && err->code != MK_ERR_NOINPUT)

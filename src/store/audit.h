@@ -1,0 +1,67 @@
+/*
+ * NAME
+ *   audit - the append-only record of who did what, when, from where
+ *
+ * SUMMARY
+ *   mk_audit_add(db, now, "alice", "192.0.2.1", "release.request", id, "ok",
+ *                "reason text", err);
+ *   mk_audit_list(db, &filter, &rows, err);
+ *   mk_audit_purge(db, retention_days, &n, err);
+ *   mk_audit_verify(db, &bad_id, err);
+ *
+ * DESCRIPTION
+ *   Events: who (account, "cli:NAME" from the shell, or "-" before login),
+ *   ip (client address, "local" for the CLI), what (dotted verb, e.g.
+ *   login, login.locked, release.request, release.approve, release.deny,
+ *   release.deliver, item.delete, item.purge, user.add, session.expired),
+ *   item (quarantine id or account name), result ("ok", "refused",
+ *   "failed") and a one-line detail.
+ *
+ *   Append-only (DESIGN §5, retention by audit.retention_days): the table
+ *   refuses UPDATE always and DELETE of any row younger than the retention
+ *   in audit_keep (triggers, review_sql.h).  mk_audit_purge() is the one
+ *   delete path: in one transaction it records the retention it applies in
+ *   audit_keep, deletes older rows (the trigger lets only those through)
+ *   and appends an "audit.purge" event.  Rows are hash-chained
+ *   (hash = sha256(prev.hash, fields)); verify() walks the chain from the
+ *   oldest kept row and reports the first row that does not match.
+ *
+ * FAILURE
+ *   sqlite failures are MK_ERR_TEMP.  A caller that cannot write its audit
+ *   event must not perform (or must roll back) the action it describes.
+ */
+#ifndef MK_AUDIT_H
+#define MK_AUDIT_H
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "mk_error.h"
+
+typedef struct mk_audit_row {
+	gint64 id, ts;
+	char *who, *ip, *what, *item, *result, *detail;
+} mk_audit_row;
+
+typedef struct mk_audit_filter {
+	gint64 since, until;     /* 0 = open */
+	const char *who, *what, *item;   /* exact; what also matches a prefix "release." */
+	int limit, offset;       /* limit 0 = all; newest first */
+} mk_audit_filter;
+
+int mk_audit_add(sqlite3 *db, gint64 now, const char *who, const char *ip,
+                 const char *what, const char *item, const char *result,
+                 const char *detail, mk_error *err);
+/* Array of mk_audit_row* (free func set). */
+int mk_audit_list(sqlite3 *db, const mk_audit_filter *f, GPtrArray **out,
+                  mk_error *err);
+int mk_audit_purge(sqlite3 *db, gint64 now, gint64 retention_days, int *n,
+                   mk_error *err);
+/* 0 and *bad = 0 when the chain holds; else *bad = first bad row id. */
+int mk_audit_verify(sqlite3 *db, gint64 *bad, mk_error *err);
+/* CSV (RFC 4180, cells starting = + - @ prefixed with ') / JSON lines. */
+char *mk_audit_csv(GPtrArray *rows);
+char *mk_audit_json(GPtrArray *rows);
+void mk_audit_row_free(mk_audit_row **r);
+
+#endif

@@ -1,0 +1,207 @@
+/*
+ * NAME
+ *   exceptions - per-sender / per-domain policy exceptions with an approver
+ *   and an expiry (review.h)
+ *
+ * DESCRIPTION
+ *   propose (admin) -> approve (another admin; the database refuses the
+ *   proposer as approver) -> active until expires or revoked.  Patterns
+ *   are an address (user@example.jp) or a domain (@example.jp), lower case.
+ *   Every step is an audit event.  The engine reads active exceptions;
+ *   nothing here changes a verdict by itself.
+ *
+ * FAILURE
+ *   As review.h: refusals MK_ERR_USAGE (audited), sqlite MK_ERR_TEMP.
+ */
+#include <string.h>
+
+#include "audit.h"
+#include "review.h"
+
+#define EXC_COLS "id, pattern, action, reason, requester, approver, created, " \
+	"approved, expires, coalesce(revoked, 0)"
+
+static int
+db_fail(sqlite3 *db, mk_error *err)
+{
+	mk_error_set(err, MK_ERR_TEMP, "exceptions: %s", sqlite3_errmsg(db));
+	return MK_ERR_TEMP;
+}
+
+static int
+refuse(sqlite3 *db, const mk_actor *a, const char *what, const char *msg,
+       gint64 now, mk_error *err)
+{
+	(void)mk_audit_add(db, now, a->who, a->ip, what, NULL, "refused", msg, NULL);
+	mk_error_set(err, MK_ERR_USAGE, "%s", msg);
+	return MK_ERR_USAGE;
+}
+
+static bool
+valid_pattern(const char *p)
+{
+	const char *at = p != NULL ? strchr(p, '@') : NULL;
+
+	if (at == NULL || strchr(at + 1, '@') != NULL || at[1] == '\0' || strlen(p) > 254)
+		return false;
+	for (const char *c = p; *c; c++)
+		if (!(g_ascii_isalnum(*c) || strchr("@.-_+", *c) != NULL) || g_ascii_isupper(*c))
+			return false;
+	return true;
+}
+
+int
+mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
+                     const char *action, const char *reason, gint64 expires,
+                     gint64 now, gint64 *id, mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	sqlite3_stmt *st = NULL;
+	mk_action act;
+	char detail[400];
+	int rc = 0;
+
+	*id = 0;
+	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
+		return refuse(db, a, "exception.propose", "only an admin may propose", now, err);
+	if (!valid_pattern(pattern) || mk_action_parse(action, &act) != 0 ||
+	    reason == NULL || *reason == '\0' || expires <= now)
+		return refuse(db, a, "exception.propose", "need an address or @domain, an "
+		              "action, a reason and a future expiry", now, err);
+	if (sqlite3_prepare_v2(db, "INSERT INTO exceptions (pattern, action, reason, "
+	                       "requester, created, expires) VALUES (?1,?2,?3,?4,?5,?6)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_text(st, 1, pattern, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, a->who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, now);
+	sqlite3_bind_int64(st, 6, expires);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, err);
+	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
+	*id = sqlite3_last_insert_rowid(db);
+	g_snprintf(detail, sizeof detail, "#%" G_GINT64_FORMAT " %s = %s: %s", *id,
+	           pattern, action, reason);
+	return mk_audit_add(db, now, a->who, a->ip, "exception.propose", NULL, "ok",
+	                    detail, err);
+}
+
+static int
+update_exc(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now, bool approve,
+           mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	const char *what = approve ? "exception.approve" : "exception.revoke";
+	sqlite3_stmt *st = NULL;
+	char detail[32];
+	int rc = 0, n = 0;
+
+	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
+		return refuse(db, a, what, "only an admin may do this", now, err);
+	if (sqlite3_prepare_v2(db, approve
+	    ? "UPDATE exceptions SET approver = ?2, approved = ?3 WHERE id = ?1 AND "
+	      "approver IS NULL AND revoked IS NULL"
+	    : "UPDATE exceptions SET revoked = ?3 WHERE id = ?1 AND revoked IS NULL AND "
+	      "?2 IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return refuse(db, a, what, "two-person rule: the proposer cannot approve", now, err);
+	}
+	n = sqlite3_changes(db);
+	sqlite3_finalize(st);
+	if (n != 1)
+		return refuse(db, a, what, "no such open exception", now, err);
+	g_snprintf(detail, sizeof detail, "#%" G_GINT64_FORMAT, id);
+	rc = mk_audit_add(db, now, a->who, a->ip, what, NULL, "ok", detail, err);
+	return rc;
+}
+
+int
+mk_exception_approve(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+                     mk_error *err)
+{
+	return update_exc(q, a, id, now, true, err);
+}
+
+int
+mk_exception_revoke(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+                    mk_error *err)
+{
+	return update_exc(q, a, id, now, false, err);
+}
+
+static void
+exc_free_func(gpointer p)
+{
+	mk_exception *e = p;
+
+	mk_exception_free(&e);
+}
+
+static char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? g_strdup((const char *)t) : NULL;
+}
+
+int
+mk_exception_list(mk_qstore *q, GPtrArray **out, mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	sqlite3_stmt *st = NULL;
+	int s;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT " EXC_COLS " FROM exceptions ORDER BY id DESC",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err);
+	*out = g_ptr_array_new_with_free_func(exc_free_func);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		mk_exception *e = g_new0(mk_exception, 1);
+
+		e->id = sqlite3_column_int64(st, 0);
+		e->pattern = col(st, 1);
+		e->action = col(st, 2);
+		e->reason = col(st, 3);
+		e->requester = col(st, 4);
+		e->approver = col(st, 5);
+		e->created = sqlite3_column_int64(st, 6);
+		e->approved = sqlite3_column_int64(st, 7);
+		e->expires = sqlite3_column_int64(st, 8);
+		e->revoked = sqlite3_column_int64(st, 9);
+		g_ptr_array_add(*out, e);
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE) {
+		g_clear_pointer(out, g_ptr_array_unref);
+		return db_fail(db, err);
+	}
+	return 0;
+}
+
+void
+mk_exception_free(mk_exception **ep)
+{
+	mk_exception *e;
+
+	if (ep == NULL || *ep == NULL)
+		return;
+	e = *ep;
+	g_free(e->pattern);
+	g_free(e->action);
+	g_free(e->reason);
+	g_free(e->requester);
+	g_free(e->approver);
+	g_free(e);
+	*ep = NULL;
+}

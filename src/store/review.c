@@ -1,0 +1,304 @@
+/*
+ * NAME
+ *   review - release requests and two-person decisions (see review.h)
+ *
+ * DESCRIPTION
+ *   Each state change and its audit event are written in one transaction:
+ *   if the audit row cannot be written the change is rolled back.  A
+ *   refusal is audited on its own (result "refused").
+ *
+ * NEVER
+ *   Never lets the requester decide their own request (checked here before
+ *   the database trigger would), never decides a request twice.
+ */
+#include <string.h>
+
+#include "audit.h"
+#include "review.h"
+
+static int
+db_fail(sqlite3 *db, mk_error *err, const char *what)
+{
+	mk_error_set(err, MK_ERR_TEMP, "review: %s: %s", what, sqlite3_errmsg(db));
+	return MK_ERR_TEMP;
+}
+
+/* Audit a refusal and return MK_ERR_USAGE with MSG. */
+static int
+refuse(sqlite3 *db, const mk_actor *a, const char *what, const char *item,
+       gint64 now, const char *msg, mk_error *err)
+{
+	mk_error e2 = { 0 };
+
+	(void)mk_audit_add(db, now, a->who, a->ip, what, item, "refused", msg, &e2);
+	mk_error_set(err, MK_ERR_USAGE, "%s", msg);
+	return MK_ERR_USAGE;
+}
+
+static int
+begin(sqlite3 *db, mk_error *err)
+{
+	return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+	       ? 0 : db_fail(db, err, "begin");
+}
+
+static int
+finish(sqlite3 *db, int rc, mk_error *err)
+{
+	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_fail(db, err, "commit");
+	if (rc != 0)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static int
+step_done(sqlite3 *db, sqlite3_stmt *st, mk_error *err)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, err, "write");
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+mk_review_request(mk_qstore *q, const mk_actor *a, const char *item,
+                  const char *reason, gint64 now, gint64 *req_id, mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	mk_qrecord *r = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*req_id = 0;
+	if (!mk_qstore_valid_id(item))
+		return refuse(db, a, "release.request", NULL, now, "malformed item id", err);
+	if (!mk_urole_can(a->role, MK_PERM_REQUEST))
+		return refuse(db, a, "release.request", item, now, "role may not request", err);
+	if (reason == NULL || *reason == '\0')
+		return refuse(db, a, "release.request", item, now, "a reason is required", err);
+	if ((rc = mk_qstore_get(q, item, &r, err)) != 0)
+		return rc;
+	if (strcmp(r->status, "held") != 0) {
+		mk_qrecord_free(&r);
+		return refuse(db, a, "release.request", item, now, "item is not held", err);
+	}
+	mk_qrecord_free(&r);
+	if ((rc = begin(db, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(db, "INSERT INTO requests (item, requester, created, reason) "
+	                       "VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK) {
+		rc = db_fail(db, err, "prepare");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		bool dup = sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE;
+
+		sqlite3_finalize(st);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (dup)
+			return refuse(db, a, "release.request", item, now,
+			              "a request for this item is already open", err);
+		return db_fail(db, err, "insert");
+	}
+	sqlite3_finalize(st);
+	*req_id = sqlite3_last_insert_rowid(db);
+	rc = mk_audit_add(db, now, a->who, a->ip, "release.request", item, "ok", reason, err);
+out:
+	return finish(db, rc, err);
+}
+
+static const char *const REQ_SELECT =
+	"SELECT r.id, r.created, r.item, r.requester, r.reason, r.status, "
+	"d.approver, d.comment, d.created, i.subject, i.sender "
+	"FROM requests r LEFT JOIN decisions d ON d.request = r.id "
+	"LEFT JOIN items i ON i.id = r.item ";
+
+static char *
+col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t != NULL ? g_strdup((const char *)t) : NULL;
+}
+
+static mk_request *
+row_request(sqlite3_stmt *st)
+{
+	mk_request *r = g_new0(mk_request, 1);
+
+	r->id = sqlite3_column_int64(st, 0);
+	r->created = sqlite3_column_int64(st, 1);
+	r->item = col(st, 2);
+	r->requester = col(st, 3);
+	r->reason = col(st, 4);
+	r->status = col(st, 5);
+	r->approver = col(st, 6);
+	r->comment = col(st, 7);
+	r->decided = sqlite3_column_int64(st, 8);
+	r->subject = col(st, 9);
+	r->sender = col(st, 10);
+	return r;
+}
+
+int
+mk_review_get(mk_qstore *q, gint64 req_id, mk_request **out, mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	sqlite3_stmt *st = NULL;
+	char *sql = g_strconcat(REQ_SELECT, "WHERE r.id = ?1", NULL);
+	int rc = 0, s;
+
+	*out = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		g_free(sql);
+		return db_fail(db, err, "prepare");
+	}
+	g_free(sql);
+	sqlite3_bind_int64(st, 1, req_id);
+	s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*out = row_request(st);
+	} else if (s == SQLITE_DONE) {
+		mk_error_set(err, MK_ERR_NOINPUT, "no request %" G_GINT64_FORMAT, req_id);
+		rc = MK_ERR_NOINPUT;
+	} else {
+		rc = db_fail(db, err, "select");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void
+request_free_func(gpointer p)
+{
+	mk_request *r = p;
+
+	mk_request_free(&r);
+}
+
+int
+mk_review_list(mk_qstore *q, const char *status, const char *item,
+               GPtrArray **out, mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	sqlite3_stmt *st = NULL;
+	char *sql = g_strconcat(REQ_SELECT, "WHERE (?1 = '' OR r.status = ?1) AND "
+	                        "(?2 = '' OR r.item = ?2) ORDER BY r.id DESC", NULL);
+	int s;
+
+	*out = NULL;
+	s = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+	g_free(sql);
+	if (s != SQLITE_OK)
+		return db_fail(db, err, "prepare");
+	sqlite3_bind_text(st, 1, status ? status : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, item ? item : "", -1, SQLITE_TRANSIENT);
+	*out = g_ptr_array_new_with_free_func(request_free_func);
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		g_ptr_array_add(*out, row_request(st));
+	sqlite3_finalize(st);
+	if (s != SQLITE_DONE) {
+		g_clear_pointer(out, g_ptr_array_unref);
+		return db_fail(db, err, "list");
+	}
+	return 0;
+}
+
+void
+mk_request_free(mk_request **rp)
+{
+	mk_request *r;
+
+	if (rp == NULL || *rp == NULL)
+		return;
+	r = *rp;
+	g_free(r->item);
+	g_free(r->requester);
+	g_free(r->reason);
+	g_free(r->status);
+	g_free(r->approver);
+	g_free(r->comment);
+	g_free(r->subject);
+	g_free(r->sender);
+	g_free(r);
+	*rp = NULL;
+}
+
+static int
+write_decision(sqlite3 *db, const mk_actor *a, const mk_request *r, bool approve,
+               const char *comment, gint64 now, mk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO decisions (request, approver, created, "
+	                       "decision, comment) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return db_fail(db, err, "prepare");
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, approve ? "approve" : "deny", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, comment ? comment : "", -1, SQLITE_TRANSIENT);
+	if ((rc = step_done(db, st, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(db, "UPDATE requests SET status = ?2 WHERE id = ?1 AND "
+	                       "status = 'pending'", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, err, "prepare");
+	sqlite3_bind_int64(st, 1, r->id);
+	sqlite3_bind_text(st, 2, approve ? "approved" : "denied", -1, SQLITE_STATIC);
+	if ((rc = step_done(db, st, err)) != 0)
+		return rc;
+	if (sqlite3_changes(db) != 1) {
+		mk_error_set(err, MK_ERR_USAGE, "request was decided meanwhile");
+		return MK_ERR_USAGE;
+	}
+	return mk_audit_add(db, now, a->who, a->ip, approve ? "release.approve"
+	                    : "release.deny", r->item, "ok", comment, err);
+}
+
+int
+mk_review_decide(mk_qstore *q, const mk_actor *a, gint64 req_id, bool approve,
+                 const char *comment, gint64 now, mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	const char *what = approve ? "release.approve" : "release.deny";
+	mk_request *r = NULL;
+	int rc;
+
+	if ((rc = mk_review_get(q, req_id, &r, err)) != 0)
+		return rc;
+	if (!mk_urole_can(a->role, MK_PERM_DECIDE))
+		rc = refuse(db, a, what, r->item, now, "role may not approve or deny", err);
+	else if (strcmp(r->requester, a->who) == 0)
+		rc = refuse(db, a, what, r->item, now,
+		            "two-person rule: the requester cannot decide their own request", err);
+	else if (strcmp(r->status, "pending") != 0)
+		rc = refuse(db, a, what, r->item, now, "request is not pending", err);
+	else if ((rc = begin(db, err)) == 0)
+		rc = finish(db, write_decision(db, a, r, approve, comment, now, err), err);
+	mk_request_free(&r);
+	return rc;
+}
+
+int
+mk_review_delete(mk_qstore *q, const mk_actor *a, const char *item, gint64 now,
+                 mk_error *err)
+{
+	sqlite3 *db = mk_qstore_db(q);
+	int rc;
+
+	if (!mk_qstore_valid_id(item))
+		return refuse(db, a, "item.delete", NULL, now, "malformed item id", err);
+	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
+		return refuse(db, a, "item.delete", item, now, "only an admin may delete", err);
+	rc = mk_qstore_delete(q, item, err);
+	(void)mk_audit_add(db, now, a->who, a->ip, "item.delete", item,
+	                   rc == 0 ? "ok" : "failed", rc == 0 || err == NULL ? NULL : err->msg, NULL);
+	return rc;
+}

@@ -1,0 +1,93 @@
+/*
+ * NAME
+ *   review - release requests, two-person decisions, release of originals,
+ *   policy exceptions
+ *
+ * SUMMARY
+ *   rc = mk_review_request(q, &actor, item_id, reason, now, &req_id, err);
+ *   rc = mk_review_decide(q, &actor, req_id, true, comment, now, err);
+ *   rc = mk_review_release(q, cfg, &actor, req_id, now, &where, err);
+ *
+ * DESCRIPTION
+ *   An original leaves the quarantine only through an approved request:
+ *   request (operator or above; item must be held, one open request per
+ *   item) -> decide (approver or above, never the requester: checked here
+ *   and by a trigger) -> release (operator or above): mail is re-injected
+ *   unchanged but for a prepended X-Mukaika-Released-By header to the
+ *   original envelope recipients through release.smtp_relay; a file is
+ *   written into dropd.out_dir/OWNER/ (atomic, no replace).  Every step,
+ *   refused ones included, is an audit event written by these functions
+ *   (actor->who, actor->ip).
+ *
+ *   Exceptions: an admin proposes (pattern = sender address or @domain,
+ *   action, reason, expiry); a different admin approves; only approved,
+ *   unexpired, unrevoked exceptions are "active".
+ *
+ * FAILURE
+ *   Not allowed (role, two-person rule, wrong state): MK_ERR_USAGE with
+ *   the reason, audited as "refused".  Unknown ids MK_ERR_NOINPUT.  Relay
+ *   or disk failure during release: MK_ERR_TEMP, the request goes back to
+ *   "approved" so it may be retried; audited as "failed".
+ */
+#ifndef MK_REVIEW_H
+#define MK_REVIEW_H
+
+#include <glib.h>
+
+#include "config.h"
+#include "qstore.h"
+#include "users.h"
+
+typedef struct mk_actor {
+	const char *who;     /* account name */
+	mk_urole role;
+	const char *ip;      /* client address, "local" for the CLI */
+} mk_actor;
+
+typedef struct mk_request {
+	gint64 id, created, decided;
+	char *item, *requester, *reason, *status;
+	char *approver, *comment;      /* NULL while pending */
+	char *subject, *sender;        /* of the item, for lists */
+} mk_request;
+
+typedef struct mk_exception {
+	gint64 id, created, approved, expires, revoked;
+	char *pattern, *action, *reason, *requester, *approver;
+} mk_exception;
+
+int mk_review_request(mk_qstore *q, const mk_actor *a, const char *item,
+                      const char *reason, gint64 now, gint64 *req_id,
+                      mk_error *err);
+int mk_review_decide(mk_qstore *q, const mk_actor *a, gint64 req_id,
+                     bool approve, const char *comment, gint64 now,
+                     mk_error *err);
+/* *where: "smtp HOST:PORT n recipients" or the output path (caller frees). */
+int mk_review_release(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
+                      gint64 req_id, gint64 now, char **where, mk_error *err);
+/* Requests, newest first; status NULL = all, item NULL = any. */
+int mk_review_list(mk_qstore *q, const char *status, const char *item,
+                   GPtrArray **out, mk_error *err);
+int mk_review_get(mk_qstore *q, gint64 req_id, mk_request **out, mk_error *err);
+void mk_request_free(mk_request **r);
+
+/* Admin: delete one item / purge expired ones, audited. */
+int mk_review_delete(mk_qstore *q, const mk_actor *a, const char *item,
+                     gint64 now, mk_error *err);
+
+int mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
+                         const char *action, const char *reason, gint64 expires,
+                         gint64 now, gint64 *id, mk_error *err);
+int mk_exception_approve(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+                         mk_error *err);
+int mk_exception_revoke(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+                        mk_error *err);
+int mk_exception_list(mk_qstore *q, GPtrArray **out, mk_error *err);
+void mk_exception_free(mk_exception **e);
+
+/* SMTP delivery of DATA to RCPTS (NULL-terminated) via HOST:PORT (smtp.c). */
+int mk_smtp_send(const char *relay, const char *helo, const char *from,
+                 char *const *rcpts, GBytes *data, gint64 timeout_s,
+                 mk_error *err);
+
+#endif

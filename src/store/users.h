@@ -1,0 +1,137 @@
+/*
+ * NAME
+ *   users - review accounts, roles, logins with lockout, sessions
+ *
+ * SUMMARY
+ *   rc = mk_user_add(db, "alice", MK_UR_OPERATOR, now, &temp_pw, err);
+ *   rc = mk_user_login(db, name, pw, ip, now, &pol, &res, err);
+ *   rc = mk_session_new(db, name, ip, now, &token, err);
+ *   rc = mk_session_check(db, token, now, &pol, &sess, err);
+ *
+ * DESCRIPTION
+ *   Roles are ordered viewer < operator < approver < admin and each role
+ *   has the rights of the ones below it: viewer looks, operator asks for a
+ *   release, approver approves/denies (never their own request: enforced by
+ *   the database, see review_sql.h), admin manages accounts and policy
+ *   exceptions.
+ *
+ *   Passwords are hashed with argon2id (libsodium crypto_pwhash_str,
+ *   interactive limits).  New accounts and admin resets get a random
+ *   temporary password with must_change set; the account can do nothing but
+ *   change it.  A failed login counts; reaching pol->max_failed locks the
+ *   account until now + pol->lockout_s.  While locked, even the right
+ *   password is refused.  A successful login reports the previous
+ *   successful login (time, address) and the failures since it.
+ *
+ *   Sessions: a 256-bit random token (hex) goes to the client; only its
+ *   sha256 is stored.  A session ends after pol->idle_s without use and,
+ *   for approver/admin, pol->max_s after it began; it ends at once when the
+ *   account is locked, disabled, its role or password changes.
+ *
+ *   Every `now` is unix seconds from the caller (tests pass fixed times).
+ *
+ * OWNERSHIP
+ *   db is borrowed (mk_qstore_db()).  Returned strings/records are new.
+ *
+ * FAILURE
+ *   sqlite failures MK_ERR_TEMP; unknown user/session MK_ERR_NOINPUT; bad
+ *   names, roles or weak passwords MK_ERR_USAGE.
+ */
+#ifndef MK_USERS_H
+#define MK_USERS_H
+
+#include <glib.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "mk_error.h"
+
+typedef enum {
+	MK_UR_NONE = 0,
+	MK_UR_VIEWER,
+	MK_UR_OPERATOR,
+	MK_UR_APPROVER,
+	MK_UR_ADMIN,
+} mk_urole;
+
+typedef enum {
+	MK_PERM_VIEW = MK_UR_VIEWER,
+	MK_PERM_REQUEST = MK_UR_OPERATOR,
+	MK_PERM_DECIDE = MK_UR_APPROVER,
+	MK_PERM_ADMIN = MK_UR_ADMIN,
+} mk_perm;
+
+typedef struct mk_user {
+	char *name;
+	mk_urole role;
+	bool must_change, disabled;
+	gint64 failed, failed_since_login, locked_until, last_login, created;
+	char *last_login_ip;
+} mk_user;
+
+typedef struct mk_auth_policy {
+	gint64 max_failed;       /* web.max_failed_logins */
+	gint64 lockout_s;        /* web.lockout_minutes * 60 */
+	gint64 idle_s;           /* web.idle_timeout_minutes * 60 */
+	gint64 max_s;            /* web.session_max_minutes * 60 (privileged) */
+	gint64 min_password;     /* shortest password accepted */
+} mk_auth_policy;
+
+typedef enum { MK_LOGIN_OK = 0, MK_LOGIN_BAD, MK_LOGIN_LOCKED } mk_login_result;
+
+typedef struct mk_login {
+	mk_login_result result;
+	bool now_locked;          /* this failure locked the account */
+	bool must_change;
+	mk_urole role;
+	gint64 prev_login;        /* 0 = first login */
+	char *prev_ip;
+	gint64 failed_since;      /* failed attempts since prev_login */
+} mk_login;
+
+typedef struct mk_session {
+	char *user;
+	mk_urole role;
+	char *csrf;               /* per-session form token */
+	bool must_change;
+	gint64 created, last_seen;
+} mk_session;
+
+const char *mk_urole_name(mk_urole r);
+mk_urole mk_urole_parse(const char *s);     /* MK_UR_NONE if unknown */
+bool mk_urole_can(mk_urole r, mk_perm p);
+/* Fill POL from the configuration (web.*). */
+struct mk_config;
+void mk_auth_policy_from(const struct mk_config *cfg, mk_auth_policy *pol);
+bool mk_user_valid_name(const char *name);  /* [a-z0-9._-]{1,32} */
+
+int mk_user_add(sqlite3 *db, const char *name, mk_urole role, gint64 now,
+                char **temp_pw, mk_error *err);
+/* Admin reset: new temporary password, must_change, sessions end. */
+int mk_user_reset(sqlite3 *db, const char *name, char **temp_pw, mk_error *err);
+/* Own change: OLD must verify; NEW must differ and be >= min_password. */
+int mk_user_change_password(sqlite3 *db, const char *name, const char *old_pw,
+                            const char *new_pw, const mk_auth_policy *pol,
+                            mk_error *err);
+int mk_user_set_disabled(sqlite3 *db, const char *name, bool disabled,
+                         mk_error *err);   /* unlock also clears a lockout */
+int mk_user_set_role(sqlite3 *db, const char *name, mk_urole role, mk_error *err);
+int mk_user_get(sqlite3 *db, const char *name, mk_user **out, mk_error *err);
+int mk_user_list(sqlite3 *db, GPtrArray **out, mk_error *err);
+int mk_user_count(sqlite3 *db, gint64 *n, mk_error *err);
+void mk_user_free(mk_user **u);
+
+int mk_user_login(sqlite3 *db, const char *name, const char *pw, const char *ip,
+                  gint64 now, const mk_auth_policy *pol, mk_login *out,
+                  mk_error *err);
+void mk_login_clear(mk_login *l);
+
+int mk_session_new(sqlite3 *db, const char *user, const char *ip, gint64 now,
+                   char **token, mk_error *err);
+/* MK_ERR_NOINPUT when unknown, expired (removed) or the account is locked. */
+int mk_session_check(sqlite3 *db, const char *token, gint64 now,
+                     const mk_auth_policy *pol, mk_session **out, mk_error *err);
+int mk_session_end(sqlite3 *db, const char *token, mk_error *err);
+void mk_session_free(mk_session **s);
+
+#endif
