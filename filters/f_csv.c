@@ -83,7 +83,8 @@ mk_csv_defuse(const char *utf8, bool prefix, guint *count)
 				}
 				continue;
 			}
-			if (prefix && *s != sep && dangerous(s, sep) && !(*s == '\r' && s[1] == '\n')) {
+			/* unquoted, a CR ends the line: it is no cell content */
+			if (prefix && *s != sep && *s != '\r' && dangerous(s, sep)) {
 				g_string_append_c(o, '\'');
 				k++;
 			}
