@@ -22,6 +22,7 @@ PACKAGES=(
 	jq sqlite3 file python3 python3-jsonschema
 	clang libfuzzer-14-dev
 	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils
+	libpng-dev libjpeg62-turbo-dev libgif-dev
 )
 
 missing=()
