@@ -29,7 +29,7 @@ mkdir -p "$D"
 
 # ---- 1. mixed mail ------------------------------------------------------------
 e2e_eicar "$D/eicar.com"
-python3 - "$D" "$MK_SRCDIR/../shared/corpora/oletools/oleform/oleform-PR314.docm" <<'EOF'
+python3 - "$D" "${MK_SHARED:-$MK_SRCDIR/../shared}/corpora/oletools/oleform/oleform-PR314.docm" <<'EOF'
 import sys, zipfile, shutil
 from email.message import EmailMessage
 d, docm = sys.argv[1], sys.argv[2]
