@@ -1,0 +1,88 @@
+#!/bin/sh
+# NAME
+#   bench/cdr/run.sh - CDR filter throughput per type against libclamav
+#
+# SYNOPSIS
+#   bench/cdr/run.sh [-r ROUNDS] BUILDDIR
+#
+# DESCRIPTION
+#   BUILDDIR is a meson build of this tree with mukaika-worker built (use
+#   -Dbuildtype=release for meaningful numbers).  bench_cdr.c is compiled
+#   here against BUILDDIR/libmukaika.a.  Inputs, read by path, never
+#   copied: ../shared/corpora (oletools ooxml and rtfobj samples,
+#   pdf-payloads), clamav-testfiles (clam.pdf, clam.exe.rtf), plus images
+#   generated under BUILDDIR/bench-cdr/ (PNG, GIF, BMP of a few sizes).
+#   Each file's type is `file --mime-type`.  The config uses the unit
+#   tests' signature database (EICAR, ClamAV-Test-File) so that the scan
+#   reference is the engine's own libclamav pass, not a DB load.
+#   Prints bench_cdr's per-type lines (docs/s, MB/s, scan docs/s, ratio).
+#
+# DIAGNOSTICS
+#   Exit status of bench_cdr; 1 when the build is missing, 64 usage.
+set -u
+rounds=3
+while getopts r: o; do
+	case $o in r) rounds=$OPTARG ;; *) echo "usage: $0 [-r ROUNDS] BUILDDIR" >&2; exit 64 ;; esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || { echo "usage: $0 [-r ROUNDS] BUILDDIR" >&2; exit 64; }
+build=$(cd "$1" && pwd) here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd) shared=$(cd "$src/../shared" 2>/dev/null && pwd)
+work=$build/bench-cdr
+die() { echo "bench: $*" >&2; exit 1; }
+[ -f "$build/libmukaika.a" ] || die "$build/libmukaika.a not built"
+[ -x "$build/src/worker/mukaika-worker" ] || die "mukaika-worker not built"
+mkdir -p "$work/img" "$work/db" "$work/state"
+
+inc=""
+for d in src filters src/common src/model src/engine src/store; do inc="$inc -iquote $src/$d"; done
+# shellcheck disable=SC2046,SC2086
+cc -O2 -std=c11 -D_GNU_SOURCE $inc $(pkg-config --cflags glib-2.0 gmime-3.0) \
+	-o "$work/bench_cdr" "$here/bench_cdr.c" "$build/libmukaika.a" \
+	$(pkg-config --libs glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 \
+	  libxml-2.0 uchardet) -lpthread || die "compile failed"
+
+python3 - "$work/img" <<'PY'
+import struct, sys, zlib
+d = sys.argv[1]
+def chunk(t, b): return struct.pack('>I', len(b)) + t + b + struct.pack('>I', zlib.crc32(t + b))
+for w, h in ((64, 64), (640, 480), (1920, 1080)):
+    raw = b''.join(b'\0' + bytes((x * 7 + y) & 255 for x in range(w * 3)) for y in range(h))
+    png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) \
+        + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+    open(f'{d}/i{w}.png', 'wb').write(png)
+    stride = (w * 3 + 3) & ~3
+    pix = b''.join(bytes((x + y) & 255 for x in range(stride)) for y in range(h))
+    bmp = b'BM' + struct.pack('<IHHI', 54 + len(pix), 0, 0, 54) + struct.pack(
+        '<IiiHHIIiiII', 40, w, h, 1, 24, 0, len(pix), 2835, 2835, 0, 0) + pix
+    open(f'{d}/i{w}.bmp', 'wb').write(bmp)
+open(f'{d}/dot.gif', 'wb').write(b'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00'
+    b'!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;')
+PY
+
+e='X5O!P%@AP[4\PZX54(P^)7CC)7}$'"EICAR-STANDARD-"'ANTIVIRUS-TEST-FILE!$H+H*'
+printf '%s\n%s\n' "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature" \
+	"aa15bcf478d165efd2065190eb473bcb:544:ClamAV-Test-File" >"$work/db/test.hdb"
+printf 'Eicar-Test-Signature-Body:0:*:%s\n' "$(printf '%s' "$e" | od -An -tx1 | tr -d ' \n')" \
+	>"$work/db/test.ndb"
+cat >"$work/bench.conf" <<CONF
+[general]
+state_dir = $work/state
+[clamav]
+database_dir = $work/db
+[worker]
+path = $build/src/worker/mukaika-worker
+CONF
+
+list=$work/list.txt
+: >"$list"
+{
+	ls "$work"/img/*
+	ls /usr/share/clamav-testfiles/clam.pdf /usr/share/clamav-testfiles/clam.exe.rtf 2>/dev/null
+	[ -n "$shared" ] && find "$shared/corpora/pdf-payloads" "$shared/corpora/oletools/ooxml" \
+		"$shared/corpora/oletools/rtfobj" -type f 2>/dev/null
+} | while read -r f; do
+	printf '%s\t%s\n' "$(file --mime-type -b "$f")" "$f" >>"$list"
+done
+echo "bench: $(wc -l <"$list") files, $rounds rounds" >&2
+"$work/bench_cdr" "$work/bench.conf" "$list" "$rounds"
