@@ -215,8 +215,8 @@ static const reg_row reg_rows[] = {
 	{ "text/plain", "text", "memo.txt", "ISO-2022-JP",
 	  "\x1b$B\x2d\x21\x1b(B see https://x.example/\r\n", "text/plain",
 	  "memo.txt", "① see hxxps://x[.]example/\n" },
-	{ "text/csv", "text", "a.csv", NULL, "a,b\r\n1,2\r\n", "text/csv",
-	  "a.csv", "a,b\n1,2" },
+	{ "text/csv", "csv", "a.csv", NULL, "a,b\r\n=1+2,2\r\n", "text/csv",
+	  "a.csv", "'=1+2" },
 };
 
 START_TEST(test_registry_rows)
@@ -256,8 +256,9 @@ START_TEST(test_registry_misc)
 	const mk_filter *f = mk_filter_find("text/html");
 	int count = 0;
 
-	ck_assert_ptr_null(mk_filter_find("application/pdf"));
+	ck_assert_str_eq(mk_filter_find("application/pdf")->name, "pdf");
 	ck_assert_ptr_null(mk_filter_find("text/x-shellscript"));
+	ck_assert_ptr_null(mk_filter_find("application/x-dosexec"));
 	ck_assert_ptr_null(mk_filter_find(NULL));
 	for (const mk_filter *const *p = mk_filter_all(); *p; p++)
 		count++;
