@@ -1,0 +1,297 @@
+/*
+ * NAME
+ *   web_html - HTML output helpers, page frame, messages (ja/en), CSS
+ *
+ * DESCRIPTION
+ *   Every piece of data reaches the page through web_esc() (& < > " '
+ *   escaped, invalid UTF-8 replaced, C0 controls dropped).  web_printf()
+ *   is for our own markup: its %s arguments must be constants or already
+ *   escaped; data goes through web_put().  Messages are looked up in one
+ *   table by key; Japanese is the default, English when the request asks.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "audit.h"
+#include "web.h"
+
+static const struct msg { const char *key, *ja, *en; } msgs[] = {
+	{ "app", "mukaika 無害化ゲートウェイ", "mukaika sanitization gateway" },
+	{ "login", "ログイン", "Log in" },
+	{ "logout", "ログアウト", "Log out" },
+	{ "user", "ユーザー名", "User name" },
+	{ "password", "パスワード", "Password" },
+	{ "login_failed", "ユーザー名かパスワードが違うか、アカウントがロックされています。",
+	  "Wrong user name or password, or the account is locked." },
+	{ "welcome", "ログインしました", "Logged in" },
+	{ "last_login", "前回のログイン", "Last successful login" },
+	{ "never", "(初回)", "(first login)" },
+	{ "failed_since", "前回以降の失敗したログイン", "Failed logins since then" },
+	{ "continue", "続ける", "Continue" },
+	{ "passwd", "パスワード変更", "Change password" },
+	{ "passwd_forced", "仮パスワードです。続けるには新しいパスワードを設定してください。",
+	  "This is a temporary password. Set a new password to continue." },
+	{ "old_pw", "現在のパスワード", "Current password" },
+	{ "new_pw", "新しいパスワード", "New password" },
+	{ "new_pw2", "新しいパスワード(確認)", "New password (again)" },
+	{ "pw_mismatch", "新しいパスワードが一致しません。", "The new passwords differ." },
+	{ "pw_changed", "パスワードを変更しました。", "Password changed." },
+	{ "items", "隔離一覧", "Quarantine" },
+	{ "item", "隔離アイテム", "Quarantined item" },
+	{ "approvals", "承認待ち", "Approvals" },
+	{ "audit", "監査ログ", "Audit log" },
+	{ "users", "アカウント", "Accounts" },
+	{ "exceptions", "ポリシー例外", "Policy exceptions" },
+	{ "dashboard", "ダッシュボード", "Dashboard" },
+	{ "received", "受信日時", "Received" },
+	{ "channel", "経路", "Channel" },
+	{ "verdict", "判定", "Verdict" },
+	{ "findings", "検出", "Findings" },
+	{ "sender", "送信者", "Sender" },
+	{ "recipient", "宛先", "Recipient" },
+	{ "subject", "件名/ファイル名", "Subject / file name" },
+	{ "status", "状態", "Status" },
+	{ "search", "検索", "Search" },
+	{ "next", "次へ", "Next" },
+	{ "prev", "前へ", "Previous" },
+	{ "report", "レポート(構造と検出)", "Report (tree and findings)" },
+	{ "text_view", "無害化後のテキスト", "Sanitized text" },
+	{ "text_none", "(表示できるテキストはありません)", "(no text to show)" },
+	{ "request_release", "原本のリリースを申請", "Request release of the original" },
+	{ "reason", "理由", "Reason" },
+	{ "comment", "コメント", "Comment" },
+	{ "requested", "リリースを申請しました。別の承認者の承認が必要です。",
+	  "Release requested. Another account must approve it." },
+	{ "approve", "承認してリリース", "Approve and release" },
+	{ "deny", "却下", "Deny" },
+	{ "approved", "承認し、原本をリリースしました。", "Approved; the original was released." },
+	{ "denied", "却下しました。", "Denied." },
+	{ "requester", "申請者", "Requester" },
+	{ "approver", "承認者", "Approver" },
+	{ "requests", "リリース申請", "Release requests" },
+	{ "own_request", "自分の申請は承認できません(二人承認)", "Your own request (two-person rule)" },
+	{ "when", "日時", "Time" },
+	{ "who", "操作者", "Account" },
+	{ "from", "接続元", "From" },
+	{ "what", "操作", "Action" },
+	{ "result", "結果", "Result" },
+	{ "detail", "詳細", "Detail" },
+	{ "role", "権限", "Role" },
+	{ "add_user", "アカウント追加", "Add account" },
+	{ "temp_pw", "仮パスワード(一度だけ表示)", "Temporary password (shown once)" },
+	{ "reset", "パスワード再設定", "Reset password" },
+	{ "lock", "ロック", "Lock" },
+	{ "unlock", "ロック解除", "Unlock" },
+	{ "set_role", "権限変更", "Change role" },
+	{ "pattern", "送信者/@ドメイン", "Sender / @domain" },
+	{ "action", "処理", "Action" },
+	{ "expires", "期限", "Expires" },
+	{ "propose", "例外を申請", "Propose exception" },
+	{ "revoke", "取消", "Revoke" },
+	{ "days", "日数", "Days" },
+	{ "per_day", "日別の件数", "Items per day" },
+	{ "per_verdict", "判定別", "By verdict" },
+	{ "per_finding", "検出別", "By finding" },
+	{ "count", "件数", "Count" },
+	{ "forbidden", "この操作の権限がありません。", "You may not do this." },
+	{ "not_found", "見つかりません。", "Not found." },
+	{ "bad_request", "不正な要求です。", "Bad request." },
+	{ "csrf", "フォームの有効期限が切れました。もう一度操作してください。",
+	  "The form expired. Please try again." },
+	{ "failed", "処理できませんでした", "The operation failed" },
+	{ "lang_other", "English", "日本語" },
+	{ "banner", "注意", "Notice" },
+};
+
+const char *
+T(const web_req *r, const char *key)
+{
+	bool en = r != NULL && r->lang != NULL && strcmp(r->lang, "en") == 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(msgs); i++)
+		if (strcmp(msgs[i].key, key) == 0)
+			return en ? msgs[i].en : msgs[i].ja;
+	return key;
+}
+
+void
+web_esc(GString *out, const char *s)
+{
+	char *valid;
+
+	if (s == NULL)
+		return;
+	valid = g_utf8_make_valid(s, -1);
+	for (const char *p = valid; *p; p++) {
+		switch (*p) {
+		case '&': g_string_append(out, "&amp;"); break;
+		case '<': g_string_append(out, "&lt;"); break;
+		case '>': g_string_append(out, "&gt;"); break;
+		case '"': g_string_append(out, "&quot;"); break;
+		case '\'': g_string_append(out, "&#39;"); break;
+		default:
+			if ((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\t')
+				g_string_append_c(out, *p);
+		}
+	}
+	g_free(valid);
+}
+
+void
+web_printf(web_req *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_string_append_vprintf(r->out, fmt, ap);
+	va_end(ap);
+}
+
+void
+web_put(web_req *r, const char *s)
+{
+	web_esc(r->out, s);
+}
+
+void
+web_header(web_req *r, const char *name, const char *value)
+{
+	g_ptr_array_add(r->headers, g_strdup(name));
+	g_ptr_array_add(r->headers, g_strdup(value));
+}
+
+static void
+nav_link(web_req *r, const char *href, const char *key)
+{
+	web_printf(r, "<a href=\"%s\">", href);
+	web_put(r, T(r, key));
+	web_printf(r, "</a> ");
+}
+
+void
+web_begin(web_req *r, const char *title)
+{
+	web_printf(r, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	           "<link rel=\"stylesheet\" href=\"/static/style.css\"><title>",
+	           strcmp(r->lang, "en") == 0 ? "en" : "ja");
+	web_put(r, title);
+	web_printf(r, " - mukaika</title></head><body><header><b>");
+	web_put(r, T(r, "app"));
+	web_printf(r, "</b> <nav>");
+	if (r->sess != NULL && !r->sess->must_change) {
+		nav_link(r, "/dashboard", "dashboard");
+		nav_link(r, "/items", "items");
+		nav_link(r, "/approvals", "approvals");
+		nav_link(r, "/audit", "audit");
+		if (mk_urole_can(r->sess->role, MK_PERM_ADMIN)) {
+			nav_link(r, "/users", "users");
+			nav_link(r, "/exceptions", "exceptions");
+		}
+	}
+	web_printf(r, "<a href=\"?lang=%s\">", strcmp(r->lang, "en") == 0 ? "ja" : "en");
+	web_put(r, T(r, "lang_other"));
+	web_printf(r, "</a></nav>");
+	if (r->sess != NULL) {
+		web_printf(r, "<form class=\"logout\" method=\"post\" action=\"/logout\">");
+		web_csrf_field(r);
+		web_printf(r, "<span class=\"who\" id=\"who\">");
+		web_put(r, r->sess->user);
+		web_printf(r, " (%s)</span> <button type=\"submit\">", mk_urole_name(r->sess->role));
+		web_put(r, T(r, "logout"));
+		web_printf(r, "</button></form>");
+	}
+	web_printf(r, "</header><main><h1>");
+	web_put(r, title);
+	web_printf(r, "</h1>\n");
+}
+
+void
+web_end(web_req *r)
+{
+	web_printf(r, "</main></body></html>\n");
+}
+
+void
+web_csrf_field(web_req *r)
+{
+	web_printf(r, "<input type=\"hidden\" name=\"csrf\" value=\"");
+	web_put(r, r->sess != NULL ? r->sess->csrf : "");
+	web_printf(r, "\">");
+}
+
+void
+web_time(web_req *r, gint64 t)
+{
+	GDateTime *u = t > 0 ? g_date_time_new_from_unix_utc(t) : NULL;
+	GDateTime *l = u != NULL ? g_date_time_to_local(u) : NULL;
+	char *s = l != NULL ? g_date_time_format(l, "%Y-%m-%d %H:%M:%S %z") : g_strdup("-");
+
+	web_put(r, s);
+	g_free(s);
+	if (l != NULL)
+		g_date_time_unref(l);
+	if (u != NULL)
+		g_date_time_unref(u);
+}
+
+void
+web_error(web_req *r, int status, const char *msg_key)
+{
+	g_string_truncate(r->out, 0);
+	r->status = status;
+	web_begin(r, T(r, msg_key));
+	web_printf(r, "<p class=\"error\" id=\"error\">");
+	web_put(r, T(r, msg_key));
+	web_printf(r, "</p>");
+	web_end(r);
+}
+
+void
+web_redirect(web_req *r, const char *to)
+{
+	r->status = 303;
+	web_header(r, "Location", to);
+}
+
+const char *
+web_field(const web_req *r, const char *name)
+{
+	const char *v = r->form != NULL ? g_hash_table_lookup(r->form, name) : NULL;
+
+	return v != NULL ? v : "";
+}
+
+const char *
+web_arg(const web_req *r, const char *name)
+{
+	const char *v = r->query != NULL ? g_hash_table_lookup(r->query, name) : NULL;
+
+	return v != NULL ? v : "";
+}
+
+gint64
+web_now(void)
+{
+	return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+void
+web_audit(web_req *r, const char *what, const char *item, const char *result,
+          const char *detail)
+{
+	(void)mk_audit_add(mk_qstore_db(r->ctx->q), web_now(),
+	                   r->sess != NULL ? r->sess->user : "-", r->ip, what, item,
+	                   result, detail, NULL);
+}
+
+const char web_css[] =
+	"body{font-family:'IPAGothic','IPAexGothic',sans-serif;margin:0;color:#222}"
+	"header{background:#234;color:#fff;padding:.5em 1em;display:flex;gap:1em;"
+	"align-items:center;flex-wrap:wrap}header a{color:#cde;margin-right:.6em}"
+	"main{padding:1em}table{border-collapse:collapse}td,th{border:1px solid #bbb;"
+	"padding:.2em .5em;text-align:left;vertical-align:top}th{background:#eef}"
+	".banner{border:2px solid #a00;padding:.6em;background:#fee;max-width:40em}"
+	".error{color:#a00;font-weight:bold}.ok{color:#060;font-weight:bold}"
+	"pre{white-space:pre-wrap;background:#f6f6f6;padding:.5em;max-width:60em}"
+	"form.inline{display:inline}.logout{margin-left:auto}label{display:block;margin:.3em 0}"
+	".bar{fill:#468}.axis{font-size:10px}";

@@ -1,0 +1,441 @@
+/*
+ * NAME
+ *   web_http - libmicrohttpd glue: body collection, request record, session
+ *   and CSRF gate, routing, security headers (web.h)
+ *
+ * DESCRIPTION
+ *   The callback collects at most web.max_form_size bytes of body (more is
+ *   413), then builds a web_req and routes it.  Gate, in this order:
+ *   only GET/POST; path segments must be plain ([A-Za-z0-9._-], no "." or
+ *   "..") or the answer is 404; /static/style.css and /login are public;
+ *   every other path needs a valid session (else 303 to /login, and
+ *   403 for POST); a POST needs the session's CSRF token (login: the
+ *   pre-login cookie token) compared in constant time, else 403; an account
+ *   with a temporary password reaches only /passwd and /logout.
+ *   Every answer carries CSP (default-src 'none', no scripts, frame-ancestors
+ *   'none'), Cache-Control: no-store, X-Content-Type-Options: nosniff,
+ *   X-Frame-Options: DENY, Referrer-Policy: no-referrer (and HSTS with TLS).
+ *
+ * NEVER
+ *   Never serves a quarantined original or an attachment; the only
+ *   non-HTML answer is the stylesheet.
+ */
+#include <microhttpd.h>
+#include <netdb.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "web.h"
+
+#define CSP "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " \
+	"frame-ancestors 'none'; base-uri 'none'"
+
+typedef struct body {
+	GString *data;
+	bool too_big;
+} body;
+
+static void
+parse_form(GHashTable *h, const char *text)
+{
+	char **pairs = g_strsplit(text, "&", -1);
+
+	for (char **p = pairs; *p; p++) {
+		char *eq = strchr(*p, '=');
+		char *k, *v;
+
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		g_strdelimit(*p, "+", ' ');
+		g_strdelimit(eq + 1, "+", ' ');
+		k = g_uri_unescape_string(*p, NULL);
+		v = g_uri_unescape_string(eq + 1, NULL);
+		if (k != NULL && v != NULL && g_utf8_validate(v, -1, NULL))
+			g_hash_table_replace(h, k, v);
+		else {
+			g_free(k);
+			g_free(v);
+		}
+	}
+	g_strfreev(pairs);
+}
+
+static enum MHD_Result
+collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	if (key != NULL && value != NULL && g_utf8_validate(value, -1, NULL))
+		g_hash_table_replace(cls, g_strdup(key), g_strdup(value));
+	return MHD_YES;
+}
+
+static bool
+plain_segment(const char *s)
+{
+	if (*s == '\0' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
+			return false;
+	return true;
+}
+
+static bool
+split_path(web_req *r, const char *url)
+{
+	char **parts = g_strsplit(url, "/", -1);
+	GPtrArray *a = g_ptr_array_new();
+
+	for (char **p = parts; *p; p++) {
+		if (**p == '\0')
+			continue;
+		if (!plain_segment(*p)) {
+			g_ptr_array_free(a, TRUE);
+			g_strfreev(parts);
+			r->seg = g_new0(char *, 1);
+			return false;
+		}
+		g_ptr_array_add(a, g_strdup(*p));
+	}
+	g_ptr_array_add(a, NULL);
+	r->nseg = (int)a->len - 1;
+	r->seg = (char **)g_ptr_array_free(a, FALSE);
+	g_strfreev(parts);
+	return true;
+}
+
+static void
+client_ip(struct MHD_Connection *c, char *out, gsize len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	g_strlcpy(out, "?", len);
+	if (ci != NULL && ci->client_addr != NULL)
+		(void)getnameinfo(ci->client_addr, ci->client_addr->sa_family == AF_INET6
+		                  ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+		                  out, (socklen_t)len, NULL, 0, NI_NUMERICHOST);
+}
+
+static bool
+same_token(const char *a, const char *b)
+{
+	gsize n = strlen(a);
+
+	return n > 0 && n == strlen(b) && sodium_memcmp(a, b, n) == 0;
+}
+
+/* Session lookup; an expired one is audited. */
+static void
+load_session(web_req *r)
+{
+	mk_error err = { 0 };
+
+	if (r->cookie_session == NULL)
+		return;
+	if (mk_session_check(mk_qstore_db(r->ctx->q), r->cookie_session, web_now(),
+	                     &r->ctx->pol, &r->sess, &err) == 0) {
+		r->token = g_strdup(r->cookie_session);
+	} else if (strcmp(err.msg, "session expired") == 0) {
+		web_audit(r, "session.expired", NULL, "ok", NULL);
+	}
+}
+
+static void
+route_admin(web_req *r, const char *a, bool post)
+{
+	if (strcmp(a, "users") == 0)
+		post ? page_users_post(r) : page_users(r);
+	else if (strcmp(a, "exceptions") == 0)
+		post ? page_exceptions_post(r) : page_exceptions(r);
+	else
+		web_error(r, 404, "not_found");
+}
+
+static void
+route(web_req *r)
+{
+	bool post = strcmp(r->method, "POST") == 0;
+	const char *a = r->nseg > 0 ? r->seg[0] : "";
+
+	if (r->nseg == 0)
+		web_redirect(r, "/dashboard");
+	else if (strcmp(a, "logout") == 0 && post)
+		page_logout(r);
+	else if (strcmp(a, "passwd") == 0)
+		post ? page_passwd_post(r) : page_passwd(r);
+	else if (r->sess->must_change)
+		web_redirect(r, "/passwd");
+	else if (strcmp(a, "dashboard") == 0 && !post)
+		page_dashboard(r);
+	else if (strcmp(a, "items") == 0 && !post && r->nseg == 1)
+		page_items(r);
+	else if (strcmp(a, "item") == 0 && r->nseg == 2 && !post)
+		page_item(r, r->seg[1]);
+	else if (strcmp(a, "item") == 0 && r->nseg == 3 && post &&
+	         strcmp(r->seg[2], "request") == 0)
+		page_request_post(r, r->seg[1]);
+	else if (strcmp(a, "approvals") == 0 && !post)
+		page_approvals(r);
+	else if (strcmp(a, "request") == 0 && r->nseg == 3 && post &&
+	         (strcmp(r->seg[2], "approve") == 0 || strcmp(r->seg[2], "deny") == 0))
+		page_decide_post(r, r->seg[1], strcmp(r->seg[2], "approve") == 0);
+	else if (strcmp(a, "audit") == 0 && !post)
+		page_audit(r);
+	else if (r->nseg == 1)
+		route_admin(r, a, post);
+	else
+		web_error(r, 404, "not_found");
+}
+
+static void
+dispatch(web_req *r)
+{
+	bool post = strcmp(r->method, "POST") == 0;
+	const char *a = r->nseg > 0 ? r->seg[0] : "";
+
+	if (strcmp(a, "static") == 0 && r->nseg == 2 && strcmp(r->seg[1], "style.css") == 0) {
+		g_string_assign(r->out, web_css);
+		r->ctype = "text/css; charset=utf-8";
+		return;
+	}
+	if (strcmp(a, "login") == 0 && r->nseg == 1) {
+		if (!post)
+			page_login(r);
+		else if (r->cookie_pre == NULL || !same_token(web_field(r, "csrf"), r->cookie_pre))
+			web_error(r, 403, "csrf");
+		else
+			page_login_post(r);
+		return;
+	}
+	load_session(r);
+	if (r->sess == NULL) {
+		if (post)
+			web_error(r, 403, "forbidden");
+		else
+			web_redirect(r, "/login");
+		return;
+	}
+	if (post && !same_token(web_field(r, "csrf"), r->sess->csrf)) {
+		web_audit(r, "csrf.refused", NULL, "refused", "POST without a valid form token");
+		web_error(r, 403, "csrf");
+		return;
+	}
+	route(r);
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *c, web_req *r)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(r->out->len,
+		r->out->str, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	MHD_add_response_header(resp, "Content-Type", r->ctype);
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "Pragma", "no-cache");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (r->ctx->tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	for (guint i = 0; i + 1 < r->headers->len; i += 2)
+		MHD_add_response_header(resp, g_ptr_array_index(r->headers, i),
+		                        g_ptr_array_index(r->headers, i + 1));
+	ret = MHD_queue_response(c, (unsigned int)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void
+set_lang(web_req *r, struct MHD_Connection *c)
+{
+	const char *q = web_arg(r, "lang");
+	const char *def = r->ctx->cfg->general.language;
+
+	r->cookie_lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_lang");
+	if (strcmp(q, "en") == 0 || strcmp(q, "ja") == 0) {
+		char *ck = g_strdup_printf("mk_lang=%s; Path=/; SameSite=Strict%s", q,
+		                           r->ctx->tls ? "; Secure" : "");
+		r->lang = strcmp(q, "en") == 0 ? "en" : "ja";
+		web_header(r, "Set-Cookie", ck);
+		g_free(ck);
+	} else if (r->cookie_lang != NULL && strcmp(r->cookie_lang, "en") == 0) {
+		r->lang = "en";
+	} else if (r->cookie_lang != NULL && strcmp(r->cookie_lang, "ja") == 0) {
+		r->lang = "ja";
+	} else {
+		r->lang = strcmp(def, "en") == 0 ? "en" : "ja";
+	}
+}
+
+static enum MHD_Result
+handle(web_ctx *ctx, struct MHD_Connection *c, const char *url, const char *method,
+       body *b)
+{
+	web_req r = { .ctx = ctx, .method = method, .status = 200,
+	              .ctype = "text/html; charset=utf-8" };
+	enum MHD_Result ret;
+
+	r.out = g_string_new(NULL);
+	r.headers = g_ptr_array_new_with_free_func(g_free);
+	r.query = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	r.form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, r.query);
+	set_lang(&r, c);
+	client_ip(c, r.ip, sizeof r.ip);
+	r.cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_session");
+	r.cookie_pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_pre");
+	if (b != NULL && b->data != NULL)
+		parse_form(r.form, b->data->str);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
+		web_error(&r, 405, "bad_request");
+		web_header(&r, "Allow", "GET, POST");
+	} else if (b != NULL && b->too_big) {
+		web_error(&r, 413, "bad_request");
+	} else if (!split_path(&r, url)) {
+		web_error(&r, 404, "not_found");
+	} else {
+		dispatch(&r);
+	}
+	ret = respond(c, &r);
+	g_strfreev(r.seg);
+	g_hash_table_unref(r.query);
+	g_hash_table_unref(r.form);
+	g_ptr_array_unref(r.headers);
+	g_string_free(r.out, TRUE);
+	mk_session_free(&r.sess);
+	g_free(r.token);
+	return ret;
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+           const char *version, const char *upload, size_t *upload_size, void **state)
+{
+	web_ctx *ctx = cls;
+	body *b = *state;
+
+	if (b == NULL) {   /* first call: headers only */
+		*state = g_new0(body, 1);
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (b->data == NULL)
+			b->data = g_string_new(NULL);
+		if ((gint64)(b->data->len + *upload_size) > ctx->cfg->web.max_form_size)
+			b->too_big = true;
+		else
+			g_string_append_len(b->data, upload, (gssize)*upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return handle(ctx, c, url, method, b);
+}
+
+static void
+on_done(void *cls, struct MHD_Connection *c, void **state,
+        enum MHD_RequestTerminationCode toe)
+{
+	body *b = *state;
+
+	if (b != NULL) {
+		if (b->data != NULL) {
+			sodium_memzero(b->data->str, b->data->len);   /* may hold passwords */
+			g_string_free(b->data, TRUE);
+		}
+		g_free(b);
+		*state = NULL;
+	}
+}
+
+static int
+listen_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len, mk_error *err)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST },
+		*res = NULL;
+	const char *colon = strrchr(spec, ':');
+	char *host = colon != NULL ? g_strndup(spec, (gsize)(colon - spec)) : NULL;
+	int rc = 0;
+
+	if (host != NULL && host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	if (host == NULL || getaddrinfo(host, colon + 1, &hints, &res) != 0 || res == NULL) {
+		mk_error_set(err, MK_ERR_CONFIG, "web.listen \"%s\" is not ADDRESS:PORT", spec);
+		rc = MK_ERR_CONFIG;
+	} else {
+		memcpy(ss, res->ai_addr, res->ai_addrlen);
+		*len = res->ai_addrlen;
+	}
+	if (res != NULL)
+		freeaddrinfo(res);
+	g_free(host);
+	return rc;
+}
+
+/* PEM text, NUL-terminated as libmicrohttpd wants it. */
+static GBytes *
+read_pem(const char *path, mk_error *err)
+{
+	char *text = NULL;
+	gsize len = 0;
+	GError *ge = NULL;
+
+	if (!g_file_get_contents(path, &text, &len, &ge)) {
+		mk_error_set(err, MK_ERR_CONFIG, "web TLS: %s", ge->message);
+		g_error_free(ge);
+		return NULL;
+	}
+	return g_bytes_new_take(text, len + 1);
+}
+
+int
+web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	struct MHD_Daemon *d;
+	GBytes *cert = NULL, *key = NULL;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	int rc = 0;
+
+	if ((rc = listen_addr(ctx->cfg->web.listen, &ss, &sl, err)) != 0)
+		return rc;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (ctx->tls) {
+		if ((cert = read_pem(ctx->cfg->web.tls_cert, err)) == NULL ||
+		    (key = read_pem(ctx->cfg->web.tls_key, err)) == NULL)
+			goto out;
+		flags |= MHD_USE_TLS;
+	}
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, ctx,
+	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	                     ctx->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
+	                     cert ? g_bytes_get_data(cert, NULL) : NULL,
+	                     MHD_OPTION_HTTPS_MEM_KEY, key ? g_bytes_get_data(key, NULL) : NULL,
+	                     MHD_OPTION_END);
+	if (d == NULL) {
+		mk_error_set(err, MK_ERR_OS, "cannot listen on %s", ctx->cfg->web.listen);
+		rc = MK_ERR_OS;
+		goto out;
+	}
+	fprintf(stderr, "mukaika-web: listening on %s%s\n", ctx->cfg->web.listen,
+	        ctx->tls ? " (TLS)" : "");
+	while (!*stop)
+		pause();
+	MHD_stop_daemon(d);
+out:
+	if (cert != NULL)
+		g_bytes_unref(cert);
+	if (key != NULL)
+		g_bytes_unref(key);
+	return rc != 0 ? rc : (err != NULL && err->code != 0 ? err->code : 0);
+}

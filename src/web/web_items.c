@@ -1,0 +1,318 @@
+/*
+ * NAME
+ *   web_items - quarantine list (filters, paging), item page, release request
+ *
+ * DESCRIPTION
+ *   The item page shows the metadata, the report tree and findings (from
+ *   the stored report JSON), the requests for the item, and the sanitized
+ *   text: the engine is run on the original with no_store and the text
+ *   body of its output (mail) or a text output (file) is shown, escaped.
+ *
+ * NEVER
+ *   Never renders the original's HTML, never offers an original or an
+ *   attachment for download or inline display.
+ */
+#include <gmime/gmime.h>
+#include <string.h>
+
+#include "web.h"
+
+#define REPORT_MAX_DEPTH 64
+
+static void
+th(web_req *r, const char *key)
+{
+	web_printf(r, "<th>");
+	web_put(r, T(r, key));
+	web_printf(r, "</th>");
+}
+
+static void
+filter_input(web_req *r, const char *name, const char *key)
+{
+	web_printf(r, "<label>");
+	web_put(r, T(r, key));
+	web_printf(r, " <input name=\"%s\" id=\"f-%s\" value=\"", name, name);
+	web_put(r, web_arg(r, name));
+	web_printf(r, "\"></label>");
+}
+
+static void
+item_row(web_req *r, const mk_qrecord *q)
+{
+	web_printf(r, "<tr><td><a href=\"/item/");
+	web_put(r, q->id);
+	web_printf(r, "\">");
+	web_put(r, q->id);
+	web_printf(r, "</a></td><td>");
+	web_time(r, q->received);
+	web_printf(r, "</td><td>");
+	web_put(r, q->channel);
+	web_printf(r, "</td><td>%s</td><td>", mk_verdict_name(q->verdict));
+	web_put(r, q->findings);
+	web_printf(r, "</td><td>");
+	web_put(r, q->sender);
+	web_printf(r, "</td><td>");
+	web_put(r, q->recipients);
+	web_printf(r, "</td><td>");
+	web_put(r, q->subject);
+	web_printf(r, "</td><td>");
+	web_put(r, q->status);
+	web_printf(r, "</td></tr>\n");
+}
+
+void
+page_items(web_req *r)
+{
+	gint64 page = MAX(0, g_ascii_strtoll(web_arg(r, "page"), NULL, 10));
+	gint64 size = r->ctx->cfg->web.page_size, total = 0;
+	mk_qfilter f = { .sender = web_arg(r, "sender"), .recipient = web_arg(r, "recipient"),
+	                 .verdict = web_arg(r, "verdict"), .finding = web_arg(r, "finding"),
+	                 .status = web_arg(r, "status"), .text = web_arg(r, "text"),
+	                 .limit = (int)size, .offset = (int)(page * size) };
+	static const char *const cols[] = { "ID", "received", "channel", "verdict",
+		"findings", "sender", "recipient", "subject", "status" };
+	GPtrArray *rows = NULL;
+	mk_error err = { 0 };
+
+	if (mk_qstore_search(r->ctx->q, &f, &rows, &err) != 0 ||
+	    mk_qstore_count(r->ctx->q, &f, &total, &err) != 0) {
+		if (rows != NULL)
+			g_ptr_array_unref(rows);
+		web_error(r, 503, "failed");
+		return;
+	}
+	web_begin(r, T(r, "items"));
+	web_printf(r, "<form method=\"get\" action=\"/items\">");
+	filter_input(r, "text", "subject");
+	filter_input(r, "sender", "sender");
+	filter_input(r, "recipient", "recipient");
+	filter_input(r, "verdict", "verdict");
+	filter_input(r, "finding", "findings");
+	filter_input(r, "status", "status");
+	web_printf(r, "<button type=\"submit\">");
+	web_put(r, T(r, "search"));
+	web_printf(r, "</button></form><p>%" G_GINT64_FORMAT "</p><table id=\"items\"><tr>",
+	           total);
+	for (gsize i = 0; i < G_N_ELEMENTS(cols); i++)
+		th(r, cols[i]);
+	web_printf(r, "</tr>\n");
+	for (guint i = 0; i < rows->len; i++)
+		item_row(r, g_ptr_array_index(rows, i));
+	web_printf(r, "</table><p>");
+	if (page > 0)
+		web_printf(r, "<a href=\"/items?page=%" G_GINT64_FORMAT "\">%s</a> ", page - 1,
+		           T(r, "prev"));
+	if ((page + 1) * size < total)
+		web_printf(r, "<a href=\"/items?page=%" G_GINT64_FORMAT "\">%s</a>", page + 1,
+		           T(r, "next"));
+	web_printf(r, "</p>");
+	web_end(r);
+	g_ptr_array_unref(rows);
+}
+
+static void
+report_tree(web_req *r, const char *json)
+{
+	static const char *const cols[] = { "path", "kind", "role", "declared_name",
+		"declared_type", "true_type", "size", "action", "filter" };
+	wj *rep = wj_parse(json, REPORT_MAX_DEPTH);
+	const wj *nodes = wj_get(rep, "nodes");
+
+	web_printf(r, "<h2>");
+	web_put(r, T(r, "report"));
+	web_printf(r, "</h2>");
+	if (rep == NULL) {
+		web_printf(r, "<pre>");
+		web_put(r, json);
+		web_printf(r, "</pre>");
+		return;
+	}
+	web_printf(r, "<p>");
+	web_put(r, wj_str(wj_get(rep, "reason")));
+	web_printf(r, "</p><table id=\"tree\"><tr>");
+	for (gsize i = 0; i < G_N_ELEMENTS(cols); i++) {
+		web_printf(r, "<th>");
+		web_put(r, cols[i]);
+		web_printf(r, "</th>");
+	}
+	web_printf(r, "<th>findings</th></tr>");
+	for (guint i = 0; i < wj_len(nodes); i++) {
+		const wj *n = wj_at(nodes, i);
+		const wj *fs = wj_get(n, "findings");
+
+		web_printf(r, "<tr>");
+		for (gsize c = 0; c < G_N_ELEMENTS(cols); c++) {
+			web_printf(r, "<td>");
+			web_put(r, wj_str(wj_get(n, cols[c])));
+			web_printf(r, "</td>");
+		}
+		web_printf(r, "<td>");
+		for (guint k = 0; k < wj_len(fs); k++) {
+			web_printf(r, "<b>");
+			web_put(r, wj_str(wj_get(wj_at(fs, k), "code")));
+			web_printf(r, "</b> ");
+			web_put(r, wj_str(wj_get(wj_at(fs, k), "detail")));
+			web_printf(r, "<br>");
+		}
+		web_printf(r, "</td></tr>");
+	}
+	web_printf(r, "</table>");
+	wj_free(rep);
+}
+
+/* The text/plain body of a rebuilt message (new string or NULL). */
+static char *
+mail_text(GBytes *out)
+{
+	gsize len = 0;
+	const char *p = g_bytes_get_data(out, &len);
+	GMimeStream *s = g_mime_stream_mem_new_with_buffer(p, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream(s);
+	GMimeMessage *m = g_mime_parser_construct_message(parser, NULL);
+	GMimeObject *body = m != NULL ? g_mime_message_get_body(m) : NULL;
+	char *text = NULL;
+
+	while (body != NULL && GMIME_IS_MULTIPART(body) &&
+	       g_mime_multipart_get_count(GMIME_MULTIPART(body)) > 0)
+		body = g_mime_multipart_get_part(GMIME_MULTIPART(body), 0);
+	if (body != NULL && GMIME_IS_TEXT_PART(body))
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+	if (m != NULL)
+		g_object_unref(m);
+	g_object_unref(parser);
+	g_object_unref(s);
+	return text;
+}
+
+static char *
+sanitized_text(web_req *r, const mk_qrecord *q)
+{
+	mk_error err = { 0 };
+	mk_result *res = NULL;
+	GBytes *orig;
+	char *text = NULL;
+	mk_input in = { .no_store = true, .id = q->id, .sender = q->sender,
+	                .recipients = q->recipients, .name = q->subject };
+
+	if (r->ctx->engine == NULL &&
+	    (r->ctx->engine = mk_engine_new(r->ctx->cfg, &err)) == NULL)
+		return NULL;
+	if ((orig = mk_qstore_object(r->ctx->q, q->sha256, &err)) == NULL)
+		return NULL;
+	in.data = orig;
+	in.mode = strcmp(q->channel, "mail") == 0 ? MK_MODE_MAIL : MK_MODE_FILE;
+	if (mk_engine_process(r->ctx->engine, &in, &res, &err) == 0 && res->output != NULL) {
+		gsize len = 0;
+		const char *p = g_bytes_get_data(res->output, &len);
+
+		if (res->is_mail)
+			text = mail_text(res->output);
+		else if (memchr(p, '\0', len) == NULL && g_utf8_validate(p, (gssize)len, NULL))
+			text = g_strndup(p, len);
+	}
+	mk_result_free(&res);
+	g_bytes_unref(orig);
+	return text;
+}
+
+static void
+item_meta(web_req *r, const mk_qrecord *q)
+{
+	const char *keys[] = { "channel", "verdict", "findings", "sender", "recipient",
+		"subject", "status" };
+	const char *vals[] = { q->channel, mk_verdict_name(q->verdict), q->findings,
+		q->sender, q->recipients, q->subject, q->status };
+
+	web_printf(r, "<table id=\"meta\"><tr><th>ID</th><td id=\"item-id\">");
+	web_put(r, q->id);
+	web_printf(r, "</td></tr><tr><th>");
+	web_put(r, T(r, "received"));
+	web_printf(r, "</th><td>");
+	web_time(r, q->received);
+	web_printf(r, "</td></tr>");
+	for (gsize i = 0; i < G_N_ELEMENTS(keys); i++) {
+		web_printf(r, "<tr><th>");
+		web_put(r, T(r, keys[i]));
+		web_printf(r, "</th><td id=\"m-%s\">", keys[i]);
+		web_put(r, vals[i]);
+		web_printf(r, "</td></tr>");
+	}
+	web_printf(r, "</table>");
+}
+
+static void
+request_form(web_req *r, const mk_qrecord *q)
+{
+	if (strcmp(q->status, "held") != 0 || !mk_urole_can(r->sess->role, MK_PERM_REQUEST))
+		return;
+	web_printf(r, "<h2>");
+	web_put(r, T(r, "request_release"));
+	web_printf(r, "</h2><form method=\"post\" action=\"/item/");
+	web_put(r, q->id);
+	web_printf(r, "/request\">");
+	web_csrf_field(r);
+	web_printf(r, "<label>");
+	web_put(r, T(r, "reason"));
+	web_printf(r, " <input name=\"reason\" id=\"reason\" size=\"60\"></label>"
+	           "<button type=\"submit\" id=\"request\">");
+	web_put(r, T(r, "request_release"));
+	web_printf(r, "</button></form>");
+}
+
+void
+page_item(web_req *r, const char *id)
+{
+	mk_qrecord *q = NULL;
+	mk_error err = { 0 };
+	char *text;
+
+	if (!mk_qstore_valid_id(id) || mk_qstore_get(r->ctx->q, id, &q, &err) != 0) {
+		web_error(r, 404, "not_found");
+		return;
+	}
+	web_begin(r, T(r, "item"));
+	if (*web_arg(r, "msg") != '\0') {
+		web_printf(r, "<p class=\"ok\" id=\"msg\">");
+		web_put(r, T(r, strcmp(web_arg(r, "msg"), "requested") == 0 ? "requested" : "failed"));
+		web_printf(r, "</p>");
+	}
+	item_meta(r, q);
+	request_form(r, q);
+	report_tree(r, q->report_json);
+	text = sanitized_text(r, q);
+	web_printf(r, "<h2>");
+	web_put(r, T(r, "text_view"));
+	web_printf(r, "</h2><pre id=\"text\">");
+	web_put(r, text != NULL ? text : T(r, "text_none"));
+	web_printf(r, "</pre>");
+	web_end(r);
+	g_free(text);
+	mk_qrecord_free(&q);
+}
+
+void
+page_request_post(web_req *r, const char *id)
+{
+	mk_actor a = { .who = r->sess->user, .role = r->sess->role, .ip = r->ip };
+	mk_error err = { 0 };
+	gint64 req = 0;
+	char *to;
+
+	if (!mk_qstore_valid_id(id)) {
+		web_error(r, 404, "not_found");
+		return;
+	}
+	if (mk_review_request(r->ctx->q, &a, id, web_field(r, "reason"), web_now(), &req,
+	                      &err) != 0) {
+		web_error(r, err.code == MK_ERR_NOINPUT ? 404 : 403,
+		          err.code == MK_ERR_NOINPUT ? "not_found" : "forbidden");
+		web_printf(r, "<p id=\"why\">");
+		web_put(r, err.msg);
+		web_printf(r, "</p>");
+		return;
+	}
+	to = g_strdup_printf("/item/%s?msg=requested", id);
+	web_redirect(r, to);
+	g_free(to);
+}

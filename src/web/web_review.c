@@ -1,0 +1,188 @@
+/*
+ * NAME
+ *   web_review - approvals queue and decisions, audit log, accounts (admin),
+ *   policy exceptions (admin)
+ *
+ * DESCRIPTION
+ *   "Approve" records the decision and releases the original at once (the
+ *   approver's one click; the two people are the requester and the
+ *   approver).  The two-person rule, roles and states are enforced by the
+ *   store (review.h); these pages only show the buttons that make sense and
+ *   report refusals.  Admin pages check the role before anything else and
+ *   audit refused attempts (access.denied).
+ */
+#include <string.h>
+
+#include "audit.h"
+#include "web.h"
+
+static void
+cell(web_req *r, const char *s)
+{
+	web_printf(r, "<td>");
+	web_put(r, s);
+	web_printf(r, "</td>");
+}
+
+static void
+headrow(web_req *r, const char *const *keys, gsize n)
+{
+	web_printf(r, "<tr>");
+	for (gsize i = 0; i < n; i++) {
+		web_printf(r, "<th>");
+		web_put(r, T(r, keys[i]));
+		web_printf(r, "</th>");
+	}
+	web_printf(r, "</tr>\n");
+}
+
+static void
+decide_buttons(web_req *r, const mk_request *q)
+{
+	if (strcmp(q->status, "pending") != 0 || !mk_urole_can(r->sess->role, MK_PERM_DECIDE))
+		return;
+	if (strcmp(q->requester, r->sess->user) == 0) {
+		web_printf(r, "<span class=\"own\">");
+		web_put(r, T(r, "own_request"));
+		web_printf(r, "</span>");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		web_printf(r, "<form class=\"inline\" method=\"post\" action=\"/request/%"
+		           G_GINT64_FORMAT "/%s\">", q->id, i == 0 ? "approve" : "deny");
+		web_csrf_field(r);
+		web_printf(r, "<input name=\"comment\" placeholder=\"");
+		web_put(r, T(r, "comment"));
+		web_printf(r, "\"><button type=\"submit\" id=\"%s-%" G_GINT64_FORMAT "\">",
+		           i == 0 ? "approve" : "deny", q->id);
+		web_put(r, T(r, i == 0 ? "approve" : "deny"));
+		web_printf(r, "</button></form> ");
+	}
+}
+
+void
+page_approvals(web_req *r)
+{
+	static const char *const keys[] = { "when", "item", "subject", "requester", "reason",
+		"status", "approver", "comment", "action" };
+	GPtrArray *a = NULL;
+	mk_error err = { 0 };
+	const char *msg = web_arg(r, "msg");
+
+	if (mk_review_list(r->ctx->q, NULL, NULL, &a, &err) != 0) {
+		web_error(r, 503, "failed");
+		return;
+	}
+	web_begin(r, T(r, "requests"));
+	if (*msg != '\0') {
+		web_printf(r, "<p class=\"ok\" id=\"msg\">");
+		web_put(r, T(r, strcmp(msg, "approved") == 0 ? "approved"
+		             : strcmp(msg, "denied") == 0 ? "denied" : "failed"));
+		web_printf(r, "</p>");
+	}
+	web_printf(r, "<table id=\"requests\">");
+	headrow(r, keys, G_N_ELEMENTS(keys));
+	for (guint i = 0; i < a->len; i++) {
+		mk_request *q = g_ptr_array_index(a, i);
+
+		web_printf(r, "<tr id=\"req-%" G_GINT64_FORMAT "\"><td>", q->id);
+		web_time(r, q->created);
+		web_printf(r, "</td><td><a href=\"/item/");
+		web_put(r, q->item);
+		web_printf(r, "\">");
+		web_put(r, q->item);
+		web_printf(r, "</a></td>");
+		cell(r, q->subject);
+		cell(r, q->requester);
+		cell(r, q->reason);
+		cell(r, q->status);
+		cell(r, q->approver);
+		cell(r, q->comment);
+		web_printf(r, "<td>");
+		decide_buttons(r, q);
+		web_printf(r, "</td></tr>\n");
+	}
+	web_printf(r, "</table>");
+	web_end(r);
+	g_ptr_array_unref(a);
+}
+
+void
+page_decide_post(web_req *r, const char *req_id, bool approve)
+{
+	mk_actor a = { .who = r->sess->user, .role = r->sess->role, .ip = r->ip };
+	char *end = NULL, *where = NULL;
+	gint64 id = g_ascii_strtoll(req_id, &end, 10);
+	mk_error err = { 0 };
+	int rc;
+
+	if (end == NULL || *end != '\0' || id <= 0) {
+		web_error(r, 404, "not_found");
+		return;
+	}
+	rc = mk_review_decide(r->ctx->q, &a, id, approve, web_field(r, "comment"),
+	                      web_now(), &err);
+	if (rc == 0 && approve)
+		rc = mk_review_release(r->ctx->q, r->ctx->cfg, &a, id, web_now(), &where, &err);
+	g_free(where);
+	if (rc != 0) {
+		web_error(r, rc == MK_ERR_NOINPUT ? 404 : rc == MK_ERR_USAGE ? 403 : 503,
+		          rc == MK_ERR_NOINPUT ? "not_found" : rc == MK_ERR_USAGE ? "forbidden"
+		          : "failed");
+		web_printf(r, "<p id=\"why\">");
+		web_put(r, err.msg);
+		web_printf(r, "</p>");
+		return;
+	}
+	web_redirect(r, approve ? "/approvals?msg=approved" : "/approvals?msg=denied");
+}
+
+void
+page_audit(web_req *r)
+{
+	static const char *const keys[] = { "when", "who", "from", "what", "item", "result",
+		"detail" };
+	gint64 page = MAX(0, g_ascii_strtoll(web_arg(r, "page"), NULL, 10));
+	mk_audit_filter f = { .who = web_arg(r, "who"), .what = web_arg(r, "what"),
+	                      .item = web_arg(r, "item"),
+	                      .limit = (int)r->ctx->cfg->web.page_size,
+	                      .offset = (int)(page * r->ctx->cfg->web.page_size) };
+	GPtrArray *a = NULL;
+	mk_error err = { 0 };
+
+	if (mk_audit_list(mk_qstore_db(r->ctx->q), &f, &a, &err) != 0) {
+		web_error(r, 503, "failed");
+		return;
+	}
+	web_begin(r, T(r, "audit"));
+	web_printf(r, "<table id=\"audit\">");
+	headrow(r, keys, G_N_ELEMENTS(keys));
+	for (guint i = 0; i < a->len; i++) {
+		mk_audit_row *e = g_ptr_array_index(a, i);
+
+		web_printf(r, "<tr><td>");
+		web_time(r, e->ts);
+		web_printf(r, "</td>");
+		cell(r, e->who);
+		cell(r, e->ip);
+		cell(r, e->what);
+		cell(r, e->item);
+		cell(r, e->result);
+		cell(r, e->detail);
+		web_printf(r, "</tr>\n");
+	}
+	web_printf(r, "</table><p><a href=\"/audit?page=%" G_GINT64_FORMAT "\">%s</a></p>",
+	           page + 1, T(r, "next"));
+	web_end(r);
+	g_ptr_array_unref(a);
+}
+
+bool
+web_admin_only(web_req *r)
+{
+	if (mk_urole_can(r->sess->role, MK_PERM_ADMIN))
+		return true;
+	web_audit(r, "access.denied", NULL, "refused", r->seg[0]);
+	web_error(r, 403, "forbidden");
+	return false;
+}
