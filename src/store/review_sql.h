@@ -16,7 +16,8 @@
  *     unless the row is older than audit_keep.days (the configured
  *     audit.retention_days, which the purge function writes into
  *     audit_keep in the same transaction it deletes in and records as an
- *     audit event); audit_keep cannot be deleted nor set below one day.
+ *     audit event); INSERT OR REPLACE over an existing id is refused
+ *     (REPLACE would delete without firing the delete trigger); audit_keep cannot be deleted nor set below one day.
  *     Each audit row carries sha256(prev hash, fields): `mukaika audit
  *     verify` detects rows changed or removed outside the program.
  */
@@ -100,6 +101,9 @@
 	"  - 86400 * (SELECT days FROM audit_keep)" \
 	" BEGIN SELECT RAISE(ABORT, 'audit is append-only: only events older" \
 	" than audit.retention_days may be purged'); END;" \
+	"CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit" \
+	" WHEN new.id > 0 AND new.id <= (SELECT coalesce(max(id), 0) FROM audit)" \
+	" BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;" \
 	"CREATE TRIGGER audit_keep_no_delete BEFORE DELETE ON audit_keep" \
 	" BEGIN SELECT RAISE(ABORT, 'audit retention row is required'); END;"
 
