@@ -352,6 +352,27 @@ on_done(void *cls, struct MHD_Connection *c, void **state,
 	}
 }
 
+/* URL decoding for libmicrohttpd: like its own, but a decoded NUL becomes
+ * '%' (refused by plain_segment) instead of cutting the string short. */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++) {
+		if (*r == '%' && g_ascii_isxdigit(r[1]) && g_ascii_isxdigit(r[2])) {
+			int v = g_ascii_xdigit_value(r[1]) * 16 + g_ascii_xdigit_value(r[2]);
+
+			*w++ = v == 0 ? '%' : (char)v;
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 static int
 listen_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len, mk_error *err)
 {
@@ -417,6 +438,7 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, ctx,
 	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	                     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	                     ctx->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
 	                     cert ? g_bytes_get_data(cert, NULL) : NULL,
