@@ -43,7 +43,11 @@ set_cookie(web_req *r, const char *name, const char *value, bool expire)
 static void
 login_form(web_req *r, bool failed)
 {
-	char *pre = web_random_hex();
+	/* keep a token the browser already has: a parallel GET (favicon, a
+	 * second tab) must not invalidate the form on screen */
+	char *pre = r->cookie_pre != NULL && strlen(r->cookie_pre) == 64 &&
+	            strspn(r->cookie_pre, "0123456789abcdef") == 64
+	            ? g_strdup(r->cookie_pre) : web_random_hex();
 
 	set_cookie(r, "mk_pre", pre, false);
 	web_begin(r, T(r, "login"));
@@ -53,7 +57,7 @@ login_form(web_req *r, bool failed)
 	web_put(r, r->ctx->cfg->web.banner);
 	web_printf(r, "</div>");
 	if (failed) {
-		web_printf(r, "<p class=\"error\" id=\"error\">");
+		web_printf(r, "<p class=\"error\" id=\"login-error\">");
 		web_put(r, T(r, "login_failed"));
 		web_printf(r, "</p>");
 	}

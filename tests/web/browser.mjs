@@ -1,0 +1,169 @@
+// browser.mjs - mukaika-web browser scenario (run by t-web-browser.sh).
+// Each step is a named check; screenshots per step in $SHOTS.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+
+const E = process.env;
+const base = E.BASE;
+let passed = 0, failed = 0;
+function check(name, cond, info = '') {
+  if (cond) passed++; else { failed++; console.log(`FAIL: ${name} ${info}`); }
+}
+async function shot(page, name) {
+  await page.screenshot({ path: `${E.SHOTS}/${name}.png`, fullPage: true });
+}
+async function login(page, user, pw) {
+  await page.goto(`${base}/login`);
+  await page.fill('#user', user);
+  await page.fill('#password', pw);
+  await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+}
+async function changePw(page, oldPw, newPw) {
+  await page.fill('#old', oldPw);
+  await page.fill('#new', newPw);
+  await page.fill('#new2', newPw);
+  await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+}
+function sql(q) {
+  return execFileSync('sqlite3', [`${E.T}/state/mukaika.db`, q]).toString();
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  // 1. login page with the banner, Japanese by default
+  const opCtx = await browser.newContext();
+  const op = await opCtx.newPage();
+  await op.goto(`${base}/items`);
+  check('no session -> login page', op.url().endsWith('/login'), op.url());
+  check('banner shown', (await op.textContent('#banner')).includes('TEST-BANNER'));
+  check('Japanese by default', (await op.textContent('h1')) === 'ログイン');
+  await shot(op, '01-login');
+
+  // 2. wrong password until lockout (web.max_failed_logins = 3)
+  const vCtx = await browser.newContext();
+  const v = await vCtx.newPage();
+  for (let i = 0; i < 3; i++) {
+    await login(v, 'victim', 'wrong-password');
+    check(`wrong password ${i + 1} refused`, (await v.locator('#login-error').count()) === 1);
+  }
+  await login(v, 'victim', E.VICTIM_TEMP);
+  check('right password refused while locked', (await v.locator('#login-error').count()) === 1);
+  await shot(v, '02-locked');
+
+  // 3. first login with a temporary password: last login, forced change
+  await login(op, 'op1', E.OP_TEMP);
+  check('welcome shows first login', (await op.textContent('#prev-login')).includes('初回'));
+  await shot(op, '03-welcome');
+  await op.goto(`${base}/items`);
+  check('temporary password forces /passwd', op.url().endsWith('/passwd'), op.url());
+  check('forced-change notice', (await op.locator('#forced').count()) === 1);
+  await changePw(op, E.OP_TEMP, 'short');
+  check('short password refused', (await op.locator('#msg.error').count()) === 1);
+  await changePw(op, E.OP_TEMP, 'operator-password-01');
+  check('password changed', (await op.locator('#msg.ok').count()) === 1);
+  await shot(op, '04-passwd');
+
+  // 4. operator requests the release of the held mail
+  await op.goto(`${base}/items`);
+  check('held mail listed', (await op.textContent('#items')).includes(E.MAIL_ID));
+  await shot(op, '05-items');
+  await op.goto(`${base}/item/${E.MAIL_ID}`);
+  const text = await op.textContent('#text');
+  check('sanitized text shown', text.includes('Hello') && !text.includes('<b>'), text);
+  check('report tree shown', (await op.locator('#tree tr').count()) > 1);
+  check('no script element from the original', (await op.locator('main script').count()) === 0);
+  await shot(op, '06-item');
+  await op.fill('#reason', '業務で必要なため');
+  await Promise.all([op.waitForLoadState(), op.click('#request')]);
+  check('request accepted', (await op.locator('#msg').count()) === 1, op.url());
+  await op.goto(`${base}/item/${E.FILE_ID}`);
+  await op.fill('#reason', 'file needed');
+  await Promise.all([op.waitForLoadState(), op.click('#request')]);
+
+  // 5. the same operator cannot approve: no button, and a forged POST is refused
+  await op.goto(`${base}/approvals`);
+  check('no approve button for own request', (await op.locator('button[id^=approve-]').count()) === 0);
+  await shot(op, '07-own-request');
+  const csrf = await op.getAttribute('input[name=csrf]', 'value');
+  let r = await opCtx.request.post(`${base}/request/1/approve`, { form: { csrf }, maxRedirects: 0 });
+  check('operator approve POST refused', r.status() === 403, r.status());
+
+  // 6. CSRF-less POST refused
+  r = await opCtx.request.post(`${base}/item/${E.MAIL_ID}/request`, { form: { reason: 'x' }, maxRedirects: 0 });
+  check('POST without CSRF token refused', r.status() === 403, r.status());
+
+  // 7. an approver approves: the original goes to the SMTP sink and to out/
+  const apCtx = await browser.newContext();
+  const ap = await apCtx.newPage();
+  await login(ap, 'ap1', E.AP_TEMP);
+  await ap.goto(`${base}/dashboard`);
+  await changePw(ap, E.AP_TEMP, 'approver-password-01');
+  await ap.goto(`${base}/approvals`);
+  await shot(ap, '08-approvals');
+  for (const id of [1, 2]) {
+    await Promise.all([ap.waitForLoadState(), ap.click(`#approve-${id}`)]);
+    check(`request ${id} approved and released`, (await ap.textContent('#msg')).includes('リリース'));
+  }
+  await shot(ap, '09-approved');
+  const sunk = readdirSync(`${E.T}/sink`).filter(f => f.endsWith('.eml'));
+  check('one mail delivered to the sink', sunk.length === 1, sunk);
+  if (sunk.length) {
+    const m = readFileSync(`${E.T}/sink/${sunk[0]}`, 'utf8');
+    const env = readFileSync(`${E.T}/sink/${sunk[0].replace('.eml', '.env')}`, 'utf8');
+    check('released-by header', m.startsWith('X-Mukaika-Released-By: ap1'), m.slice(0, 80));
+    check('original body (HTML) delivered', m.includes('<b>world</b>'));
+    check('original recipients', env.includes('user1@lg.example.jp') && env.includes('user2@lg.example.jp'), env);
+  }
+  const outDir = `${E.T}/out/owner1`;
+  check('file written to out/owner1', existsSync(outDir) && readdirSync(outDir).length === 1,
+        existsSync(outDir) ? readdirSync(outDir) : 'none');
+
+  // 8. dashboard chart, audit trail as admin
+  await ap.goto(`${base}/dashboard`);
+  check('dashboard chart', (await ap.locator('svg#chart rect').count()) === 14);
+  await shot(ap, '10-dashboard');
+  const adCtx = await browser.newContext();
+  const ad = await adCtx.newPage();
+  await login(ad, 'root', E.ADMIN_PW);
+  check('admin last login shown', !(await ad.textContent('#prev-login')).includes('初回'));
+  await ad.goto(`${base}/audit`);
+  const audit = await ad.textContent('#audit');
+  for (const w of ['login.failed', 'account.locked', 'user.passwd', 'release.request',
+                   'release.approve', 'release.deliver', 'csrf.refused'])
+    check(`audit shows ${w}`, audit.includes(w));
+  check('audit shows the client address', audit.includes('127.0.0.1'));
+  await shot(ad, '11-audit');
+  await ad.goto(`${base}/users`);
+  check('admin sees accounts', (await ad.textContent('#users')).includes('victim'));
+  await shot(ad, '12-users');
+
+  // 9. expired session refused (last use moved back past the idle limit)
+  sql("UPDATE sessions SET last_seen = last_seen - 86400 WHERE user = 'op1'");
+  await op.goto(`${base}/items`);
+  check('expired session -> login', op.url().endsWith('/login'), op.url());
+  await ad.goto(`${base}/audit`);
+  check('audit shows session.expired', (await ad.textContent('#audit')).includes('session.expired'));
+
+  // 10. English UI
+  await op.goto(`${base}/login?lang=en`);
+  check('English selectable', (await op.textContent('h1')) === 'Log in');
+  await shot(op, '13-english');
+} catch (e) {
+  failed++;
+  console.log(`FAIL: exception ${e.stack}`);
+  let n = 0;
+  for (const c of browser.contexts())
+    for (const p of c.pages()) {
+      console.log(`page ${n}: ${p.url()}`);
+      await p.screenshot({ path: `${E.SHOTS}/zz-failure-${n++}.png`, fullPage: true });
+    }
+} finally {
+  await browser.close();
+}
+console.log(`browser.mjs: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
