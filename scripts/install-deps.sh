@@ -20,6 +20,7 @@ PACKAGES=(
 	check clamav clamav-testfiles
 	swaks miltertest postfix
 	jq sqlite3 file python3 python3-jsonschema
+	chromium fonts-ipafont-gothic nodejs
 	clang libfuzzer-14-dev
 	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils
 	libpng-dev libjpeg62-turbo-dev libgif-dev
