@@ -159,6 +159,11 @@ static int rasterize(PopplerDocument *doc, int pages, const mk_wopts *o,
 	cairo_t *pcr = cairo_create(pdfs);
 	int rc = 0;
 
+	/* a fixed date: the same input gives the same bytes (reproducible
+	 * output, no clock of the gateway leaked into documents) */
+	cairo_pdf_surface_set_metadata(pdfs, CAIRO_PDF_METADATA_CREATE_DATE,
+	                               "2000-01-01T00:00:00Z");
+	cairo_pdf_surface_set_metadata(pdfs, CAIRO_PDF_METADATA_CREATOR, "mukaika");
 	for (int i = 0; i < pages && rc == 0; i++)
 		rc = add_page(doc, i, o, pdfs, pcr, err);
 	cairo_destroy(pcr);

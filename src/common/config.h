@@ -92,6 +92,7 @@ typedef struct mk_config {
 		bool heuristic_alerts;
 		bool alert_macros;
 		bool alert_encrypted;
+		char *virus_in_attachment; /* strip|quarantine|reject */
 	} clamav;
 
 	struct {

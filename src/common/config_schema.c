@@ -98,6 +98,10 @@ const mk_key mk_schema[] = {
 	  "report Office macros found by libclamav (finding active_content)" },
 	{ "clamav", "alert_encrypted", MK_T_BOOL, OFF(clamav.alert_encrypted), "true", 0, 0, NULL,
 	  "report encrypted archives/documents found by libclamav (finding encrypted)" },
+	{ "clamav", "virus_in_attachment", MK_T_WORD, OFF(clamav.virus_in_attachment), "strip",
+	  0, 0, "strip|quarantine|reject",
+	  "a virus inside a mail attachment: drop that attachment (the original is kept), "
+	  "hold or refuse the mail; in a body, a file or the whole item [findings] virus applies" },
 
 	{ "text", "defang_links", MK_T_BOOL, OFF(text.defang_links), "true", 0, 0, NULL,
 	  "write links as hxxps://example[.]jp/... so they are not clickable" },

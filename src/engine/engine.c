@@ -307,7 +307,8 @@ mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 
 	if (r->verdict >= MK_V_REJECTED)
 		return;
-	if (in->inbound_only_av && r->verdict <= MK_V_STRIPPED) {
+	/* outbound: the original goes on only when nothing was found at all */
+	if (in->inbound_only_av && r->verdict == MK_V_PASS) {
 		r->output = g_bytes_ref(in->data);
 		return;
 	}

@@ -12,6 +12,9 @@
  *        cannot be stripped (-> quarantine); a kept container leaf (archive)
  *        whose members are not all allowed is raised to strip at least;
  *     4. quarantine/reject anywhere count for the whole item.
+ *   A virus inside a mail attachment takes clamav.virus_in_attachment
+ *   (default strip: the rest of the mail is delivered, the original is
+ *   kept); in a body, a file or the item as a whole, [findings] virus.
  *   Unwrapped containers (TNEF, an attached .eml) are never forwarded
  *   themselves; their children are judged and forwarded one by one.
  */
@@ -56,6 +59,32 @@ body_is_text(const mk_node *n)
 	       g_str_has_prefix(n->declared_type, "text/");
 }
 
+/* True for a node that is, or lies inside, an attachment of a message:
+ * dropping it leaves the rest of the mail intact. */
+static bool
+in_mail_attachment(const mk_node *n)
+{
+	bool attached = false;
+
+	for (; n->parent != NULL; n = n->parent)
+		if (n->role == MK_ROLE_ATTACHMENT || n->role == MK_ROLE_INLINE ||
+		    n->kind == MK_NODE_MEMBER || n->kind == MK_NODE_EMBEDDED)
+			attached = true;
+	return attached && n->kind == MK_NODE_MESSAGE;
+}
+
+static mk_action
+virus_action(const mk_config *cfg, const mk_node *n, bool av_only)
+{
+	mk_action a = cfg->finding_action[MK_F_VIRUS];
+
+	/* outbound mail is forwarded as it is, never rebuilt: no stripping */
+	if (!av_only && in_mail_attachment(n) &&
+	    mk_action_parse(cfg->clamav.virus_in_attachment, &a) < 0)
+		a = MK_ACT_REJECT;
+	return a;
+}
+
 static mk_action
 findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why)
 {
@@ -63,7 +92,8 @@ findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why
 
 	for (guint i = 0; i < n->findings->len; i++) {
 		const mk_finding *f = g_ptr_array_index(n->findings, i);
-		mk_action fa = cfg->finding_action[f->code];
+		mk_action fa = f->code == MK_F_VIRUS ? virus_action(cfg, n, av_only) :
+		               cfg->finding_action[f->code];
 		if (av_only && f->code != MK_F_VIRUS && f->code != MK_F_SCAN_ERROR &&
 		    f->code != MK_F_LIMIT)
 			continue;

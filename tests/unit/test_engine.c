@@ -203,11 +203,33 @@ START_TEST(test_executable_stripped)
 }
 END_TEST
 
-START_TEST(test_virus_rejected)
+START_TEST(test_virus_attachment_stripped)
 {
 	fixture f = setup();
 	const char *e = mkt_eicar();
 	GBytes *b = mail_with("text/plain", "readme.txt", e, strlen(e));
+	mk_result *r = run(&f, b, MK_MODE_MAIL, NULL);
+
+	ck_assert_str_eq(mk_verdict_name(r->verdict), "stripped");
+	ck_assert(r->stored);
+	GMimeMessage *o = parse_out(r->output);
+	ck_assert_int_eq(count_attachments(o), 0);
+	char *t = body_text(o);
+	ck_assert(strstr(t, "readme.txt") != NULL);   /* named in the notice */
+	ck_assert(strstr(t, "EICAR") == NULL);
+	g_free(t);
+	g_object_unref(o);
+	mk_result_free(&r);
+	g_bytes_unref(b);
+	teardown(&f);
+}
+END_TEST
+
+START_TEST(test_virus_body_rejected)
+{
+	fixture f = setup();
+	char *m = g_strdup_printf("From: a@example.jp\nSubject: x\n\n%s\n", mkt_eicar());
+	GBytes *b = g_bytes_new_take(m, strlen(m));
 	mk_result *r = run(&f, b, MK_MODE_MAIL, NULL);
 
 	ck_assert_str_eq(mk_verdict_name(r->verdict), "rejected");
@@ -362,6 +384,25 @@ START_TEST(test_outbound_av_only)
 }
 END_TEST
 
+START_TEST(test_outbound_virus_rejected)
+{
+	fixture f = setup();
+	const char *e = mkt_eicar();
+	GBytes *b = mail_with("text/plain", "readme.txt", e, strlen(e));
+	mk_result *r = NULL;
+	mk_error err = { 0 };
+	mk_input in = { .data = b, .mode = MK_MODE_MAIL, .inbound_only_av = true };
+
+	/* outbound mail is never rebuilt: a virus refuses it whole */
+	ck_assert_int_eq(mk_engine_process(f.e, &in, &r, &err), 0);
+	ck_assert_str_eq(mk_verdict_name(r->verdict), "rejected");
+	ck_assert(r->output == NULL);
+	mk_result_free(&r);
+	g_bytes_unref(b);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(test_encrypted_zip_quarantined)
 {
 	fixture f = setup();
@@ -400,13 +441,15 @@ main(void)
 	tcase_add_test(tc, test_plain_text_pass);
 	tcase_add_test(tc, test_html_cleaned);
 	tcase_add_test(tc, test_executable_stripped);
-	tcase_add_test(tc, test_virus_rejected);
+	tcase_add_test(tc, test_virus_attachment_stripped);
+	tcase_add_test(tc, test_virus_body_rejected);
 	tcase_add_test(tc, test_text_attachment_kept);
 	tcase_add_test(tc, test_file_channel);
 	tcase_add_test(tc, test_no_database_tempfails);
 	tcase_add_test(tc, test_store_failure_tempfails);
 	tcase_add_test(tc, test_japanese_iso2022jp);
 	tcase_add_test(tc, test_outbound_av_only);
+	tcase_add_test(tc, test_outbound_virus_rejected);
 	tcase_add_test(tc, test_encrypted_zip_quarantined);
 	suite_add_tcase(s, tc);
 	return mkt_run(s);

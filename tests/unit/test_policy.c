@@ -27,7 +27,7 @@ static const struct {
 	{ "text/plain", -1, MK_ACT_ALLOW, MK_V_PASS },
 	{ "application/x-dosexec", -1, MK_ACT_STRIP, MK_V_STRIPPED },
 	{ "application/pdf", -1, MK_ACT_SANITIZE, MK_V_STRIPPED },
-	{ "text/plain", MK_F_VIRUS, MK_ACT_REJECT, MK_V_REJECTED },
+	{ "text/plain", MK_F_VIRUS, MK_ACT_STRIP, MK_V_STRIPPED },
 	{ "text/plain", MK_F_ENCRYPTED, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
 	{ "text/plain", MK_F_DOUBLE_EXTENSION, MK_ACT_STRIP, MK_V_STRIPPED },
 	{ "text/plain", MK_F_SIGNED, MK_ACT_ALLOW, MK_V_PASS },
@@ -81,10 +81,46 @@ START_TEST(test_allowed_archive_with_bad_member)
 	ck_assert_int_eq(m1->action, MK_ACT_ALLOW);
 	ck_assert_int_eq(zip->action, MK_ACT_STRIP);
 	ck_assert_int_eq(mk_policy_verdict(root), MK_V_STRIPPED);
-	/* a virus inside escalates the item */
+	/* a virus inside drops the attachment (clamav.virus_in_attachment) */
 	mk_node_add_finding(m1, MK_F_VIRUS, "x");
 	mk_policy_decide(cfg, root, false);
+	ck_assert_int_eq(m1->action, MK_ACT_STRIP);
+	ck_assert_int_eq(mk_policy_verdict(root), MK_V_STRIPPED);
+	/* or refuses the mail when configured so */
+	g_free(cfg->clamav.virus_in_attachment);
+	cfg->clamav.virus_in_attachment = g_strdup("reject");
+	mk_policy_decide(cfg, root, false);
 	ck_assert_int_eq(mk_policy_verdict(root), MK_V_REJECTED);
+	mk_node_free(&root);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
+/* where the virus is -> verdict */
+static const struct { int where; mk_verdict v; } virus_rows[] = {
+	{ 0, MK_V_REJECTED },   /* in the body */
+	{ 1, MK_V_REJECTED },   /* the whole item (unattributed) */
+	{ 2, MK_V_REJECTED },   /* a file item */
+	{ 3, MK_V_STRIPPED },   /* a mail attachment */
+};
+
+START_TEST(test_virus_where)
+{
+	mk_config *cfg = mk_config_defaults();
+	mk_node *root = mk_node_new(virus_rows[_i].where == 2 ? MK_NODE_FILE :
+	                            MK_NODE_MESSAGE, NULL);
+	mk_node *body = root->kind == MK_NODE_FILE ? NULL :
+	                leaf(root, MK_ROLE_BODY, "text/plain");
+	mk_node *att = root->kind == MK_NODE_FILE ? NULL :
+	               leaf(root, MK_ROLE_ATTACHMENT, "text/plain");
+	mk_node *hit[] = { body, root, root, att };
+
+	if (root->kind == MK_NODE_FILE)
+		root->true_type = g_strdup("text/plain");
+	mk_node_add_finding(hit[virus_rows[_i].where], MK_F_VIRUS, "Eicar");
+	mk_policy_decide(cfg, root, false);
+	ck_assert_msg(mk_policy_verdict(root) == virus_rows[_i].v, "row %d: %s", _i,
+	              mk_verdict_name(mk_policy_verdict(root)));
 	mk_node_free(&root);
 	mk_config_unref(&cfg);
 }
@@ -145,6 +181,7 @@ main(void)
 	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
 	tcase_add_test(tc, test_allowed_archive_with_bad_member);
 	tcase_add_test(tc, test_root_finding_quarantines);
+	tcase_add_loop_test(tc, test_virus_where, 0, G_N_ELEMENTS(virus_rows));
 	tcase_add_test(tc, test_av_only);
 	tcase_add_test(tc, test_exe_body_is_not_text);
 	suite_add_tcase(s, tc);
