@@ -10,9 +10,12 @@
 #      test signature DB (EICAR + ClamAV test file; a real deployment points
 #      clamav.database_dir at freshclam's /var/lib/clamav)
 #   4. sanitizes tests/data/sample/sample.eml (HTML mail, Japanese subject,
-#      an "invoice.pdf.exe" attachment) and prints where the output and the
-#      report are.
-#   The milter issue turns this into "start the local gateway".
+#      an "invoice.pdf.exe" attachment) with the CLI and prints where the
+#      output and the report are;
+#   5. starts the local mail gateway on loopback (scripts/gateway-start.sh:
+#      its own Postfix, mukaika-milter on a unix socket, smtp-sink), sends
+#      the same sample through it with swaks and shows where it landed.
+#      Stop it with scripts/gateway-stop.sh.  START_GATEWAY=0 skips 5.
 #
 # EXIT STATUS
 #   0 when the sample was processed (any verdict), non-zero on failure.
@@ -60,3 +63,18 @@ fi
 echo "  report : $RUN/out/sample.json"
 echo "  verdict: $(jq -r '.verdict + " (" + (.actions // "") + ")"' "$RUN/out/sample.json" 2>/dev/null) - exit $rc"
 echo "  quarantine: $MK quarantine list --config $RUN/mukaika.conf"
+
+if [ "${START_GATEWAY:-1}" = 1 ]; then
+	echo
+	if [ -f "$RUN/gateway/gateway.env" ]; then   # a gateway from an earlier start
+		bash scripts/gateway-stop.sh --dir "$RUN/gateway" || true
+	fi
+	bash scripts/gateway-start.sh --dir "$RUN/gateway" --builddir "$SRC/build"
+	. "$RUN/gateway/gateway.env"
+	swaks --server "127.0.0.1:$GW_SMTP_PORT" --from sender@example.com \
+		--to user@lgwan.example --data @tests/data/sample/sample.eml \
+		--silent 2 || echo "start.sh: the sample was refused by the gateway" >&2
+	sleep 1
+	echo "  sample through the gateway: $(ls -t "$RUN/gateway/sink/" 2>/dev/null | head -1 |
+		sed "s|^|$RUN/gateway/sink/|")"
+fi
