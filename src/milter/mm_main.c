@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "log.h"
 #include "mm.h"
 
@@ -138,50 +139,9 @@ open_socket(const mk_config *cfg)
 static int
 drop_privileges(const mk_config *cfg)
 {
-	const char *user = cfg->general.user;
-	const char *path = unix_path(cfg->milter.socket);
-	struct passwd *pw;
-
-	if (geteuid() != 0 || user == NULL || *user == '\0')
-		return 0;
-	pw = getpwnam(user);
-	if (pw == NULL) {
-		mk_log(MK_LOG_WARNING, NULL, "user %s does not exist: staying root", user);
-		return 0;
-	}
-	if (path && chown(path, pw->pw_uid, pw->pw_gid) != 0)
-		mk_log(MK_LOG_WARNING, NULL, "chown %s: %s", path, g_strerror(errno));
-	if (initgroups(user, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0) {
-		mk_log(MK_LOG_ERROR, NULL, "cannot become %s: %s", user, g_strerror(errno));
-		return -1;
-	}
-	mk_log(MK_LOG_INFO, NULL, "running as %s", user);
-	return 0;
+	return mk_daemon_drop_privileges(cfg->general.user, unix_path(cfg->milter.socket));
 }
 
-static int
-detach(void)
-{
-	pid_t pid = fork();
-	int fd;
-
-	if (pid < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	setsid();
-	if (chdir("/") != 0)
-		return -1;
-	fd = open("/dev/null", O_RDWR);
-	if (fd >= 0) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		if (fd > 1)
-			close(fd);
-	}
-	return 0;
-}
 
 static void *
 milter_thread(void *arg)
@@ -232,7 +192,7 @@ serve(const opts *o, mk_config *cfg)
 
 	if (open_socket(cfg) != 0 || drop_privileges(cfg) != 0)
 		return EX_OSERR_;
-	if (!o->foreground && detach() != 0)
+	if (!o->foreground && mk_daemon_detach() != 0)
 		return EX_OSERR_;
 	if (o->pidfile) {
 		char *pid = g_strdup_printf("%ld\n", (long)getpid());
