@@ -164,6 +164,10 @@ typedef struct mk_config {
 	} csv;
 
 	struct {
+		char *legacy_macros;       /* strip|quarantine|reject */
+	} office;
+
+	struct {
 		char *listen;              /* HOST:PORT */
 		char *tls_cert;            /* PEM file; "" = plain HTTP */
 		char *tls_key;

@@ -196,6 +196,10 @@ const mk_key mk_schema[] = {
 	{ "image", "max_dimension", MK_T_INT, OFF(image.max_dimension),
 	  XSTR(MK_DEF_IMAGE_MAX_DIMENSION), 16, 1000000, NULL, "largest image width or height" },
 
+	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "quarantine", 0, 0,
+	  "strip|quarantine|reject",
+	  "legacy (OLE2) Word/Excel/PowerPoint files with macros or objects: there is no "
+	  "filter that rebuilds them, so by default the whole item is held" },
 	{ "csv", "prefix_formulas", MK_T_BOOL, OFF(csv.prefix_formulas), "true", 0, 0, NULL,
 	  "prefix CSV cells that start with = + - @ with an apostrophe (formula injection)" },
 

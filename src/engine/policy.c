@@ -15,6 +15,8 @@
  *   A virus inside a mail attachment takes clamav.virus_in_attachment
  *   (default strip: the rest of the mail is delivered, the original is
  *   kept); in a body, a file or the item as a whole, [findings] virus.
+ *   Active content in legacy (OLE2) Office takes office.legacy_macros
+ *   (default quarantine): nothing rebuilds those formats.
  *   Unwrapped containers (TNEF, an attached .eml) are never forwarded
  *   themselves; their children are judged and forwarded one by one.
  */
@@ -85,6 +87,31 @@ virus_action(const mk_config *cfg, const mk_node *n, bool av_only)
 	return a;
 }
 
+/* Legacy OLE2 Office: no filter rebuilds it, active content in it is held. */
+static bool
+is_legacy_office(const mk_node *n)
+{
+	static const char *const types[] = { "application/msword",
+		"application/vnd.ms-excel", "application/vnd.ms-powerpoint",
+		"application/vnd.ms-office", "application/cdfv2",
+		"application/x-ole-storage", NULL };
+
+	return n->true_type != NULL &&
+	       g_strv_contains((const char *const *)types, n->true_type);
+}
+
+static mk_action
+legacy_macro_action(const mk_config *cfg, const mk_node *n, mk_action base)
+{
+	mk_action a = MK_ACT_QUARANTINE;
+
+	if (!is_legacy_office(n))
+		return base;
+	if (mk_action_parse(cfg->office.legacy_macros, &a) < 0)
+		a = MK_ACT_QUARANTINE;
+	return a > base ? a : base;
+}
+
 static mk_action
 findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why)
 {
@@ -94,6 +121,8 @@ findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why
 		const mk_finding *f = g_ptr_array_index(n->findings, i);
 		mk_action fa = f->code == MK_F_VIRUS ? virus_action(cfg, n, av_only) :
 		               cfg->finding_action[f->code];
+		if (f->code == MK_F_ACTIVE_CONTENT)
+			fa = legacy_macro_action(cfg, n, fa);
 		if (av_only && f->code != MK_F_VIRUS && f->code != MK_F_SCAN_ERROR &&
 		    f->code != MK_F_LIMIT)
 			continue;

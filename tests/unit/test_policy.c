@@ -33,6 +33,13 @@ static const struct {
 	{ "text/plain", MK_F_SIGNED, MK_ACT_ALLOW, MK_V_PASS },
 	{ "application/octet-stream", -1, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
 	{ "text/plain", MK_F_SCAN_ERROR, MK_ACT_QUARANTINE, MK_V_TEMPFAIL },
+	/* legacy Office: stripped when plain, held with macros (office.legacy_macros) */
+	{ "application/msword", -1, MK_ACT_SANITIZE, MK_V_STRIPPED },
+	{ "application/msword", MK_F_ACTIVE_CONTENT, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
+	{ "application/vnd.ms-excel", MK_F_ACTIVE_CONTENT, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
+	/* OOXML with macros: stripped here, rebuilt by the ooxml filter when allowed */
+	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	  MK_F_ACTIVE_CONTENT, MK_ACT_STRIP, MK_V_STRIPPED },
 };
 
 START_TEST(test_rows)
