@@ -29,6 +29,7 @@ compatibility_level = 3.6
 queue_directory = $pf/queue
 data_directory = $pf/data
 maillog_file = $pf/maillog
+maillog_file_prefixes = $pf
 mail_owner = postfix
 setgid_group = postdrop
 myhostname = bench.mukaika.invalid

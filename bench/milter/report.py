@@ -8,8 +8,8 @@ SYNOPSIS
 
 DESCRIPTION
     For each contender NAME reads TMPDIR/NAME/sent.tsv (send.py), the sink
-    files TMPDIR/NAME/sink/mail.* (X-Bench-Id header, file mtime = delivery
-    time) and TMPDIR/NAME/rss.tsv (rss.py), and prints per contender:
+    files TMPDIR/NAME/sink/mail.* (mail id from the envelope sender in the
+    sink's X-Mail-Args line, else X-Bench-Id; file mtime = delivery time) and TMPDIR/NAME/rss.tsv (rss.py), and prints per contender:
       accepted/rejected/failed   final SMTP replies 2xx / 5xx / none or 4xx
       delivered, dup             distinct X-Bench-Id in the sink, duplicates
       msgs/s                     mails sent / (last sink mtime - first send)
@@ -29,6 +29,10 @@ import os
 import re
 import sys
 
+# the envelope sender (send.py: sender<ID>@example.org), as smtp-sink dumps
+# it: survives every filter, unlike X-Bench-Id, which mukaika's header
+# sanitization drops
+ENV_RE = re.compile(rb"^X-Mail-Args: <sender(\d+)@example\.org>", re.M)
 ID_RE = re.compile(rb"^X-Bench-Id: *(\d+)", re.M | re.I)
 
 
@@ -55,7 +59,7 @@ def load_sink(d):
         p = os.path.join(d, name)
         with open(p, "rb") as f:
             head = f.read(65536)
-        m = ID_RE.search(head)
+        m = ENV_RE.search(head) or ID_RE.search(head)
         if not m:
             continue
         i = int(m.group(1))

@@ -207,6 +207,12 @@ out=$w/results-$(date +%Y%m%d-%H%M%S).txt
 	echo "milter benchmark, commit $(git -C "$src" rev-parse --short HEAD 2>/dev/null), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "mails: $(wc -l <"$list") from gen_mails.py (seed $seed, $minsize-$maxsize bytes, $(du -sb "$mails" | cut -f1) bytes total); DB: $hashes MD5 + $bodies body sigs + test sigs; $clients clients"
 	python3 "$here/report.py" "$T" $only
+	[ -f "$T/mukaika/milter.log" ] && echo "mukaika verdicts: $(grep -o 'verdict=[a-z]*' "$T/mukaika/milter.log" |
+		sort | uniq -c | awk '{ printf "%s=%s ", substr($2, 9), $1 }')"
+	[ -f "$T/clamav/clamav-milter.log" ] &&
+		echo "clamav-milter infected: $(grep -c 'infected by' "$T/clamav/clamav-milter.log")"
+	[ -f "$T/amavis/amavis/amavis.log" ] &&
+		echo "amavisd: $(grep -c 'Blocked INFECTED' "$T/amavis/amavis/amavis.log") blocked infected, $(grep -c 'Passed CLEAN' "$T/amavis/amavis/amavis.log") passed clean"
 	[ -n "$failed" ] && echo "FAILED:$failed"
 } | tee "$out"
 [ -z "$failed" ]
