@@ -48,6 +48,23 @@ static const wrow WROWS[] = {
 	  "unknown filter", 5000 },
 };
 
+/* Under AddressSanitizer the worker runs without RLIMIT_AS and ASan takes
+ * SIGSEGV itself: a memory hog ends at the wall-clock limit and a crash as
+ * ASan's exit status.  Those rows then check only what matters: the run
+ * fails, nothing comes out. */
+#if defined(__SANITIZE_ADDRESS__)
+static const bool under_asan = true;
+#else
+static const bool under_asan = false;
+#endif
+
+static bool
+asan_row(const wrow *r)
+{
+	return under_asan && (strcmp(r->filter, "selftest-memory") == 0 ||
+	                      strcmp(r->filter, "selftest-crash") == 0);
+}
+
 static mk_config *
 worker_config(void)
 {
@@ -78,6 +95,12 @@ START_TEST(test_confinement)
 	cfg->worker.max_output = r->max_output;
 	rc = mk_worker_run(cfg, r->filter, in, &out, &type, notes, &err);
 	ms = (g_get_monotonic_time() - t0) / 1000;
+	if (asan_row(r)) {
+		ck_assert_msg(rc < 0 && out == NULL, "%s: rc %d (%s)", r->filter, rc, err.msg);
+		ck_assert_msg(ms <= r->timeout_ms + 5000, "%s took %" G_GINT64_FORMAT " ms",
+		              r->filter, ms);
+		goto out;
+	}
 	ck_assert_msg(rc == r->rc, "%s: rc %d, expected %d (%s)", r->filter, rc,
 	              r->rc, err.msg);
 	ck_assert_msg(strstr(err.msg, "escaped") == NULL, "%s", err.msg);
@@ -92,6 +115,7 @@ START_TEST(test_confinement)
 		              err.msg);
 		ck_assert_msg(g_str_has_prefix(err.msg, r->filter), "%s", err.msg);
 	}
+out:
 	if (out != NULL)
 		g_bytes_unref(out);
 	g_free(type);
