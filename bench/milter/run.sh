@@ -212,7 +212,7 @@ out=$w/results-$(date +%Y%m%d-%H%M%S).txt
 	[ -f "$T/clamav/clamav-milter.log" ] &&
 		echo "clamav-milter infected: $(grep -c 'infected by' "$T/clamav/clamav-milter.log")"
 	[ -f "$T/amavis/amavis/amavis.log" ] &&
-		echo "amavisd: $(grep -c 'Blocked INFECTED' "$T/amavis/amavis/amavis.log") blocked infected, $(grep -c 'Passed CLEAN' "$T/amavis/amavis/amavis.log") passed clean"
+		echo "amavisd: $(grep -c 'Blocked INFECTED .*{' "$T/amavis/amavis/amavis.log") blocked infected, $(grep -c 'Passed CLEAN {' "$T/amavis/amavis/amavis.log") passed clean"
 	[ -n "$failed" ] && echo "FAILED:$failed"
 } | tee "$out"
 [ -z "$failed" ]
