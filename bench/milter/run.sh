@@ -102,7 +102,7 @@ if [ ! -f "$db/.done" ]; then
 	rm -rf "$db"
 	python3 "$src/bench/engine/gen_sigs.py" --seed "$seed" --hashes "$hashes" \
 		--bodies "$bodies" "$db" || die "gen_sigs failed"
-	# shellcheck source=../../tests/e2e/lib.sh
+	# shellcheck disable=SC1091 # sourced at run time
 	(. "$src/tests/e2e/lib.sh" && e2e_sigdb "$db") || die "test signatures failed"
 	touch "$db/.done"
 fi
@@ -152,6 +152,7 @@ wait_for() {   # SECONDS CMD... : poll CMD every 0.2 s
 	while [ $SECONDS -le $end ]; do "$@" && return 0; sleep 0.2; done
 	return 1
 }
+# shellcheck disable=SC1091 # sourced at run time
 . "$here/contenders.sh"
 
 # --- one contender --------------------------------------------------------------
@@ -206,6 +207,7 @@ out=$w/results-$(date +%Y%m%d-%H%M%S).txt
 {
 	echo "milter benchmark, commit $(git -C "$src" rev-parse --short HEAD 2>/dev/null), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "mails: $(wc -l <"$list") from gen_mails.py (seed $seed, $minsize-$maxsize bytes, $(du -sb "$mails" | cut -f1) bytes total); DB: $hashes MD5 + $bodies body sigs + test sigs; $clients clients"
+	# shellcheck disable=SC2086 # $only is a word list
 	python3 "$here/report.py" "$T" $only
 	[ -f "$T/mukaika/milter.log" ] && echo "mukaika verdicts: $(grep -o 'verdict=[a-z]*' "$T/mukaika/milter.log" |
 		sort | uniq -c | awk '{ printf "%s=%s ", substr($2, 9), $1 }')"
