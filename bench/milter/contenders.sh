@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # src, db, milter_bin come from run.sh
 # NAME
 #   contenders.sh - start functions for bench/milter/run.sh (sourced)
 #
