@@ -22,7 +22,7 @@ PACKAGES=(
 	jq sqlite3 file python3 python3-jsonschema
 	chromium fonts-ipafont-gothic nodejs
 	clang libfuzzer-14-dev
-	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils
+	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils libxml2-utils
 	libpng-dev libjpeg62-turbo-dev libgif-dev
 )
 
