@@ -3,36 +3,15 @@
  *   fuzz_rtf - libFuzzer target for the RTF worker filter (filters/f_rtf.c)
  *
  * DESCRIPTION
- *   Feeds the bytes to mk_wfilter_rtf.run() with a small output bound; the
- *   filter must return cleanly (output or error) without crashing, leaking
- *   or reading out of bounds.  A successful output is fed through the
- *   filter once more: what we produce must parse again.
+ *   See fuzz_wfilter.h: the filter must return cleanly on any input, and
+ *   its own output must pass through it again.
  */
-#include <stdint.h>
-#include <stdlib.h>
-
 #include "f_rtf.h"
+#include "fuzz_wfilter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const mk_wopts o = { .max_output = 4 * 1024 * 1024 };
-	GBytes *in = g_bytes_new_static(data, size), *out = NULL, *out2 = NULL;
-	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
-	char *type = NULL, *type2 = NULL;
-	mk_error err = { 0 };
-
-	if (mk_wfilter_rtf.run(in, &o, &out, &type, notes, &err) == 0) {
-		if (mk_wfilter_rtf.run(out, &o, &out2, &type2, notes, &err) != 0 &&
-		    err.code != MK_ERR_LIMIT)
-			abort();
-		g_bytes_unref(out2);
-		g_free(type2);
-		g_bytes_unref(out);
-		g_free(type);
-	}
-	g_bytes_unref(in);
-	g_ptr_array_unref(notes);
-	return 0;
+	return fuzz_wfilter(&mk_wfilter_rtf, data, size);
 }

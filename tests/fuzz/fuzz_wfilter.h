@@ -1,0 +1,42 @@
+/*
+ * NAME
+ *   fuzz_wfilter - the body shared by the worker-filter fuzz targets
+ *
+ * DESCRIPTION
+ *   Feeds the bytes to FILTER->run() with a small output bound; the filter
+ *   must return cleanly (output or error) without crashing, leaking or
+ *   reading out of bounds.  A successful output is fed through the filter
+ *   once more: what we produce must parse again (only a limit may stop it).
+ */
+#ifndef MK_FUZZ_WFILTER_H
+#define MK_FUZZ_WFILTER_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "worker/wfilter.h"
+
+static inline int
+fuzz_wfilter(const mk_wfilter *filter, const uint8_t *data, size_t size)
+{
+	const mk_wopts o = { .max_output = 4 * 1024 * 1024 };
+	GBytes *in = g_bytes_new_static(data, size), *out = NULL, *out2 = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	char *type = NULL, *type2 = NULL;
+	mk_error err = { 0 };
+
+	if (filter->run(in, &o, &out, &type, notes, &err) == 0) {
+		if (filter->run(out, &o, &out2, &type2, notes, &err) != 0 &&
+		    err.code != MK_ERR_LIMIT)
+			abort();
+		g_bytes_unref(out2);
+		g_free(type2);
+		g_bytes_unref(out);
+		g_free(type);
+	}
+	g_bytes_unref(in);
+	g_ptr_array_unref(notes);
+	return 0;
+}
+
+#endif
