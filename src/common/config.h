@@ -179,6 +179,7 @@ typedef struct mk_config {
 		gint64 min_password_length;
 		gint64 max_form_size;
 		gint64 page_size;
+		char *password_hash_cost;  /* interactive|moderate|sensitive|minimum */
 	} web;
 
 	struct {

@@ -232,6 +232,9 @@ const mk_key mk_schema[] = {
 	  "largest request body accepted (forms, PPAP passwords)" },
 	{ "web", "page_size", MK_T_INT, OFF(web.page_size), XSTR(MK_DEF_WEB_PAGE_SIZE), 5, 1000, NULL,
 	  "rows per page in lists" },
+	{ "web", "password_hash_cost", MK_T_WORD, OFF(web.password_hash_cost), "interactive", 0, 0,
+	  "interactive|moderate|sensitive|minimum",
+	  "argon2id cost of new password hashes (libsodium limits); minimum is for tests only" },
 
 	{ "release", "smtp_relay", MK_T_STR, OFF(release.smtp_relay), MK_DEF_RELEASE_RELAY, 0, 0, NULL,
 	  "SMTP relay (HOST:PORT) that released originals are re-injected to" },
