@@ -160,6 +160,15 @@ typedef struct mk_config {
 	} image;
 
 	struct {
+	struct {
+		gint64 max_depth;          /* group nesting */
+	} rtf;
+
+	struct {
+		gint64 max_parts;          /* zip members of one document */
+		gint64 max_part_size;      /* unpacked bytes of one member */
+	} ooxml;
+
 		bool prefix_formulas;      /* CSV cells starting = + - @ get a ' */
 	} csv;
 

@@ -199,6 +199,14 @@ const mk_key mk_schema[] = {
 	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "quarantine", 0, 0,
 	  "strip|quarantine|reject",
 	  "legacy (OLE2) Word/Excel/PowerPoint files with macros or objects: there is no "
+	{ "rtf", "max_depth", MK_T_INT, OFF(rtf.max_depth), XSTR(MK_DEF_RTF_MAX_DEPTH), 8, 100000,
+	  NULL, "deepest group nesting of an RTF document; deeper is a failed sanitize" },
+	{ "ooxml", "max_parts", MK_T_INT, OFF(ooxml.max_parts), XSTR(MK_DEF_OOXML_MAX_PARTS),
+	  4, 1000000, NULL, "most zip members (parts) of one Office Open XML document" },
+	{ "ooxml", "max_part_size", MK_T_SIZE, OFF(ooxml.max_part_size),
+	  MK_DEF_OOXML_MAX_PART_SIZE, 1024, 16 * MK_GiB, NULL,
+	  "largest unpacked part of an Office Open XML document" },
+
 	  "filter that rebuilds them, so by default the whole item is held" },
 	{ "csv", "prefix_formulas", MK_T_BOOL, OFF(csv.prefix_formulas), "true", 0, 0, NULL,
 	  "prefix CSV cells that start with = + - @ with an apostrophe (formula injection)" },

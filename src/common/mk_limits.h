@@ -68,6 +68,11 @@
 #define MK_DEF_IMAGE_MAX_PIXELS    100000000
 #define MK_DEF_IMAGE_MAX_DIMENSION 30000
 
+/* rtf.*, ooxml.* (worker filters) */
+#define MK_DEF_RTF_MAX_DEPTH       200
+#define MK_DEF_OOXML_MAX_PARTS     1000
+#define MK_DEF_OOXML_MAX_PART_SIZE "100M"
+
 /* web.*, release.* */
 #define MK_DEF_WEB_LISTEN          "127.0.0.1:8443"
 #define MK_DEF_WEB_MAX_FAILED      5

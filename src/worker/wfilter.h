@@ -35,6 +35,7 @@ typedef struct mk_wopts {
 	gint64 pdf_dpi, pdf_max_pages, pdf_max_pixels;
 	gint64 image_max_pixels, image_max_dimension;
 	gint64 max_output;
+	gint64 rtf_max_depth, ooxml_max_parts, ooxml_max_part_size;
 	bool pdf_text_layer, csv_prefix_formulas;
 } mk_wopts;
 

@@ -98,6 +98,9 @@ parse_opt(const char *arg, mk_wopts *o, mk_wlimits *l)
 	K("image_max_pixels", o->image_max_pixels);
 	K("image_max_dimension", o->image_max_dimension);
 	K("csv_prefix_formulas", o->csv_prefix_formulas);
+	K("rtf_max_depth", o->rtf_max_depth);
+	K("ooxml_max_parts", o->ooxml_max_parts);
+	K("ooxml_max_part_size", o->ooxml_max_part_size);
 #undef K
 	return false;
 }
