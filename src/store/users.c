@@ -7,6 +7,12 @@
  *   with randombytes_uniform().  An unknown name still costs one argon2id
  *   verification, so timing does not tell which accounts exist.
  *
+ *   The argon2id cost of new hashes is web.password_hash_cost, applied to
+ *   the process by mk_auth_policy_from() (every caller fills its policy
+ *   before touching accounts; the web daemon once, before its threads start).
+ *   Until then the interactive limits apply.  Existing hashes keep the cost
+ *   they were made with (it is encoded in the hash string).
+ *
  * NEVER
  *   Never stores or logs a password; buffers holding one are wiped
  *   (sodium_memzero) before they are freed.
@@ -21,6 +27,15 @@
 #include "users.h"
 
 #define TEMP_PW_LEN 16
+
+/* web.password_hash_cost -> libsodium limits; the first row is the default. */
+static const struct { const char *name; unsigned long long ops; size_t mem; } costs[] = {
+	{ "interactive", crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE },
+	{ "moderate", crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE },
+	{ "sensitive", crypto_pwhash_OPSLIMIT_SENSITIVE, crypto_pwhash_MEMLIMIT_SENSITIVE },
+	{ "minimum", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN },
+};
+static gint cost_idx;   /* into costs[], set by mk_auth_policy_from */
 #define SESSION_FIELDS "name, role, pwhash, must_change, failed, " \
 	"failed_since_login, locked_until, disabled, last_login, last_login_ip, created"
 
@@ -57,6 +72,10 @@ mk_auth_policy_from(const mk_config *cfg, mk_auth_policy *pol)
 	pol->idle_s = cfg->web.idle_timeout_minutes * 60;
 	pol->max_s = cfg->web.session_max_minutes * 60;
 	pol->min_password = cfg->web.min_password_length;
+	for (gint i = 0; i < (gint)G_N_ELEMENTS(costs); i++)
+		if (cfg->web.password_hash_cost != NULL &&
+		    strcmp(cfg->web.password_hash_cost, costs[i].name) == 0)
+			g_atomic_int_set(&cost_idx, i);
 }
 
 bool
@@ -83,10 +102,10 @@ fail(sqlite3 *db, mk_error *err, const char *what)
 static int
 hash_pw(const char *pw, char out[crypto_pwhash_STRBYTES], mk_error *err)
 {
+	gint c = g_atomic_int_get(&cost_idx);
+
 	if (sodium_init() < 0 ||
-	    crypto_pwhash_str_alg(out, pw, strlen(pw),
-	                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_str_alg(out, pw, strlen(pw), costs[c].ops, costs[c].mem,
 	                          crypto_pwhash_ALG_ARGON2ID13) != 0) {
 		mk_error_set(err, MK_ERR_TEMP, "users: password hashing failed "
 		             "(out of memory?)");

@@ -31,6 +31,7 @@ setup(void)
 
 	tmp = mkt_tmpdir();
 	cfg = mkt_config(tmp);
+	mk_auth_policy_from(cfg, &(mk_auth_policy){ 0 });   /* minimum hash cost */
 	q = mk_qstore_open(cfg, &err);
 	ck_assert_msg(q != NULL, "%s", err.msg);
 	db = mk_qstore_db(q);

@@ -77,6 +77,8 @@ mkt_config(const char *dir)
 	g_mkdir_with_parents(cfg->general.state_dir, 0700);
 	g_free(cfg->clamav.database_dir);
 	cfg->clamav.database_dir = db;
+	g_free(cfg->web.password_hash_cost);
+	cfg->web.password_hash_cost = g_strdup("minimum");
 	return cfg;
 }
 

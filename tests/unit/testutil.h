@@ -6,7 +6,10 @@
  *   mkt_tmpdir(): a new directory under $TMPDIR (removed by mkt_rm_rf).
  *   mkt_config(dir): the built-in defaults with general.state_dir = DIR/state
  *     and clamav.database_dir = DIR/db holding the test signatures
- *     (mkt_write_sigdb), quarantine under the state dir.
+ *     (mkt_write_sigdb), quarantine under the state dir,
+ *     web.password_hash_cost = minimum (a test of accounts applies it with
+ *     mk_auth_policy_from(); argon2id at interactive cost made the account
+ *     tests take most of a minute).
  *   mkt_write_sigdb(dir): test.hdb (EICAR and ClamAV-Test-File hashes) and
  *     test.ndb (EICAR body signature, any offset) into DIR.
  *   mkt_eicar(): the 68-byte EICAR test string (built at run time).
