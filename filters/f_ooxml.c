@@ -217,6 +217,12 @@ static int read_member(ox *x, struct archive *a, const char *name,
 	la_ssize_t n;
 	while ((n = archive_read_data(a, chunk, sizeof chunk)) > 0) {
 		*total += (gsize)n;
+		if (buf->len + (gsize)n > (gsize)x->o->ooxml_max_part_size) {
+			g_byte_array_unref(buf);
+			mk_error_set(err, MK_ERR_LIMIT, "ooxml: part over %" G_GINT64_FORMAT
+			             " bytes (ooxml.max_part_size)", x->o->ooxml_max_part_size);
+			return MK_ERR_LIMIT;
+		}
 		if (*total > (gsize)x->o->max_output) {
 			g_byte_array_unref(buf);
 			mk_error_set(err, MK_ERR_LIMIT, "ooxml: unpacked size over %"
@@ -261,9 +267,9 @@ static int read_zip(ox *x, GBytes *in, mk_error *err)
 		const char *name = archive_entry_pathname(e);
 		if (archive_entry_filetype(e) == AE_IFDIR)
 			continue;
-		if (x->parts->len >= MK_DEF_MAX_ARCHIVE_MEMBERS) {
-			mk_error_set(err, MK_ERR_LIMIT, "ooxml: more than %d parts",
-			             MK_DEF_MAX_ARCHIVE_MEMBERS);
+		if ((gint64)x->parts->len >= x->o->ooxml_max_parts) {
+			mk_error_set(err, MK_ERR_LIMIT, "ooxml: more than %" G_GINT64_FORMAT
+			             " parts (ooxml.max_parts)", x->o->ooxml_max_parts);
 			rc = MK_ERR_LIMIT;
 			goto out;
 		}
@@ -856,9 +862,15 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 		.counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		.notes = notes, .o = o,
 	};
-	int rc;
+	int rc = MK_ERR_CONFIG;
 
 	*out = NULL;
+	if (o->max_output <= 0 || o->ooxml_max_parts <= 0 ||
+	    o->ooxml_max_part_size <= 0) {
+		mk_error_set(err, MK_ERR_CONFIG, "ooxml: max_output/ooxml.max_parts/"
+		             "ooxml.max_part_size unset");
+		goto out;
+	}
 	if ((rc = read_zip(&x, in, err)) < 0 ||
 	    (rc = read_content_types(&x, err)) < 0)
 		goto out;

@@ -27,8 +27,10 @@
  *   dotm → dotx, xltm → xltx, potm → potx, ppsm → ppsx; *out_type is the
  *   resulting document type.  Notes name every removal.
  *
- *   Member count is bounded by MK_DEF_MAX_ARCHIVE_MEMBERS (mk_wopts carries
- *   no such key), total unpacked size and output by o->max_output.
+ *   Member count is bounded by o->ooxml_max_parts (ooxml.max_parts), each
+ *   unpacked part by o->ooxml_max_part_size (ooxml.max_part_size), total
+ *   unpacked size and output by o->max_output; an unset (0) bound fails
+ *   with MK_ERR_CONFIG.
  *
  *   Never touches the filesystem; works on memory only.
  *

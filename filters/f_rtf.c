@@ -38,6 +38,7 @@ typedef struct rtf_st {
 	int instr_depth;         /* stack depth of that group, 0 = none */
 	GHashTable *dropped;     /* what → count */
 	gsize max_out;
+	gsize max_depth;         /* rtf.max_depth */
 } rtf_st;
 
 /* Any word starting with "obj" is also dangerous (objdata, objocx ...). */
@@ -131,10 +132,10 @@ static void instr_add(rtf_st *st, const void *b, gsize n)
 static int open_group(rtf_st *st, mk_error *err)
 {
 	rtf_group g = { .start = st->out->len, .first = true };
-	if (st->stack->len >= MK_RTF_MAX_DEPTH) {
-		mk_error_set(err, MK_ERR_DATA, "rtf: nesting deeper than %d",
-		             MK_RTF_MAX_DEPTH);
-		return MK_ERR_DATA;
+	if (st->stack->len >= st->max_depth) {
+		mk_error_set(err, MK_ERR_LIMIT, "rtf: nesting deeper than %"
+		             G_GSIZE_FORMAT " (rtf.max_depth)", st->max_depth);
+		return MK_ERR_LIMIT;
 	}
 	g.drop = st->stack->len > 0 && top(st)->drop;
 	g_array_append_val(st->stack, g);
@@ -343,11 +344,11 @@ static int walk(rtf_st *st, mk_error *err)
 	return rc;
 }
 
-int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, GString **out,
-                   GPtrArray *notes, mk_error *err)
+int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
+                   GString **out, GPtrArray *notes, mk_error *err)
 {
 	rtf_st st = { .p = (const guchar *)buf, .end = (const guchar *)buf + len,
-	              .max_out = max_out };
+	              .max_out = max_out, .max_depth = max_depth };
 	int rc = MK_ERR_DATA;
 	gsize trailing = 0;
 
@@ -383,8 +384,14 @@ static int rtf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	gsize len = 0;
 	const char *buf = g_bytes_get_data(in, &len);
 	GString *s = NULL;
-	int rc = mk_rtf_rebuild(buf ? buf : "", len, (gsize)o->max_output, &s,
-	                        notes, err);
+	int rc;
+
+	if (o->max_output <= 0 || o->rtf_max_depth <= 0) {
+		mk_error_set(err, MK_ERR_CONFIG, "rtf: max_output/rtf.max_depth unset");
+		return MK_ERR_CONFIG;
+	}
+	rc = mk_rtf_rebuild(buf ? buf : "", len, (gsize)o->max_output,
+	                    (gsize)o->rtf_max_depth, &s, notes, err);
 	if (rc < 0)
 		return rc;
 	*out = g_string_free_to_bytes(s);

@@ -5,7 +5,8 @@
  * SUMMARY
  *   extern const mk_wfilter mk_wfilter_rtf;     name "rtf"
  *   int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out,
- *                      GString **out, GPtrArray *notes, mk_error *err);
+ *                      gsize max_depth, GString **out, GPtrArray *notes,
+ *                      mk_error *err);
  *
  * DESCRIPTION
  *   A bounded tokenizer (groups, control words, control symbols, \binN,
@@ -21,10 +22,11 @@
  *   group it fails the document.  Bytes after the closing brace are
  *   dropped.  Notes say what was removed ("dropped 2 \objdata group(s)").
  *
- *   Rejected (MK_ERR_DATA): no leading "{\rtf", unbalanced braces, nesting
- *   deeper than MK_RTF_MAX_DEPTH, control words longer than 32 letters or
- *   parameters over 10 digits, \binN past the end.  MK_ERR_LIMIT when the
- *   output would exceed max_out.
+ *   Rejected (MK_ERR_DATA): no leading "{\rtf", unbalanced braces, control
+ *   words longer than 32 letters or parameters over 10 digits, \binN past
+ *   the end.  MK_ERR_LIMIT when groups nest deeper than max_depth
+ *   (rtf.max_depth) or the output would exceed max_out.  The worker entry
+ *   fails with MK_ERR_CONFIG when either option is unset (0).
  *
  *   Never touches the filesystem; works on memory only.
  *
@@ -39,13 +41,9 @@
 #include "mk_error.h"
 #include "worker/wfilter.h"
 
-/* Group nesting bound.  Not (yet) a key in mk_config / mk_wopts: Word
- * itself gives up well below this. */
-#define MK_RTF_MAX_DEPTH 200
-
 extern const mk_wfilter mk_wfilter_rtf;
 
-int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, GString **out,
-                   GPtrArray *notes, mk_error *err);
+int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
+                   GString **out, GPtrArray *notes, mk_error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "f_ooxml.h"
+#include "mk_limits.h"
 #include "testutil.h"
 
 #define DOCX_T "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -24,7 +25,9 @@
 #define R_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 #define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
-static const mk_wopts opts = { .max_output = 64 * 1024 * 1024 };
+static const mk_wopts opts = { .max_output = 64 * MK_MiB,
+                               .ooxml_max_parts = MK_DEF_OOXML_MAX_PARTS,
+                               .ooxml_max_part_size = 64 * MK_MiB };
 
 static void gstring_free(gpointer s)
 {
@@ -375,6 +378,47 @@ START_TEST(test_samples)
 }
 END_TEST
 
+/* Limits on a real document (11 parts, largest 17754 bytes): one row per
+ * bound, just enough and one short; short must fail, never pass. */
+static const struct lrow {
+	gint64 parts, part_size, max_output;
+	int rc;
+	const char *msg;
+} lrows[] = {
+	{ 11, 17754, 64 * MK_MiB, 0, NULL },
+	{ 10, 17754, 64 * MK_MiB, MK_ERR_LIMIT, "ooxml.max_parts" },
+	{ 11, 17753, 64 * MK_MiB, MK_ERR_LIMIT, "ooxml.max_part_size" },
+	{ 11, 17754, 40000, MK_ERR_LIMIT, "unpacked size" },
+	{ 0, 17754, 64 * MK_MiB, MK_ERR_CONFIG, "unset" },
+	{ 11, 0, 64 * MK_MiB, MK_ERR_CONFIG, "unset" },
+};
+
+START_TEST(test_limits)
+{
+	const struct lrow *r = &lrows[_i];
+	mk_wopts o = { .max_output = r->max_output, .ooxml_max_parts = r->parts,
+	               .ooxml_max_part_size = r->part_size };
+	char *path = mkt_shared_path("corpora/oletools/msodde/dde-test.docx");
+	GBytes *in = mkt_read(path), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	int rc = mk_wfilter_ooxml.run(in, &o, &out, &type, notes, &err);
+
+	ck_assert_msg(rc == r->rc, "row %d: rc %d (%s)", _i, rc, err.msg);
+	if (r->rc != 0) {
+		ck_assert_ptr_null(out);
+		ck_assert_msg(strstr(err.msg, r->msg), "row %d: %s", _i, err.msg);
+	}
+	if (out)
+		g_bytes_unref(out);
+	g_free(type);
+	g_bytes_unref(in);
+	g_free(path);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ooxml");
@@ -383,6 +427,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_not_ooxml, 0, 2);
 	tcase_add_test(tc, test_bad_name);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
+	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(lrows));
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
 }

@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include "f_rtf.h"
+#include "mk_limits.h"
 #include "testutil.h"
 
-static const mk_wopts opts = { .max_output = 64 * 1024 * 1024 };
+static const mk_wopts opts = { .max_output = 64 * 1024 * 1024,
+                               .rtf_max_depth = MK_DEF_RTF_MAX_DEPTH };
 
 /* Is WORD present as a real control word (an odd run of backslashes)? */
 static bool has_word(const char *s, gsize len, const char *word)
@@ -143,20 +145,41 @@ START_TEST(test_rows)
 }
 END_TEST
 
+/* Nesting: groups inside the root group, the rtf.max_depth given, the
+ * result.  The root group counts as one level. */
+static const struct { int groups; gsize max_depth; int rc; } depth_rows[] = {
+	{ MK_DEF_RTF_MAX_DEPTH - 1, MK_DEF_RTF_MAX_DEPTH, 0 },
+	{ MK_DEF_RTF_MAX_DEPTH, MK_DEF_RTF_MAX_DEPTH, MK_ERR_LIMIT },
+	{ MK_DEF_RTF_MAX_DEPTH + 5, MK_DEF_RTF_MAX_DEPTH, MK_ERR_LIMIT },
+	{ 7, 8, 0 },
+	{ 8, 8, MK_ERR_LIMIT },
+	{ 1, 0, MK_ERR_CONFIG },   /* unset in the options: fail closed */
+};
+
 START_TEST(test_depth)
 {
 	GString *in = g_string_new("{\\rtf1 ");
-	for (int i = 0; i < MK_RTF_MAX_DEPTH + 5; i++)
-		g_string_append_c(in, '{');
-	for (int i = 0; i < MK_RTF_MAX_DEPTH + 5; i++)
-		g_string_append_c(in, '}');
-	g_string_append_c(in, '}');
+	mk_wopts o = opts;
+	GBytes *b, *out = NULL;
+	char *type = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
-	GString *out = NULL;
-	ck_assert_int_eq(run(in->str, in->len, &out, notes, &err), MK_ERR_DATA);
-	ck_assert_ptr_nonnull(strstr(err.msg, "nesting"));
-	g_string_free(in, TRUE);
+
+	for (int i = 0; i < depth_rows[_i].groups; i++)
+		g_string_append(in, "{x");
+	for (int i = 0; i < depth_rows[_i].groups + 1; i++)
+		g_string_append_c(in, '}');
+	o.rtf_max_depth = (gint64)depth_rows[_i].max_depth;
+	b = g_string_free_to_bytes(in);
+	ck_assert_int_eq(mk_wfilter_rtf.run(b, &o, &out, &type, notes, &err),
+	                 depth_rows[_i].rc);
+	if (depth_rows[_i].rc == MK_ERR_LIMIT)
+		ck_assert_ptr_nonnull(strstr(err.msg, "rtf.max_depth"));
+	ck_assert((out == NULL) == (depth_rows[_i].rc != 0));
+	if (out)
+		g_bytes_unref(out);
+	g_free(type);
+	g_bytes_unref(b);
 	g_ptr_array_unref(notes);
 }
 END_TEST
@@ -167,7 +190,8 @@ START_TEST(test_output_limit)
 	GString *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
-	ck_assert_int_eq(mk_rtf_rebuild(in, strlen(in), 20, &out, notes, &err),
+	ck_assert_int_eq(mk_rtf_rebuild(in, strlen(in), 20, MK_DEF_RTF_MAX_DEPTH,
+	                                &out, notes, &err),
 	                 MK_ERR_LIMIT);
 	ck_assert_ptr_null(out);
 	g_ptr_array_unref(notes);
@@ -221,7 +245,7 @@ int main(void)
 	Suite *s = suite_create("rtf");
 	TCase *tc = tcase_create("rtf");
 	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
-	tcase_add_test(tc, test_depth);
+	tcase_add_loop_test(tc, test_depth, 0, G_N_ELEMENTS(depth_rows));
 	tcase_add_test(tc, test_output_limit);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
 	suite_add_tcase(s, tc);
