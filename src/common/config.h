@@ -112,6 +112,7 @@ typedef struct mk_config {
 		char *db;                  /* sqlite file; "" = STATE/mukaika.db */
 		gint64 retention_days;
 		bool store_cleaned;        /* keep originals of CLEANED items too */
+		gint64 exceptions_refresh_s;  /* engine re-reads policy exceptions */
 	} quarantine;
 
 	struct {
@@ -189,6 +190,8 @@ typedef struct mk_config {
 		gint64 max_form_size;
 		gint64 page_size;
 		char *password_hash_cost;  /* interactive|moderate|sensitive|minimum */
+		gint64 max_unlock_attempts;  /* wrong archive passwords per item */
+		gint64 unlock_window_minutes;
 	} web;
 
 	struct {

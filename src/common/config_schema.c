@@ -127,6 +127,9 @@ const mk_key mk_schema[] = {
 	  "days originals and reports are kept" },
 	{ "quarantine", "store_cleaned", MK_T_BOOL, OFF(quarantine.store_cleaned), "true", 0, 0, NULL,
 	  "keep originals of cleaned items (converted bodies) too" },
+	{ "quarantine", "exceptions_refresh_s", MK_T_INT, OFF(quarantine.exceptions_refresh_s),
+	  XSTR(MK_DEF_EXCEPTIONS_REFRESH_S), 0, 86400, NULL,
+	  "seconds between re-reads of the approved policy exceptions by the engine (0: every item)" },
 
 	{ "audit", "retention_days", MK_T_INT, OFF(audit.retention_days),
 	  XSTR(MK_DEF_AUDIT_RETENTION_DAYS), 1, 36500, NULL,
@@ -244,6 +247,12 @@ const mk_key mk_schema[] = {
 	  "interactive|moderate|sensitive|minimum",
 	  "argon2id cost of new password hashes (libsodium limits); minimum is for tests only" },
 
+	{ "web", "max_unlock_attempts", MK_T_INT, OFF(web.max_unlock_attempts),
+	  XSTR(MK_DEF_WEB_UNLOCK_ATTEMPTS), 1, 1000, NULL,
+	  "wrong archive passwords (PPAP unlock) per item within web.unlock_window_minutes" },
+	{ "web", "unlock_window_minutes", MK_T_INT, OFF(web.unlock_window_minutes),
+	  XSTR(MK_DEF_WEB_UNLOCK_WINDOW_MIN), 1, 10080, NULL,
+	  "window over which wrong archive passwords are counted" },
 	{ "release", "smtp_relay", MK_T_STR, OFF(release.smtp_relay), MK_DEF_RELEASE_RELAY, 0, 0, NULL,
 	  "SMTP relay (HOST:PORT) that released originals are re-injected to" },
 	{ "release", "helo", MK_T_STR, OFF(release.helo), "", 0, 0, NULL,

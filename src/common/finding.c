@@ -82,6 +82,8 @@ static const struct {
 	[MK_F_UNPARSED_MIME] = { "unparsed_mime", MK_ACT_QUARANTINE,
 		"MIME の区切りが壊れていて内容を分解できません",
 		"the MIME structure is broken and its content cannot be separated" },
+	[MK_F_EXCEPTION_APPLIED] = { "exception_applied", MK_ACT_NONE,
+		"承認済みのポリシー例外を適用しました", "an approved policy exception was applied" },
 };
 
 const char *

@@ -41,6 +41,7 @@ typedef enum {
 	MK_F_CHARSET,           /* text charset undeclared/wrong/undecodable */
 	MK_F_NESTED_MESSAGE,    /* message/rfc822 attachment */
 	MK_F_UNPARSED_MIME,     /* multipart content that cannot be split into parts */
+	MK_F_EXCEPTION_APPLIED, /* an approved policy exception changed the decision */
 	MK_F_COUNT
 } mk_finding_code;
 

@@ -24,6 +24,7 @@
 #include "qstore.h"
 #include "rebuild.h"
 #include "report.h"
+#include "review.h"
 #include "scanstep.h"
 #include "sniff.h"
 #include "util.h"
@@ -34,7 +35,63 @@ struct mk_engine {
 	char *scanner_error;
 	GMutex store_lock;
 	mk_qstore *store;          /* opened on first use */
+	GPtrArray *exceptions;     /* mk_exception*, under store_lock */
+	gint64 exc_loaded_us;      /* monotonic time of the last attempt */
 };
+
+/* Re-read the policy exceptions when due; keeps the last list when the
+ * store cannot be read.  Never creates a store that does not exist. */
+static void
+refresh_exceptions(mk_engine *e)
+{
+	gint64 now = g_get_monotonic_time();
+	GPtrArray *list = NULL;
+	mk_error err = { 0 };
+	char *db;
+
+	g_mutex_lock(&e->store_lock);
+	if (e->exc_loaded_us != 0 &&
+	    now - e->exc_loaded_us < e->cfg->quarantine.exceptions_refresh_s * G_USEC_PER_SEC)
+		goto out;
+	e->exc_loaded_us = now;
+	db = mk_config_state_path(e->cfg, e->cfg->quarantine.db, "mukaika.db");
+	if (e->store == NULL && g_file_test(db, G_FILE_TEST_EXISTS))
+		e->store = mk_qstore_open(e->cfg, &err);
+	g_free(db);
+	if (e->store == NULL && err.msg[0] == '\0')
+		goto out;                     /* no store yet: no exceptions */
+	if (e->store == NULL || mk_exception_list(e->store, &list, &err) != 0) {
+		mk_log(MK_LOG_WARNING, NULL, "policy exceptions not re-read, keeping the "
+		       "last %u: %s", e->exceptions ? e->exceptions->len : 0, err.msg);
+		mk_qstore_close(&e->store);   /* reopen next time */
+		goto out;
+	}
+	if (e->exceptions != NULL)
+		g_ptr_array_unref(e->exceptions);
+	e->exceptions = list;
+out:
+	g_mutex_unlock(&e->store_lock);
+}
+
+/* The exception for SENDER as a policy input in *PE (pattern copied to
+ * *PAT, caller frees); false when none applies. */
+static bool
+match_exception(mk_engine *e, const char *sender, mk_policy_exc *pe, char **pat)
+{
+	const mk_exception *x;
+	bool found = false;
+
+	refresh_exceptions(e);
+	g_mutex_lock(&e->store_lock);
+	x = mk_exception_match(e->exceptions, sender, g_get_real_time() / G_USEC_PER_SEC);
+	if (x != NULL && mk_action_parse(x->action, &pe->action) == 0) {
+		pe->id = x->id;
+		pe->pattern = *pat = g_strdup(x->pattern);
+		found = true;
+	}
+	g_mutex_unlock(&e->store_lock);
+	return found;
+}
 
 mk_engine *
 mk_engine_new(mk_config *cfg, mk_error *err)
@@ -50,6 +107,7 @@ mk_engine_new(mk_config *cfg, mk_error *err)
 		e->scanner_error = g_strdup(serr.msg);
 		mk_log(MK_LOG_ERROR, NULL, "virus scanner not ready: %s", serr.msg);
 	}
+	refresh_exceptions(e);
 	(void)err;
 	return e;
 }
@@ -65,6 +123,8 @@ mk_engine_free(mk_engine **ep)
 	*ep = NULL;
 	mk_scanner_free(&e->scanner);
 	mk_qstore_close(&e->store);
+	if (e->exceptions != NULL)
+		g_ptr_array_unref(e->exceptions);
 	g_mutex_clear(&e->store_lock);
 	mk_config_unref(&e->cfg);
 	g_free(e->scanner_error);
@@ -367,6 +427,8 @@ mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
 {
 	gint64 t0 = g_get_monotonic_time();
 	mk_error perr = { 0 };
+	mk_policy_exc pe = { 0 };
+	char *pattern = NULL;
 	mk_ctx ctx;
 	mk_result *r;
 
@@ -381,6 +443,7 @@ mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
 	r->is_mail = in->mode == MK_MODE_MAIL ||
 	             (in->mode == MK_MODE_AUTO && mk_mime_looks_like_message(p, len));
 	mk_ctx_init(&ctx, e->cfg, mk_sniffer_thread(&perr));
+	ctx.passwords = in->passwords;
 	r->root = parse_item(&ctx, in, r->is_mail, &perr);
 	if (r->root == NULL) {
 		r->root = mk_node_new(r->is_mail ? MK_NODE_MESSAGE : MK_NODE_FILE, NULL);
@@ -399,7 +462,11 @@ mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
 			mk_scan_tree(e->scanner, r->root,
 			             e->cfg->clamav.scan_original ? in->data : NULL);
 	}
-	mk_policy_decide(e->cfg, r->root, in->inbound_only_av);
+	mk_policy_decide_exc(e->cfg, r->root, in->inbound_only_av,
+	                     !in->inbound_only_av && r->root != NULL &&
+	                     !mk_node_has_finding(r->root, MK_F_SCAN_ERROR) &&
+	                     match_exception(e, in->sender, &pe, &pattern) ? &pe : NULL);
+	g_free(pattern);
 	if (!in->inbound_only_av)
 		mk_sanitize_tree(e->cfg, r->root);
 	finish(e, in, r, t0);

@@ -17,6 +17,12 @@
  *   TEMPFAIL, never a forwarded output.  It returns negative only for usage
  *   errors (no input).
  *
+ *   Approved policy exceptions (review.h, src/store/exceptions.c) are read
+ *   from the quarantine store when the engine is created, if its database
+ *   exists, and again at most every quarantine.exceptions_refresh_s
+ *   seconds; when the store cannot be read the last list is kept (logged).
+ *   The one matching the envelope sender is applied by the policy step.
+ *
  *   Thread safety: one engine serves many threads; each call uses its own
  *   context, this thread's sniffer and its own store handle.
  *
@@ -48,6 +54,9 @@ typedef struct mk_input {
 	const char *id;            /* fixed report id, or NULL to generate */
 	bool no_store;             /* do not write the quarantine (scan only) */
 	bool inbound_only_av;      /* outbound route: AV scan and limits only */
+	const GPtrArray *passwords;/* borrowed char*: archive passwords for this
+	                            * run only (PPAP unlock); never stored,
+	                            * logged or reported; the caller wipes them */
 } mk_input;
 
 typedef struct mk_result {

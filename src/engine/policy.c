@@ -19,6 +19,11 @@
  *   (default quarantine): nothing rebuilds those formats.
  *   Unwrapped containers (TNEF, an attached .eml) are never forwarded
  *   themselves; their children are judged and forwarded one by one.
+ *
+ *   An approved exception (mk_policy_decide_exc, semantics in
+ *   src/store/exceptions.c) is applied in step 2: a node held only by
+ *   waivable findings or the fallback rule becomes sanitize/strip; a block
+ *   raises the root after step 4.
  */
 #include "policy.h"
 
@@ -112,11 +117,30 @@ legacy_macro_action(const mk_config *cfg, const mk_node *n, mk_action base)
 	return a > base ? a : base;
 }
 
+/* Findings an approved exception may waive (exceptions.c). */
+static bool
+waivable(mk_finding_code c)
+{
+	switch (c) {
+	case MK_F_ENCRYPTED: case MK_F_ACTIVE_CONTENT: case MK_F_UNKNOWN_TYPE:
+	case MK_F_TYPE_MISMATCH: case MK_F_DOUBLE_EXTENSION: case MK_F_BIDI_NAME:
+	case MK_F_CONTROL_NAME: case MK_F_LONG_NAME: case MK_F_NO_FILTER:
+	case MK_F_ENCRYPTED_MAIL: case MK_F_SIGNED:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The least action of N's findings; *hard gets the part due to findings
+ * an exception may not waive, *why the finding that set the result. */
 static mk_action
-findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why)
+findings_action(const mk_config *cfg, mk_node *n, bool av_only, mk_action *hard,
+                const char **why)
 {
 	mk_action a = MK_ACT_NONE;
 
+	*hard = MK_ACT_NONE;
 	for (guint i = 0; i < n->findings->len; i++) {
 		const mk_finding *f = g_ptr_array_index(n->findings, i);
 		mk_action fa = f->code == MK_F_VIRUS ? virus_action(cfg, n, av_only) :
@@ -126,6 +150,8 @@ findings_action(const mk_config *cfg, mk_node *n, bool av_only, const char **why
 		if (av_only && f->code != MK_F_VIRUS && f->code != MK_F_SCAN_ERROR &&
 		    f->code != MK_F_LIMIT)
 			continue;
+		if (!waivable(f->code) && fa > *hard)
+			*hard = fa;
 		if (fa > a) {
 			a = fa;
 			*why = mk_finding_name(f->code);
@@ -141,17 +167,30 @@ set_rule(mk_node *n, const char *prefix, const char *what)
 	n->rule = prefix ? g_strdup_printf("%s:%s", prefix, what) : g_strdup(what);
 }
 
-/* Returns the highest action in N's subtree (N included). */
+typedef struct pol {
+	const mk_config *cfg;
+	bool av_only;
+	const mk_policy_exc *relax;   /* a relaxing exception, or NULL */
+} pol;
+
+/* What a relaxed hold becomes: strip for the strip exception and for
+ * anything encrypted, else sanitize (no filter -> strip, body.c). */
 static mk_action
-decide(const mk_config *cfg, mk_node *n, bool av_only)
+relaxed_action(const pol *p, const mk_node *n)
+{
+	if (p->relax->action == MK_ACT_STRIP || mk_node_has_finding(n, MK_F_ENCRYPTED))
+		return MK_ACT_STRIP;
+	return MK_ACT_SANITIZE;
+}
+
+/* Type rule and findings of N under P; sets n->rule. */
+static mk_action
+own_action(const pol *p, mk_node *n)
 {
 	const char *pattern = "container", *why = NULL;
-	mk_action a = MK_ACT_ALLOW, sub = MK_ACT_NONE;
+	mk_action a = MK_ACT_ALLOW, hard = MK_ACT_NONE, fa;
 
-	for (guint i = 0; i < n->children->len; i++)
-		sub = max_action(sub, decide(cfg, g_ptr_array_index(n->children, i), av_only));
-
-	if (av_only)
+	if (p->av_only)
 		pattern = "outbound";
 	else if (body_is_text(n)) {
 		a = MK_ACT_SANITIZE;
@@ -160,19 +199,39 @@ decide(const mk_config *cfg, mk_node *n, bool av_only)
 		a = MK_ACT_STRIP;
 		pattern = "alternative";
 	} else if (!is_container_kind(n) && !mk_policy_is_unwrapped(n))
-		a = mk_config_policy_for(cfg, n->true_type, &pattern);
+		a = mk_config_policy_for(p->cfg, n->true_type, &pattern);
 	set_rule(n, NULL, pattern);
-
-	mk_action fa = findings_action(cfg, n, av_only, &why);
+	/* what no exception changes: explicit type rules, hard findings */
+	fa = findings_action(p->cfg, n, p->av_only, &hard, &why);
+	if (a != MK_ACT_QUARANTINE || strcmp(pattern, "default") != 0)
+		hard = MAX(hard, a);
 	if (fa > a) {
 		a = fa;
 		set_rule(n, "finding", why);
 	}
+	if (p->relax == NULL || a != MK_ACT_QUARANTINE || hard >= MK_ACT_QUARANTINE ||
+	    is_container_kind(n))
+		return a;
+	a = MAX(relaxed_action(p, n), hard);
+	g_free(n->rule);
+	n->rule = g_strdup_printf("exception:#%" G_GINT64_FORMAT, p->relax->id);
+	return a;
+}
+
+/* Returns the highest action in N's subtree (N included). */
+static mk_action
+decide(const pol *p, mk_node *n)
+{
+	mk_action a, sub = MK_ACT_NONE;
+
+	for (guint i = 0; i < n->children->len; i++)
+		sub = max_action(sub, decide(p, g_ptr_array_index(n->children, i)));
+	a = own_action(p, n);
 	/* an allowed container must not carry members that are not allowed;
 	 * a sanitized one is rebuilt from its sanitized members by its filter */
 	if (!is_container_kind(n) && !mk_policy_is_unwrapped(n) &&
 	    n->children->len > 0 && a == MK_ACT_ALLOW && sub > MK_ACT_ALLOW &&
-	    !av_only) {
+	    !p->av_only) {
 		a = MK_ACT_STRIP;
 		set_rule(n, "members", "not all allowed");
 	}
@@ -187,7 +246,28 @@ decide(const mk_config *cfg, mk_node *n, bool av_only)
 void
 mk_policy_decide(const mk_config *cfg, mk_node *root, bool av_only)
 {
-	decide(cfg, root, av_only);
+	mk_policy_decide_exc(cfg, root, av_only, NULL);
+}
+
+void
+mk_policy_decide_exc(const mk_config *cfg, mk_node *root, bool av_only,
+                     const mk_policy_exc *exc)
+{
+	pol p = { .cfg = cfg, .av_only = av_only };
+
+	if (exc != NULL && !av_only) {
+		mk_node_add_finding(root, MK_F_EXCEPTION_APPLIED, "#%" G_GINT64_FORMAT
+		                    " %s %s", exc->id, exc->pattern ? exc->pattern : "",
+		                    mk_action_name(exc->action));
+		if (exc->action < MK_ACT_QUARANTINE)
+			p.relax = exc;
+	}
+	decide(&p, root);
+	if (p.relax == NULL && exc != NULL && !av_only && exc->action > root->action) {
+		root->action = exc->action;
+		g_free(root->rule);
+		root->rule = g_strdup_printf("exception:#%" G_GINT64_FORMAT, exc->id);
+	}
 }
 
 static mk_verdict

@@ -24,7 +24,11 @@
  *   paths, and stored as declared_name.  Directories are not nodes; links,
  *   devices and fifos become empty members with link_member; encrypted
  *   entries become empty members with encrypted (the leaf gets encrypted
- *   too).
+ *   too).  With candidate passwords in ctx (PPAP unlock) they are offered
+ *   to libarchive (archive_read_add_passphrase) and encrypted entries are
+ *   read like any other; a wrong password leaves encrypted on the leaf and
+ *   on that member and stops reading.  Passwords are borrowed, never
+ *   copied into nodes or findings.
  *
  * OWNS
  *   the libarchive handle during one call; the child nodes belong to LEAF.
@@ -304,6 +308,26 @@ link_kind(struct archive_entry *e)
 	}
 }
 
+static bool
+has_passwords(const arc_state *st)
+{
+	return st->ctx->passwords != NULL && st->ctx->passwords->len > 0;
+}
+
+/* Offer the candidate passwords of this run; false on allocation. */
+static bool
+add_passwords(arc_state *st)
+{
+	for (guint i = 0; st->ctx->passwords != NULL && i < st->ctx->passwords->len; i++) {
+		const char *pw = g_ptr_array_index(st->ctx->passwords, i);
+
+		if (pw != NULL && *pw != '\0' &&
+		    archive_read_add_passphrase(st->a, pw) != ARCHIVE_OK)
+			return false;
+	}
+	return true;
+}
+
 /* One header; false to stop reading the archive. */
 static bool
 handle_entry(arc_state *st, struct archive_entry *e)
@@ -328,6 +352,15 @@ handle_entry(arc_state *st, struct archive_entry *e)
 		mk_node_add_finding(child, MK_F_LINK_MEMBER, "%s -> %s", kind,
 		                    target != NULL ? target : "");
 		go = true;
+	} else if (archive_entry_is_encrypted(e) && has_passwords(st)) {
+		if ((data = read_member(st, name)) != NULL) {
+			new_member(st, name, data);
+			g_bytes_unref(data);
+			go = true;
+		} else if (st->enc_noted) {   /* wrong password: stop here */
+			child = new_member(st, name, NULL);
+			mk_node_add_finding(child, MK_F_ENCRYPTED, "encrypted member");
+		}
 	} else if (archive_entry_is_encrypted(e)) {
 		child = new_member(st, name, NULL);
 		mk_node_add_finding(child, MK_F_ENCRYPTED, "encrypted member");
@@ -365,7 +398,7 @@ read_all(arc_state *st)
 			arc_failed(st, "header");
 			return;
 		}
-		if (archive_read_has_encrypted_entries(st->a) > 0)
+		if (!has_passwords(st) && archive_read_has_encrypted_entries(st->a) > 0)
 			note_encrypted(st, "archive has encrypted entries");
 		if (++st->entries > st->ctx->cfg->limits.max_archive_members) {
 			mk_node_add_finding(st->leaf, MK_F_LIMIT,
@@ -397,7 +430,8 @@ mk_archive_expand(mk_ctx *ctx, mk_node *leaf, mk_error *err)
 	buf = g_bytes_get_data(leaf->data, &len);
 	st.in_size = (gint64)len;
 	st.a = archive_read_new();
-	if (st.a == NULL || !support_formats(st.a, is_stream_type(leaf->true_type))) {
+	if (st.a == NULL || !support_formats(st.a, is_stream_type(leaf->true_type)) ||
+	    !add_passwords(&st)) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "libarchive: cannot set up reader");
 		rc = MK_ERR_SOFTWARE;
 		goto out;

@@ -8,6 +8,9 @@
  *   parser that hits a limit adds MK_F_LIMIT to the node it was working on and
  *   stops descending; it never silently drops content.
  *
+ *   passwords are tried on encrypted archives (archive.c); they are never
+ *   copied, logged or reported.
+ *
  * OWNERSHIP
  *   All pointers are borrowed.  One context per item, used by one thread.
  */
@@ -27,6 +30,8 @@ typedef struct mk_ctx {
 	gint64 deadline_us;       /* g_get_monotonic_time() bound, 0 = none */
 	gint64 nodes;             /* nodes created so far */
 	gint64 unpacked;          /* bytes produced by decoding containers */
+	const GPtrArray *passwords; /* borrowed char*: candidate archive
+	                             * passwords (PPAP unlock), NULL = none */
 } mk_ctx;
 
 void mk_ctx_init(mk_ctx *ctx, const mk_config *cfg, mk_sniffer *sniffer);

@@ -10,6 +10,23 @@
  *   Every step is an audit event.  The engine reads active exceptions;
  *   nothing here changes a verdict by itself.
  *
+ *   What the engine does with one (mk_exception_match() picks it by the
+ *   envelope sender; of several the most restrictive wins):
+ *     reject, quarantine  the item's verdict is at least that (a blocked
+ *                         sender);
+ *     strip               a node held only because of a waivable finding
+ *                         (encrypted, active content / legacy macros,
+ *                         unknown type, type mismatch, name findings, no
+ *                         filter, encrypted mail) or the fallback type
+ *                         rule is stripped instead of holding the item;
+ *     sanitize, allow     such a node is sanitized when a filter exists,
+ *                         else stripped; allow is sanitize: an exception
+ *                         never forwards unsanitized content.
+ *   Never waived: virus, scan_error, parse_error, limit, unparsed_mime and
+ *   the other structural findings, a reject type rule, a TEMPFAIL.  An
+ *   encrypted node is always stripped (nothing in it can be sanitized).
+ *   The root gets the finding exception_applied "#ID PATTERN ACTION".
+ *
  * FAILURE
  *   As review.h: refusals MK_ERR_USAGE (audited), sqlite MK_ERR_TEMP.
  */
@@ -37,6 +54,14 @@ refuse(sqlite3 *db, const mk_actor *a, const char *what, const char *msg,
 	return MK_ERR_USAGE;
 }
 
+/* As mk_urole_can(role, MK_PERM_ADMIN), without linking users.c (and
+ * libsodium) into every program that runs the engine. */
+static bool
+is_admin(const mk_actor *a)
+{
+	return a->role != MK_UR_NONE && (int)a->role >= (int)MK_PERM_ADMIN;
+}
+
 static bool
 valid_pattern(const char *p)
 {
@@ -62,7 +87,7 @@ mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
 	int rc = 0;
 
 	*id = 0;
-	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
+	if (!is_admin(a))
 		return refuse(db, a, "exception.propose", "only an admin may propose", now, err);
 	if (!valid_pattern(pattern) || mk_action_parse(action, &act) != 0 ||
 	    reason == NULL || *reason == '\0' || expires <= now)
@@ -100,7 +125,7 @@ update_exc(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now, bool approve,
 	char detail[32];
 	int rc = 0, n = 0;
 
-	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
+	if (!is_admin(a))
 		return refuse(db, a, what, "only an admin may do this", now, err);
 	if (sqlite3_prepare_v2(db, approve
 	    ? "UPDATE exceptions SET approver = ?2, approved = ?3 WHERE id = ?1 AND "
@@ -204,4 +229,64 @@ mk_exception_free(mk_exception **ep)
 	g_free(e->approver);
 	g_free(e);
 	*ep = NULL;
+}
+
+bool
+mk_exception_active(const mk_exception *e, gint64 now)
+{
+	return e->approver != NULL && e->approved > 0 && e->revoked == 0 &&
+	       e->expires > now;
+}
+
+/* Lower-case address without <> and blanks; NULL when it has no '@'. */
+static char *
+norm_sender(const char *sender)
+{
+	char *s, *lt, *gt;
+
+	if (sender == NULL)
+		return NULL;
+	s = g_ascii_strdown(sender, -1);
+	g_strstrip(s);
+	if ((lt = strrchr(s, '<')) != NULL && (gt = strchr(lt, '>')) != NULL) {
+		*gt = '\0';
+		memmove(s, lt + 1, strlen(lt + 1) + 1);
+	}
+	if (strchr(s, '@') == NULL) {
+		g_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static bool
+pattern_matches(const char *pattern, const char *addr)
+{
+	if (pattern == NULL || pattern[0] == '\0')
+		return false;
+	if (pattern[0] == '@')
+		return g_ascii_strcasecmp(strrchr(addr, '@'), pattern) == 0;
+	return g_ascii_strcasecmp(addr, pattern) == 0;
+}
+
+const mk_exception *
+mk_exception_match(const GPtrArray *list, const char *sender, gint64 now)
+{
+	const mk_exception *best = NULL;
+	mk_action best_act = MK_ACT_NONE, act;
+	char *addr = norm_sender(sender);
+
+	for (guint i = 0; addr != NULL && list != NULL && i < list->len; i++) {
+		const mk_exception *e = g_ptr_array_index(list, i);
+
+		if (!mk_exception_active(e, now) || !pattern_matches(e->pattern, addr) ||
+		    mk_action_parse(e->action, &act) != 0)
+			continue;
+		if (best == NULL || act > best_act) {
+			best = e;
+			best_act = act;
+		}
+	}
+	g_free(addr);
+	return best;
 }

@@ -84,6 +84,29 @@ int mk_exception_revoke(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
                         mk_error *err);
 int mk_exception_list(mk_qstore *q, GPtrArray **out, mk_error *err);
 void mk_exception_free(mk_exception **e);
+/* Approved, not revoked and not expired at NOW. */
+bool mk_exception_active(const mk_exception *e, gint64 now);
+/* The active exception of LIST (mk_exception*) that applies to envelope
+ * SENDER at NOW, or NULL (borrowed from LIST).  An address pattern matches
+ * the whole address, "@domain" its domain (case-insensitive, <> ignored).
+ * Of several, the most restrictive action wins (reject > quarantine >
+ * strip > sanitize > allow): a block always beats a relaxation. */
+const mk_exception *mk_exception_match(const GPtrArray *list, const char *sender,
+                                       gint64 now);
+
+/* PPAP: open a held item's encrypted archive with candidate PASSWORDS
+ * (char*, not kept, never logged) by re-running ENGINE on the stored
+ * original; deliver the sanitized result only when nothing is held and
+ * no virus was found (see release.c); the configuration is the engine's.
+ * Returns 0 when delivered (*where as mk_review_release, caller frees);
+ * MK_ERR_USAGE with the reason when refused: role, item not held, too many
+ * wrong passwords ("rate limited"), password wrong ("wrong password"),
+ * content still held ("still held: REASON"); MK_ERR_TEMP when delivery
+ * failed.  Every attempt is an audit event "item.unlock". */
+struct mk_engine;
+int mk_review_unlock(mk_qstore *q, struct mk_engine *e, const mk_actor *a,
+                     const char *item, GPtrArray *passwords, gint64 now,
+                     char **where, mk_error *err);
 
 /* SMTP delivery of DATA to RCPTS (NULL-terminated) via HOST:PORT (smtp.c). */
 int mk_smtp_send(const char *relay, const char *helo, const char *from,
