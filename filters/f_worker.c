@@ -2,6 +2,10 @@
  * NAME
  *   f_worker - registry run function of the worker filters (see f_worker.h)
  *
+ * DESCRIPTION
+ *   On success the worker's notes are logged and appended to n->notes
+ *   (they go to the report); on failure nothing of the node changes.
+ *
  * NEVER
  *   Decodes hostile bytes in this process.
  */
@@ -71,9 +75,11 @@ mk_worker_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 	rc = mk_worker_run(cfg, f->name, n->data, &out, &type, notes, err);
 	if (rc < 0)
 		goto out;
-	for (guint i = 0; i < notes->len; i++)
+	for (guint i = 0; i < notes->len; i++) {
 		mk_log(MK_LOG_INFO, n->path, "%s: %s", f->name,
 		       (char *)g_ptr_array_index(notes, i));
+		g_ptr_array_add(n->notes, g_strdup(g_ptr_array_index(notes, i)));
+	}
 	if (n->out != NULL)
 		g_bytes_unref(n->out);
 	n->out = out;

@@ -13,7 +13,8 @@
  *   have run = mk_worker_filter and the same names as the mk_wfilter
  *   table in src/worker/wregistry.c).  n->data goes to mukaika-worker
  *   through mk_worker_run(); on success n->out, n->out_type and n->out_name
- *   are set.  The worker's notes are logged at info level.
+ *   are set.  The worker's notes are logged at info level and appended
+ *   to n->notes (they go to the report).
  *
  *   mk_worker_out_name(): the declared name with its extension changed to
  *   the one of OUT_TYPE when it names another type ("a.bmp" -> "a.png",

@@ -34,6 +34,10 @@ node_json(mk_json *j, const mk_node *n)
 	mk_json_string(j, "rule", n->rule);
 	mk_json_string(j, "filter", n->filter);
 	mk_json_string(j, "filter_result", n->filter_result);
+	mk_json_begin_array(j, "notes");
+	for (guint i = 0; i < n->notes->len; i++)
+		mk_json_string(j, NULL, g_ptr_array_index(n->notes, i));
+	mk_json_end_array(j);
 	mk_json_end_object(j);
 	for (guint i = 0; i < n->children->len; i++)
 		node_json(j, g_ptr_array_index(n->children, i));

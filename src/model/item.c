@@ -36,6 +36,7 @@ mk_node_new(mk_node_kind kind, mk_node *parent)
 	n->kind = kind;
 	n->children = g_ptr_array_new_with_free_func(node_free_cb);
 	n->findings = g_ptr_array_new_with_free_func(finding_free);
+	n->notes = g_ptr_array_new_with_free_func(g_free);
 	if (parent != NULL) {
 		n->parent = parent;
 		g_ptr_array_add(parent->children, n);
@@ -60,6 +61,7 @@ mk_node_free(mk_node **np)
 	*np = NULL;
 	g_ptr_array_unref(n->children);
 	g_ptr_array_unref(n->findings);
+	g_ptr_array_unref(n->notes);
 	if (n->data != NULL)
 		g_bytes_unref(n->data);
 	if (n->out != NULL)

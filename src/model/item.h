@@ -99,6 +99,9 @@ struct mk_node {
 	/* sanitize result */
 	char *filter;             /* filter name that ran, or NULL */
 	char *filter_result;      /* "ok" | "failed: ..." | NULL */
+	GPtrArray *notes;         /* char*, owned, never NULL: what the filter
+	                           * removed ("removed vbaProject.bin"), for the
+	                           * report; from the worker, one line each */
 	GBytes *out;              /* sanitized content (forwarded instead of data) */
 	char *out_type;           /* MIME type of out */
 	char *out_name;           /* file name for out (UTF-8) */

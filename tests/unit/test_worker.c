@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config_schema.h"
 #include "testutil.h"
 #include "worker/wclient.h"
 
@@ -199,6 +200,86 @@ START_TEST(test_no_leftovers)
 }
 END_TEST
 
+/* Limits of the worker filters, passed as options by the client: the
+ * same input passes with the defaults and fails (never passes) when the
+ * one key of the row is set below what the input needs. */
+typedef struct {
+	const char *filter, *input, *key, *value;
+} lrow;
+
+static const lrow LROWS[] = {
+	{ "rtf", "deep-rtf", "rtf.max_depth", "8" },
+	{ "ooxml", "corpora/oletools/msodde/dde-test.docx", "ooxml.max_parts", "5" },
+	{ "ooxml", "corpora/oletools/msodde/dde-test.docx", "ooxml.max_part_size", "4K" },
+	{ "pdf", "/usr/share/clamav-testfiles/clam.pdf", "pdf.max_pixels", "10000" },
+};
+
+static GBytes *
+limit_input(const char *name)
+{
+	GString *s;
+	char *path;
+	GBytes *b;
+
+	if (strcmp(name, "deep-rtf") == 0) {
+		s = g_string_new("{\\rtf1 ");
+		for (int i = 0; i < 20; i++)
+			g_string_append(s, "{\\b ");
+		g_string_append(s, "deep");
+		for (int i = 0; i < 21; i++)
+			g_string_append_c(s, '}');
+		return g_string_free_to_bytes(s);
+	}
+	path = name[0] == '/' ? g_strdup(name) : mkt_shared_path(name);
+	b = mkt_read(path);
+	g_free(path);
+	return b;
+}
+
+static void
+set_key(mk_config *cfg, const char *key, const char *value)
+{
+	for (size_t i = 0; i < mk_schema_len; i++) {
+		char *k = g_strconcat(mk_schema[i].group, ".", mk_schema[i].key, NULL);
+		bool hit = strcmp(k, key) == 0;
+		g_free(k);
+		if (hit) {
+			char *problem = mk_config_set_key(cfg, &mk_schema[i], value);
+			ck_assert_msg(problem == NULL, "%s: %s", key, problem);
+			return;
+		}
+	}
+	ck_abort_msg("no key %s", key);
+}
+
+START_TEST(test_filter_limits)
+{
+	const lrow *r = &LROWS[_i];
+	mk_config *cfg = worker_config();
+	GBytes *in = limit_input(r->input), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	int rc = mk_worker_run(cfg, r->filter, in, &out, &type, notes, &err);
+
+	ck_assert_msg(rc == 0 && out != NULL, "%s with defaults: %s", r->input, err.msg);
+	g_clear_pointer(&out, g_bytes_unref);
+	g_clear_pointer(&type, g_free);
+	mk_config_unref(&cfg);
+	cfg = worker_config();
+	set_key(cfg, r->key, r->value);
+	rc = mk_worker_run(cfg, r->filter, in, &out, &type, notes, &err);
+	ck_assert_msg(rc < 0 && out == NULL && type == NULL, "%s=%s passed %s",
+	              r->key, r->value, r->input);
+	ck_assert_msg(strstr(err.msg, r->key) != NULL || strstr(err.msg, "limit") ||
+	              strstr(err.msg, "over") || strstr(err.msg, "more than"),
+	              "%s: \"%s\"", r->key, err.msg);
+	g_ptr_array_unref(notes);
+	g_bytes_unref(in);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
 static Suite *
 worker_suite(void)
 {
@@ -210,6 +291,7 @@ worker_suite(void)
 	tcase_add_test(tc, test_echo);
 	tcase_add_test(tc, test_limits_and_path);
 	tcase_add_test(tc, test_no_leftovers);
+	tcase_add_loop_test(tc, test_filter_limits, 0, G_N_ELEMENTS(LROWS));
 	suite_add_tcase(s, tc);
 	return s;
 }
