@@ -415,6 +415,54 @@ finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
 	make_report(e, r);
 }
 
+/* True for an encrypted finding of the scanner's archive heuristic. */
+static bool
+is_scanner_archive_enc(const mk_finding *f)
+{
+	char *low;
+	bool yes;
+
+	if (f->code != MK_F_ENCRYPTED || f->detail == NULL ||
+	    !g_str_has_prefix(f->detail, "Heuristics.Encrypted."))
+		return false;
+	low = g_ascii_strdown(f->detail, -1);
+	yes = strstr(low, "zip") != NULL || strstr(low, "rar") != NULL ||
+	      strstr(low, "7z") != NULL;
+	g_free(low);
+	return yes;
+}
+
+static bool
+parser_encrypted(mk_node *n, void *user)
+{
+	bool *found = user;
+
+	for (guint i = 0; i < n->findings->len; i++) {
+		const mk_finding *f = g_ptr_array_index(n->findings, i);
+		if (f->code == MK_F_ENCRYPTED && !is_scanner_archive_enc(f))
+			*found = true;
+	}
+	return !*found;
+}
+
+/* PPAP unlock: the whole-original scan still sees the encrypted archive
+ * (ClamAV cannot open it).  When our parser opened encrypted members with
+ * the given passwords and nothing else in the tree is still encrypted,
+ * that root-level archive heuristic is explained and dropped; the opened
+ * members themselves were scanned one by one. */
+static void
+drop_opened_encryption(const mk_ctx *ctx, mk_node *root)
+{
+	bool still = false;
+
+	if (ctx->passwords == NULL || ctx->decrypted == 0)
+		return;
+	mk_node_walk(root, parser_encrypted, &still);
+	for (guint i = root->findings->len; !still && i > 0; i--)
+		if (is_scanner_archive_enc(g_ptr_array_index(root->findings, i - 1)))
+			g_ptr_array_remove_index(root->findings, i - 1);
+}
+
 static void
 tempfail_root(mk_result *r, const char *msg)
 {
@@ -461,6 +509,7 @@ mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
 		else
 			mk_scan_tree(e->scanner, r->root,
 			             e->cfg->clamav.scan_original ? in->data : NULL);
+		drop_opened_encryption(&ctx, r->root);
 	}
 	mk_policy_decide_exc(e->cfg, r->root, in->inbound_only_av,
 	                     !in->inbound_only_av && r->root != NULL &&

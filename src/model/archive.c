@@ -356,6 +356,7 @@ handle_entry(arc_state *st, struct archive_entry *e)
 		if ((data = read_member(st, name)) != NULL) {
 			new_member(st, name, data);
 			g_bytes_unref(data);
+			st->ctx->decrypted++;
 			go = true;
 		} else if (st->enc_noted) {   /* wrong password: stop here */
 			child = new_member(st, name, NULL);

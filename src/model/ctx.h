@@ -32,6 +32,7 @@ typedef struct mk_ctx {
 	gint64 unpacked;          /* bytes produced by decoding containers */
 	const GPtrArray *passwords; /* borrowed char*: candidate archive
 	                             * passwords (PPAP unlock), NULL = none */
+	gint64 decrypted;         /* encrypted archive members opened with them */
 } mk_ctx;
 
 void mk_ctx_init(mk_ctx *ctx, const mk_config *cfg, mk_sniffer *sniffer);

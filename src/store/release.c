@@ -13,9 +13,20 @@
  *   temp file that is fsynced and renameat2(RENAME_NOREPLACE)d to NAME, or
  *   "NAME (2)", "NAME (3)"... when taken.
  *
+ *   PPAP unlock (mk_review_unlock): no request or approval, because the
+ *   original never leaves: the engine runs again on the stored original
+ *   with the candidate passwords (no_store) and only its sanitized output
+ *   is delivered, the same way (mail with "X-Mukaika-Unlocked-By: WHO",
+ *   file into out/OWNER/), and only when the archive opened, nothing is
+ *   held and no virus was found; the item becomes "unlocked".  Wrong
+ *   passwords are counted from the audit (item.unlock wrong_password) and
+ *   limited to web.max_unlock_attempts per web.unlock_window_minutes.
+ *   Passwords are borrowed: never copied, logged or audited.
+ *
  * FAILURE
  *   Delivery failure puts the request back to approved, audits "failed"
- *   and returns MK_ERR_TEMP; nothing half-written stays visible.
+ *   and returns MK_ERR_TEMP; nothing half-written stays visible.  An
+ *   unlock that cannot deliver leaves the item held.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,6 +36,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "engine.h"
 #include "names.h"
 #include "review.h"
 
@@ -56,25 +68,24 @@ set_req_status(sqlite3 *db, gint64 id, const char *from, const char *to,
 	return rc;
 }
 
+/* DATA with HEADER (one line, CRLF-terminated) prepended, to the item's
+ * envelope recipients from its envelope sender through the relay. */
 static int
-send_mail(const mk_config *cfg, const mk_qrecord *item, const mk_request *r,
-          const mk_actor *a, GBytes *orig, char **where, mk_error *err)
+send_mail(const mk_config *cfg, const mk_qrecord *item, const char *header,
+          GBytes *data, char **where, mk_error *err)
 {
 	char **rcpts = g_strsplit(item->recipients ? item->recipients : "", ",", -1);
-	GString *m = g_string_new(NULL);
+	GString *m = g_string_new(header);
 	gsize len = 0;
-	const char *data = g_bytes_get_data(orig, &len);
+	const char *p = g_bytes_get_data(data, &len);
 	const char *helo = *cfg->release.helo ? cfg->release.helo
 	                   : *cfg->general.hostname ? cfg->general.hostname : "localhost";
 	GBytes *b;
 	int rc;
 
-	for (char **p = rcpts; *p; p++)
-		g_strstrip(*p);
-	g_string_append_printf(m, "X-Mukaika-Released-By: %s (approved by %s, request %"
-	                       G_GINT64_FORMAT ", item %s)\r\n", a->who,
-	                       r->approver ? r->approver : "?", r->id, item->id);
-	g_string_append_len(m, data, (gssize)len);
+	for (char **r = rcpts; *r; r++)
+		g_strstrip(*r);
+	g_string_append_len(m, p, (gssize)len);
 	b = g_string_free_to_bytes(m);
 	rc = mk_smtp_send(cfg->release.smtp_relay, helo, item->sender ? item->sender : "",
 	                  rcpts, b, cfg->release.timeout_s, err);
@@ -151,12 +162,13 @@ out:
 	return rc;
 }
 
+/* ORIG as NAME (data only, made safe) into out_dir/OWNER/. */
 static int
-write_file(const mk_config *cfg, const mk_qrecord *item, GBytes *orig,
-           char **where, mk_error *err)
+write_file(const mk_config *cfg, const mk_qrecord *item, const char *fname,
+           GBytes *orig, char **where, mk_error *err)
 {
 	char *owner = mk_names_safe(item->recipients ? item->recipients : "", OUT_NAME_MAX);
-	char *name = mk_names_safe(item->subject ? item->subject : item->id, OUT_NAME_MAX);
+	char *name = mk_names_safe(fname, OUT_NAME_MAX);
 	char *placed = NULL;
 	int root = -1, dfd = -1, rc = MK_ERR_TEMP;
 
@@ -201,10 +213,15 @@ deliver(mk_qstore *q, const mk_config *cfg, const mk_actor *a, const mk_request 
 		return rc;
 	if ((orig = mk_qstore_object(q, item->sha256, err)) == NULL)
 		rc = MK_ERR_TEMP;
-	else if (strcmp(item->channel, "mail") == 0)
-		rc = send_mail(cfg, item, r, a, orig, where, err);
-	else
-		rc = write_file(cfg, item, orig, where, err);
+	else if (strcmp(item->channel, "mail") == 0) {
+		char *h = g_strdup_printf("X-Mukaika-Released-By: %s (approved by %s, request %"
+		                          G_GINT64_FORMAT ", item %s)\r\n", a->who,
+		                          r->approver ? r->approver : "?", r->id, item->id);
+		rc = send_mail(cfg, item, h, orig, where, err);
+		g_free(h);
+	} else
+		rc = write_file(cfg, item, item->subject ? item->subject : item->id, orig,
+		                where, err);
 	if (rc == 0)
 		rc = mk_qstore_set_status(q, item->id, "released", err);
 	if (orig != NULL)
@@ -246,5 +263,183 @@ mk_review_release(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
 	                   rc == 0 ? "ok" : "failed", rc == 0 ? *where : err->msg, &e2);
 out:
 	mk_request_free(&r);
+	return rc;
+}
+
+/* --- PPAP unlock ---------------------------------------------------------- */
+
+/* Wrong passwords tried on ITEM since SINCE (audit item.unlock). */
+static int
+count_wrong(sqlite3 *db, const char *item, gint64 since, gint64 *n, mk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE what = 'item.unlock' "
+	                       "AND item = ?1 AND result = 'wrong_password' AND ts >= ?2",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		mk_error_set(err, MK_ERR_TEMP, "unlock: %s", sqlite3_errmsg(db));
+		return MK_ERR_TEMP;
+	}
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else {
+		mk_error_set(err, MK_ERR_TEMP, "unlock: %s", sqlite3_errmsg(db));
+		rc = MK_ERR_TEMP;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static bool
+has_code(const char *list, const char *code)
+{
+	char **v = g_strsplit(list != NULL ? list : "", ",", -1);
+	bool found = false;
+
+	for (char **p = v; *p && !found; p++)
+		found = strcmp(g_strstrip(*p), code) == 0;
+	g_strfreev(v);
+	return found;
+}
+
+static bool
+tree_has(mk_node *n, void *user)
+{
+	mk_finding_code *c = user;
+
+	if (!mk_node_has_finding(n, *c))
+		return true;
+	*c = MK_F_COUNT;              /* found: stop */
+	return false;
+}
+
+static bool
+tree_has_finding(mk_node *root, mk_finding_code code)
+{
+	mk_finding_code c = code;
+
+	mk_node_walk(root, tree_has, &c);
+	return c == MK_F_COUNT;
+}
+
+/* Why the item may not be unlocked now (static text), or NULL. */
+static const char *
+unlock_refusal(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
+               const mk_qrecord *rec, const GPtrArray *passwords, gint64 now,
+               const char **result, mk_error *err)
+{
+	gint64 wrong = 0;
+
+	*result = "refused";
+	if (!mk_urole_can(a->role, MK_PERM_REQUEST))
+		return "role may not unlock";
+	if (strcmp(rec->status, "held") != 0)
+		return "item is not held";
+	if (!has_code(rec->findings, "encrypted"))
+		return "item has no encrypted content";
+	if (passwords == NULL || passwords->len == 0)
+		return "no password given";
+	if (count_wrong(mk_qstore_db(q), rec->id, now - cfg->web.unlock_window_minutes * 60,
+	                &wrong, err) != 0)
+		return "audit unreadable";
+	if (wrong >= cfg->web.max_unlock_attempts) {
+		*result = "rate_limited";
+		return "rate limited: too many wrong passwords, try again later";
+	}
+	return NULL;
+}
+
+/* Deliver the sanitized result of an unlock run. */
+static int
+deliver_unlocked(const mk_config *cfg, const mk_actor *a, const mk_qrecord *rec,
+                 const mk_result *res, char **where, mk_error *err)
+{
+	char *h;
+	int rc;
+
+	if (strcmp(rec->channel, "mail") != 0)
+		return write_file(cfg, rec, res->output_name ? res->output_name
+		                  : rec->subject ? rec->subject : rec->id, res->output, where, err);
+	h = g_strdup_printf("X-Mukaika-Unlocked-By: %s (item %s)\r\n", a->who, rec->id);
+	rc = send_mail(cfg, rec, h, res->output, where, err);
+	g_free(h);
+	return rc;
+}
+
+/* Run the engine with the passwords and act on the result. */
+static int
+unlock_run(mk_qstore *q, mk_engine *e, const mk_actor *a, const mk_qrecord *rec,
+           GPtrArray *passwords, const char **result, char **detail, char **where,
+           mk_error *err)
+{
+	mk_input in = { .mode = strcmp(rec->channel, "mail") == 0 ? MK_MODE_MAIL : MK_MODE_FILE,
+	                .id = rec->id, .sender = rec->sender, .recipients = rec->recipients,
+	                .name = rec->subject, .no_store = true, .passwords = passwords };
+	mk_result *res = NULL;
+	int rc = MK_ERR_TEMP;
+
+	*result = "failed";
+	if ((in.data = mk_qstore_object(q, rec->sha256, err)) == NULL)
+		return MK_ERR_TEMP;
+	if (mk_engine_process(e, &in, &res, err) != 0)
+		goto out;
+	if (res->verdict == MK_V_TEMPFAIL) {
+		mk_error_set(err, MK_ERR_TEMP, "unlock: %s", res->reason);
+	} else if (tree_has_finding(res->root, MK_F_ENCRYPTED)) {
+		*result = "wrong_password";
+		mk_error_set(err, MK_ERR_USAGE, "wrong password (still encrypted)");
+		rc = MK_ERR_USAGE;
+	} else if (res->verdict > MK_V_STRIPPED || res->output == NULL ||
+	           tree_has_finding(res->root, MK_F_VIRUS)) {
+		*result = "still_held";
+		mk_error_set(err, MK_ERR_USAGE, "still held: %s (%s)",
+		             mk_verdict_name(res->verdict), res->reason);
+		rc = MK_ERR_USAGE;
+	} else if ((rc = deliver_unlocked(mk_engine_config(e), a, rec, res, where, err)) == 0 &&
+	           (rc = mk_qstore_set_status(q, rec->id, "unlocked", err)) == 0) {
+		*result = "ok";
+		*detail = g_strdup_printf("%s, sanitized (%s: %s)", *where,
+		                          mk_verdict_name(res->verdict), res->actions);
+	}
+out:
+	mk_result_free(&res);
+	g_bytes_unref(in.data);
+	return rc;
+}
+
+int
+mk_review_unlock(mk_qstore *q, mk_engine *e, const mk_actor *a, const char *item,
+                 GPtrArray *passwords, gint64 now, char **where, mk_error *err)
+{
+	const mk_config *cfg = mk_engine_config(e);
+	mk_qrecord *rec = NULL;
+	const char *result = "refused", *why;
+	char *detail = NULL;
+	mk_error e2 = { 0 };
+	int rc;
+
+	*where = NULL;
+	if (!mk_qstore_valid_id(item)) {
+		mk_error_set(err, MK_ERR_USAGE, "malformed id");
+		return MK_ERR_USAGE;
+	}
+	if ((rc = mk_qstore_get(q, item, &rec, err)) != 0)
+		return rc;
+	if ((why = unlock_refusal(q, cfg, a, rec, passwords, now, &result, err)) != NULL) {
+		mk_error_set(err, MK_ERR_USAGE, "%s", why);
+		rc = MK_ERR_USAGE;
+	} else {
+		rc = unlock_run(q, e, a, rec, passwords, &result, &detail, where, err);
+	}
+	(void)mk_audit_add(mk_qstore_db(q), now, a->who, a->ip, "item.unlock", item, result,
+	                   detail != NULL ? detail : err->msg, &e2);
+	if (rc != 0)
+		g_clear_pointer(where, g_free);
+	g_free(detail);
+	mk_qrecord_free(&rec);
 	return rc;
 }

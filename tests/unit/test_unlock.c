@@ -1,0 +1,380 @@
+/*
+ * NAME
+ *   test_unlock - PPAP: opening a held encrypted archive with a password
+ *   (mk_review_unlock in src/store/release.c, passwords in archive.c)
+ *
+ * DESCRIPTION
+ *   Encrypted zips are made at run time with `zip -P` (apt package zip):
+ *   one with a clean text member, one with EICAR.  Each is mailed (or
+ *   dropped as a file) through a real engine with a real store, so the
+ *   item is held as encrypted; then one row per attempt: wrong password ->
+ *   still held, audited wrong_password, nothing delivered; right password
+ *   on the clean zip -> the sanitized result (never the original) reaches a
+ *   loopback SMTP sink with X-Mukaika-Unlocked-By, or out/OWNER/ for a
+ *   file, and the item is "unlocked"; right password on EICAR -> still
+ *   held, nothing delivered; too many wrong passwords -> rate limited even
+ *   with the right one; a viewer may not unlock.  No password ever
+ *   appears in the audit log or the stored report.
+ */
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "engine.h"
+#include "qstore.h"
+#include "review.h"
+#include "testutil.h"
+
+#define RIGHT "Right-Pw-7391"
+
+static char *tmp;
+static mk_config *cfg;
+static mk_qstore *q;
+static mk_engine *eng;
+
+static void
+setup(void)
+{
+	mk_error err = { 0 };
+
+	tmp = mkt_tmpdir();
+	cfg = mkt_config(tmp);
+	g_free(cfg->dropd.out_dir);
+	cfg->dropd.out_dir = g_build_filename(tmp, "out", NULL);
+	g_mkdir_with_parents(cfg->dropd.out_dir, 0700);
+	cfg->web.max_unlock_attempts = 2;
+	q = mk_qstore_open(cfg, &err);
+	ck_assert_msg(q != NULL, "%s", err.msg);
+	eng = mk_engine_new(cfg, &err);
+	ck_assert_ptr_nonnull(eng);
+}
+
+static void
+teardown(void)
+{
+	mk_engine_free(&eng);
+	mk_qstore_close(&q);
+	mk_config_unref(&cfg);
+	mkt_rm_rf(tmp);
+	g_clear_pointer(&tmp, g_free);
+}
+
+/* A one-shot SMTP sink (as test_release): stores what it saw. */
+typedef struct sink { int lfd; GString *log; } sink;
+
+static gpointer
+sink_run(gpointer p)
+{
+	sink *s = p;
+	int fd = accept(s->lfd, NULL, NULL);
+	char buf[4096];
+	bool data = false;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r+");
+	fputs("220 sink\r\n", f);
+	fflush(f);
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		g_string_append(s->log, buf);
+		if (data) {
+			if (strcmp(buf, ".\r\n") == 0) {
+				data = false;
+				fputs("250 queued\r\n", f);
+			}
+		} else if (strncmp(buf, "DATA", 4) == 0) {
+			data = true;
+			fputs("354 go\r\n", f);
+		} else if (strncmp(buf, "QUIT", 4) == 0) {
+			fputs("221 bye\r\n", f);
+			fflush(f);
+			break;
+		} else {
+			fputs(strncmp(buf, "EHLO", 4) == 0 ? "250-sink\r\n250 8BITMIME\r\n"
+			      : "250 ok\r\n", f);
+		}
+		fflush(f);
+	}
+	fclose(f);
+	return NULL;
+}
+
+static GThread *
+sink_start(sink *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+
+	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(s->lfd, 1), 0);
+	getsockname(s->lfd, (struct sockaddr *)&a, &len);
+	s->log = g_string_new(NULL);
+	g_free(cfg->release.smtp_relay);
+	cfg->release.smtp_relay = g_strdup_printf("127.0.0.1:%d", ntohs(a.sin_port));
+	return g_thread_new("sink", sink_run, s);
+}
+
+/* Stop a sink that got no connection. */
+static void
+sink_stop(sink *s, GThread *t)
+{
+	char *relay = g_strdup(cfg->release.smtp_relay);
+	char **hp = g_strsplit(relay, ":", 2);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	                         .sin_port = htons((guint16)atoi(hp[1])) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+		(void)!write(fd, "QUIT\r\n", 6);
+	g_thread_join(t);
+	close(fd);
+	close(s->lfd);
+	g_strfreev(hp);
+	g_free(relay);
+}
+
+/* An encrypted zip (ZipCrypto, password RIGHT) with one member. */
+static GBytes *
+encrypted_zip(const char *member, const char *content)
+{
+	char *txt = g_build_filename(tmp, member, NULL);
+	char *zip = g_build_filename(tmp, "enc.zip", NULL);
+	char *argv[] = { "zip", "-q", "-j", "-P", RIGHT, zip, txt, NULL };
+	int status = -1;
+	GBytes *b;
+
+	unlink(zip);
+	ck_assert(g_file_set_contents(txt, content, -1, NULL));
+	ck_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+	                       NULL, &status, NULL));
+	ck_assert_msg(status == 0, "zip -P failed (apt package zip)");
+	b = mkt_read(zip);
+	g_free(txt);
+	g_free(zip);
+	return b;
+}
+
+static GBytes *
+mail_with(GBytes *att)
+{
+	gsize len = 0;
+	const guint8 *p = g_bytes_get_data(att, &len);
+	char *b64 = g_base64_encode(p, len);
+	char *m = g_strdup_printf(
+		"From: <ppap@example.jp>\r\nTo: <u@lg.example>\r\nSubject: ppap\r\n"
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+		"--b1\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\npassword follows\r\n"
+		"--b1\r\nContent-Type: application/zip; name=\"docs.zip\"\r\n"
+		"Content-Disposition: attachment; filename=\"docs.zip\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b1--\r\n", b64);
+
+	g_free(b64);
+	return g_bytes_new_take(m, strlen(m));
+}
+
+/* Put a held item through the engine; returns its id. */
+static char *
+held_item(bool eicar, bool file)
+{
+	GBytes *zip = encrypted_zip("note.txt", eicar ? mkt_eicar() : "meeting at ten\n");
+	GBytes *data = file ? g_bytes_ref(zip) : mail_with(zip);
+	mk_input in = { .data = data, .mode = file ? MK_MODE_FILE : MK_MODE_MAIL,
+	                .sender = "ppap@example.jp", .name = "docs.zip",
+	                .recipients = file ? "owner1" : "u@lg.example, v@lg.example" };
+	mk_result *r = NULL;
+	mk_error err = { 0 };
+	char *id;
+
+	ck_assert_int_eq(mk_engine_process(eng, &in, &r, &err), 0);
+	ck_assert_msg(r->verdict == MK_V_QUARANTINED && r->stored, "held: %s", r->reason);
+	ck_assert_ptr_nonnull(strstr(r->report_json, "\"encrypted\""));
+	id = g_strdup(r->id);
+	mk_result_free(&r);
+	g_bytes_unref(data);
+	g_bytes_unref(zip);
+	return id;
+}
+
+static const struct {
+	const char *name;
+	bool eicar, file;
+	mk_urole role;
+	const char *pw[3];          /* attempts in order; the last is checked */
+	int want;
+	const char *result, *status;
+	bool delivered;
+} rows[] = {
+	{ "wrong password", false, false, MK_UR_OPERATOR, { "nope" }, MK_ERR_USAGE,
+	  "wrong_password", "held", false },
+	{ "right password, clean mail", false, false, MK_UR_OPERATOR, { RIGHT }, 0,
+	  "ok", "unlocked", true },
+	{ "wrong then right", false, false, MK_UR_APPROVER, { "x", RIGHT }, 0,
+	  "ok", "unlocked", true },
+	{ "right password, clean file", false, true, MK_UR_OPERATOR, { RIGHT }, 0,
+	  "ok", "unlocked", true },
+	{ "right password, eicar", true, false, MK_UR_OPERATOR, { RIGHT }, MK_ERR_USAGE,
+	  "still_held", "held", false },
+	{ "right password, eicar file", true, true, MK_UR_OPERATOR, { RIGHT }, MK_ERR_USAGE,
+	  "still_held", "held", false },
+	{ "rate limited", false, false, MK_UR_OPERATOR, { "a", "b", RIGHT }, MK_ERR_USAGE,
+	  "rate_limited", "held", false },
+	{ "viewer", false, false, MK_UR_VIEWER, { RIGHT }, MK_ERR_USAGE, "refused", "held", false },
+};
+
+/* The result of the newest item.unlock audit event; no password in any. */
+static char *
+last_result(const char *id)
+{
+	mk_audit_filter f = { .item = id, .what = "item.unlock", .limit = 100 };
+	GPtrArray *a = NULL;
+	mk_error err = { 0 };
+	char *res;
+
+	ck_assert_int_eq(mk_audit_list(mk_qstore_db(q), &f, &a, &err), 0);
+	ck_assert_uint_gt(a->len, 0);
+	for (guint i = 0; i < a->len; i++) {
+		mk_audit_row *e = g_ptr_array_index(a, i);
+		ck_assert_ptr_null(strstr(e->detail ? e->detail : "", RIGHT));
+		ck_assert_ptr_null(strstr(e->detail ? e->detail : "", "nope"));
+	}
+	res = g_strdup(((mk_audit_row *)g_ptr_array_index(a, 0))->result);
+	g_ptr_array_unref(a);
+	return res;
+}
+
+/* Bytes of the one file in out/OWNER/, or NULL. */
+static GBytes *
+out_file(void)
+{
+	char *dir = g_build_filename(cfg->dropd.out_dir, "owner1", NULL);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n = d != NULL ? g_dir_read_name(d) : NULL;
+	char *path = n != NULL ? g_build_filename(dir, n, NULL) : NULL;
+	GBytes *b = path != NULL ? mkt_read(path) : NULL;
+
+	if (d != NULL)
+		g_dir_close(d);
+	g_free(path);
+	g_free(dir);
+	return b;
+}
+
+static void
+check_delivery(int i, const sink *s, const char *id)
+{
+	GBytes *orig, *got;
+	mk_qrecord *rec = NULL;
+	mk_error err = { 0 };
+
+	if (!rows[i].file) {
+		ck_assert_msg((strstr(s->log->str, "X-Mukaika-Unlocked-By:") != NULL) ==
+		              rows[i].delivered, "%s: delivery", rows[i].name);
+		if (!rows[i].delivered)
+			return;
+		ck_assert_ptr_nonnull(strstr(s->log->str, "RCPT TO:<u@lg.example>"));
+		ck_assert_ptr_nonnull(strstr(s->log->str, "RCPT TO:<v@lg.example>"));
+		ck_assert_ptr_nonnull(strstr(s->log->str, "MAIL FROM:<ppap@example.jp>"));
+		ck_assert_ptr_nonnull(strstr(s->log->str, "X-Mukaika-Status"));
+		ck_assert_ptr_null(strstr(s->log->str, RIGHT));
+		return;
+	}
+	got = out_file();
+	ck_assert_msg((got != NULL) == rows[i].delivered, "%s: file", rows[i].name);
+	if (got == NULL)
+		return;
+	/* the sanitized rebuild, not the stored encrypted original */
+	ck_assert_int_eq(mk_qstore_get(q, id, &rec, &err), 0);
+	orig = mk_qstore_object(q, rec->sha256, &err);
+	ck_assert(!g_bytes_equal(orig, got));
+	ck_assert(memcmp(g_bytes_get_data(got, NULL), "PK", 2) == 0);
+	g_bytes_unref(orig);
+	g_bytes_unref(got);
+	mk_qrecord_free(&rec);
+}
+
+START_TEST(test_unlock)
+{
+	mk_actor a = { "op1", rows[_i].role, "192.0.2.9" };
+	char *id = held_item(rows[_i].eicar, rows[_i].file), *where = NULL, *res;
+	mk_qrecord *rec = NULL;
+	mk_error err = { 0 };
+	sink s = { 0 };
+	GThread *t = NULL;
+	int rc = -1;
+
+	for (int k = 0; k < 3 && rows[_i].pw[k] != NULL; k++) {
+		GPtrArray *pw = g_ptr_array_new();
+		bool last = k == 2 || rows[_i].pw[k + 1] == NULL;
+
+		g_ptr_array_add(pw, (gpointer)rows[_i].pw[k]);
+		if (last && !rows[_i].file)
+			t = sink_start(&s);
+		rc = mk_review_unlock(q, eng, &a, id, pw, g_get_real_time() / G_USEC_PER_SEC,
+		                      &where, &err);
+		g_ptr_array_unref(pw);
+		g_clear_pointer(&where, g_free);
+	}
+	ck_assert_msg(rc == rows[_i].want, "%s: rc %d (%s)", rows[_i].name, rc, err.msg);
+	if (t != NULL) {
+		if (rows[_i].delivered) {
+			g_thread_join(t);
+			close(s.lfd);
+		} else {
+			sink_stop(&s, t);
+		}
+	}
+	check_delivery(_i, &s, id);
+	res = last_result(id);
+	ck_assert_str_eq(res, rows[_i].result);
+	ck_assert_int_eq(mk_qstore_get(q, id, &rec, &err), 0);
+	ck_assert_str_eq(rec->status, rows[_i].status);
+	ck_assert_ptr_null(strstr(rec->report_json, RIGHT));
+	mk_qrecord_free(&rec);
+	if (s.log != NULL)
+		g_string_free(s.log, TRUE);
+	g_free(res);
+	g_free(id);
+}
+END_TEST
+
+START_TEST(test_unlock_refusals)
+{
+	mk_actor a = { "op1", MK_UR_OPERATOR, "local" };
+	GPtrArray *pw = g_ptr_array_new();
+	char *where = NULL;
+	mk_error err = { 0 };
+	mk_qmeta m = { .id = "plain-1", .channel = "file", .recipients = "owner1",
+	               .subject = "a.exe", .verdict = MK_V_QUARANTINED, .findings = "executable",
+	               .report_json = "{}", .received = 1 };
+	GBytes *b = g_bytes_new_static("MZ", 2);
+
+	g_ptr_array_add(pw, RIGHT);
+	ck_assert_int_eq(mk_qstore_put(q, &m, b, &err), 0);
+	ck_assert_int_eq(mk_review_unlock(q, eng, &a, "plain-1", pw, 10, &where, &err),
+	                 MK_ERR_USAGE);    /* nothing encrypted */
+	ck_assert_int_eq(mk_review_unlock(q, eng, &a, "../x", pw, 10, &where, &err),
+	                 MK_ERR_USAGE);
+	ck_assert_int_eq(mk_review_unlock(q, eng, &a, "no-such", pw, 10, &where, &err),
+	                 MK_ERR_NOINPUT);
+	g_ptr_array_unref(pw);
+	g_bytes_unref(b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *su = suite_create("unlock");
+	TCase *tc = tcase_create("unlock");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_unlock, 0, G_N_ELEMENTS(rows));
+	tcase_add_test(tc, test_unlock_refusals);
+	suite_add_tcase(su, tc);
+	return mkt_run(su);
+}
