@@ -9,6 +9,14 @@
 #   mk_sigdb DIR       test.hdb + test.ndb (EICAR, ClamAV-Test-File)
 #   mk_codes R.json    finding codes of a report, one per line
 #   mk_ok / mk_fail MSG / mk_skip MSG / mk_finish
+#   mk_py ARGS...      python3 with tests/scripts (mkcheck.py) and
+#                      tests/evasion (absent.py) importable, no .pyc written
+#   mk_batch LIST DIR  one `mukaika sanitize` per row "ID<TAB>INPUT<TAB>ARG..."
+#                      of LIST: DIR/ID.out, DIR/ID.json, DIR/ID.err, and
+#                      "ID<TAB>EXIT" lines in DIR/rc.tsv
+#   mk_judge ARGS...   run a judge (mk_py ARGS...) that prints FAIL:/SKIP:
+#                      lines and ends with "MKTALLY P F S" (mkcheck.Tally);
+#                      adds those to the counters; no tally = a failure
 #
 # DESCRIPTION
 #   Environment from meson test: MK_BUILDDIR, MK_SRCDIR, MK_SHARED,
@@ -92,28 +100,42 @@ mk_codes() {
 
 mk_has_code() { mk_codes "$1" | grep -qx "$2"; }
 
+mk_py() {
+	PYTHONDONTWRITEBYTECODE=1 \
+	PYTHONPATH="$LIB_DIR:$MK_SRCDIR/tests/evasion${PYTHONPATH:+:$PYTHONPATH}" \
+		python3 "$@"
+}
+
 # mk_mail_with FILE NAME TYPE OUT: a mail with FILE as a base64 attachment.
-mk_mail_with() {
-	python3 - "$@" <<'PY'
-import base64, sys
-path, name, ctype, out = sys.argv[1:5]
-data = open(path, "rb").read()
-b = "mk-test-boundary-1"
-lines = [
-    "From: sender@example.com", "To: rcpt@example.jp",
-    "Subject: attachment test", "Date: Mon, 01 Jan 2024 00:00:00 +0000",
-    "Message-ID: <attach-test@example.com>", "MIME-Version: 1.0",
-    f'Content-Type: multipart/mixed; boundary="{b}"', "",
-    f"--{b}", "Content-Type: text/plain; charset=us-ascii", "",
-    "see attachment", "",
-    f"--{b}", f'Content-Type: {ctype}; name="{name}"',
-    f'Content-Disposition: attachment; filename="{name}"',
-    "Content-Transfer-Encoding: base64", "",
-]
-enc = base64.encodebytes(data).decode().rstrip("\n").split("\n")
-lines += enc + ["", f"--{b}--", ""]
-open(out, "w", newline="").write("\r\n".join(lines))
-PY
+mk_mail_with() { mk_py "$LIB_DIR/mkcheck.py" mail "$@"; }
+
+mk_batch() {
+	local list=$1 dir=$2 id in rc
+	local -a args
+	mkdir -p "$dir"
+	: > "$dir/rc.tsv"
+	while IFS=$'\t' read -r -a args; do
+		id=${args[0]} in=${args[1]}
+		"$MK" sanitize --config "$CONF" --no-store -o "$dir/$id.out" \
+			--report "$dir/$id.json" "${args[@]:2}" "$in" \
+			> /dev/null 2> "$dir/$id.err" < /dev/null
+		rc=$?
+		printf '%s\t%s\n' "$id" "$rc" >> "$dir/rc.tsv"
+	done < "$list"
+}
+
+mk_judge() {
+	local line p f s got=0
+	while IFS= read -r line; do
+		case $line in
+		"MKTALLY "*)
+			read -r _ p f s <<< "$line"
+			MK_NPASS=$((MK_NPASS + p)); MK_NFAIL=$((MK_NFAIL + f))
+			MK_NSKIP=$((MK_NSKIP + s)); got=1 ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done < <(mk_py "$@")
+	[ "$got" = 1 ] || mk_fail "judge ${1:-?} ended without a tally (crashed?)"
 }
 
 # mk_sanitize IN OUT REPORT [args...]: run sanitize, echo the exit code.

@@ -9,78 +9,91 @@
 #   base64 mail attachment (clamav.virus_in_attachment = strip: the mail is
 #   delivered without the attachment, or held when the attachment cannot be
 #   read; the payload in no recoverable form in the output).  The test
-#   files that are themselves mail (mbox) are judged like mail.  The containers are built at run time with
-#   python3's zipfile/tarfile.  MK_QUICK=1 (the sanitizer build in
-#   scripts/test.sh) keeps the bare file, the mail and the zip-in-zip only.
+#   files that are themselves mail (mbox) are judged like mail.
+#   MK_QUICK=1 (the sanitizer build in scripts/test.sh) keeps the bare file,
+#   the mail and the zip-in-zip only.
+#
+#   Three steps, so that python3 starts twice rather than per check: one
+#   python3 builds every input (zip/tar.gz/mail via mkcheck.py) and the run
+#   list, mk_batch runs `mukaika sanitize` once per check, one python3 judges
+#   every exit code, report and output.
 . "$(dirname "$0")/lib.sh"
 mk_init
 [ -d "$MK_TESTFILES" ] || { echo "no $MK_TESTFILES"; exit 77; }
 
-wrap() { # kind in out
-	python3 - "$@" <<'PY'
-import io, sys, tarfile, zipfile
-kind, src, out = sys.argv[1:4]
-name = src.rsplit("/", 1)[-1]
-data = open(src, "rb").read()
-def zipbytes(n, d):
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(n, d)
-    return b.getvalue()
-if kind == "zip":
-    open(out, "wb").write(zipbytes(name, data))
-elif kind == "zipzip":
-    open(out, "wb").write(zipbytes("inner.zip", zipbytes(name, data)))
-elif kind == "targz":
-    with tarfile.open(out, "w:gz") as t:
-        ti = tarfile.TarInfo("dir/" + name); ti.size = len(data); ti.mtime = 0
-        t.addfile(ti, io.BytesIO(data))
+mk_py - "$MK_TESTFILES" "$T/in" "${MK_QUICK:-}" <<'PY' || mk_die "building inputs failed"
+import json, os, sys
+import mkcheck as mc
+src, d, quick = sys.argv[1], sys.argv[2], sys.argv[3] != ""
+os.makedirs(d)
+clam = os.path.join(src, "clam.exe")
+rows, cases = [], []
+def add(label, inp, want, payload, *args):
+    cid = f"c{len(rows)}"
+    rows.append((cid, inp) + args)
+    cases.append({"id": cid, "label": label, "want": want, "payload": payload})
+def put(name, data):
+    p = os.path.join(d, name)
+    open(p, "wb").write(data)
+    return p
+for i, b in enumerate(sorted(os.listdir(src))):
+    f = os.path.join(src, b)
+    if not os.path.isfile(f):
+        continue
+    data = open(f, "rb").read()
+    head = data[:2048]
+    if b"\nContent-Type:" in head or head.startswith((b"From ", b"Received:", b"Return-Path:")):
+        add(f"{b} alone (a mailbox)", f, "caught", clam)   # the mailbox carries clam.exe
+    else:
+        add(f"{b} alone", f, "reject", f)
+    add(f"{b} in mail", put(f"{i}.eml", mc.mail_with(data, b, "application/octet-stream")),
+        "caught", f, "--mail")
+    add(f"{b} in zip in zip", put(f"{i}.ww.zip", mc.zipbytes("inner.zip", mc.zipbytes(b, data))),
+        "reject", f, "--file", "--name", "ww.zip")
+    if quick:
+        continue
+    add(f"{b} in zip", put(f"{i}.w.zip", mc.zipbytes(b, data)),
+        "reject", f, "--file", "--name", "w.zip")
+    add(f"{b} in tar.gz", put(f"{i}.w.tar.gz", mc.targz("dir/" + b, data)),
+        "reject", f, "--file", "--name", "w.tar.gz")
+mc.manifest(os.path.join(d, "runs.tsv"), rows)
+json.dump(cases, open(os.path.join(d, "cases.json"), "w"))
 PY
-}
 
-# check LABEL INPUT WANT [args]: WANT is "reject" (exit 3, nothing written)
-# or "caught" (a mail, or a file recognised as one: exit 3, or 0/2 with the
-# infected part dropped or the mail held, and the payload in no recoverable
-# form in the output).  Either way the report names the virus.
-check() {
-	local label=$1 in=$2 want=$3 rc why; shift 3
-	rc=$(mk_sanitize "$in" "$T/o" "$T/r.json" "$@")
-	if ! mk_has_code "$T/r.json" virus; then
-		mk_fail "$label: report has no virus finding (exit $rc)"
-	elif [ "$want" = reject ] && [ "$rc" != 3 ]; then
-		mk_fail "$label: exit $rc, want 3 (rejected)"
-	elif [ "$want" = reject ] && [ -e "$T/o" ]; then
-		mk_fail "$label: rejected but output written"
-	elif [ "$want" = caught ] && [ "$rc" != 0 ] && [ "$rc" != 2 ] && [ "$rc" != 3 ]; then
-		mk_fail "$label: exit $rc, want 0, 2 or 3"
-	elif [ "$want" = caught ] && [ -e "$T/o" ] &&
-	     ! why=$(python3 "$MK_SRCDIR/tests/evasion/absent.py" "$T/o" "$PAYLOAD"); then
-		mk_fail "$label: PAYLOAD DELIVERED: $why"
-	else
-		mk_ok
-	fi
-}
+mk_batch "$T/in/runs.tsv" "$T/res"
 
-n=0
-for f in "$MK_TESTFILES"/*; do
-	[ -f "$f" ] || continue
-	n=$((n + 1))
-	b=$(basename "$f")
-	PAYLOAD=$f
-	if python3 -c 'import sys; d=open(sys.argv[1],"rb").read(2048); sys.exit(0 if b"\nContent-Type:" in d or d.startswith((b"From ", b"Received:", b"Return-Path:")) else 1)' "$f"; then
-		PAYLOAD=$MK_TESTFILES/clam.exe   # what the mailbox carries
-		check "$b alone (a mailbox)" "$f" caught
-		PAYLOAD=$f
-	else
-		check "$b alone" "$f" reject
-	fi
-	mk_mail_with "$f" "$b" application/octet-stream "$T/m.eml"
-	check "$b in mail" "$T/m.eml" caught --mail
-	wrap zipzip "$f" "$T/ww.zip";    check "$b in zip in zip" "$T/ww.zip" reject --file --name ww.zip
-	[ -n "${MK_QUICK:-}" ] && continue
-	wrap zip "$f" "$T/w.zip";        check "$b in zip" "$T/w.zip" reject --file --name w.zip
-	wrap targz "$f" "$T/w.tar.gz";   check "$b in tar.gz" "$T/w.tar.gz" reject --file --name w.tar.gz
-done
-echo "t-testfiles: $n files x 5 wrappings"
-[ "$n" -ge 40 ] || mk_fail "only $n test files"
+# WANT "reject": exit 3, nothing written.  "caught" (a mail, or a file
+# recognised as one): exit 3, or 0/2 with the infected part dropped or the
+# mail held, and the payload in no recoverable form in the output.  Either
+# way the report names the virus.
+mk_judge - "$T/in/cases.json" "$T/res" <<'PY'
+import json, os, sys
+import mkcheck as mc
+from absent import find_payload
+cases, runs, t = json.load(open(sys.argv[1])), mc.runs(sys.argv[2]), mc.Tally()
+files = set()
+for c in cases:
+    label, want, r = c["label"], c["want"], runs.get(c["id"])
+    files.add(c["payload"])
+    if r is None:
+        t.fail(f"{label}: never run"); continue
+    rc, out = r.rc, os.path.exists(r.out)
+    if "virus" not in mc.codes(r.report):
+        t.fail(f"{label}: report has no virus finding (exit {rc})")
+    elif want == "reject" and rc != 3:
+        t.fail(f"{label}: exit {rc}, want 3 (rejected)")
+    elif want == "reject" and out:
+        t.fail(f"{label}: rejected but output written")
+    elif want == "caught" and rc not in (0, 2, 3):
+        t.fail(f"{label}: exit {rc}, want 0, 2 or 3")
+    elif want == "caught" and out and (why := find_payload(
+            open(r.out, "rb").read(), open(c["payload"], "rb").read())):
+        t.fail(f"{label}: PAYLOAD DELIVERED: {why}")
+    else:
+        t.ok()
+print(f"t-testfiles: {len(files)} files, {len(cases)} checks")
+if len(files) < 40:
+    t.fail(f"only {len(files)} test files")
+t.done()
+PY
 mk_finish
