@@ -25,7 +25,8 @@
 
 #define MK_IMAGE_JPEG_QUALITY 90   /* re-encoding quality, not a limit */
 
-typedef enum { IMG_NONE, IMG_PNG, IMG_JPEG, IMG_GIF, IMG_BMP } img_fmt;
+typedef enum { IMG_NONE, IMG_PNG, IMG_JPEG, IMG_GIF, IMG_BMP, IMG_WEBP,
+               IMG_TIFF } img_fmt;
 
 static guint32
 be32(const guint8 *p)
@@ -112,6 +113,10 @@ header_dims(const guint8 *p, gsize len, gint64 *w, gint64 *h)
 		*h = ABS(*h);
 		return IMG_BMP;
 	}
+	if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
+		return mk_img_webp_dims(p, len, w, h) ? IMG_WEBP : IMG_NONE;
+	if (len >= 4 && (memcmp(p, "II", 2) == 0 || memcmp(p, "MM", 2) == 0))
+		return mk_img_tiff_dims(p, len, w, h) ? IMG_TIFF : IMG_NONE;
 	return IMG_NONE;
 }
 
@@ -353,7 +358,8 @@ out:
 
 /* ---- filter -------------------------------------------------------- */
 
-static const char *const fmt_names[] = { "?", "PNG", "JPEG", "GIF", "BMP" };
+static const char *const fmt_names[] = { "?", "PNG", "JPEG", "GIF", "BMP", "WebP",
+                                         "TIFF" };
 
 static int
 image_run(GBytes *in, const mk_wopts *o, GBytes **out, char **out_type,
@@ -367,7 +373,8 @@ image_run(GBytes *in, const mk_wopts *o, GBytes **out, char **out_type,
 	int rc;
 
 	if (f == IMG_NONE) {
-		mk_error_set(err, MK_ERR_DATA, "not a PNG, JPEG, GIF or BMP image");
+		mk_error_set(err, MK_ERR_DATA, "not a PNG, JPEG, GIF, BMP, WebP or TIFF "
+		             "image (or its header is unreadable)");
 		return MK_ERR_DATA;
 	}
 	rc = mk_img_check_dims(w, h, o, err);
@@ -382,6 +389,10 @@ image_run(GBytes *in, const mk_wopts *o, GBytes **out, char **out_type,
 		rc = decode_png(p, len, o, &img, err);
 	else if (f == IMG_GIF)
 		rc = mk_img_decode_gif(p, len, o, &img, err);
+	else if (f == IMG_WEBP)
+		rc = mk_img_decode_webp(p, len, o, &img, err);
+	else if (f == IMG_TIFF)
+		rc = mk_img_decode_tiff(p, len, o, &img, notes, err);
 	else
 		rc = mk_img_decode_bmp(p, len, o, &img, err);
 	if (rc == 0 && img.px == NULL) {

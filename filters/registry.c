@@ -13,7 +13,7 @@
  *                zip of the sanitized members (f_archive.h)
  *   Worker filters (run = mk_worker_filter, f_worker.h; the row name is
  *   the mukaika-worker filter name):
- *     image      PNG, JPEG, GIF, BMP -> re-encoded PNG/JPEG (f_image.h)
+ *     image      PNG, JPEG, GIF, BMP, WebP, TIFF -> re-encoded PNG/JPEG (f_image.h)
  *     ooxml      docx/xlsx/pptx (+ templates, macro-enabled variants) -> the
  *                macro-free OOXML type, active parts removed (f_ooxml.h)
  *     rtf        RTF -> rebuilt RTF without objects/templates (f_rtf.h)
@@ -160,7 +160,8 @@ static const mk_filter f_archive = {
 	"application/vnd.ms-cab-compressed;application/x-cpio", mk_archive_filter,
 };
 static const mk_filter f_image = {
-	"image", "image/png;image/jpeg;image/gif;image/bmp;image/x-ms-bmp",
+	"image", "image/png;image/jpeg;image/gif;image/bmp;image/x-ms-bmp;"
+	"image/webp;image/tiff",
 	mk_worker_filter,
 };
 static const mk_filter f_ooxml = {

@@ -3,8 +3,10 @@
  *   test_image - the "image" worker filter through the registry
  *
  * DESCRIPTION
- *   Images are built at run time (PNG with stored deflate blocks, BMP, GIF)
- *   or embedded (a JPEG with EXIF and a comment, made with libjpeg), each
+ *   Images are built at run time (PNG with stored deflate blocks, BMP, GIF,
+ *   TIFF by hand with an ImageDescription) or embedded (lossless WebP made
+ *   with libwebp's WebPEncodeLosslessRGB, pixel i*37 pattern) or
+ *   embedded (a JPEG with EXIF and a comment, made with libjpeg), each
  *   carrying something that must not survive: text chunks, metadata,
  *   appended data (polyglots).  Rows: input, expected result, output type,
  *   name and dimensions, and the bytes that must be gone.  Runs the real
@@ -205,12 +207,79 @@ make_bmp(gint32 w, gint32 h, int bpp, guint32 comp, const char *trail)
 	return g_byte_array_free_to_bytes(b);
 }
 
+static const char WEBP_7x5[] =
+	"\x52\x49\x46\x46\x2c\x00\x00\x00\x57\x45\x42\x50\x56\x50\x38\x4c"
+	"\x20\x00\x00\x00\x2f\x06\x00\x01\x00\xcd\x64\x44\xff\x03\x6a\xda"
+	"\x36\x82\xe6\x02\x29\xbe\xf2\xdf\xbf\x3b\x06\xb3\x3d\x25\x31\x01"
+	"\x5c\x58\xf0\x02"
+;
+static const char WEBP_20x1[] =
+	"\x52\x49\x46\x46\x24\x00\x00\x00\x57\x45\x42\x50\x56\x50\x38\x4c"
+	"\x18\x00\x00\x00\x2f\x13\x00\x00\x00\xcd\x44\x44\xff\x03\x02\x81"
+	"\x84\x26\xbe\xfd\x0d\x46\x98\xed\x29\x89\x74\x1c"
+;
+
+/* WebP literal ENC (N bytes) without its last CUT bytes, then TRAIL. */
+static GBytes *
+make_webp(const char *enc, gsize n, gsize cut, const char *trail)
+{
+	GByteArray *b = g_byte_array_new();
+
+	g_byte_array_append(b, (const guint8 *)enc, (guint)(n - cut));
+	if (trail)
+		g_byte_array_append(b, (const guint8 *)trail, (guint)strlen(trail));
+	return g_byte_array_free_to_bytes(b);
+}
+
+/* Little-endian baseline TIFF, uncompressed 8-bit RGB, W x H (LONG tags,
+ * so the header may claim any size), an ImageDescription "secret-text",
+ * CUT bytes of the strip missing, then TRAIL. */
+static GBytes *
+make_tiff(guint32 w, guint32 h, gsize cut, const char *trail)
+{
+	static const char desc[] = "secret-text";
+	const guint32 nent = 11, ifd_end = 8 + 2 + nent * 12 + 4;
+	const guint32 bps_at = ifd_end, desc_at = bps_at + 6;
+	const guint32 data_at = desc_at + sizeof desc;
+	gsize data = (gsize)w * h * 3 <= 1000000 ? (gsize)w * h * 3 : 64;
+	const guint32 ent[11][4] = {   /* tag, type, count, value/offset */
+		{ 256, 4, 1, w }, { 257, 4, 1, h }, { 258, 3, 3, bps_at },
+		{ 259, 3, 1, 1 }, { 262, 3, 1, 2 }, { 270, 2, sizeof desc, desc_at },
+		{ 273, 4, 1, data_at }, { 277, 3, 1, 3 }, { 278, 4, 1, h },
+		{ 279, 4, 1, (guint32)((gsize)w * h * 3) }, { 284, 3, 1, 1 },
+	};
+	GByteArray *b = g_byte_array_new();
+
+	g_byte_array_append(b, (const guint8 *)"II*\0", 4);
+	le(b, 8, 4);
+	le(b, nent, 2);
+	for (guint32 i = 0; i < nent; i++) {
+		le(b, ent[i][0], 2);
+		le(b, ent[i][1], 2);
+		le(b, ent[i][2], 4);
+		le(b, ent[i][3], ent[i][1] == 3 && ent[i][2] == 1 ? 2 : 4);
+		if (ent[i][1] == 3 && ent[i][2] == 1)
+			le(b, 0, 2);
+	}
+	le(b, 0, 4);
+	for (int i = 0; i < 3; i++)
+		le(b, 8, 2);
+	g_byte_array_append(b, (const guint8 *)desc, sizeof desc);
+	for (gsize i = 0; i + cut < data; i++)
+		le(b, (guint32)(i * 7), 1);
+	if (trail)
+		g_byte_array_append(b, (const guint8 *)trail, (guint)strlen(trail));
+	return g_byte_array_free_to_bytes(b);
+}
+
 #define GIF_1x1 "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00" \
                 "!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00" \
                 "\x00\x02\x02\x44\x01\x00;"
 
 typedef enum { IN_PNG, IN_PNG_PAL, IN_PNG_HUGE, IN_PNG_CUT, IN_PNG_WIDE,
-               IN_GIF, IN_BMP24, IN_BMP8, IN_BMP_RLE, IN_JPEG, IN_TEXT } in_kind;
+               IN_GIF, IN_BMP24, IN_BMP8, IN_BMP_RLE, IN_JPEG, IN_TEXT,
+               IN_WEBP, IN_WEBP_CUT, IN_WEBP_WIDE, IN_TIFF, IN_TIFF_CUT,
+               IN_TIFF_HUGE, IN_TIFF_WIDE } in_kind;
 
 typedef struct {
 	in_kind kind;
@@ -236,7 +305,17 @@ static const img_row ROWS[] = {
 	{ IN_BMP_RLE, "image/bmp", "r.bmp", false, NULL, NULL, 0, 0, -1, "unsupported" },
 	{ IN_JPEG, "image/jpeg", "cam.jpeg", true, "image/jpeg", "cam.jpeg", 8, 4, -1, NULL },
 	{ IN_TEXT, "image/png", "fake.png", false, NULL, NULL, 0, 0, -1,
-	  "not a PNG, JPEG, GIF or BMP" },
+	  "not a PNG, JPEG, GIF, BMP, WebP or TIFF" },
+	{ IN_WEBP, "image/webp", "pic.webp", true, "image/png", "pic.png", 7, 5, 2, NULL },
+	{ IN_WEBP_CUT, "image/webp", "cut.webp", false, NULL, NULL, 0, 0, -1, "WebP:" },
+	{ IN_WEBP_WIDE, "image/webp", "wide.webp", false, NULL, NULL, 0, 0, -1,
+	  "image.max_dimension" },
+	{ IN_TIFF, "image/tiff", "scan.tif", true, "image/png", "scan.png", 6, 4, 2, NULL },
+	{ IN_TIFF_CUT, "image/tiff", "cut.tiff", false, NULL, NULL, 0, 0, -1, "TIFF:" },
+	{ IN_TIFF_HUGE, "image/tiff", "bomb.tif", false, NULL, NULL, 0, 0, -1,
+	  "image.max_pixels" },
+	{ IN_TIFF_WIDE, "image/tiff", "wide.tif", false, NULL, NULL, 0, 0, -1,
+	  "image.max_dimension" },
 };
 
 #define TRAIL "PK\x03\x04secret-trailer<script>alert(1)</script>"
@@ -260,6 +339,13 @@ make_input(in_kind k)
 		g_byte_array_append(b, (const guint8 *)TRAIL, strlen(TRAIL));
 		return g_byte_array_free_to_bytes(b);
 	}
+	case IN_WEBP:      return make_webp(WEBP_7x5, sizeof WEBP_7x5 - 1, 0, TRAIL);
+	case IN_WEBP_CUT:  return make_webp(WEBP_7x5, sizeof WEBP_7x5 - 1, 12, NULL);
+	case IN_WEBP_WIDE: return make_webp(WEBP_20x1, sizeof WEBP_20x1 - 1, 0, NULL);
+	case IN_TIFF:      return make_tiff(6, 4, 0, TRAIL);
+	case IN_TIFF_CUT:  return make_tiff(6, 4, 30, NULL);
+	case IN_TIFF_HUGE: return make_tiff(100000, 100000, 0, NULL);
+	case IN_TIFF_WIDE: return make_tiff(20, 1, 0, NULL);
 	default:          return g_bytes_new_static("hello, not an image", 19);
 	}
 }
@@ -320,7 +406,7 @@ START_TEST(test_image_rows)
 	guint32 w = 0, h = 0;
 	int ct, rc;
 
-	if (r->kind == IN_PNG_HUGE)
+	if (r->kind == IN_PNG_HUGE || r->kind == IN_TIFF_HUGE)
 		cfg->image.max_dimension = 1000000;
 	ck_assert_ptr_nonnull(f);
 	ck_assert_str_eq(f->name, "image");
