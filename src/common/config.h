@@ -146,6 +146,7 @@ typedef struct mk_config {
 		gint64 max_memory;         /* RLIMIT_AS */
 		gint64 max_output;         /* RLIMIT_FSIZE / output bytes */
 		gint64 cpu_s;              /* RLIMIT_CPU */
+		bool zygote;               /* fork each run from a preloaded server */
 	} worker;
 
 	struct {

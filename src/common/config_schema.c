@@ -184,6 +184,10 @@ const mk_key mk_schema[] = {
 	  "largest output a worker may write (RLIMIT_FSIZE)" },
 	{ "worker", "cpu_s", MK_T_INT, OFF(worker.cpu_s), XSTR(MK_DEF_WORKER_CPU_S), 1, 3600, NULL,
 	  "CPU seconds a worker may use (RLIMIT_CPU)" },
+	{ "worker", "zygote", MK_T_BOOL, OFF(worker.zygote), "true", 0, 0, NULL,
+	  "fork each sandboxed run from one preloaded mukaika-worker --zygote instead of "
+	  "exec'ing the worker per document (~25 ms less per document; same rlimits and "
+	  "seccomp per run, but one address-space layout for all runs of a process)" },
 
 	{ "pdf", "dpi", MK_T_INT, OFF(pdf.dpi), XSTR(MK_DEF_PDF_DPI), 36, 600, NULL,
 	  "resolution PDF pages are rasterized at" },

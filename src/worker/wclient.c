@@ -21,6 +21,8 @@
  *   an output within worker.max_output as a success.
  */
 #include "wclient.h"
+#include "log.h"
+#include "wzclient.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +38,7 @@
 #define MK_FD_HIGH   10      /* protocol fds are parked at or above this */
 #define MK_TICK_MS   10      /* poll tick when the kernel has no pidfd */
 #define MK_MSG_MAX   300     /* bytes of a worker "fail" message we keep */
+#define MK_KILL_WAIT_MS 5000 /* a killed zygote run reports its end within */
 #define WORKER_NAME  "mukaika-worker"
 
 #ifndef MK_LIBEXECDIR
@@ -46,6 +49,7 @@ typedef struct {
 	int in, out, st_r, st_w, null;   /* parked (>= MK_FD_HIGH) or -1 */
 	pid_t pid;
 	int pidfd;
+	int reply;                       /* zygote run: its reply socket, else -1 */
 } wrun;
 
 static bool
@@ -231,45 +235,66 @@ drain(int fd, GString *st)
 	}
 }
 
+/* Collect the exit status: waitpid for our child, the runner's reply for
+ * a zygote run (a runner gone without one counts as exit status 125). */
 static void
-reap(pid_t pid, int *wstatus)
+reap(const wrun *w, int *wstatus, int timeout_ms)
 {
-	while (waitpid(pid, wstatus, 0) < 0 && errno == EINTR)
-		;
+	if (w->reply < 0) {
+		while (waitpid(w->pid, wstatus, 0) < 0 && errno == EINTR)
+			;
+	} else if (mk_wz_exit(w->reply, timeout_ms, wstatus) < 0) {
+		*wstatus = 125 << 8;
+	}
 }
 
-/* Wait for the child within TIMEOUT_MS; true when it had to be killed. */
+/* Has the run ended?  REVENTS: poll result on its end descriptor (the
+ * reply socket, or the pidfd; without a pidfd we just try). */
+static bool
+ended(const wrun *w, short revents, int *wstatus)
+{
+	pid_t r;
+
+	if (w->reply >= 0) {
+		if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+			return false;
+		reap(w, wstatus, 0);
+		return true;
+	}
+	if (w->pidfd >= 0 && !(revents & POLLIN))
+		return false;
+	r = waitpid(w->pid, wstatus, WNOHANG);
+	return r == w->pid || (r < 0 && errno == ECHILD);
+}
+
+/* Wait for the run within TIMEOUT_MS; true when it had to be killed. */
 static bool
 watch(wrun *w, gint64 timeout_ms, GString *st, int *wstatus)
 {
 	gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000;
+	int efd = w->reply >= 0 ? w->reply : w->pidfd;
 	bool open = true;
 
 	for (;;) {
 		gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-		struct pollfd pf[2] = { { w->pidfd, POLLIN, 0 }, { w->st_r, POLLIN, 0 } };
+		struct pollfd pf[2] = { { efd, POLLIN, 0 }, { w->st_r, POLLIN, 0 } };
 		int n;
 
 		if (left <= 0) {
 			kill(-w->pid, SIGKILL);
 			kill(w->pid, SIGKILL);
-			reap(w->pid, wstatus);
+			reap(w, wstatus, MK_KILL_WAIT_MS);
 			return true;
 		}
-		if (w->pidfd < 0 && left > MK_TICK_MS)
+		if (efd < 0 && left > MK_TICK_MS)
 			left = MK_TICK_MS;
 		pf[1].fd = open ? w->st_r : -1;
 		n = poll(pf, 2, (int)MIN(left, G_MAXINT));
-		if (n < 0 && errno != EINTR)
-			left = 0;
 		if (n > 0 && (pf[1].revents & (POLLIN | POLLHUP | POLLERR)))
 			open = drain(w->st_r, st);
-		if (w->pidfd < 0 || (n > 0 && (pf[0].revents & POLLIN))) {
-			pid_t r = waitpid(w->pid, wstatus, WNOHANG);
-			if (r == w->pid || (r < 0 && errno == ECHILD)) {
-				drain(w->st_r, st);
-				return false;
-			}
+		if ((efd < 0 || n > 0) && ended(w, pf[0].revents, wstatus)) {
+			drain(w->st_r, st);
+			return false;
 		}
 	}
 }
@@ -398,6 +423,22 @@ judge(const char *filter, const mk_config *cfg, bool killed, int ws,
 	return 0;
 }
 
+/* Through the fork server; on failure the caller execs (same sandbox). */
+static int
+start_zygote(wrun *w, const char *path, char **argv, const char *filter)
+{
+	const int fds[4] = { w->in, w->out, w->st_w, w->null };
+	mk_error zerr = { 0 };
+
+	if (mk_wz_spawn(path, argv, fds, &w->pid, &w->reply, &zerr) < 0) {
+		mk_log(MK_LOG_WARNING, NULL, "%s: %s; starting the worker directly", filter,
+		       zerr.msg);
+		return -1;
+	}
+	close_fd(&w->st_w);
+	return 0;
+}
+
 static int
 start(wrun *w, const mk_config *cfg, const char *filter, mk_error *err)
 {
@@ -411,6 +452,10 @@ start(wrun *w, const mk_config *cfg, const char *filter, mk_error *err)
 		goto out;
 	}
 	argv = build_argv(cfg, path, filter);
+	if (cfg->worker.zygote && start_zygote(w, path, argv, filter) == 0) {
+		rc = 0;
+		goto out;
+	}
 	w->pid = fork();
 	if (w->pid == 0)
 		child_exec(w, path, argv);
@@ -433,7 +478,7 @@ int
 mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
               GBytes **out, char **out_type, GPtrArray *notes, mk_error *err)
 {
-	wrun w = { -1, -1, -1, -1, -1, -1, -1 };
+	wrun w = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	GString *st = g_string_new(NULL);
 	GPtrArray *mine = g_ptr_array_new_with_free_func(g_free);
 	char *type = NULL, *fail = NULL;
@@ -460,8 +505,9 @@ mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
 	}
 out:
 	if (w.pid > 0 && rc == MK_ERR_OS)
-		reap(w.pid, &ws);
+		reap(&w, &ws, MK_KILL_WAIT_MS);
 	close_fd(&w.pidfd);
+	close_fd(&w.reply);
 	close_fd(&w.in);
 	close_fd(&w.out);
 	close_fd(&w.st_r);

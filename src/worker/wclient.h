@@ -17,6 +17,13 @@
  *   enforces worker.timeout_ms on the wall clock: over it the process group
  *   gets SIGKILL and is reaped.
  *
+ *   With worker.zygote (the default) the same process set-up is not
+ *   exec'd but forked by the fork server (wzygote.h): the descriptors,
+ *   options, limits, seccomp and the status protocol are identical, the
+ *   parent kills the process group on timeout the same way, and the exit
+ *   status comes from the zygote's runner instead of waitpid().  When the
+ *   zygote cannot be used the run is exec'd as above.
+ *
  *   Status protocol (fd 5, one item per line, at most MK_WORKER_STATUS_MAX
  *   bytes in all): "note TEXT" any number of times, then "ok TYPE" or
  *   "fail MESSAGE".  Success needs exit status 0, an "ok" line with a MIME

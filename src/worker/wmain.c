@@ -4,6 +4,7 @@
  *
  * SYNOPSIS
  *   mukaika-worker FILTER [key=value ...]   (started by wclient.c only)
+ *   mukaika-worker --zygote                 (fork server, see wzygote.h)
  *
  * DESCRIPTION
  *   Descriptors: 3 input (read to the end), 4 output (written from
@@ -36,6 +37,7 @@
 #include "wclient.h"
 #include "wfilter.h"
 #include "wseccomp.h"
+#include "wzygote.h"
 
 #ifdef __SANITIZE_ADDRESS__
 /* LeakSanitizer's exit check needs ptrace/clone: not in our allowlist. */
@@ -152,7 +154,7 @@ write_output(GBytes *out, mk_error *err)
 }
 
 int
-main(int argc, char **argv)
+mk_worker_child_main(int argc, char **argv)
 {
 	mk_wopts o = { 0 };
 	mk_wlimits l = { 0 };
@@ -189,4 +191,12 @@ main(int argc, char **argv)
 		status("note", g_ptr_array_index(notes, i));
 	status("ok", type ? type : "");
 	_exit(0);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--zygote") == 0)
+		return mk_wzygote_main(MK_WORKER_FD_IN);
+	return mk_worker_child_main(argc, argv);
 }

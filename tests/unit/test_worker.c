@@ -79,9 +79,10 @@ worker_config(void)
 	return cfg;
 }
 
+/* Every row twice: _i < N through the zygote (the default), then exec'd. */
 START_TEST(test_confinement)
 {
-	const wrow *r = &WROWS[_i];
+	const wrow *r = &WROWS[_i % G_N_ELEMENTS(WROWS)];
 	mk_config *cfg = worker_config();
 	GBytes *in = g_bytes_new_static("input bytes", 11), *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
@@ -90,6 +91,7 @@ START_TEST(test_confinement)
 	gint64 t0 = g_get_monotonic_time(), ms;
 	int rc;
 
+	cfg->worker.zygote = _i < (int)G_N_ELEMENTS(WROWS);
 	cfg->worker.timeout_ms = r->timeout_ms;
 	cfg->worker.cpu_s = r->cpu_s;
 	cfg->worker.max_memory = r->memory;
@@ -182,19 +184,52 @@ START_TEST(test_limits_and_path)
 }
 END_TEST
 
-/* Nothing of a killed worker is left behind: no child to reap. */
+/* The children of PID (first thread), "" when none. */
+static char *
+children_of(pid_t pid)
+{
+	char *path = g_strdup_printf("/proc/%d/task/%d/children", (int)pid, (int)pid);
+	char *txt = NULL;
+
+	if (!g_file_get_contents(path, &txt, NULL, NULL))
+		txt = g_strdup("");
+	g_strstrip(txt);
+	g_free(path);
+	return txt;
+}
+
+/* Nothing of a killed worker is left behind: exec'd, no child to reap;
+ * through the zygote (row 1), the zygote is our only child and has none
+ * left once the runner has reported. */
 START_TEST(test_no_leftovers)
 {
 	mk_config *cfg = worker_config();
 	GBytes *in = g_bytes_new_static("x", 1), *out = NULL;
-	char *type = NULL;
+	char *type = NULL, *kids = NULL, *zkids = NULL;
 	mk_error err = { 0 };
 	int st;
 
 	cfg->worker.timeout_ms = 100;
+	cfg->worker.zygote = _i == 1;
 	ck_assert_int_eq(mk_worker_run(cfg, "selftest-loop", in, &out, &type,
 	                               NULL, &err), MK_ERR_LIMIT);
-	ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	kids = children_of(getpid());
+	if (_i == 0) {
+		ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
+	} else {
+		ck_assert_msg(*kids != '\0' && strchr(kids, ' ') == NULL,
+		              "want one child (the zygote), have '%s'", kids);
+		for (int i = 0; i < 100; i++) {
+			g_free(zkids);
+			zkids = children_of((pid_t)atoi(kids));
+			if (*zkids == '\0')
+				break;
+			g_usleep(10000);
+		}
+		ck_assert_msg(*zkids == '\0', "zygote still has children: %s", zkids);
+	}
+	g_free(kids);
+	g_free(zkids);
 	g_bytes_unref(in);
 	mk_config_unref(&cfg);
 }
@@ -287,10 +322,10 @@ worker_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_confinement, 0, G_N_ELEMENTS(WROWS));
+	tcase_add_loop_test(tc, test_confinement, 0, 2 * G_N_ELEMENTS(WROWS));
 	tcase_add_test(tc, test_echo);
 	tcase_add_test(tc, test_limits_and_path);
-	tcase_add_test(tc, test_no_leftovers);
+	tcase_add_loop_test(tc, test_no_leftovers, 0, 2);
 	tcase_add_loop_test(tc, test_filter_limits, 0, G_N_ELEMENTS(LROWS));
 	suite_add_tcase(s, tc);
 	return s;

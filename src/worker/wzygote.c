@@ -1,0 +1,166 @@
+/*
+ * NAME
+ *   wzygote - the worker fork server (see wzygote.h)
+ *
+ * DESCRIPTION
+ *   zygote: receive a request, fork a runner, close the request's
+ *   descriptors, go on.  SIGCHLD is ignored so runners are reaped by the
+ *   kernel.  runner: fork the document process into its own process
+ *   group, report its pid, wait, report the wait status, exit.  document
+ *   process: descriptors onto 0-5, everything above closed, then
+ *   mk_worker_child_main() (limits and seccomp before the first read).
+ *
+ * OWNS
+ *   nothing beyond one request at a time.
+ *
+ * NEVER
+ *   Touches the input descriptor except to hand it on.
+ */
+#include "wzygote.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "wclient.h"
+
+#define MK_WZ_MAXARGS 64
+
+static void
+close_all(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+/* One request: payload length, 0 at end of file, -1 on a bad message. */
+static ssize_t
+recv_request(int sock, char *buf, size_t cap, int fds[MK_WZ_NFDS])
+{
+	char ctl[CMSG_SPACE(sizeof(int) * MK_WZ_NFDS)];
+	struct iovec iov = { buf, cap };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	                    .msg_control = ctl, .msg_controllen = sizeof ctl };
+	struct cmsghdr *c;
+	ssize_t n;
+	int got = 0;
+
+	for (int i = 0; i < MK_WZ_NFDS; i++)
+		fds[i] = -1;
+	do
+		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n == 0 ? 0 : -2;
+	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		int k;
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		for (int i = 0; i < k; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			if (got < MK_WZ_NFDS)
+				fds[got++] = fd;
+			else
+				close(fd);
+		}
+	}
+	if (got != MK_WZ_NFDS || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    n < 2 || buf[n - 1] != '\0')
+		return -1;
+	return n;
+}
+
+static void
+reply(int fd, int32_t kind, int32_t value)
+{
+	mk_wz_reply r = { kind, value };
+
+	while (send(fd, &r, sizeof r, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* The document process: never returns. */
+static void __attribute__((noreturn))
+document(int fds[MK_WZ_NFDS], char *payload, ssize_t len)
+{
+	char *argv[MK_WZ_MAXARGS + 2];
+	int argc = 0;
+
+	setpgid(0, 0);
+	signal(SIGCHLD, SIG_DFL);
+	if (dup2(fds[MK_WZ_FD_NULL], 0) < 0 || dup2(fds[MK_WZ_FD_NULL], 1) < 0 ||
+	    dup2(fds[MK_WZ_FD_NULL], 2) < 0 ||
+	    dup2(fds[MK_WZ_FD_IN], MK_WORKER_FD_IN) < 0 ||
+	    dup2(fds[MK_WZ_FD_OUT], MK_WORKER_FD_OUT) < 0 ||
+	    dup2(fds[MK_WZ_FD_STATUS], MK_WORKER_FD_STATUS) < 0)
+		_exit(126);
+	syscall(SYS_close_range, MK_WORKER_FD_STATUS + 1, ~0U, 0);
+	argv[argc++] = "mukaika-worker";
+	for (char *p = payload; p < payload + len && argc <= MK_WZ_MAXARGS; p += strlen(p) + 1)
+		argv[argc++] = p;
+	argv[argc] = NULL;
+	_exit(mk_worker_child_main(argc, argv));
+}
+
+/* The runner: fork the document process, report, wait, report. */
+static void __attribute__((noreturn))
+runner(int sock, int fds[MK_WZ_NFDS], char *payload, ssize_t len)
+{
+	int ws = 0, rfd = fds[MK_WZ_FD_REPLY];
+	pid_t pid;
+
+	close(sock);
+	signal(SIGCHLD, SIG_DFL);
+	pid = fork();
+	if (pid == 0) {
+		close(rfd);
+		document(fds, payload, len);
+	}
+	fds[MK_WZ_FD_REPLY] = -1;
+	close_all(fds, MK_WZ_NFDS);
+	if (pid < 0)
+		_exit(1);
+	setpgid(pid, pid);
+	reply(rfd, MK_WZ_PID, (int32_t)pid);
+	while (waitpid(pid, &ws, 0) < 0)
+		if (errno != EINTR)
+			_exit(1);
+	reply(rfd, MK_WZ_EXIT, (int32_t)ws);
+	_exit(0);
+}
+
+int
+mk_wzygote_main(int sock)
+{
+	static char buf[MK_WZ_MSG_MAX];
+	int fds[MK_WZ_NFDS];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return 0;
+	signal(SIGCHLD, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	for (;;) {
+		ssize_t n = recv_request(sock, buf, sizeof buf, fds);
+		pid_t pid;
+
+		if (n == 0 || n == -2) {
+			close_all(fds, MK_WZ_NFDS);
+			return 0;
+		}
+		if (n > 0) {
+			pid = fork();
+			if (pid == 0)
+				runner(sock, fds, buf, n);
+		}
+		close_all(fds, MK_WZ_NFDS);
+	}
+}
