@@ -7,14 +7,18 @@
  *   list/search/show/requests read the store.  request, approve, deny,
  *   release, delete and purge act as a named account (--as, see
  *   cli_review.h) under the two-person rule of review.h; every step is
- *   audited by the store functions.  Fields from the input (sender,
- *   subject) are escaped before they reach the terminal.
+ *   audited by the store functions.  unlock (PPAP) runs the engine with the
+ *   archive passwords (mk_review_unlock); they are wiped after the run and
+ *   never printed.  Fields from the input (sender, subject) are escaped
+ *   before they reach the terminal.
  */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "audit.h"
 #include "cli_review.h"
+#include "engine.h"
 #include "log.h"
 
 static const char q_usage[] =
@@ -27,6 +31,7 @@ static const char q_usage[] =
 	"       mukaika quarantine request --as NAME --reason TEXT ID\n"
 	"       mukaika quarantine approve|deny --as NAME [--comment TEXT] REQUEST\n"
 	"       mukaika quarantine release --as NAME REQUEST\n"
+	"       mukaika quarantine unlock --as NAME [--password-file FILE|-] ID\n"
 	"       mukaika quarantine delete --as ADMIN ID\n"
 	"       mukaika quarantine purge --as ADMIN\n"
 	"\n"
@@ -36,6 +41,12 @@ static const char q_usage[] =
 	"has requested it and another (approver or admin) has approved; release then\n"
 	"re-injects a mail through release.smtp_relay or writes a file into\n"
 	"dropd.out_dir/OWNER/.  purge deletes items past quarantine.retention_days.\n"
+	"unlock (PPAP) opens a held encrypted archive: the engine runs again on the\n"
+	"original with the archive password(s) and, only if nothing is then held\n"
+	"and no virus is found, delivers the sanitized result (never the original)\n"
+	"like release; no approval is needed.  Passwords: one per line of FILE, or\n"
+	"with - (default) $MUKAIKA_ARCHIVE_PASSWORD or the next line of standard\n"
+	"input after the account password.\n"
 	"--as reads the account's password from $MUKAIKA_PASSWORD or standard input.\n";
 
 static void
@@ -128,6 +139,94 @@ req_arg(const cli_opts *o)
 	return end != NULL && *end == '\0' && v > 0 ? v : 0;
 }
 
+static void
+wipe_free(gpointer p)
+{
+	if (p != NULL)
+		sodium_memzero(p, strlen(p));
+	g_free(p);
+}
+
+/* Candidate archive passwords from FILE (one per line) or, for "-",
+ * $MUKAIKA_ARCHIVE_PASSWORD / the next stdin line; NULL on error. */
+static GPtrArray *
+read_passwords(const mk_config *cfg, const char *file)
+{
+	GPtrArray *pw = g_ptr_array_new_with_free_func(wipe_free);
+	char *text = NULL;
+	gsize len = 0;
+
+	if (file == NULL || strcmp(file, "-") == 0) {
+		text = cli_read_secret("MUKAIKA_ARCHIVE_PASSWORD",
+		                       g_getenv("MUKAIKA_PASSWORD") != NULL ? 0 : 1);
+		len = strlen(text);
+	} else if (!g_file_get_contents(file, &text, &len, NULL) ||
+	           (gint64)len > cfg->web.max_form_size) {
+		fprintf(stderr, "mukaika quarantine: cannot read the password file "
+		        "(or larger than web.max_form_size)\n");
+		wipe_free(text);
+		g_ptr_array_unref(pw);
+		return NULL;
+	}
+	for (char *line = text, *nl; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		g_strchomp(line);
+		if (*line != '\0')
+			g_ptr_array_add(pw, g_strdup(line));
+	}
+	sodium_memzero(text, len);
+	g_free(text);
+	return pw;
+}
+
+static int
+q_unlock(mk_qstore *q, mk_config *cfg, const cli_opts *o, const mk_actor *a,
+         const char *pwfile)
+{
+	GPtrArray *pw = read_passwords(cfg, pwfile);
+	mk_error err = { 0 };
+	mk_engine *e = NULL;
+	char *where = NULL;
+	int rc;
+
+	if (pw == NULL)
+		return MK_EXIT_NOINPUT;
+	if ((e = mk_engine_new(cfg, &err)) == NULL) {
+		g_ptr_array_unref(pw);
+		return cli_fail("quarantine", &err);
+	}
+	rc = mk_review_unlock(q, e, a, o->args[0], pw, cli_now(), &where, &err);
+	g_ptr_array_unref(pw);
+	mk_engine_free(&e);
+	if (rc != 0)
+		return cli_fail("quarantine", &err);
+	printf("unlocked: %s\n", where);
+	g_free(where);
+	return MK_EXIT_OK;
+}
+
+/* Take --password-file FILE / --password-file=FILE out of ARGV (cli_parse
+ * does not know it); returns the new argv (strings borrowed). */
+static char **
+take_pwfile(int *argc, char **argv, const char **pwfile)
+{
+	char **out = g_new0(char *, (gsize)*argc + 1);
+	int n = 0;
+
+	*pwfile = NULL;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "--password-file") == 0 && i + 1 < *argc)
+			*pwfile = argv[++i];
+		else if (g_str_has_prefix(argv[i], "--password-file="))
+			*pwfile = argv[i] + strlen("--password-file=");
+		else
+			out[n++] = argv[i];
+	}
+	*argc = n;
+	return out;
+}
+
 /* The changing subcommands, after --as has been checked. */
 static int
 q_act(mk_qstore *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
@@ -171,6 +270,8 @@ cmd_quarantine(int argc, char **argv)
 	mk_config *cfg = NULL;
 	mk_qstore *q = NULL;
 	mk_actor a = { 0 };
+	const char *pwfile = NULL;
+	char **args = NULL;
 	cli_opts o;
 	int code;
 
@@ -178,10 +279,12 @@ cmd_quarantine(int argc, char **argv)
 		fputs(q_usage, stderr);
 		return MK_EXIT_USAGE;
 	}
-	if ((code = cli_parse(argc, argv, q_usage, &o)) != -1)
+	args = take_pwfile(&argc, argv, &pwfile);
+	if ((code = cli_parse(argc, args, q_usage, &o)) != -1 ||
+	    (code = cli_open(&o, &cfg, &q)) != -1) {
+		g_free(args);
 		return code;
-	if ((code = cli_open(&o, &cfg, &q)) != -1)
-		return code;
+	}
 	if (strcmp(o.sub, "list") == 0 || strcmp(o.sub, "search") == 0)
 		code = q_search(q, &o);
 	else if (strcmp(o.sub, "show") == 0 && o.nargs == 1)
@@ -189,8 +292,10 @@ cmd_quarantine(int argc, char **argv)
 	else if (strcmp(o.sub, "requests") == 0)
 		code = q_requests(q, &o);
 	else if ((code = cli_actor(q, cfg, &o, &a)) == -1)
-		code = q_act(q, cfg, &o, &a);
+		code = strcmp(o.sub, "unlock") == 0 && o.nargs == 1
+		       ? q_unlock(q, cfg, &o, &a, pwfile) : q_act(q, cfg, &o, &a);
 	mk_qstore_close(&q);
 	mk_config_unref(&cfg);
+	g_free(args);
 	return code;
 }

@@ -101,6 +101,22 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	{ "failed", "処理できませんでした", "The operation failed" },
 	{ "lang_other", "English", "日本語" },
 	{ "banner", "注意", "Notice" },
+	{ "unlock", "パスワード付き書庫を開く（PPAP）", "Open the encrypted archive (PPAP)" },
+	{ "archive_pw", "書庫のパスワード", "Archive password" },
+	{ "unlock_help", "パスワードで書庫を開いて中身を検査・無害化し、問題がなければ無害化した結果"
+	  "だけを元の宛先に配送します。原本は隔離されたままです。",
+	  "The password opens the archive inside the gateway; its content is scanned and "
+	  "sanitized and, only if nothing is found, the sanitized result is delivered to the "
+	  "original recipients. The original stays in quarantine." },
+	{ "unlocked", "書庫を開き、無害化した結果を配送しました。",
+	  "The archive was opened and the sanitized result was delivered." },
+	{ "unlock_wrong", "パスワードが違います（暗号化されたままです）。",
+	  "Wrong password (the archive is still encrypted)." },
+	{ "unlock_rate", "パスワードの誤りが多すぎます。しばらくしてから再度お試しください。",
+	  "Too many wrong passwords. Please try again later." },
+	{ "unlock_held", "書庫は開けましたが、内容が隔離対象のため配送しませんでした。",
+	  "The archive opened, but its content is still held; nothing was delivered." },
+	{ "back", "戻る", "Back" },
 };
 
 const char *

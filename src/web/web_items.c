@@ -1,6 +1,7 @@
 /*
  * NAME
- *   web_items - quarantine list (filters, paging), item page, release request
+ *   web_items - quarantine list (filters, paging), item page, release request,
+ *   PPAP unlock
  *
  * DESCRIPTION
  *   The item page shows the metadata, the report tree and findings (from
@@ -8,11 +9,18 @@
  *   text: the engine is run on the original with no_store and the text
  *   body of its output (mail) or a text output (file) is shown, escaped.
  *
+ *   Items held with an encrypted finding get a password form (operator or
+ *   above, CSRF like every POST); it posts to /item/ID/request with
+ *   op=unlock (the route that exists in web_http.c) and runs
+ *   mk_review_unlock(): only a clean sanitized result is delivered.  The
+ *   password is never echoed, logged or audited and is wiped after use.
+ *
  * NEVER
  *   Never renders the original's HTML, never offers an original or an
  *   attachment for download or inline display.
  */
 #include <gmime/gmime.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "web.h"
@@ -260,6 +268,49 @@ request_form(web_req *r, const mk_qrecord *q)
 	web_printf(r, "</button></form>");
 }
 
+static bool
+has_finding(const mk_qrecord *q, const char *code)
+{
+	char **v = g_strsplit(q->findings != NULL ? q->findings : "", ",", -1);
+	bool found = false;
+
+	for (char **p = v; *p != NULL && !found; p++)
+		found = strcmp(g_strstrip(*p), code) == 0;
+	g_strfreev(v);
+	return found;
+}
+
+/* PPAP: password entry, only for held items with encrypted content. */
+static void
+unlock_form(web_req *r, const mk_qrecord *q)
+{
+	if (strcmp(q->status, "held") != 0 || !has_finding(q, "encrypted") ||
+	    !mk_urole_can(r->sess->role, MK_PERM_REQUEST))
+		return;
+	web_printf(r, "<h2>");
+	web_put(r, T(r, "unlock"));
+	web_printf(r, "</h2><p>");
+	web_put(r, T(r, "unlock_help"));
+	web_printf(r, "</p><form method=\"post\" autocomplete=\"off\" action=\"/item/");
+	web_put(r, q->id);
+	web_printf(r, "/request\">");
+	web_csrf_field(r);
+	web_printf(r, "<input type=\"hidden\" name=\"op\" value=\"unlock\"><label>");
+	web_put(r, T(r, "archive_pw"));
+	web_printf(r, " <input type=\"password\" name=\"password\" id=\"archive-pw\" "
+	           "autocomplete=\"off\"></label><button type=\"submit\" id=\"unlock\">");
+	web_put(r, T(r, "unlock"));
+	web_printf(r, "</button></form>");
+}
+
+static const char *
+item_msg_key(const char *msg)
+{
+	if (strcmp(msg, "requested") == 0 || strcmp(msg, "unlocked") == 0)
+		return msg;
+	return "failed";
+}
+
 void
 page_item(web_req *r, const char *id)
 {
@@ -274,11 +325,12 @@ page_item(web_req *r, const char *id)
 	web_begin(r, T(r, "item"));
 	if (*web_arg(r, "msg") != '\0') {
 		web_printf(r, "<p class=\"ok\" id=\"msg\">");
-		web_put(r, T(r, strcmp(web_arg(r, "msg"), "requested") == 0 ? "requested" : "failed"));
+		web_put(r, T(r, item_msg_key(web_arg(r, "msg"))));
 		web_printf(r, "</p>");
 	}
 	item_meta(r, q);
 	request_form(r, q);
+	unlock_form(r, q);
 	report_tree(r, q->report_json);
 	text = sanitized_text(r, q);
 	web_printf(r, "<h2>");
@@ -291,6 +343,60 @@ page_item(web_req *r, const char *id)
 	mk_qrecord_free(&q);
 }
 
+/* The unlock answer for a refusal: status and message key from the
+ * store's reason. */
+static void
+unlock_refused(web_req *r, const char *id, const mk_error *err)
+{
+	const char *key = g_str_has_prefix(err->msg, "wrong password") ? "unlock_wrong"
+	                  : g_str_has_prefix(err->msg, "rate limited") ? "unlock_rate"
+	                  : g_str_has_prefix(err->msg, "still held") ? "unlock_held"
+	                  : err->code == MK_ERR_USAGE ? "forbidden" : "failed";
+
+	web_error(r, err->code == MK_ERR_NOINPUT ? 404 : strcmp(key, "unlock_rate") == 0 ? 429
+	          : err->code == MK_ERR_USAGE ? 403 : 503, key);
+	g_string_truncate(r->out, r->out->len - strlen("</main></body></html>\n"));
+	web_printf(r, "<p id=\"why\">");
+	web_put(r, err->msg);
+	web_printf(r, "</p><p><a id=\"back\" href=\"/item/");
+	web_put(r, id);
+	web_printf(r, "\">");
+	web_put(r, T(r, "back"));
+	web_printf(r, "</a></p>");
+	web_end(r);
+}
+
+/* PPAP unlock (POST /item/ID/request with op=unlock: the route table is
+ * web_http.c's).  The password is wiped from the form after the run. */
+static void
+page_unlock_post(web_req *r, const char *id)
+{
+	mk_actor a = { .who = r->sess->user, .role = r->sess->role, .ip = r->ip };
+	char *pw = (char *)web_field(r, "password");
+	GPtrArray *pws = g_ptr_array_new();
+	mk_error err = { 0 };
+	char *where = NULL, *to;
+	int rc = MK_ERR_TEMP;
+
+	if (*pw != '\0')
+		g_ptr_array_add(pws, pw);
+	if (r->ctx->engine == NULL)
+		r->ctx->engine = mk_engine_new(r->ctx->cfg, &err);
+	if (r->ctx->engine != NULL)
+		rc = mk_review_unlock(r->ctx->q, r->ctx->engine, &a, id, pws, web_now(), &where,
+		                      &err);
+	sodium_memzero(pw, strlen(pw));
+	g_ptr_array_unref(pws);
+	g_free(where);
+	if (rc != 0) {
+		unlock_refused(r, id, &err);
+		return;
+	}
+	to = g_strdup_printf("/item/%s?msg=unlocked", id);
+	web_redirect(r, to);
+	g_free(to);
+}
+
 void
 page_request_post(web_req *r, const char *id)
 {
@@ -301,6 +407,10 @@ page_request_post(web_req *r, const char *id)
 
 	if (!mk_qstore_valid_id(id)) {
 		web_error(r, 404, "not_found");
+		return;
+	}
+	if (strcmp(web_field(r, "op"), "unlock") == 0) {
+		page_unlock_post(r, id);
 		return;
 	}
 	if (mk_review_request(r->ctx->q, &a, id, web_field(r, "reason"), web_now(), &req,
