@@ -4,8 +4,10 @@
  *
  * DESCRIPTION
  *   zygote: receive a request, fork a runner, close the request's
- *   descriptors, go on.  SIGCHLD is ignored so runners are reaped by the
- *   kernel.  runner: fork the document process into its own process
+ *   descriptors, go on; runners that ended are reaped when a SIGCHLD
+ *   arrives (signalfd), so their CPU time adds up in the zygote's
+ *   children's times, which is where the engine process (and bench/) sees
+ *   it.  runner: fork the document process into its own process
  *   group, report its pid, wait, report the wait status, exit.  document
  *   process: descriptors onto 0-5, everything above closed, then
  *   mk_worker_child_main() (limits and seccomp before the first read).
@@ -19,9 +21,11 @@
 #include "wzygote.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -95,7 +99,6 @@ document(int fds[MK_WZ_NFDS], char *payload, ssize_t len)
 	int argc = 0;
 
 	setpgid(0, 0);
-	signal(SIGCHLD, SIG_DFL);
 	if (dup2(fds[MK_WZ_FD_NULL], 0) < 0 || dup2(fds[MK_WZ_FD_NULL], 1) < 0 ||
 	    dup2(fds[MK_WZ_FD_NULL], 2) < 0 ||
 	    dup2(fds[MK_WZ_FD_IN], MK_WORKER_FD_IN) < 0 ||
@@ -117,8 +120,11 @@ runner(int sock, int fds[MK_WZ_NFDS], char *payload, ssize_t len)
 	int ws = 0, rfd = fds[MK_WZ_FD_REPLY];
 	pid_t pid;
 
+	sigset_t none;
+
 	close(sock);
-	signal(SIGCHLD, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	pid = fork();
 	if (pid == 0) {
 		close(rfd);
@@ -137,29 +143,56 @@ runner(int sock, int fds[MK_WZ_NFDS], char *payload, ssize_t len)
 	_exit(0);
 }
 
+static void
+reap_runners(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+		;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
 int
 mk_wzygote_main(int sock)
 {
 	static char buf[MK_WZ_MSG_MAX];
-	int fds[MK_WZ_NFDS];
+	int fds[MK_WZ_NFDS], sfd;
+	sigset_t chld;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		return 0;
-	signal(SIGCHLD, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0)
+		return 1;
 	for (;;) {
-		ssize_t n = recv_request(sock, buf, sizeof buf, fds);
+		struct pollfd pf[2] = { { sock, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		ssize_t n;
 		pid_t pid;
 
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			return 1;
+		if (pf[1].revents & POLLIN)
+			reap_runners(sfd);
+		if (!(pf[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = recv_request(sock, buf, sizeof buf, fds);
 		if (n == 0 || n == -2) {
 			close_all(fds, MK_WZ_NFDS);
 			return 0;
 		}
 		if (n > 0) {
 			pid = fork();
-			if (pid == 0)
+			if (pid == 0) {
+				close(sfd);
 				runner(sock, fds, buf, n);
+			}
 		}
 		close_all(fds, MK_WZ_NFDS);
 	}
