@@ -162,7 +162,6 @@ typedef struct mk_config {
 	} image;
 
 	struct {
-	struct {
 		gint64 max_depth;          /* group nesting */
 	} rtf;
 
@@ -171,6 +170,7 @@ typedef struct mk_config {
 		gint64 max_part_size;      /* unpacked bytes of one member */
 	} ooxml;
 
+	struct {
 		bool prefix_formulas;      /* CSV cells starting = + - @ get a ' */
 	} csv;
 
@@ -190,9 +190,9 @@ typedef struct mk_config {
 		gint64 min_password_length;
 		gint64 max_form_size;
 		gint64 page_size;
-		char *password_hash_cost;  /* interactive|moderate|sensitive|minimum */
 		gint64 max_unlock_attempts;  /* wrong archive passwords per item */
 		gint64 unlock_window_minutes;
+		char *password_hash_cost;  /* interactive|moderate|sensitive|minimum */
 	} web;
 
 	struct {
