@@ -9,42 +9,73 @@
 #   and by total size, renamed executables, double extensions, RTLO names,
 #   EICAR in HTML / quoted-printable / base64 bodies ...) with its expectation.
 #   For every case: no crash (exit 0, 2 or 3), the expectation holds
-#   (undelivered / verdict / finding code), and the output, if any, does not
-#   contain the payload in any recoverable form (tests/evasion/absent.py).
+#   (undelivered / verdict / finding code), the report is valid against
+#   docs/report-schema.json, and the output, if any, does not contain the
+#   payload in any recoverable form (tests/evasion/absent.py).
 #   The config lowers limits.max_unpacked_size to 8M so that the size bomb
-#   stays small.
+#   stays small.  mk_batch runs every case, then one python3 judges them all.
 . "$(dirname "$0")/lib.sh"
 mk_init
 EV=$MK_SRCDIR/tests/evasion
 mk_write_conf "$CONF" "$T/state" "$T/db" "[limits]" "max_unpacked_size = 8M"
 python3 "$EV/gen.py" "$T/cases" "$MK_TESTFILES/clam.exe" || mk_die "gen.py failed"
 
-while IFS=$'\t' read -r name in chan payload expect; do
-	rc=$(mk_sanitize "$in" "$T/o" "$T/r.json" "--$chan" --name "$(basename "$in")")
-	case $rc in 0|2|3) ;; *)
-		mk_fail "$name: exit $rc ($(head -c 300 "$T/last.stderr" | tr '\n' ' '))"; continue ;;
-	esac
-	verdict=$(jq -r '.verdict // "none"' "$T/r.json" 2>/dev/null)
-	codes=$(mk_codes "$T/r.json" | tr '\n' ' ')
-	bad=""
-	IFS=',' read -r -a exps <<< "$expect"
-	for e in "${exps[@]}"; do
-		case $e in
-		-|"") ;;
-		undelivered) [ "$rc" = 2 ] || [ "$rc" = 3 ] || bad="$bad; delivered (exit $rc)" ;;
-		verdict=*) echo "$verdict" | grep -Eqx "${e#verdict=}" || bad="$bad; verdict $verdict, want ${e#verdict=}" ;;
-		code=*) mk_codes "$T/r.json" | grep -Eqx "${e#code=}" || bad="$bad; no finding ${e#code=} (have: $codes)" ;;
-		*) bad="$bad; unknown expectation $e" ;;
-		esac
-	done
-	why=$(mk_schema "$T/r.json") || bad="$bad; report violates the schema: $why"
-	if [ -e "$T/o" ]; then
-		why=$(python3 "$EV/absent.py" "$T/o" "$payload") || bad="$bad; PAYLOAD DELIVERED: $why"
-	fi
-	if [ -n "$bad" ]; then
-		mk_fail "$name (exit $rc, $verdict):${bad#;}"
-	else
-		mk_ok
-	fi
-done < "$T/cases/cases.tsv"
+# run list: c<line> INPUT --CHANNEL --name BASENAME
+awk -F'\t' -v OFS='\t' '{ b = $2; sub(/.*\//, "", b); print "c" NR, $2, "--" $3, "--name", b }' \
+	"$T/cases/cases.tsv" > "$T/runs.tsv"
+mk_batch "$T/runs.tsv" "$T/res"
+
+mk_judge - "$T/cases/cases.tsv" "$T/res" "$MK_SRCDIR/docs/report-schema.json" <<'PY'
+import json, os, re, sys
+import jsonschema
+import mkcheck as mc
+from absent import find_payload
+runs, t = mc.runs(sys.argv[2]), mc.Tally()
+schema = jsonschema.Draft202012Validator(json.load(open(sys.argv[3])))
+def schema_error(path):
+    try:
+        doc = json.load(open(path))
+    except (OSError, ValueError) as e:
+        return f"not JSON: {e}"
+    errs = sorted(schema.iter_errors(doc), key=lambda e: list(e.path))
+    if errs:
+        e = errs[0]
+        return f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message[:200]}"
+    return None
+for n, line in enumerate(open(sys.argv[1]), 1):
+    name, _inp, _chan, payload, expect = line.rstrip("\n").split("\t")
+    r = runs.get(f"c{n}")
+    if r is None:
+        t.fail(f"{name}: never run"); continue
+    rc = r.rc
+    if rc not in (0, 2, 3):
+        t.fail(f"{name}: exit {rc} ({r.err()})"); continue
+    doc = mc.load_report(r.report)
+    verdict = "" if doc is None else (doc.get("verdict") or "none") if isinstance(doc, dict) else ""
+    codes = sorted(mc.codes(r.report))
+    bad = []
+    for e in expect.split(","):
+        if e in ("-", ""):
+            pass
+        elif e == "undelivered":
+            if rc not in (2, 3):
+                bad.append(f"delivered (exit {rc})")
+        elif e.startswith("verdict="):
+            if not re.fullmatch(e[8:], verdict):
+                bad.append(f"verdict {verdict}, want {e[8:]}")
+        elif e.startswith("code="):
+            if not any(re.fullmatch(e[5:], c) for c in codes):
+                bad.append(f"no finding {e[5:]} (have: {' '.join(codes)} )")
+        else:
+            bad.append(f"unknown expectation {e}")
+    why = schema_error(r.report)
+    if why:
+        bad.append(f"report violates the schema: {why}")
+    if os.path.exists(r.out):
+        why = find_payload(open(r.out, "rb").read(), open(payload, "rb").read())
+        if why:
+            bad.append(f"PAYLOAD DELIVERED: {why}")
+    t.check(bad, f"{name} (exit {rc}, {verdict})")
+t.done()
+PY
 mk_finish
