@@ -27,7 +27,9 @@
  *   too).  With candidate passwords in ctx (PPAP unlock) they are offered
  *   to libarchive (archive_read_add_passphrase) and encrypted entries are
  *   read like any other; a wrong password leaves encrypted on the leaf and
- *   on that member and stops reading.  Passwords are borrowed, never
+ *   on that member and stops reading.  libarchive 3.6 decrypts zip
+ *   (ZipCrypto, WinZip AES) only; 7z and rar stay encrypted ("... is
+ *   encrypted, but currently not supported").  Passwords are borrowed, never
  *   copied into nodes or findings.
  *
  * OWNS

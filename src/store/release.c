@@ -326,6 +326,30 @@ tree_has_finding(mk_node *root, mk_finding_code code)
 	return c == MK_F_COUNT;
 }
 
+static bool
+unsupported_walk(mk_node *n, void *user)
+{
+	bool *found = user;
+
+	for (guint i = 0; i < n->findings->len && !*found; i++) {
+		const mk_finding *f = g_ptr_array_index(n->findings, i);
+		*found = f->code == MK_F_ENCRYPTED && f->detail != NULL &&
+		         strstr(f->detail, "not supported") != NULL;
+	}
+	return !*found;
+}
+
+/* libarchive cannot decrypt it at all (7z, rar: it decrypts zip only):
+ * no password can help, so it is not counted as a wrong one. */
+static bool
+encryption_unsupported(mk_node *root)
+{
+	bool found = false;
+
+	mk_node_walk(root, unsupported_walk, &found);
+	return found;
+}
+
 /* Why the item may not be unlocked now (static text), or NULL. */
 static const char *
 unlock_refusal(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
@@ -389,6 +413,11 @@ unlock_run(mk_qstore *q, mk_engine *e, const mk_actor *a, const mk_qrecord *rec,
 		goto out;
 	if (res->verdict == MK_V_TEMPFAIL) {
 		mk_error_set(err, MK_ERR_TEMP, "unlock: %s", res->reason);
+	} else if (encryption_unsupported(res->root)) {
+		*result = "unsupported";
+		mk_error_set(err, MK_ERR_USAGE, "this archive's encryption cannot be opened "
+		             "(libarchive decrypts zip only, not 7z or rar): it stays held");
+		rc = MK_ERR_USAGE;
 	} else if (tree_has_finding(res->root, MK_F_ENCRYPTED)) {
 		*result = "wrong_password";
 		mk_error_set(err, MK_ERR_USAGE, "wrong password (still encrypted)");

@@ -101,8 +101,11 @@ const mk_exception *mk_exception_match(const GPtrArray *list, const char *sender
  * Returns 0 when delivered (*where as mk_review_release, caller frees);
  * MK_ERR_USAGE with the reason when refused: role, item not held, too many
  * wrong passwords ("rate limited"), password wrong ("wrong password"),
- * content still held ("still held: REASON"); MK_ERR_TEMP when delivery
- * failed.  Every attempt is an audit event "item.unlock". */
+ * encryption libarchive cannot open, 7z/rar ("this archive's encryption
+ * cannot be opened..."), content still held ("still held: REASON");
+ * MK_ERR_TEMP when delivery failed.  Every attempt is an audit event
+ * "item.unlock" with result ok, wrong_password, unsupported, still_held,
+ * rate_limited, refused or failed. */
 struct mk_engine;
 int mk_review_unlock(mk_qstore *q, struct mk_engine *e, const mk_actor *a,
                      const char *item, GPtrArray *passwords, gint64 now,

@@ -116,6 +116,10 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	  "Too many wrong passwords. Please try again later." },
 	{ "unlock_held", "書庫は開けましたが、内容が隔離対象のため配送しませんでした。",
 	  "The archive opened, but its content is still held; nothing was delivered." },
+	{ "unlock_unsupported", "この書庫の暗号方式は開けません（開けるのは ZIP のみで、7z・RAR は"
+	  "開けません）。隔離したままにします。",
+	  "This archive's encryption cannot be opened (only ZIP can, not 7z or RAR); "
+	  "it stays held." },
 	{ "back", "戻る", "Back" },
 };
 

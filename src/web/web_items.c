@@ -351,6 +351,7 @@ unlock_refused(web_req *r, const char *id, const mk_error *err)
 	const char *key = g_str_has_prefix(err->msg, "wrong password") ? "unlock_wrong"
 	                  : g_str_has_prefix(err->msg, "rate limited") ? "unlock_rate"
 	                  : g_str_has_prefix(err->msg, "still held") ? "unlock_held"
+	                  : strstr(err->msg, "cannot be opened") != NULL ? "unlock_unsupported"
 	                  : err->code == MK_ERR_USAGE ? "forbidden" : "failed";
 
 	web_error(r, err->code == MK_ERR_NOINPUT ? 404 : strcmp(key, "unlock_rate") == 0 ? 429
