@@ -14,6 +14,8 @@
 #   mk_batch LIST DIR  one `mukaika sanitize` per row "ID<TAB>INPUT<TAB>ARG..."
 #                      of LIST: DIR/ID.out, DIR/ID.json, DIR/ID.err, and
 #                      "ID<TAB>EXIT" lines in DIR/rc.tsv
+#   mk_schema_later R.json LABEL / mk_schema_batch: keep a copy of a report,
+#                      then validate all kept reports in one python3
 #   mk_judge ARGS...   run a judge (mk_py ARGS...) that prints FAIL:/SKIP:
 #                      lines and ends with "MKTALLY P F S" (mkcheck.Tally);
 #                      adds those to the counters; no tally = a failure
@@ -122,6 +124,20 @@ mk_batch() {
 		rc=$?
 		printf '%s\t%s\n' "$id" "$rc" >> "$dir/rc.tsv"
 	done < "$list"
+}
+
+MK_NSCHEMA=0
+mk_schema_later() {
+	local f=$T/schema/$MK_NSCHEMA.json
+	MK_NSCHEMA=$((MK_NSCHEMA + 1))
+	mkdir -p "$T/schema"
+	cp "$1" "$f" 2>/dev/null || : > "$f"
+	printf '%s\t%s\n' "$f" "$2" >> "$T/schema/list"
+}
+
+mk_schema_batch() {
+	[ -s "$T/schema/list" ] || return 0
+	mk_judge "$LIB_DIR/mkcheck.py" schema "$T/schema/list" "$MK_SRCDIR/docs/report-schema.json"
 }
 
 mk_judge() {

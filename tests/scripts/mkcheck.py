@@ -10,6 +10,7 @@ SUMMARY
     mc.runs(dir)                    {id: Run(rc, out, report, err)} of mk_batch
     mc.codes(report_path)           set of finding codes (nodes[].findings[])
     mc.load_report(path)            parsed report, or None when not JSON
+    mc.schema_error(path, schema)   first violation of the JSON schema, or None
     t = mc.Tally(); t.ok(); t.fail(msg); t.skip(msg); t.done()
 
 DESCRIPTION
@@ -118,6 +119,27 @@ def codes(path):
     return found
 
 
+_validators = {}
+
+
+def schema_error(path, schema_path):
+    """First violation of SCHEMA_PATH by the JSON file PATH (text), or None."""
+    import jsonschema
+    if schema_path not in _validators:
+        with open(schema_path, encoding="utf-8") as f:
+            _validators[schema_path] = jsonschema.Draft202012Validator(json.load(f))
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as e:
+        return f"not JSON: {e}"
+    errs = sorted(_validators[schema_path].iter_errors(doc), key=lambda e: list(e.path))
+    if errs:
+        e = errs[0]
+        return f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message[:200]}"
+    return None
+
+
 class Tally:
     def __init__(self):
         self.p = self.f = self.s = 0
@@ -146,7 +168,20 @@ class Tally:
         print(f"MKTALLY {self.p} {self.f} {self.s}", flush=True)
 
 
-if __name__ == "__main__" and len(sys.argv) == 6 and sys.argv[1] == "mail":
+def schema_batch(listfile, schema_path):
+    """Judge: every "REPORT<TAB>LABEL" line of LISTFILE against the schema."""
+    t = Tally()
+    with open(listfile, encoding="utf-8", errors="surrogateescape") as f:
+        for line in f:
+            path, label = line.rstrip("\n").split("\t", 1)
+            why = schema_error(path, schema_path)
+            t.check(why and f"report violates docs/report-schema.json: {why}", label)
+    t.done()
+
+
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "schema":
+    schema_batch(sys.argv[2], sys.argv[3])
+elif __name__ == "__main__" and len(sys.argv) == 6 and sys.argv[1] == "mail":
     _, _, src, nm, ct, dst = sys.argv
     with open(src, "rb") as fi, open(dst, "wb") as fo:
         fo.write(mail_with(fi.read(), nm, ct))

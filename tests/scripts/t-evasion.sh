@@ -26,22 +26,10 @@ awk -F'\t' -v OFS='\t' '{ b = $2; sub(/.*\//, "", b); print "c" NR, $2, "--" $3,
 mk_batch "$T/runs.tsv" "$T/res"
 
 mk_judge - "$T/cases/cases.tsv" "$T/res" "$MK_SRCDIR/docs/report-schema.json" <<'PY'
-import json, os, re, sys
-import jsonschema
+import os, re, sys
 import mkcheck as mc
 from absent import find_payload
 runs, t = mc.runs(sys.argv[2]), mc.Tally()
-schema = jsonschema.Draft202012Validator(json.load(open(sys.argv[3])))
-def schema_error(path):
-    try:
-        doc = json.load(open(path))
-    except (OSError, ValueError) as e:
-        return f"not JSON: {e}"
-    errs = sorted(schema.iter_errors(doc), key=lambda e: list(e.path))
-    if errs:
-        e = errs[0]
-        return f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message[:200]}"
-    return None
 for n, line in enumerate(open(sys.argv[1]), 1):
     name, _inp, _chan, payload, expect = line.rstrip("\n").split("\t")
     r = runs.get(f"c{n}")
@@ -68,7 +56,7 @@ for n, line in enumerate(open(sys.argv[1]), 1):
                 bad.append(f"no finding {e[5:]} (have: {' '.join(codes)} )")
         else:
             bad.append(f"unknown expectation {e}")
-    why = schema_error(r.report)
+    why = mc.schema_error(r.report, sys.argv[3])
     if why:
         bad.append(f"report violates the schema: {why}")
     if os.path.exists(r.out):
