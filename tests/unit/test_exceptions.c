@@ -9,7 +9,9 @@
  *   an attachment made at run time (a ZipCrypto zip by `zip -P`, EICAR,
  *   plain text), and the verdict the engine must give, with or without the
  *   exception_applied finding on the root.  The engine re-reads the
- *   exceptions for every item (quarantine.exceptions_refresh_s = 0).
+ *   exceptions for every item (quarantine.exceptions_refresh_s = 0); one
+ *   case shows the list cached between refreshes and the last list kept
+ *   when the store cannot be read.
  *   Also: matching rules of mk_exception_match (address, @domain, case,
  *   <>, most restrictive wins).
  */
@@ -214,6 +216,52 @@ START_TEST(test_engine_exceptions)
 }
 END_TEST
 
+/* Verdict of the encrypted-zip mail from a@example.jp through E. */
+static mk_verdict
+run_enc(mk_engine *e, bool *applied)
+{
+	GBytes *att = encrypted_zip(tmp), *data = mail_with("a@example.jp", "enc.zip", att);
+	mk_input in = { .data = data, .mode = MK_MODE_MAIL, .sender = "a@example.jp",
+	                .recipients = "u@lg.example", .no_store = true };
+	mk_result *r = NULL;
+	mk_error err = { 0 };
+	mk_verdict v;
+
+	ck_assert_int_eq(mk_engine_process(e, &in, &r, &err), 0);
+	v = r->verdict;
+	*applied = mk_node_has_finding(r->root, MK_F_EXCEPTION_APPLIED);
+	mk_result_free(&r);
+	g_bytes_unref(data);
+	g_bytes_unref(att);
+	return v;
+}
+
+/* The list is read when the engine is made and then at most every
+ * quarantine.exceptions_refresh_s; an unreadable store keeps the last. */
+START_TEST(test_refresh_and_unreadable)
+{
+	mk_error err = { 0 };
+	mk_engine *e;
+	bool applied = false;
+
+	cfg->quarantine.exceptions_refresh_s = 3600;
+	e = mk_engine_new(cfg, &err);                 /* reads: none yet */
+	add_exception(1);                             /* domain strip, active */
+	ck_assert_int_eq(run_enc(e, &applied), MK_V_QUARANTINED);   /* not re-read */
+	ck_assert(!applied);
+	mk_engine_free(&e);
+	e = mk_engine_new(cfg, &err);                 /* reads it now */
+	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);
+	ck_assert(applied);
+	cfg->quarantine.exceptions_refresh_s = 0;     /* every item from now */
+	ck_assert_int_eq(sqlite3_exec(mk_qstore_db(q), "ALTER TABLE exceptions RENAME TO "
+	                              "gone", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);      /* last list kept */
+	ck_assert(applied);
+	mk_engine_free(&e);
+}
+END_TEST
+
 static mk_exception *
 exc(gint64 id, const char *pattern, const char *action, gint64 expires)
 {
@@ -273,6 +321,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_engine_exceptions, 0, G_N_ELEMENTS(rows));
 	tcase_add_loop_test(tc, test_match, 0, G_N_ELEMENTS(matches));
+	tcase_add_test(tc, test_refresh_and_unreadable);
 	suite_add_tcase(su, tc);
 	return mkt_run(su);
 }
