@@ -815,6 +815,9 @@ static int write_zip(ox *x, GBytes **out, mk_error *err)
 
 	archive_write_set_format_zip(a);
 	archive_write_zip_set_compression_deflate(a);
+	/* no block padding: the end-of-central-directory record must be the
+	 * last bytes, or LibreOffice refuses the package */
+	archive_write_set_bytes_per_block(a, 0);
 	if (archive_write_open(a, &s, NULL, zwrite, NULL) == ARCHIVE_OK &&
 	    zip_add(a, "[Content_Types].xml", ct) == 0) {
 		rc = 0;
