@@ -123,6 +123,28 @@ try {
   check('file written to out/owner1', existsSync(outDir) && readdirSync(outDir).length === 1,
         existsSync(outDir) ? readdirSync(outDir) : 'none');
 
+  // 7b. PPAP: the operator opens the held encrypted zip with its password
+  await op.goto(`${base}/item/${E.PPAP_ID}`);
+  check('PPAP password form shown', (await op.locator('#archive-pw').count()) === 1);
+  await op.fill('#archive-pw', 'not-the-password');
+  await Promise.all([op.waitForLoadState(), op.click('#unlock')]);
+  check('wrong archive password refused',
+        (await op.textContent('#error')).includes('パスワードが違います'));
+  await shot(op, '09a-unlock-wrong');
+  await op.goto(`${base}/item/${E.PPAP_ID}`);
+  await op.fill('#archive-pw', E.PPAP_PW);
+  await Promise.all([op.waitForLoadState(), op.click('#unlock')]);
+  check('archive opened, result delivered', (await op.textContent('#msg')).includes('配送'),
+        op.url());
+  check('no password form once unlocked', (await op.locator('#archive-pw').count()) === 0);
+  await shot(op, '09b-unlocked');
+  const unl = readdirSync(`${E.T}/sink`).filter(f => f.endsWith('.eml'))
+    .map(f => readFileSync(`${E.T}/sink/${f}`, 'utf8'))
+    .filter(m => m.startsWith('X-Mukaika-Unlocked-By: op1'));
+  check('sanitized PPAP mail delivered once', unl.length === 1 &&
+        unl[0].includes('X-Mukaika-Status: cleaned') && !unl[0].includes(E.PPAP_PW),
+        unl.length);
+
   // 8. dashboard chart, audit trail as admin
   await ap.goto(`${base}/dashboard`);
   check('dashboard chart', (await ap.locator('svg#chart rect').count()) === 14);
@@ -134,7 +156,7 @@ try {
   await ad.goto(`${base}/audit`);
   const audit = await ad.textContent('#audit');
   for (const w of ['login.failed', 'account.locked', 'user.passwd', 'release.request',
-                   'release.approve', 'release.deliver', 'csrf.refused'])
+                   'release.approve', 'release.deliver', 'csrf.refused', 'item.unlock'])
     check(`audit shows ${w}`, audit.includes(w));
   check('audit shows the client address', audit.includes('127.0.0.1'));
   await shot(ad, '11-audit');

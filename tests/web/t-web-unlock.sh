@@ -20,40 +20,17 @@ web_init
 OP_PW='operator-password-01'
 web_account op1 operator "$OP_PW"
 web_account viewer1 viewer 'viewer-password-01'
-RIGHT='Ppap-Pw-4711'
+RIGHT=$PPAP_PW
 mkdir -p "$T/z"
-
-# ppap_mail ID MEMBER-CONTENT-FILE: an encrypted zip mailed into the quarantine
-ppap_mail() {
-	local id=$1 content=$2 rc=0
-	rm -f "$T/z/docs.zip"
-	cp "$content" "$T/z/note.txt"
-	(cd "$T/z" && zip -q -P "$RIGHT" docs.zip note.txt) || mk_die "zip -P"
-	python3 - "$T/z/docs.zip" "$T/z/$id.eml" <<'PY'
-import base64, sys
-z = base64.encodebytes(open(sys.argv[1], "rb").read()).decode()
-open(sys.argv[2], "w").write(
-    "From: <ppap@example.jp>\nTo: <user1@lg.example.jp>\nSubject: ppap\n"
-    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b1\n\n"
-    "--b1\nContent-Type: text/plain\n\nthe password follows\n--b1\n"
-    "Content-Type: application/zip; name=docs.zip\n"
-    "Content-Disposition: attachment; filename=docs.zip\n"
-    "Content-Transfer-Encoding: base64\n\n" + z + "--b1--\n")
-PY
-	"$MK" sanitize --config "$CONF" -q --id "$id" --sender ppap@example.jp \
-		--recipients user1@lg.example.jp -o "$T/z/$id.fwd" "$T/z/$id.eml" || rc=$?
-	[ $rc -eq 2 ] || mk_die "$id: not held (exit $rc)"
-}
 printf 'meeting at ten\n' > "$T/z/clean.txt"
 mk_eicar "$T/z/eicar.txt"
-ppap_mail ppap-cli-0001 "$T/z/clean.txt"
-ppap_mail ppap-web-0001 "$T/z/clean.txt"
-ppap_mail ppap-web-0002 "$T/z/eicar.txt"
+web_ppap_mail ppap-cli-0001 "$T/z/clean.txt"
+web_ppap_mail ppap-web-0001 "$T/z/clean.txt"
+web_ppap_mail ppap-web-0002 "$T/z/eicar.txt"
 
 fail=0
 ck() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
 sent() { grep -l "X-Mukaika-Unlocked-By: $1" "$T"/sink/*.eml 2>/dev/null | wc -l; }
-status() { "$MK" quarantine search --config "$CONF" --text "$1" | awk '{print $1}' | grep -c "^$1$"; }
 
 # CLI: wrong password (stdin line 2), then the right one from a file
 rc=0

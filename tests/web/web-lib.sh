@@ -12,6 +12,11 @@
 #                     create NAME; with PASSWORD also change the temporary
 #                     password (so the account is usable); else print the
 #                     temporary password
+#   web_ppap_mail ID FILE
+#                     mail FILE as note.txt in a zip encrypted with
+#                     $PPAP_PW (`zip -P`, apt package zip) from
+#                     ppap@example.jp to user1@lg.example.jp into the
+#                     quarantine as item ID (held: encrypted)
 #
 # DESCRIPTION
 #   The admin account "root" is created with password $ADMIN_PW.  Every
@@ -21,6 +26,7 @@ WEB=${WEB:-$MK_BUILDDIR/src/web/mukaika-web}
 MK=${MK:-$MK_BUILDDIR/src/cli/mukaika}
 WPID= SPID=
 ADMIN_PW='admin-password-0001'
+PPAP_PW='Ppap-Pw-4711'
 
 web_cleanup() {
 	[ -n "$WPID" ] && kill "$WPID" 2>/dev/null
@@ -86,4 +92,27 @@ web_start() {
 	for _ in $(seq 1 50); do grep -q listening "$T/web.log" 2>/dev/null && return 0; sleep 0.1; done
 	cat "$T/web.log"
 	mk_die "mukaika-web did not start"
+}
+
+web_ppap_mail() {
+	local id=$1 content=$2 rc=0 z="$T/ppap"
+	command -v zip > /dev/null || mk_die "no zip (apt package zip)"
+	mkdir -p "$z"
+	rm -f "$z/docs.zip"
+	cp "$content" "$z/note.txt"
+	(cd "$z" && zip -q -P "$PPAP_PW" docs.zip note.txt) || mk_die "zip -P"
+	python3 - "$z/docs.zip" "$z/$id.eml" <<'PY'
+import base64, sys
+z = base64.encodebytes(open(sys.argv[1], "rb").read()).decode()
+open(sys.argv[2], "w").write(
+    "From: <ppap@example.jp>\nTo: <user1@lg.example.jp>\nSubject: ppap\n"
+    "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b1\n\n"
+    "--b1\nContent-Type: text/plain\n\nthe password follows\n--b1\n"
+    "Content-Type: application/zip; name=docs.zip\n"
+    "Content-Disposition: attachment; filename=docs.zip\n"
+    "Content-Transfer-Encoding: base64\n\n" + z + "--b1--\n")
+PY
+	"$MK" sanitize --config "$CONF" -q --id "$id" --sender ppap@example.jp \
+		--recipients user1@lg.example.jp -o "$z/$id.fwd" "$z/$id.eml" || rc=$?
+	[ $rc -eq 2 ] || mk_die "$id: not held (exit $rc)"
 }
