@@ -6,8 +6,9 @@
  * DESCRIPTION
  *   One row per case: an exception row written into a real quarantine
  *   store (approved or not, expired, revoked), a mail from a sender with
- *   an attachment made at run time (a ZipCrypto zip by `zip -P`, EICAR,
- *   plain text), and the verdict the engine must give, with or without the
+ *   an attachment (a ZipCrypto zip made by `zip -P`, EICAR, plain text, a
+ *   legacy Excel file with XLM macros from the oletools corpus, unknown
+ *   bytes), and the verdict the engine must give, with or without the
  *   exception_applied finding on the root.  The engine re-reads the
  *   exceptions for every item (quarantine.exceptions_refresh_s = 0); one
  *   case shows the list cached between refreshes and the last list kept
@@ -88,7 +89,7 @@ mail_with(const char *sender, const char *name, GBytes *att)
 }
 
 enum { NONE = 0, ACTIVE, EXPIRED, REVOKED, UNAPPROVED };
-enum { ATT_ENC = 0, ATT_EICAR, ATT_TEXT };
+enum { ATT_ENC = 0, ATT_EICAR, ATT_TEXT, ATT_XLS, ATT_BIN };
 
 static const struct {
 	const char *name;
@@ -132,6 +133,16 @@ static const struct {
 	  false, MK_V_QUARANTINED, true },
 	{ "reject exception, encrypted", "@example.jp", "reject", ACTIVE, "a@example.jp", ATT_ENC,
 	  false, MK_V_REJECTED, true },
+	/* legacy Excel with XLM macros: held by office.legacy_macros */
+	{ "legacy macros, no exception", NULL, NULL, NONE, "a@example.jp", ATT_XLS, false,
+	  MK_V_QUARANTINED, false },
+	{ "legacy macros, sanitize exception", "@example.jp", "sanitize", ACTIVE, "a@example.jp",
+	  ATT_XLS, false, MK_V_STRIPPED, true },
+	/* unknown bytes: held by the fallback rule */
+	{ "unknown type, no exception", NULL, NULL, NONE, "a@example.jp", ATT_BIN, false,
+	  MK_V_QUARANTINED, false },
+	{ "unknown type, allow exception", "@example.jp", "allow", ACTIVE, "a@example.jp", ATT_BIN,
+	  false, MK_V_STRIPPED, true },
 };
 
 static void
@@ -165,6 +176,17 @@ attachment(int att)
 		return encrypted_zip(tmp);
 	if (att == ATT_EICAR)
 		return g_bytes_new(mkt_eicar(), strlen(mkt_eicar()));
+	if (att == ATT_XLS) {
+		char *p = mkt_shared_path("corpora/oletools/excel4-macros/excel4_sample_macro.xls");
+		GBytes *b = mkt_read(p);
+		g_free(p);
+		return b;
+	}
+	if (att == ATT_BIN) {
+		static const guint8 bin[] = { 0x8f, 0x01, 0xfe, 0x7a, 0x00, 0x13, 0xd1, 0x42,
+			0x99, 0x00, 0x05, 0xee, 0x6b, 0x3c, 0x00, 0x81 };
+		return g_bytes_new_static(bin, sizeof bin);
+	}
 	return g_bytes_new_static("plain words\n", 12);
 }
 
@@ -186,7 +208,9 @@ START_TEST(test_engine_exceptions)
 		in.mode = MK_MODE_FILE;
 		in.name = "x.bin";
 	} else {
-		data = mail_with(rows[_i].sender, rows[_i].att == ATT_ENC ? "enc.zip" : "a.txt", att);
+		data = mail_with(rows[_i].sender, rows[_i].att == ATT_ENC ? "enc.zip" :
+		                 rows[_i].att == ATT_XLS ? "book.xls" : rows[_i].att == ATT_BIN ?
+		                 "data.bin" : "a.txt", att);
 		in.mode = MK_MODE_MAIL;
 	}
 	in.data = data;
