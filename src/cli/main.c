@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_open.h"
 #include "cli_review.h"
 #include "log.h"
 
@@ -107,23 +108,13 @@ cli_help(const char *topic)
 mk_config *
 cli_load_config(const char *path)
 {
-	GPtrArray *probs = NULL;
 	mk_error err = { 0 };
-	mk_config *cfg;
 
 	if (path == NULL)
 		path = g_getenv("MUKAIKA_CONFIG");
 	if (path == NULL && access(MK_DEFAULT_CONFIG, F_OK) == 0)
 		path = MK_DEFAULT_CONFIG;
-	if (path == NULL)
-		return mk_config_defaults();
-	cfg = mk_config_load(path, &probs, &err);
-	if (cfg == NULL)
-		for (guint i = 0; i < probs->len; i++)
-			fprintf(stderr, "%s\n", (char *)g_ptr_array_index(probs, i));
-	if (probs != NULL)
-		g_ptr_array_unref(probs);
-	return cfg;
+	return mk_config_open(path, mk_config_report_stderr, NULL, &err);
 }
 
 int

@@ -7,7 +7,9 @@
  *   errors and remembers the line of every group and key (GKeyFile keeps no
  *   line numbers), then by GKeyFile for the values.  Every value, defaults
  *   included, goes through set_value(), so the defaults are checked by the
- *   same code as the file.
+ *   same code as the file.  A few string keys have a form beyond their type
+ *   (milter.socket): key_checks[] holds their validators, so `mukaika config
+ *   check` reports them like any other bad value.
  *
  * FAILURE
  *   Any problem makes the whole load fail (MK_ERR_CONFIG); a daemon keeps its
@@ -109,15 +111,64 @@ word_allowed(const char *words, const char *v)
 	return ok;
 }
 
+/* milter.socket: unix:PATH | local:PATH | inet:PORT[@HOST] | inet6:PORT[@HOST] */
+static char *
+check_milter_socket(const char *v)
+{
+	static const char *const forms[] = { "unix:", "local:", "inet:", "inet6:" };
+	const char *rest = NULL;
+	gint64 port = 0;
+	bool inet = false;
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(forms) && rest == NULL; i++)
+		if (g_str_has_prefix(v, forms[i])) {
+			rest = v + strlen(forms[i]);
+			inet = i >= 2;
+		}
+	if (rest != NULL && !inet && rest[0] != '\0')
+		return NULL;
+	if (rest != NULL && inet) {
+		char *p = g_strndup(rest, strcspn(rest, "@"));
+		const char *at = strchr(rest, '@');
+		bool ok = parse_int(p, &port, false) == 0 && port >= 1 && port <= 65535 &&
+		          (at == NULL || at[1] != '\0');
+		g_free(p);
+		if (ok)
+			return NULL;
+	}
+	return g_strdup_printf("expected unix:PATH or inet:PORT@HOST, got \"%s\"", v);
+}
+
+/* Validators of string keys whose value has a form: NULL or a message. */
+static const struct {
+	const char *group, *key;
+	char *(*check)(const char *value);
+} key_checks[] = {
+	{ "milter", "socket", check_milter_socket },
+};
+
+static char *
+check_form(const mk_key *k, const char *value)
+{
+	for (unsigned i = 0; i < G_N_ELEMENTS(key_checks); i++)
+		if (strcmp(k->group, key_checks[i].group) == 0 &&
+		    strcmp(k->key, key_checks[i].key) == 0)
+			return key_checks[i].check(value);
+	return NULL;
+}
+
 char *
 mk_config_set_key(mk_config *cfg, const mk_key *k, const char *value)
 {
 	char *field = (char *)cfg + k->offset;
+	char *msg;
 	gint64 n;
 	bool b;
 
 	switch (k->type) {
 	case MK_T_STR:
+		if ((msg = check_form(k, value)) != NULL)
+			return msg;
 		g_free(*(char **)field);
 		*(char **)field = g_strdup(value);
 		return NULL;

@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_open.h"
 #include "dd.h"
 #include "daemon.h"
 #include "log.h"
@@ -114,19 +115,9 @@ parse_args(int argc, char **argv, opts *o)
 static mk_config *
 load_config(const char *path)
 {
-	GPtrArray *problems = NULL;
 	mk_error err = { 0 };
-	mk_config *cfg = path ? mk_config_load(path, &problems, &err) : mk_config_defaults();
 
-	if (cfg == NULL) {
-		for (guint i = 0; problems && i < problems->len; i++)
-			mk_log(MK_LOG_ERROR, NULL, "%s", (char *)problems->pdata[i]);
-		if (problems == NULL || problems->len == 0)
-			mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
-	}
-	if (problems)
-		g_ptr_array_unref(problems);
-	return cfg;
+	return mk_config_open(path, mk_config_report_log, NULL, &err);
 }
 
 static bool

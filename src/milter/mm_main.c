@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config_open.h"
 #include "daemon.h"
 #include "log.h"
 #include "mm.h"
@@ -86,29 +87,13 @@ parse_args(int argc, char **argv, opts *o)
 static mk_config *
 load_config(const opts *o, bool print)
 {
-	GPtrArray *problems = NULL;
 	mk_error err = {0};
 	mk_config *cfg;
-	const char *name = o->config ? o->config : "(defaults)";
 
-	cfg = o->config ? mk_config_load(o->config, &problems, &err) : mk_config_defaults();
-	if (cfg == NULL) {
-		for (guint i = 0; problems && i < problems->len; i++)
-			fprintf(stderr, "%s\n", (char *)problems->pdata[i]);
-		if (problems == NULL || problems->len == 0)
-			fprintf(stderr, "%s\n", err.msg);
-	} else if (strncmp(cfg->milter.socket, "unix:", 5) != 0 &&
-	           strncmp(cfg->milter.socket, "local:", 6) != 0 &&
-	           strncmp(cfg->milter.socket, "inet:", 5) != 0 &&
-	           strncmp(cfg->milter.socket, "inet6:", 6) != 0) {
-		fprintf(stderr, "%s: milter.socket: expected unix:PATH or inet:PORT@HOST, "
-		        "got \"%s\"\n", name, cfg->milter.socket);
-		mk_config_unref(&cfg);
-	} else if (print) {
-		printf("%s: OK\n", name);
-	}
-	if (problems)
-		g_ptr_array_unref(problems);
+	/* the form of milter.socket is checked by the schema (config.c) */
+	cfg = mk_config_open(o->config, mk_config_report_stderr, NULL, &err);
+	if (cfg != NULL && print)
+		printf("%s: OK\n", o->config ? o->config : "(defaults)");
 	return cfg;
 }
 

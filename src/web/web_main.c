@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config_open.h"
 #include "web.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -43,18 +44,9 @@ static const char usage[] =
 static mk_config *
 load(const char *path)
 {
-	GPtrArray *probs = NULL;
 	mk_error err = { 0 };
-	mk_config *cfg;
 
-	if (path == NULL)
-		return mk_config_defaults();
-	cfg = mk_config_load(path, &probs, &err);
-	for (guint i = 0; cfg == NULL && probs != NULL && i < probs->len; i++)
-		fprintf(stderr, "%s\n", (char *)g_ptr_array_index(probs, i));
-	if (probs != NULL)
-		g_ptr_array_unref(probs);
-	return cfg;
+	return mk_config_open(path, mk_config_report_stderr, NULL, &err);
 }
 
 int

@@ -68,6 +68,8 @@ bad_conf bad-number 2 "[limits]" "max_parts = lots"
 bad_conf out-of-range 3 "[limits]" "max_parts = 10" "max_mime_depth = -5"
 bad_conf bad-action 2 "[policy]" "image/* = explode"
 bad_conf bad-language 2 "[general]" "language = klingon"
+bad_conf bad-milter-socket 3 "[milter]" "timeout_s = 30" "socket = /run/m.sock"
+bad_conf bad-milter-port 2 "[milter]" "socket = inet:99999@127.0.0.1"
 expect 78 "config check missing file" "$MK" config check "$T/does-not-exist.conf"
 
 # --- sanitize a plain mail -----------------------------------------------
