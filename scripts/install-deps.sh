@@ -23,7 +23,8 @@ PACKAGES=(
 	chromium fonts-ipafont-gothic nodejs
 	clang libfuzzer-14-dev
 	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils libxml2-utils
-	libpng-dev libjpeg62-turbo-dev libgif-dev
+	libpng-dev libjpeg62-turbo-dev libgif-dev libwebp-dev libtiff-dev
+	libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui
 )
 
 missing=()
