@@ -18,29 +18,13 @@
 #include "finding.h"
 #include "testutil.h"
 
-static char *tmp;
-static mk_config *cfg;
-
-static void
-setup(void)
-{
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
-}
-
-static void
-teardown(void)
-{
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
-}
+/* every test gets mkt_fx (testutil.h): a temp dir and its config */
 
 static mk_scanner *
 new_scanner(void)
 {
 	mk_error err = { 0 };
-	mk_scanner *s = mk_scanner_new(cfg, &err);
+	mk_scanner *s = mk_scanner_new(mkt_fx.cfg, &err);
 
 	ck_assert_msg(s != NULL, "scanner: %s", err.msg);
 	return s;
@@ -162,8 +146,8 @@ START_TEST(test_corpus_rows)
 	char *names = NULL;
 	char **first;
 
-	cfg->clamav.alert_macros = corpus_rows[_i].macros;
-	cfg->clamav.alert_encrypted = corpus_rows[_i].encrypted;
+	mkt_fx.cfg->clamav.alert_macros = corpus_rows[_i].macros;
+	mkt_fx.cfg->clamav.alert_encrypted = corpus_rows[_i].encrypted;
 	s = new_scanner();
 	ck_assert_int_eq(scan(s, data, len, &names), corpus_rows[_i].expect);
 	if (corpus_rows[_i].expect == 1) {
@@ -187,8 +171,8 @@ START_TEST(test_max_filesize)
 	char buf[4096];
 
 	memset(buf, 'a', sizeof buf);
-	cfg->clamav.max_filesize = sizeof buf / 2;
-	cfg->clamav.heuristic_alerts = false;
+	mkt_fx.cfg->clamav.max_filesize = sizeof buf / 2;
+	mkt_fx.cfg->clamav.heuristic_alerts = false;
 	s = new_scanner();
 	ck_assert_int_eq(scan(s, buf, sizeof buf, &names), 1);
 	ck_assert_msg(strstr(names, "Heuristics.Limits.Exceeded") != NULL, "%s",
@@ -252,15 +236,15 @@ prepare_db(int kind, const char *db)
 		mkt_rm_rf(db);
 		break;
 	case DB_OLD:
-		cfg->clamav.max_db_age_hours = 72;
+		mkt_fx.cfg->clamav.max_db_age_hours = 72;
 		age_files(db, 10 * 24 * 3600);
 		break;
 	case DB_OLD_UNCHECKED:
-		cfg->clamav.max_db_age_hours = 0;
+		mkt_fx.cfg->clamav.max_db_age_hours = 0;
 		age_files(db, 10 * 24 * 3600);
 		break;
 	case DB_RECENT:
-		cfg->clamav.max_db_age_hours = 72;
+		mkt_fx.cfg->clamav.max_db_age_hours = 72;
 		age_files(db, 71 * 3600);
 		break;
 	case DB_CORRUPT:
@@ -273,7 +257,7 @@ prepare_db(int kind, const char *db)
 		ck_assert(g_file_set_contents(readme, "no sigs\n", -1, NULL));
 		break;
 	case DB_UNSET:
-		cfg->clamav.database_dir[0] = '\0';
+		mkt_fx.cfg->clamav.database_dir[0] = '\0';
 		break;
 	}
 	g_free(readme);
@@ -282,12 +266,12 @@ prepare_db(int kind, const char *db)
 
 START_TEST(test_db_rows)
 {
-	char *db = g_strdup(cfg->clamav.database_dir);
+	char *db = g_strdup(mkt_fx.cfg->clamav.database_dir);
 	mk_error err = { 0 };
 	mk_scanner *s;
 
 	prepare_db(db_rows[_i].kind, db);
-	s = mk_scanner_new(cfg, &err);
+	s = mk_scanner_new(mkt_fx.cfg, &err);
 	if (db_rows[_i].expect == 0) {
 		ck_assert_msg(s != NULL, "%s", err.msg);
 		ck_assert_int_eq(mk_scanner_fresh(s, &err), 0);
@@ -312,10 +296,10 @@ START_TEST(test_fresh_after_aging)
 	const char *d = mk_scanner_describe(s);
 
 	ck_assert_msg(g_str_has_prefix(d, "clamav 1.") &&
-	              strstr(d, cfg->clamav.database_dir) != NULL &&
+	              strstr(d, mkt_fx.cfg->clamav.database_dir) != NULL &&
 	              strstr(d, "(age 0h)") != NULL, "%s", d);
 	ck_assert_int_eq(mk_scanner_fresh(s, &err), 0);
-	age_files(cfg->clamav.database_dir, 73 * 3600);
+	age_files(mkt_fx.cfg->clamav.database_dir, 73 * 3600);
 	ck_assert_int_eq(mk_scanner_fresh(s, &err), MK_ERR_TEMP);
 	ck_assert(strstr(err.msg, "hours old") != NULL);
 	mk_scanner_free(&s);
@@ -393,7 +377,7 @@ main(void)
 	Suite *s = suite_create("clamav");
 	TCase *tc = tcase_create("clamav");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, mkt_fx_setup, mkt_fx_teardown);
 	tcase_add_loop_test(tc, test_buffer_rows, 0, G_N_ELEMENTS(buf_rows));
 	tcase_add_test(tc, test_clamav_testfiles);
 	tcase_add_loop_test(tc, test_corpus_rows, 0, G_N_ELEMENTS(corpus_rows));

@@ -82,8 +82,8 @@ count_attachments(GMimeMessage *m)
 }
 
 typedef struct fixture {
-	char *dir;
-	mk_config *cfg;
+	mkt_fixture base;       /* temp dir + config (testutil.h) */
+	mk_config *cfg;         /* borrowed: base.cfg */
 	mk_engine *e;
 } fixture;
 
@@ -93,8 +93,8 @@ setup(void)
 	fixture f = { 0 };
 	mk_error err = { 0 };
 
-	f.dir = mkt_tmpdir();
-	f.cfg = mkt_config(f.dir);
+	mkt_fixture_init(&f.base);
+	f.cfg = f.base.cfg;
 	f.e = mk_engine_new(f.cfg, &err);
 	ck_assert_msg(mk_engine_ready(f.e, &err) == 0, "%s", err.msg);
 	return f;
@@ -104,9 +104,8 @@ static void
 teardown(fixture *f)
 {
 	mk_engine_free(&f->e);
-	mk_config_unref(&f->cfg);
-	mkt_rm_rf(f->dir);
-	g_free(f->dir);
+	f->cfg = NULL;
+	mkt_fixture_clear(&f->base);
 }
 
 static mk_result *
@@ -322,14 +321,14 @@ START_TEST(test_store_failure_tempfails)
 	const char *m = "From: a@example.jp\nMIME-Version: 1.0\n"
 	                "Content-Type: text/html\n\n<p>x</p>\n";
 	GBytes *b = g_bytes_new_static(m, strlen(m));
-	char *qdir = g_build_filename(f.dir, "ro", NULL);
+	char *qdir = g_build_filename(f.base.dir, "ro", NULL);
 
 	g_mkdir(qdir, 0500);
 	g_free(f.cfg->quarantine.dir);
 	f.cfg->quarantine.dir = g_build_filename(qdir, "q", NULL);
 	if (geteuid() == 0) {   /* root ignores modes: use a file as the dir */
 		g_free(f.cfg->quarantine.dir);
-		f.cfg->quarantine.dir = g_build_filename(f.dir, "file", NULL);
+		f.cfg->quarantine.dir = g_build_filename(f.base.dir, "file", NULL);
 		g_file_set_contents(f.cfg->quarantine.dir, "x", 1, NULL);
 	}
 	mk_result *r = run(&f, b, MK_MODE_MAIL, NULL);

@@ -19,29 +19,13 @@
 #include "testutil.h"
 #include "util.h"
 
-static char *tmp;
-static mk_config *cfg;
-
-static void
-setup(void)
-{
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
-}
-
-static void
-teardown(void)
-{
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
-}
+/* every test gets mkt_fx (testutil.h): a temp dir and its config */
 
 static mk_qstore *
 open_store(void)
 {
 	mk_error err = { 0 };
-	mk_qstore *q = mk_qstore_open(cfg, &err);
+	mk_qstore *q = mk_qstore_open(mkt_fx.cfg, &err);
 
 	ck_assert_msg(q != NULL, "open: %s", err.msg);
 	return q;
@@ -103,7 +87,7 @@ check_record(const mk_qrecord *r, int i)
 	ck_assert_int_eq(r->size, (gint64)strlen(rows[i].content));
 	ck_assert_int_eq(r->received, rows[i].received);
 	ck_assert_int_eq(r->expires, rows[i].received +
-	                 cfg->quarantine.retention_days * 86400);
+	                 mkt_fx.cfg->quarantine.retention_days * 86400);
 }
 
 START_TEST(test_roundtrip_rows)
@@ -185,7 +169,7 @@ count_objects(const char *dir)
 START_TEST(test_dedupe_and_layout)
 {
 	mk_qstore *q = open_store();
-	char *qdir = g_build_filename(cfg->general.state_dir, "quarantine", NULL);
+	char *qdir = g_build_filename(mkt_fx.cfg->general.state_dir, "quarantine", NULL);
 	char *objs = g_build_filename(qdir, "objects", NULL);
 	char *tmpd = g_build_filename(qdir, "tmp", NULL);
 	char sha[65];
@@ -242,7 +226,7 @@ START_TEST(test_object_rows)
 	ck_assert_int_eq(mk_qstore_get(q, rows[1].id, &r, &err), 0);
 	sha = obj_rows[_i].sha != NULL ? obj_rows[_i].sha : r->sha256;
 	if (obj_rows[_i].tamper) {
-		char *qdir = g_build_filename(cfg->general.state_dir, "quarantine",
+		char *qdir = g_build_filename(mkt_fx.cfg->general.state_dir, "quarantine",
 		                              "objects", NULL);
 		char pre[3] = { sha[0], sha[1], 0 };
 		char *path = g_build_filename(qdir, pre, sha + 2, NULL);
@@ -354,7 +338,7 @@ open_unprivileged(void)
 	int status = 0;
 	pid_t pid;
 
-	ck_assert_int_eq(chmod(tmp, 0755), 0);
+	ck_assert_int_eq(chmod(mkt_fx.dir, 0755), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -363,7 +347,7 @@ open_unprivileged(void)
 
 		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
 			_exit(1);
-		q = mk_qstore_open(cfg, &err);
+		q = mk_qstore_open(mkt_fx.cfg, &err);
 		_exit(q == NULL && err.msg[0] != '\0' ? -err.code : 0);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -373,30 +357,30 @@ open_unprivileged(void)
 
 START_TEST(test_unwritable_rows)
 {
-	char *file = g_build_filename(tmp, "plainfile", NULL);
-	char *ro = g_build_filename(tmp, "ro", NULL);
+	char *file = g_build_filename(mkt_fx.dir, "plainfile", NULL);
+	char *ro = g_build_filename(mkt_fx.dir, "ro", NULL);
 	mk_error err = { 0 };
 	mk_qstore *q;
 
 	ck_assert(g_file_set_contents(file, "x", 1, NULL));
 	switch (_i) {
 	case RO_STATE_UNDER_FILE:
-		g_free(cfg->general.state_dir);
-		cfg->general.state_dir = g_build_filename(file, "state", NULL);
+		g_free(mkt_fx.cfg->general.state_dir);
+		mkt_fx.cfg->general.state_dir = g_build_filename(file, "state", NULL);
 		break;
 	case RO_DB_UNDER_FILE:
-		g_free(cfg->quarantine.db);
-		cfg->quarantine.db = g_build_filename(file, "x", "q.db", NULL);
+		g_free(mkt_fx.cfg->quarantine.db);
+		mkt_fx.cfg->quarantine.db = g_build_filename(file, "x", "q.db", NULL);
 		break;
 	case RO_READONLY_DIR:
 		ck_assert_int_eq(g_mkdir_with_parents(ro, 0555), 0);
 		ck_assert_int_eq(chmod(ro, 0555), 0);
-		g_free(cfg->general.state_dir);
-		cfg->general.state_dir = g_build_filename(ro, "state", NULL);
+		g_free(mkt_fx.cfg->general.state_dir);
+		mkt_fx.cfg->general.state_dir = g_build_filename(ro, "state", NULL);
 		ck_assert_int_eq(open_unprivileged(), MK_ERR_TEMP);
 		goto out;
 	}
-	q = mk_qstore_open(cfg, &err);
+	q = mk_qstore_open(mkt_fx.cfg, &err);
 	ck_assert_ptr_null(q);
 	ck_assert_int_eq(err.code, MK_ERR_TEMP);
 	ck_assert(err.msg[0] != '\0');
@@ -412,7 +396,7 @@ main(void)
 	Suite *s = suite_create("qstore");
 	TCase *tc = tcase_create("qstore");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, mkt_fx_setup, mkt_fx_teardown);
 	tcase_add_loop_test(tc, test_roundtrip_rows, 0, G_N_ELEMENTS(rows));
 	tcase_add_loop_test(tc, test_list_rows, 0, G_N_ELEMENTS(list_rows));
 	tcase_add_test(tc, test_dedupe_and_layout);

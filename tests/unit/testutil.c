@@ -119,3 +119,32 @@ mkt_run(Suite *s)
 	srunner_free(sr);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+mkt_fixture mkt_fx;
+
+void
+mkt_fixture_init(mkt_fixture *f)
+{
+	f->dir = mkt_tmpdir();
+	f->cfg = mkt_config(f->dir);
+}
+
+void
+mkt_fixture_clear(mkt_fixture *f)
+{
+	mk_config_unref(&f->cfg);
+	mkt_rm_rf(f->dir);
+	g_clear_pointer(&f->dir, g_free);
+}
+
+void
+mkt_fx_setup(void)
+{
+	mkt_fixture_init(&mkt_fx);
+}
+
+void
+mkt_fx_teardown(void)
+{
+	mkt_fixture_clear(&mkt_fx);
+}

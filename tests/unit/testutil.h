@@ -15,6 +15,7 @@
  *   mkt_eicar(): the 68-byte EICAR test string (built at run time).
  *   mkt_shared_path("corpora/x"): $MK_SHARED/corpora/x.
  *   mkt_read(path): whole file or a test failure.
+ *   mkt_fixture / mkt_fx: temp dir + mkt_config, set up and torn down.
  */
 #ifndef MK_TESTUTIL_H
 #define MK_TESTUTIL_H
@@ -34,5 +35,18 @@ char *mkt_src_path(const char *rel);
 GBytes *mkt_read(const char *path);
 /* Run SUITE, return exit code for main(). */
 int mkt_run(Suite *s);
+
+/* A temp dir with mkt_config() in it.  mkt_fixture_init/clear for a
+ * fixture of one's own; mkt_fx + mkt_fx_setup/mkt_fx_teardown for
+ * tcase_add_checked_fixture (one per test process, CK_FORK). */
+typedef struct mkt_fixture {
+	char *dir;
+	mk_config *cfg;
+} mkt_fixture;
+extern mkt_fixture mkt_fx;
+void mkt_fixture_init(mkt_fixture *f);
+void mkt_fixture_clear(mkt_fixture *f);
+void mkt_fx_setup(void);
+void mkt_fx_teardown(void);
 
 #endif
