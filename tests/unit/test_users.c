@@ -16,8 +16,6 @@
 #include "testutil.h"
 #include "users.h"
 
-static char *tmp;
-static mk_config *cfg;
 static mk_qstore *q;
 static sqlite3 *db;
 static const mk_auth_policy pol = {
@@ -29,10 +27,9 @@ setup(void)
 {
 	mk_error err = { 0 };
 
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
-	mk_auth_policy_from(cfg, &(mk_auth_policy){ 0 });   /* minimum hash cost */
-	q = mk_qstore_open(cfg, &err);
+	mkt_fx_setup();
+	mk_auth_policy_from(mkt_fx.cfg, &(mk_auth_policy){ 0 });   /* minimum hash cost */
+	q = mk_qstore_open(mkt_fx.cfg, &err);
 	ck_assert_msg(q != NULL, "%s", err.msg);
 	db = mk_qstore_db(q);
 }
@@ -41,9 +38,7 @@ static void
 teardown(void)
 {
 	mk_qstore_close(&q);
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
+	mkt_fx_teardown();
 }
 
 /* add NAME with ROLE and set a known password; returns nothing */
