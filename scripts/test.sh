@@ -11,7 +11,8 @@
 #                      -Dfuzzing=true, every fuzz_* target for FUZZ_SECONDS
 #                      (default 30) on a fresh temp corpus dir first (libFuzzer
 #                      writes new inputs into its first dir), then the shared
-#                      corpora read-only.  Results go to build-fuzz/fuzz-results.txt
+#                      corpora read-only, $(nproc) targets at a time (each
+#                      run uses one core).  Results go to build-fuzz/fuzz-results.txt
 #                      ("NAME pass|fail" lines) for .ci/run to count.
 #   Environment: SKIP_ASAN=1, SKIP_FUZZ=1, FUZZ_SECONDS=N, MESON_TEST_ARGS.
 #
@@ -92,6 +93,23 @@ fuzz_corpora() {
 	esac
 }
 
+# fuzz_one TARGET: one libFuzzer run on a fresh temp corpus dir, then the
+# shared seeds read-only; exit code into build-fuzz/NAME.rc, output NAME.log.
+fuzz_one() {
+	local t=$1 name work rc
+	local -a seeds=()
+	name=$(basename "$t")
+	work=$(mktemp -d)
+	for d in $(fuzz_corpora "$name"); do [ -d "$d" ] && seeds+=("$d"); done
+	MK_SHARED=$SHARED "$t" -max_total_time="$FUZZ_SECONDS" -timeout=25 \
+		-rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$SRC/build-fuzz/fuzz-artifacts/$name-" \
+		"$work" "${seeds[@]}" > "build-fuzz/$name.log" 2>&1
+	rc=$?
+	echo "$rc" > "build-fuzz/$name.rc"
+	rm -rf "$work"
+}
+
 if [ "${SKIP_FUZZ:-0}" != 1 ] && [ -f tests/fuzz/meson.build ]; then
 	step "build (build-fuzz/, clang + libFuzzer)"
 	rm -f build-fuzz/fuzz-results.txt
@@ -99,16 +117,20 @@ if [ "${SKIP_FUZZ:-0}" != 1 ] && [ -f tests/fuzz/meson.build ]; then
 			-Db_lundef=false -Dbuildtype=debug && meson compile -C build-fuzz; then
 		mkdir -p build-fuzz/fuzz-artifacts
 		: > build-fuzz/fuzz-results.txt
-		for t in $(find build-fuzz/tests/fuzz -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x | sort); do
+		rm -f build-fuzz/fuzz_*.rc
+		targets=$(find build-fuzz/tests/fuzz -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x | sort)
+		# $JOBS targets at a time (each libFuzzer run uses one core)
+		running=0
+		for t in $targets; do
+			fuzz_one "$t" &
+			running=$((running + 1))
+			if [ "$running" -ge "$JOBS" ]; then wait -n; running=$((running - 1)); fi
+		done
+		wait
+		for t in $targets; do
 			name=$(basename "$t")
 			step "fuzz $name (${FUZZ_SECONDS}s)"
-			work=$(mktemp -d)
-			seeds=()
-			for d in $(fuzz_corpora "$name"); do [ -d "$d" ] && seeds+=("$d"); done
-			if MK_SHARED=$SHARED "$t" -max_total_time="$FUZZ_SECONDS" -timeout=25 \
-					-rss_limit_mb=2048 -print_final_stats=1 \
-					-artifact_prefix="$SRC/build-fuzz/fuzz-artifacts/$name-" \
-					"$work" "${seeds[@]}" > "build-fuzz/$name.log" 2>&1; then
+			if [ "$(cat "build-fuzz/$name.rc" 2>/dev/null)" = 0 ]; then
 				echo "$name pass" >> build-fuzz/fuzz-results.txt
 				tail -n 3 "build-fuzz/$name.log"
 			else
@@ -116,7 +138,6 @@ if [ "${SKIP_FUZZ:-0}" != 1 ] && [ -f tests/fuzz/meson.build ]; then
 				tail -n 40 "build-fuzz/$name.log"
 				fail "fuzz $name (log: build-fuzz/$name.log)"
 			fi
-			rm -rf "$work"
 		done
 	else
 		fail "build-fuzz"
