@@ -19,7 +19,8 @@
 #            claim, engine, quarantine store, output + report with fsync
 #     clamscan --no-summary -r over the same files (one process)
 #   The start-up cost (engine / DB load) of each is measured on an empty
-#   set and subtracted.  Prints wall seconds, files/s, MB/s (10^6 bytes) and
+#   set and subtracted.  Prints wall and CPU seconds (user + system, from
+#   /usr/bin/time: on a shared machine compare CPU), files/s, MB/s (10^6 bytes) and
 #   the ratio dropd/clamscan (target for the text set: <= 1.5).
 #   clamdscan is not measured when clamd is not installed.
 #
@@ -78,36 +79,40 @@ dropd_run() {
 		"out_dir = $r/out" "work_dir = $r/work" "settle_ms = 0" "jobs = $jobs"
 	sed -i 's/^\[general\]$/[general]\nuser =/' "$r/c.conf"
 	sync
-	t0=$(now)
-	"$DROPD" --once --config "$r/c.conf" 2> "$r/log"; rc=$?
-	t1=$(now)
+	/usr/bin/time -f "%e %U %S" -o "$W/run/time" \
+		"$DROPD" --once --config "$r/c.conf" 2> "$r/log"; rc=$?
 	[ "$rc" -eq 0 ] || { echo "dropd failed (rc $rc): $(tail -2 "$r/log")" >&2; exit 1; }
 	[ -n "$1" ] && [ "$(find "$r/in" -type f | wc -l)" -ne 0 ] && { echo "dropd left files" >&2; exit 1; }
-	awk -v a="$t1" -v b="$t0" "BEGIN { print a - b }"
+	awk '/^[0-9.]+ [0-9.]+ [0-9.]+$/ { print $1, $2 + $3 }' "$W/run/time"
 }
 clam_run() { # SET
-	local t0 t1 rc
-	t0=$(now)
-	clamscan --no-summary -i -r -d "$W/run/db" "$1" > "$W/run/clam.out" 2>&1; rc=$?
-	t1=$(now)
+	local rc
+	/usr/bin/time -f "%e %U %S" -o "$W/run/time" \
+		clamscan --no-summary -i -r -d "$W/run/db" "$1" > "$W/run/clam.out" 2>&1; rc=$?
 	[ "$rc" -le 1 ] || { echo "clamscan failed (rc $rc)" >&2; exit 1; }
-	awk -v a="$t1" -v b="$t0" "BEGIN { print a - b }"
+	awk '/^[0-9.]+ [0-9.]+ [0-9.]+$/ { print $1, $2 + $3 }' "$W/run/time"
 }
 mkdir -p "$W/empty"
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+	w = x[1] - y[1]; c = x[2] - y[2]; if (w <= 0) w = 0.001; if (c <= 0) c = 0.001
+	print w, c }'; }
 d0=$(dropd_run "")
 c0=$(clam_run "$W/empty")
-printf "start-up: dropd %.2f s, clamscan %.2f s (subtracted below); jobs = %s\n" "$d0" "$c0" "$jobs"
-printf "%-8s %-9s %8s %8s %8s\n" set tool wall_s files/s MB/s
+printf "start-up (wall, cpu): dropd %s s, clamscan %s s (subtracted below); jobs = %s\n" \
+	"$d0" "$c0" "$jobs"
+printf "%-8s %-9s %8s %8s %8s %8s\n" set tool wall_s cpu_s files/s MB/s
 for set in text mixed; do
 	dir=$W/$set-$n
 	mb=$(du -sb "$dir" | awk '{ printf "%.3f", $1 / 1e6 }')
-	ds=$(dropd_run "$dir"); ds=$(awk -v a="$ds" -v b="$d0" "BEGIN { print a - b }")
-	cs=$(clam_run "$dir"); cs=$(awk -v a="$cs" -v b="$c0" "BEGIN { print a - b }")
+	ds=$(sub "$(dropd_run "$dir")" "$d0")
+	cs=$(sub "$(clam_run "$dir")" "$c0")
 	for row in "dropd $ds" "clamscan $cs"; do
 		set -- $row
-		awk -v s="$set" -v t="$1" -v w="$2" -v n="$n" -v mb="$mb" 'BEGIN {
-			printf "%-8s %-9s %8.2f %8.1f %8.2f\n", s, t, w, n / w, mb / w }'
+		awk -v s="$set" -v t="$1" -v w="$2" -v c="$3" -v n="$n" -v mb="$mb" 'BEGIN {
+			printf "%-8s %-9s %8.2f %8.2f %8.1f %8.2f\n", s, t, w, c, n / w, mb / w }'
 	done
 	awk -v s="$set" -v a="$ds" -v b="$cs" -v mb="$mb" 'BEGIN {
-		printf "ratio %s (%.1f MB): dropd / clamscan = %.2f\n", s, mb, a / b }'
+		split(a, x, " "); split(b, y, " ")
+		printf "ratio %s (%.1f MB): dropd / clamscan = wall %.2f, cpu %.2f\n", s, mb,
+		       x[1] / y[1], x[2] / y[2] }'
 done

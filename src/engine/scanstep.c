@@ -2,6 +2,10 @@
  * NAME
  *   scanstep - virus scan of the tree and the original (see scanstep.h)
  *
+ *   The original is scanned once more as a whole, except when the tree is
+ *   one leaf holding exactly the original bytes (a plain file): that scan
+ *   would be the same scan twice.
+ *
  * NEVER
  *   Treats a scanner failure as clean.
  */
@@ -75,6 +79,10 @@ mk_scan_tree(mk_scanner *s, mk_node *root, GBytes *original)
 		goto out;
 	}
 	mk_node_walk(root, scan_node, &w);
+	/* A single leaf holding the original bytes was just scanned as such. */
+	if (original != NULL && needs_scan(root) && root->data != NULL &&
+	    g_bytes_equal(root->data, original))
+		original = NULL;
 	if (original != NULL) {
 		GPtrArray *hits = g_ptr_array_new_with_free_func(g_free);
 		gsize len = 0;

@@ -3,8 +3,13 @@
  *   sniff - true type of content by libmagic, never by name (see sniff.h)
  *
  * DESCRIPTION
- *   Two libmagic handles per sniffer: one with MAGIC_MIME_TYPE for the type,
- *   one with MAGIC_NONE for the description.  Compressed streams are not
+ *   Two libmagic handles per sniffer: one with MAGIC_MIME_TYPE and
+ *   MAGIC_MIME_ENCODING for the type, one with MAGIC_NONE for the
+ *   description.  For text/ types the description is libmagic's MIME
+ *   answer itself ("text/plain; charset=us-ascii"): libmagic 5.44 compiles every
+ *   regex of its text tests on each call, so a second call on text would
+ *   double the cost of sniffing (it is most of the per-file cost for text)
+ *   for a field that only goes into the report.  Compressed streams are not
  *   looked into (no MAGIC_COMPRESS): we want the container's type.  libmagic
  *   work is bounded by its parameters (bytes examined, indirections, name
  *   recursion, ELF sections), set at creation.
@@ -95,7 +100,8 @@ mk_sniffer_new(mk_error *err)
 {
 	mk_sniffer *s = g_new0(mk_sniffer, 1);
 
-	if (magic_open_one(&s->type, MAGIC_MIME_TYPE | MAGIC_ERROR, err) != 0 ||
+	if (magic_open_one(&s->type, MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_ERROR,
+	                   err) != 0 ||
 	    magic_open_one(&s->desc, MAGIC_NONE | MAGIC_ERROR, err) != 0)
 		mk_sniffer_free(&s);
 	return s;
@@ -315,6 +321,13 @@ type_clean(const char *t)
 	return s;
 }
 
+/* A text/ type: libmagic's text path, where the regex cost is. */
+static bool
+is_text_answer(const char *t)
+{
+	return g_str_has_prefix(t, "text/");
+}
+
 int
 mk_sniff(mk_sniffer *s, const void *buf, size_t len,
          char **mime, char **desc, mk_error *err)
@@ -330,7 +343,9 @@ mk_sniff(mk_sniffer *s, const void *buf, size_t len,
 		return 0;
 	}
 	t = magic_buffer(s->type, buf, len);
-	d = magic_buffer(s->desc, buf, len);
+	d = t != NULL && is_text_answer(t) ? t : NULL;
+	if (t != NULL && d == NULL)
+		d = magic_buffer(s->desc, buf, len);
 	if (t == NULL || d == NULL) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "libmagic: %s",
 		             magic_error(t == NULL ? s->type : s->desc));
