@@ -9,63 +9,78 @@
 #   zip nested in a zip): the report carries a path_traversal (or
 #   absolute_path) finding, the item is not forwarded (exit 2 or 3), a file
 #   gets no output, and a mail's notice-only output holds no copy of the archive.
+#   One python3 builds the inputs and the run list, mk_batch runs sanitize,
+#   one python3 judges.
 . "$(dirname "$0")/lib.sh"
 mk_init
 CORP=$MK_SHARED/corpora/zip-slip
 [ -d "$CORP" ] || mk_die "corpus $CORP missing"
 
-python3 - "$T" <<'PY'
-import io, sys, tarfile, zipfile
-t = sys.argv[1]
+mk_py - "$CORP" "$T/in" <<'PY' || mk_die "building inputs failed"
+import glob, io, json, os, sys, tarfile, zipfile
+import mkcheck as mc
+corp, d = sys.argv[1], sys.argv[2]
+os.makedirs(d)
 def z(members):
     b = io.BytesIO()
     with zipfile.ZipFile(b, "w") as zf:
-        for n, d in members:
-            zf.writestr(zipfile.ZipInfo(n), d)
+        for n, data in members:
+            zf.writestr(zipfile.ZipInfo(n), data)
     return b.getvalue()
+def put(name, data):
+    open(os.path.join(d, name), "wb").write(data)
+    return os.path.join(d, name)
 evil = "../" * 12 + "tmp/evil.txt"
-open(t + "/abs.zip", "wb").write(z([("good.txt", b"good\n"), ("/etc/cron.d/evil", b"* * * * * root id\n")]))
-open(t + "/nested.zip", "wb").write(z([("inner.zip", z([("good.txt", b"good\n"), (evil, b"evil\n")]))]))
-with tarfile.open(t + "/slip.tar.gz", "w:gz") as tf:
-    for n, d in (("good.txt", b"good\n"), (evil, b"evil\n")):
-        ti = tarfile.TarInfo(n); ti.size = len(d); ti.mtime = 0
-        tf.addfile(ti, io.BytesIO(d))
+made = [put("nested.zip", z([("inner.zip", z([("good.txt", b"good\n"), (evil, b"evil\n")]))]))]
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w:gz") as tf:
+    for n, data in (("good.txt", b"good\n"), (evil, b"evil\n")):
+        ti = tarfile.TarInfo(n); ti.size = len(data); ti.mtime = 0
+        tf.addfile(ti, io.BytesIO(data))
+made.append(put("slip.tar.gz", b.getvalue()))
+made.append(put("abs.zip", z([("good.txt", b"good\n"), ("/etc/cron.d/evil", b"* * * * * root id\n")])))
+inputs = sorted(glob.glob(corp + "/*.zip")) + sorted(glob.glob(corp + "/*.tar")) + made
+rows, cases = [], []
+for i, f in enumerate(inputs):
+    name = os.path.basename(f)
+    want = "absolute_path|path_traversal" if name == "abs.zip" else "path_traversal"
+    mail = put(f"{i}.eml", mc.mail_with(open(f, "rb").read(), name, "application/octet-stream"))
+    for mode, row in (("file", (f, "--file", "--name", name)), ("mail", (mail, "--mail"))):
+        rows.append((f"c{len(rows)}",) + row)
+        cases.append({"id": rows[-1][0], "label": name, "mode": mode, "want": want, "orig": f})
+mc.manifest(os.path.join(d, "runs.tsv"), rows)
+json.dump(cases, open(os.path.join(d, "cases.json"), "w"))
 PY
 
-check() { # label input codes-regex args...
-	local label=$1 in=$2 want=$3 rc; shift 3
-	local mode=file; [ "$1" = --mail ] && mode=mail
-	rc=$(mk_sanitize "$in" "$T/o" "$T/r.json" "$@")
-	case $rc in 2|3) ;; *) mk_fail "$label ($mode): exit $rc, want 2/3 (not forwarded)"; return ;; esac
-	if ! mk_codes "$T/r.json" | grep -Eqx "$want"; then
-		mk_fail "$label ($mode): no $want finding (codes: $(mk_codes "$T/r.json" | tr '\n' ' '))"
-		return
-	fi
-	if [ $mode = file ] && [ -e "$T/o" ]; then
-		mk_fail "$label (file): output written"; return
-	fi
-	if [ -e "$T/o" ] && python3 - "$T/o" "$in_orig" <<'PY'
-import email, hashlib, sys
-want = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
-msg = email.message_from_bytes(open(sys.argv[1], "rb").read())
-for p in msg.walk():
-    d = None if p.is_multipart() else p.get_payload(decode=True)
-    if d and hashlib.sha256(d).hexdigest() == want:
-        sys.exit(0)
-sys.exit(1)
-PY
-	then
-		mk_fail "$label (mail): the archive is still attached"; return
-	fi
-	mk_ok
-}
+mk_batch "$T/in/runs.tsv" "$T/res"
 
-for f in "$CORP"/*.zip "$CORP"/*.tar "$T/nested.zip" "$T/slip.tar.gz" "$T/abs.zip"; do
-	b=$(basename "$f")
-	want=path_traversal; [ "$b" = abs.zip ] && want='absolute_path|path_traversal'
-	in_orig=$f
-	check "$b" "$f" "$want" --file --name "$b"
-	mk_mail_with "$f" "$b" application/octet-stream "$T/m.eml"
-	check "$b" "$T/m.eml" "$want" --mail
-done
+mk_judge - "$T/in/cases.json" "$T/res" <<'PY'
+import email, hashlib, json, os, re, sys
+import mkcheck as mc
+def attached(out, orig):
+    want = hashlib.sha256(open(orig, "rb").read()).hexdigest()
+    msg = email.message_from_bytes(open(out, "rb").read())
+    for p in msg.walk():
+        data = None if p.is_multipart() else p.get_payload(decode=True)
+        if data and hashlib.sha256(data).hexdigest() == want:
+            return True
+    return False
+cases, runs, t = json.load(open(sys.argv[1])), mc.runs(sys.argv[2]), mc.Tally()
+for c in cases:
+    label, mode, want, r = c["label"], c["mode"], c["want"], runs.get(c["id"])
+    if r is None:
+        t.fail(f"{label} ({mode}): never run"); continue
+    codes = mc.codes(r.report)
+    if r.rc not in (2, 3):
+        t.fail(f"{label} ({mode}): exit {r.rc}, want 2/3 (not forwarded)")
+    elif not any(re.fullmatch(want, x) for x in codes):
+        t.fail(f"{label} ({mode}): no {want} finding (codes: {' '.join(sorted(codes))} )")
+    elif mode == "file" and os.path.exists(r.out):
+        t.fail(f"{label} (file): output written")
+    elif os.path.exists(r.out) and attached(r.out, c["orig"]):
+        t.fail(f"{label} (mail): the archive is still attached")
+    else:
+        t.ok()
+t.done()
+PY
 mk_finish
