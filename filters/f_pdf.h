@@ -12,9 +12,11 @@
  *   o->pdf_max_pixels pixels), and paints the images into a brand-new PDF
  *   written by cairo's PDF surface to a memory stream.  The output holds
  *   nothing but one image per page: JavaScript, forms, actions, embedded
- *   files, links and metadata cannot survive by construction.  The text
- *   layer (o->pdf_text_layer) is not implemented: the option is ignored
- *   and a note says so.
+ *   files, links and metadata cannot survive by construction.  With
+ *   o->pdf_text_layer (pdf.text_layer, default off) the extracted text of
+ *   each page is drawn under its image (hidden by it) so that the output
+ *   stays searchable; it is glyphs only, but a viewer that turns URLs in
+ *   text into links (Acrobat's "create links from URLs") will do so.
  *
  *   Reads only the input bytes and, through fontconfig, font files
  *   (read-only); writes nothing to the filesystem.

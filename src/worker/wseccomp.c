@@ -51,6 +51,8 @@ static const struct { const char *name; int err; } refused[] = {
 	{ "unlink", EACCES }, { "unlinkat", EACCES }, { "rename", EACCES },
 	{ "renameat", EACCES }, { "renameat2", EACCES },
 	{ "clone3", ENOSYS },
+	/* fontconfig asks the file system type of font and cache directories */
+	{ "fstatfs", ENOSYS }, { "statfs", ENOSYS }, { "fadvise64", ENOSYS },
 };
 
 #define WRITE_FLAGS (O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND | \

@@ -226,6 +226,70 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* Page 1 of OUT rendered at 72 dpi (caller frees). */
+static GBytes *render(GBytes *out)
+{
+	PopplerDocument *doc = poppler_document_new_from_bytes(out, NULL, NULL);
+	PopplerPage *page = poppler_document_get_page(doc, 0);
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 300, 200);
+	cairo_t *cr = cairo_create(img);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	poppler_page_render(page, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(img);
+	GBytes *b = g_bytes_new(cairo_image_surface_get_data(img),
+	                        (gsize)cairo_image_surface_get_stride(img) * 200);
+	cairo_surface_destroy(img);
+	g_object_unref(page);
+	g_object_unref(doc);
+	return b;
+}
+
+static char *page_text(GBytes *out)
+{
+	PopplerDocument *doc = poppler_document_new_from_bytes(out, NULL, NULL);
+	PopplerPage *page = poppler_document_get_page(doc, 0);
+	char *t = poppler_page_get_text(page);
+	g_object_unref(page);
+	g_object_unref(doc);
+	return t;
+}
+
+/* pdf.text_layer: off, the output has no text; on, the page text is found
+ * in the output by poppler, and the page looks exactly as without it. */
+START_TEST(test_text_layer)
+{
+	const char *objs[] = { "<< /Type /Catalog /Pages 2 0 R >>", PAGES,
+		"<< /Type /Page /Parent 2 0 R " PAGE_TAIL " >>", CONTENT, FONT, NULL };
+	GBytes *in = make_pdf(objs, NULL), *out[2] = { NULL, NULL }, *img[2];
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	mk_wopts o = test_opts();
+	char *t[2];
+
+	for (int k = 0; k < 2; k++) {
+		o.pdf_text_layer = k == 1;
+		ck_assert_msg(run(in, &o, &out[k], notes, &err) == 0, "%s", err.msg);
+		assert_clean(out[k], 1, k ? "text layer" : "no text layer");
+		t[k] = page_text(out[k]);
+		img[k] = render(out[k]);
+	}
+	ck_assert_msg(t[0] == NULL || strstr(t[0], "Hello") == NULL, "%s", t[0]);
+	ck_assert_msg(t[1] && strstr(t[1], "Hello"), "text layer: \"%s\"", t[1]);
+	ck_assert_msg(g_bytes_equal(img[0], img[1]), "the text layer is visible");
+	ck_assert_msg(strstr(notes->pdata[notes->len - 1], "text layer of 5 "),
+	              "%s", (char *)notes->pdata[notes->len - 1]);
+	for (int k = 0; k < 2; k++) {
+		g_free(t[k]);
+		g_bytes_unref(out[k]);
+		g_bytes_unref(img[k]);
+	}
+	g_bytes_unref(in);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
 static const char *const samples[] = {
 	"foxit-reader-poc.pdf", "payload1.pdf", "payload2.pdf", "payload3.pdf",
 	"payload4.pdf", "payload5.pdf", "payload6.pdf", "payload7.pdf",
@@ -268,6 +332,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
 	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(lrows));
 	tcase_add_test(tc, test_encrypted);
+	tcase_add_test(tc, test_text_layer);
 	tcase_add_loop_test(tc, test_garbage, 0, 3);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
 	suite_add_tcase(s, tc);

@@ -315,6 +315,33 @@ START_TEST(test_filter_limits)
 }
 END_TEST
 
+/* pdf.text_layer in the confined worker: cairo's text goes through
+ * fontconfig (fstatfs, fadvise64 must be refused, not fatal). */
+START_TEST(test_pdf_text_layer)
+{
+	mk_config *cfg = worker_config();
+	GBytes *in = limit_input("/usr/share/clamav-testfiles/clam.pdf"), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	bool layer = false;
+
+	set_key(cfg, "pdf.text_layer", "true");
+	ck_assert_msg(mk_worker_run(cfg, "pdf", in, &out, &type, notes, &err) == 0,
+	              "%s", err.msg);
+	ck_assert_str_eq(type, "application/pdf");
+	for (guint i = 0; i < notes->len; i++)
+		layer |= g_str_has_prefix(notes->pdata[i], "text layer of ") &&
+		         !g_str_has_prefix(notes->pdata[i], "text layer of 0 ");
+	ck_assert_msg(layer, "no text layer note");
+	g_bytes_unref(out);
+	g_free(type);
+	g_ptr_array_unref(notes);
+	g_bytes_unref(in);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
 static Suite *
 worker_suite(void)
 {
@@ -327,6 +354,7 @@ worker_suite(void)
 	tcase_add_test(tc, test_limits_and_path);
 	tcase_add_loop_test(tc, test_no_leftovers, 0, 2);
 	tcase_add_loop_test(tc, test_filter_limits, 0, G_N_ELEMENTS(LROWS));
+	tcase_add_test(tc, test_pdf_text_layer);
 	suite_add_tcase(s, tc);
 	return s;
 }
