@@ -11,7 +11,7 @@
 #   here against BUILDDIR/libmukaika.a.  Inputs, read by path, never
 #   copied: ../shared/corpora (oletools ooxml and rtfobj samples,
 #   pdf-payloads), clamav-testfiles (clam.pdf, clam.exe.rtf), plus images
-#   generated under BUILDDIR/bench-cdr/ (PNG, GIF, BMP of a few sizes).
+#   generated under BUILDDIR/bench-cdr/ (PNG, GIF, BMP, TIFF of a few sizes).
 #   Each file's type is `file --mime-type`.  The config uses the unit
 #   tests' signature database (EICAR, ClamAV-Test-File) so that the scan
 #   reference is the engine's own libclamav pass, not a DB load.
@@ -56,6 +56,17 @@ for w, h in ((64, 64), (640, 480), (1920, 1080)):
     bmp = b'BM' + struct.pack('<IHHI', 54 + len(pix), 0, 0, 54) + struct.pack(
         '<IiiHHIIiiII', 40, w, h, 1, 24, 0, len(pix), 2835, 2835, 0, 0) + pix
     open(f'{d}/i{w}.bmp', 'wb').write(bmp)
+    # baseline TIFF, uncompressed RGB, one strip
+    n, data = 10, w * h * 3
+    ent = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 3, 8 + 2 + n * 12 + 4), (259, 3, 1, 1),
+           (262, 3, 1, 2), (273, 4, 1, 8 + 2 + n * 12 + 4 + 6), (277, 3, 1, 3),
+           (278, 4, 1, h), (279, 4, 1, data), (284, 3, 1, 1)]
+    ifd = struct.pack('<H', n) + b''.join(
+        struct.pack('<HHI', t, ty, c) + (struct.pack('<HH', v, 0) if ty == 3 and c == 1
+                                         else struct.pack('<I', v)) for t, ty, c, v in ent)
+    tif = b'II*\0' + struct.pack('<I', 8) + ifd + struct.pack('<I', 0) + struct.pack('<HHH', 8, 8, 8) \
+        + bytes((i * 7) & 255 for i in range(data))
+    open(f'{d}/i{w}.tif', 'wb').write(tif)
 open(f'{d}/dot.gif', 'wb').write(b'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00'
     b'!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;')
 PY
