@@ -414,6 +414,36 @@ insert_row(mk_qstore *q, const mk_qmeta *m, const char *sha, gsize len,
 	return rc;
 }
 
+/* Is ID already stored?  0 no; 1 yes, with the same original (a re-run of
+ * the same job: put() is then a no-op); MK_ERR_DATA with other content. */
+static int
+same_item(mk_qstore *q, const char *id, const char *sha, mk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT sha256 FROM items WHERE id = ?1", -1,
+	                       &st, NULL) != SQLITE_OK)
+		return db_fail(q, err, "lookup");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_DONE:
+		break;
+	case SQLITE_ROW:
+		rc = g_strcmp0((const char *)sqlite3_column_text(st, 0), sha) == 0 ? 1 : -1;
+		break;
+	default:
+		rc = db_fail(q, err, "lookup");
+	}
+	sqlite3_finalize(st);
+	if (rc == -1) {
+		mk_error_set(err, MK_ERR_DATA, "quarantine put: id %s already holds "
+		             "a different original", id);
+		rc = MK_ERR_DATA;
+	}
+	return rc;
+}
+
 int
 mk_qstore_put(mk_qstore *q, const mk_qmeta *m, GBytes *original,
               mk_error *err)
@@ -435,9 +465,11 @@ mk_qstore_put(mk_qstore *q, const mk_qmeta *m, GBytes *original,
 		return rc;
 	if ((rc = exec_sql(q, "BEGIN IMMEDIATE", err)) != 0)
 		return rc;
-	if ((rc = insert_row(q, m, sha, len, err)) != 0) {
+	if ((rc = same_item(q, m->id, sha, err)) == 0)
+		rc = insert_row(q, m, sha, len, err);
+	if (rc != 0) {
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
+		return rc == 1 ? 0 : rc;
 	}
 	return exec_sql(q, "COMMIT", err);
 }

@@ -13,7 +13,9 @@
  *   not rewritten.  Metadata rows live in the sqlite file (journal_mode=WAL,
  *   synchronous=FULL, busy_timeout), schema upgraded by numbered migrations
  *   (PRAGMA user_version).  put() stores the object first, then the row, in
- *   one transaction; any failure is MK_ERR_TEMP (callers tempfail).
+ *   one transaction; any failure is MK_ERR_TEMP (callers tempfail).  put()
+ *   is idempotent: the same id with the same original again is a no-op
+ *   (a job re-run after a crash), with a different original MK_ERR_DATA.
  *   Paths come from quarantine.dir / quarantine.db (default under
  *   general.state_dir); ids are generated, never taken from input.
  *   One handle per thread (sqlite connection); handles may coexist.
