@@ -13,7 +13,8 @@
 #                      tests/evasion (absent.py) importable, no .pyc written
 #   mk_batch LIST DIR  one `mukaika sanitize` per row "ID<TAB>INPUT<TAB>ARG..."
 #                      of LIST: DIR/ID.out, DIR/ID.json, DIR/ID.err, and
-#                      "ID<TAB>EXIT" lines in DIR/rc.tsv
+#                      "ID<TAB>EXIT" lines in DIR/rc.tsv; MK_BATCH_JOBS
+#                      (default: nproc) runs at a time
 #   mk_schema_later R.json LABEL / mk_schema_batch: keep a copy of a report,
 #                      then validate all kept reports in one python3
 #   mk_judge ARGS...   run a judge (mk_py ARGS...) that prints FAIL:/SKIP:
@@ -111,19 +112,32 @@ mk_py() {
 # mk_mail_with FILE NAME TYPE OUT: a mail with FILE as a base64 attachment.
 mk_mail_with() { mk_py "$LIB_DIR/mkcheck.py" mail "$@"; }
 
-mk_batch() {
-	local list=$1 dir=$2 id in rc
+mk_batch_shard() { # LIST DIR: the rows of one shard, in order
+	local id in rc
 	local -a args
-	mkdir -p "$dir"
-	: > "$dir/rc.tsv"
 	while IFS=$'\t' read -r -a args; do
 		id=${args[0]} in=${args[1]}
-		"$MK" sanitize --config "$CONF" --no-store -o "$dir/$id.out" \
-			--report "$dir/$id.json" "${args[@]:2}" "$in" \
-			> /dev/null 2> "$dir/$id.err" < /dev/null
+		"$MK" sanitize --config "$CONF" --no-store -o "$2/$id.out" \
+			--report "$2/$id.json" "${args[@]:2}" "$in" \
+			> /dev/null 2> "$2/$id.err" < /dev/null
 		rc=$?
-		printf '%s\t%s\n' "$id" "$rc" >> "$dir/rc.tsv"
-	done < "$list"
+		printf '%s\t%s\n' "$id" "$rc" >> "$2/rc.tsv"   # one short write: atomic
+	done < "$1"
+}
+
+# Rows are dealt to MK_BATCH_JOBS shards (default: the number of cores) that
+# run side by side; every run has its own output files, and --no-store
+# keeps them off the shared state directory.
+mk_batch() {
+	local list=$1 dir=$2 jobs=${MK_BATCH_JOBS:-$(nproc 2>/dev/null || echo 1)} i
+	mkdir -p "$dir"
+	: > "$dir/rc.tsv"
+	[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+	awk -v n="$jobs" -v d="$dir" '{ print > (d "/shard." (NR % n)) }' "$list"
+	for ((i = 0; i < jobs; i++)); do
+		[ -f "$dir/shard.$i" ] && mk_batch_shard "$dir/shard.$i" "$dir" &
+	done
+	wait
 }
 
 MK_NSCHEMA=0
