@@ -10,7 +10,9 @@
 #   only allowed attachment types, X-Mukaika-Status).  Quarantined mail (2)
 #   gets its notice-only output verified as well.  Every run but a tempfail
 #   (75) leaves a JSON report with a verdict: one python3 reads them all at
-#   the end (no jq per message).
+#   the end (no jq per message).  MK_QUICK=1 (the sanitizer build in
+#   scripts/test.sh) runs every message but skips mkverify: the normal build
+#   checks the contract, the sanitizer build looks for memory errors.
 . "$(dirname "$0")/lib.sh"
 mk_init
 mkdir -p "$T/rep"; : > "$T/rep/list"
@@ -28,6 +30,8 @@ for set in stalwart-mail-parser mime4j; do
 		0|2)
 			if [ ! -s "$T/out.eml" ]; then
 				mk_fail "$rel: exit $rc but no output"
+			elif [ -n "${MK_QUICK:-}" ]; then
+				mk_ok   # sanitizer build: the contract is checked by the normal one
 			elif "$MKVERIFY" --config "$CONF" "$T/out.eml" > "$T/v" 2>&1; then
 				mk_ok
 			else
