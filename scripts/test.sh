@@ -6,7 +6,8 @@
 #   1. scripts/install-deps.sh (as root; skipped with a warning otherwise)
 #   2. build/        : meson setup + compile + `meson test` (unit + script suites)
 #   3. build-asan/   : the same with -Db_sanitize=address,undefined (MK_QUICK=1:
-#                      the longest script tests use fewer wrappings)
+#                      t-testfiles/t-oletools use fewer wrappings/channels,
+#                      t-corpora skips mkverify; every input is still sanitized)
 #   4. build-fuzz/   : only when tests/fuzz/meson.build exists: clang with
 #                      -Dfuzzing=true, every fuzz_* target for FUZZ_SECONDS
 #                      (default 30) on a fresh temp corpus dir first (libFuzzer
