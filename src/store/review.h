@@ -7,6 +7,7 @@
  *   rc = mk_review_request(q, &actor, item_id, reason, now, &req_id, err);
  *   rc = mk_review_decide(q, &actor, req_id, true, comment, now, err);
  *   rc = mk_review_release(q, cfg, &actor, req_id, now, &where, err);
+ *   rc = mk_review_unlock(q, engine, &actor, item_id, passwords, now, &where, err);
  *
  * DESCRIPTION
  *   An original leaves the quarantine only through an approved request:
@@ -21,7 +22,13 @@
  *
  *   Exceptions: an admin proposes (pattern = sender address or @domain,
  *   action, reason, expiry); a different admin approves; only approved,
- *   unexpired, unrevoked exceptions are "active".
+ *   unexpired, unrevoked exceptions are "active"; the engine applies the
+ *   one matching the envelope sender (semantics in exceptions.c).
+ *
+ *   PPAP unlock (operator or above, no approval: the original never
+ *   leaves): the engine opens the held encrypted archive with the given
+ *   password(s) and only a clean sanitized result is delivered
+ *   (mk_review_unlock, release.c).
  *
  * FAILURE
  *   Not allowed (role, two-person rule, wrong state): MK_ERR_USAGE with
