@@ -9,55 +9,73 @@
 #   forwarded output (exit 0) must pass mkverify (parses, UTF-8 text bodies,
 #   only allowed attachment types, X-Mukaika-Status).  Quarantined mail (2)
 #   gets its notice-only output verified as well.  Every run but a tempfail
-#   (75) leaves a JSON report with a verdict: one python3 reads them all at
-#   the end (no jq per message).  MK_QUICK=1 (the sanitizer build in
+#   (75) leaves a JSON report with a verdict.  mk_batch runs sanitize for
+#   every message, then one python3 judges them all (mkverify as its
+#   subprocess, MK_BATCH_JOBS at a time).  MK_QUICK=1 (the sanitizer build in
 #   scripts/test.sh) runs every message but skips mkverify: the normal build
 #   checks the contract, the sanitizer build looks for memory errors.
 . "$(dirname "$0")/lib.sh"
 mk_init
-mkdir -p "$T/rep"; : > "$T/rep/list"
 [ -x "$MKVERIFY" ] || mk_die "no verifier $MKVERIFY"
 
-n=0
+: > "$T/runs.tsv"
 for set in stalwart-mail-parser mime4j; do
-	dir=$MK_SHARED/corpora/$set
-	[ -d "$dir" ] || { mk_fail "corpus $dir missing"; continue; }
-	while IFS= read -r -d '' f; do
-		n=$((n + 1))
-		rel=${f#"$MK_SHARED/corpora/"}
-		rc=$(mk_sanitize "$f" "$T/out.eml" "$T/rep/$n.json" --mail)
-		case $rc in
-		0|2)
-			if [ ! -s "$T/out.eml" ]; then
-				mk_fail "$rel: exit $rc but no output"
-			elif [ -n "${MK_QUICK:-}" ]; then
-				mk_ok   # sanitizer build: the contract is checked by the normal one
-			elif "$MKVERIFY" --config "$CONF" "$T/out.eml" > "$T/v" 2>&1; then
-				mk_ok
-			else
-				mk_fail "$rel: exit $rc, output fails verify: $(head -c 300 "$T/v")"
-				[ -n "${MK_KEEP:-}" ] && cp "$T/out.eml" "$MK_KEEP/$(echo "$rel" | tr / _).out"
-			fi ;;
-		3)
-			[ ! -e "$T/out.eml" ] && mk_ok || mk_fail "$rel: rejected but output written" ;;
-		*)
-			mk_fail "$rel: exit $rc ($(head -c 300 "$T/last.stderr" | tr '\n' ' '))" ;;
-		esac
-		[ "$rc" -ne 75 ] && printf '%s\t%s\n' "$T/rep/$n.json" "$rel" >> "$T/rep/list"
-	done < <(find "$dir" -type f \( -name '*.eml' -o -name '*.msg' \) -print0 | sort -z)
+	[ -d "$MK_SHARED/corpora/$set" ] || mk_fail "corpus $MK_SHARED/corpora/$set missing"
 done
-mk_judge - "$T/rep/list" <<'PY'
-import sys
+mk_py - "$MK_SHARED/corpora" "$T/runs.tsv" <<'PY' || mk_die "listing the corpora failed"
+import os, sys
 import mkcheck as mc
-t = mc.Tally()
-for line in open(sys.argv[1], encoding="utf-8", errors="surrogateescape"):
-    path, rel = line.rstrip("\n").split("\t", 1)
-    doc = mc.load_report(path)
-    if isinstance(doc, dict) and doc.get("verdict") not in (None, False):
-        continue   # the message's own check already counted
-    t.fail(f"{rel}: no valid JSON report")
+root, rows = sys.argv[1], []
+for s in ("stalwart-mail-parser", "mime4j"):
+    for r, _, fs in sorted(os.walk(os.path.join(root, s))):   # like find | sort
+        for f in sorted(fs):
+            if f.endswith((".eml", ".msg")):
+                rows.append((f"c{len(rows)}", os.path.join(r, f), "--mail"))
+mc.manifest(sys.argv[2], rows)
+PY
+mk_batch "$T/runs.tsv" "$T/res"
+
+mk_judge - "$T/runs.tsv" "$T/res" "$MK_SHARED/corpora" "$MKVERIFY" "$CONF" "${MK_QUICK:-}" "${MK_KEEP:-}" <<'PY'
+import concurrent.futures, os, shutil, subprocess, sys
+import mkcheck as mc
+runs_tsv, res, root, verify, conf, quick, keep = sys.argv[1:8]
+runs, t = mc.runs(res), mc.Tally()
+cases = [line.rstrip("\n").split("\t")[:2] for line in open(runs_tsv, encoding="utf-8", errors="surrogateescape")]
+def verified(r):   # (ok, first 300 characters of mkverify's output)
+    p = subprocess.run([verify, "--config", conf, r.out], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    return p.returncode == 0, p.stdout[:300].decode("utf-8", "replace")
+def has_output(r):
+    return os.path.exists(r.out) and os.path.getsize(r.out) > 0
+todo = {} if quick else {cid: runs[cid] for cid, _ in cases
+                         if cid in runs and runs[cid].rc in (0, 2) and has_output(runs[cid])}
+jobs = int(os.environ.get("MK_BATCH_JOBS") or os.cpu_count() or 1)
+with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as ex:
+    vres = dict(zip(todo, ex.map(verified, todo.values())))
+for cid, path in cases:
+    rel, r = os.path.relpath(path, root), runs.get(cid)
+    if r is None:
+        t.fail(f"{rel}: never run"); continue
+    rc, out = r.rc, os.path.exists(r.out)
+    if rc in (0, 2):
+        if not has_output(r):
+            t.fail(f"{rel}: exit {rc} but no output")
+        elif quick or vres[cid][0]:
+            t.ok()   # quick (sanitizer build): the contract is checked by the normal one
+        else:
+            t.fail(f"{rel}: exit {rc}, output fails verify: {vres[cid][1]}")
+            if keep:
+                shutil.copy(r.out, os.path.join(keep, rel.replace("/", "_") + ".out"))
+    elif rc == 3:
+        t.check("rejected but output written" if out else "", rel)
+    else:
+        t.fail(f"{rel}: exit {rc} ({r.err()})")
+    doc = mc.load_report(r.report)
+    if rc != 75 and not (isinstance(doc, dict) and doc.get("verdict") not in (None, False)):
+        t.fail(f"{rel}: no valid JSON report")
+print(f"t-corpora: {len(cases)} messages")
+if len(cases) < 150:
+    t.fail(f"only {len(cases)} corpus messages found")
 t.done()
 PY
-echo "t-corpora: $n messages"
-[ "$n" -ge 150 ] || mk_fail "only $n corpus messages found"
 mk_finish
