@@ -7,6 +7,8 @@
  *                     GBytes **out, char **out_type, GPtrArray *notes,
  *                     mk_error *err);
  *   char *mk_worker_path(const mk_config *cfg);
+void mk_worker_shutdown(void);
+ *   void mk_worker_shutdown(void);
  *
  * DESCRIPTION
  *   The input is copied into a sealed memfd; a second memfd takes the
@@ -23,6 +25,10 @@
  *   parent kills the process group on timeout the same way, and the exit
  *   status comes from the zygote's runner instead of waitpid().  When the
  *   zygote cannot be used the run is exec'd as above.
+ *
+ *   mk_worker_shutdown(): end this process's zygote now and reap it (its
+ *   runs' CPU time then shows in getrusage(RUSAGE_CHILDREN)); the next run
+ *   starts a new one.  Done at exit anyway.
  *
  *   Status protocol (fd 5, one item per line, at most MK_WORKER_STATUS_MAX
  *   bytes in all): "note TEXT" any number of times, then "ok TYPE" or
@@ -70,5 +76,6 @@ int mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
                   mk_error *err);
 
 char *mk_worker_path(const mk_config *cfg);
+void mk_worker_shutdown(void);
 
 #endif

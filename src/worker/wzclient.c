@@ -67,8 +67,9 @@ zygote_drop(void)
 	g_clear_pointer(&zpath, g_free);
 }
 
-/* At exit: close the socket (the zygote exits at end of file) and reap it,
- * so its CPU time, and that of every run, is counted in ours. */
+/* At exit (and mk_worker_shutdown()): close the socket (the zygote exits
+ * at end of file) and reap it, so its CPU time, and that of every run, is
+ * counted in ours. */
 static void
 zygote_exit(void)
 {
@@ -244,4 +245,10 @@ mk_wz_exit(int reply, int timeout_ms, int *wstatus)
 		return -1;
 	*wstatus = (int)v;
 	return 0;
+}
+
+void
+mk_worker_shutdown(void)
+{
+	zygote_exit();
 }
