@@ -197,18 +197,9 @@ PY
 # mk_schema REPORT.json: validate against docs/report-schema.json; prints the
 # first violation and returns 1 when invalid.
 mk_schema() {
-	python3 - "$MK_SRCDIR/docs/report-schema.json" "$1" <<'PY'
-import json, sys
-import jsonschema
-schema = json.load(open(sys.argv[1]))
-try:
-    doc = json.load(open(sys.argv[2]))
-except (OSError, ValueError) as e:
-    print(f"not JSON: {e}"); sys.exit(1)
-errs = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
-if errs:
-    e = errs[0]
-    print(f"{'/'.join(map(str, e.path)) or '(root)'}: {e.message[:200]}")
-    sys.exit(1)
-PY
+	mk_py -c 'import sys, mkcheck
+why = mkcheck.schema_error(sys.argv[2], sys.argv[1])
+if why:
+    print(why)
+sys.exit(1 if why else 0)' "$MK_SRCDIR/docs/report-schema.json" "$1"
 }
