@@ -15,11 +15,11 @@ set -euo pipefail
 PACKAGES=(
 	build-essential pkg-config meson ninja-build
 	libglib2.0-dev libgmime-3.0-dev libarchive-dev libclamav-dev libmagic-dev
-	libsqlite3-dev libxml2-dev libuchardet-dev libmilter-dev
+	libsqlite3-dev libxml2-dev libuchardet-dev libmilter-dev libssl-dev
 	libmicrohttpd-dev libsodium-dev libseccomp-dev
 	check clamav clamav-testfiles
 	swaks miltertest postfix
-	jq sqlite3 file python3 python3-jsonschema
+	jq sqlite3 file python3 python3-jsonschema zip p7zip-full
 	chromium fonts-ipafont-gothic nodejs
 	clang libfuzzer-14-dev
 	libpoppler-glib-dev libcairo2-dev qpdf poppler-utils libxml2-utils
