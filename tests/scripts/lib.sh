@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016 # python code in single quotes
 # NAME
 #   lib.sh - shared helpers for the shell-level tests (tests/scripts/t-*.sh)
 #
