@@ -19,6 +19,17 @@
 #include "f_pdf.h"
 #include "testutil.h"
 
+#ifdef __SANITIZE_ADDRESS__
+/* fontconfig (poppler's and cairo's font lookup) keeps its configuration
+ * for the life of the process; LeakSanitizer reports it at each exit. */
+const char *__lsan_default_suppressions(void);
+const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+#endif
+
 static const char *const active[] = {
 	"/JS", "/JavaScript", "/OpenAction", "/AA", "/Launch", "/EmbeddedFile",
 	"/URI", "/AcroForm", NULL,
