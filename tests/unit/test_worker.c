@@ -66,24 +66,12 @@ asan_row(const wrow *r)
 	                      strcmp(r->filter, "selftest-crash") == 0);
 }
 
-static mk_config *
-worker_config(void)
-{
-	mk_config *cfg = mk_config_defaults();
-	const char *w = g_getenv("MK_WORKER");
-
-	g_free(cfg->worker.path);
-	cfg->worker.path = w ? g_strdup(w)
-	                     : g_build_filename(g_getenv("MK_BUILDDIR"), "src",
-	                                        "worker", "mukaika-worker", NULL);
-	return cfg;
-}
 
 /* Every row twice: _i < N through the zygote (the default), then exec'd. */
 START_TEST(test_confinement)
 {
 	const wrow *r = &WROWS[_i % G_N_ELEMENTS(WROWS)];
-	mk_config *cfg = worker_config();
+	mk_config *cfg = mkt_worker_config();
 	GBytes *in = g_bytes_new_static("input bytes", 11), *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
@@ -133,7 +121,7 @@ END_TEST
 START_TEST(test_echo)
 {
 	static const gsize sizes[] = { 0, 1, 65536, 3 * MB + 7 };
-	mk_config *cfg = worker_config();
+	mk_config *cfg = mkt_worker_config();
 
 	for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
 		guint8 *buf = g_malloc(sizes[i] + 1);
@@ -163,7 +151,7 @@ END_TEST
  * it) is refused by the worker; a missing binary is a config error. */
 START_TEST(test_limits_and_path)
 {
-	mk_config *cfg = worker_config();
+	mk_config *cfg = mkt_worker_config();
 	GBytes *in = g_bytes_new_static("0123456789abcdef", 16), *out = NULL;
 	char *type = NULL;
 	mk_error err = { 0 };
@@ -184,26 +172,13 @@ START_TEST(test_limits_and_path)
 }
 END_TEST
 
-/* The children of PID (first thread), "" when none. */
-static char *
-children_of(pid_t pid)
-{
-	char *path = g_strdup_printf("/proc/%d/task/%d/children", (int)pid, (int)pid);
-	char *txt = NULL;
-
-	if (!g_file_get_contents(path, &txt, NULL, NULL))
-		txt = g_strdup("");
-	g_strstrip(txt);
-	g_free(path);
-	return txt;
-}
 
 /* Nothing of a killed worker is left behind: exec'd, no child to reap;
  * through the zygote (row 1), the zygote is our only child and has none
  * left once the runner has reported. */
 START_TEST(test_no_leftovers)
 {
-	mk_config *cfg = worker_config();
+	mk_config *cfg = mkt_worker_config();
 	GBytes *in = g_bytes_new_static("x", 1), *out = NULL;
 	char *type = NULL, *kids = NULL, *zkids = NULL;
 	mk_error err = { 0 };
@@ -213,7 +188,7 @@ START_TEST(test_no_leftovers)
 	cfg->worker.zygote = _i == 1;
 	ck_assert_int_eq(mk_worker_run(cfg, "selftest-loop", in, &out, &type,
 	                               NULL, &err), MK_ERR_LIMIT);
-	kids = children_of(getpid());
+	kids = mkt_children_of((int)getpid());
 	if (_i == 0) {
 		ck_assert_int_eq(waitpid(-1, &st, WNOHANG), -1);
 	} else {
@@ -221,7 +196,7 @@ START_TEST(test_no_leftovers)
 		              "want one child (the zygote), have '%s'", kids);
 		for (int i = 0; i < 100; i++) {
 			g_free(zkids);
-			zkids = children_of((pid_t)atoi(kids));
+			zkids = mkt_children_of(atoi(kids));
 			if (*zkids == '\0')
 				break;
 			g_usleep(10000);
@@ -290,7 +265,7 @@ set_key(mk_config *cfg, const char *key, const char *value)
 START_TEST(test_filter_limits)
 {
 	const lrow *r = &LROWS[_i];
-	mk_config *cfg = worker_config();
+	mk_config *cfg = mkt_worker_config();
 	GBytes *in = limit_input(r->input), *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
@@ -301,7 +276,7 @@ START_TEST(test_filter_limits)
 	g_clear_pointer(&out, g_bytes_unref);
 	g_clear_pointer(&type, g_free);
 	mk_config_unref(&cfg);
-	cfg = worker_config();
+	cfg = mkt_worker_config();
 	set_key(cfg, r->key, r->value);
 	rc = mk_worker_run(cfg, r->filter, in, &out, &type, notes, &err);
 	ck_assert_msg(rc < 0 && out == NULL && type == NULL, "%s=%s passed %s",
@@ -319,7 +294,7 @@ END_TEST
  * fontconfig (fstatfs, fadvise64 must be refused, not fatal). */
 START_TEST(test_pdf_text_layer)
 {
-	mk_config *cfg = worker_config();
+	mk_config *cfg = mkt_worker_config();
 	GBytes *in = limit_input("/usr/share/clamav-testfiles/clam.pdf"), *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };

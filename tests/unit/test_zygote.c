@@ -23,32 +23,15 @@
 #define THREADS 8
 #define RUNS    6
 
+
+
 static mk_config *
 zconfig(void)
 {
-	mk_config *cfg = mk_config_defaults();
-	const char *w = g_getenv("MK_WORKER");
+	mk_config *cfg = mkt_worker_config();
 
-	g_free(cfg->worker.path);
-	cfg->worker.path = w ? g_strdup(w)
-	                     : g_build_filename(g_getenv("MK_BUILDDIR"), "src",
-	                                        "worker", "mukaika-worker", NULL);
 	cfg->worker.zygote = true;
 	return cfg;
-}
-
-/* Our direct children, as "PID PID ..." ("" when none). */
-static char *
-children_of(pid_t pid)
-{
-	char *path = g_strdup_printf("/proc/%d/task/%d/children", (int)pid, (int)pid);
-	char *txt = NULL;
-
-	if (!g_file_get_contents(path, &txt, NULL, NULL))
-		txt = g_strdup("");
-	g_strstrip(txt);
-	g_free(path);
-	return txt;
 }
 
 /* Echo BYTES through the worker; the output must be the input. */
@@ -71,7 +54,7 @@ echo(const mk_config *cfg, const char *text, mk_error *err)
 static pid_t
 the_zygote(void)
 {
-	char *kids = children_of(getpid());
+	char *kids = mkt_children_of((int)getpid());
 	pid_t z = *kids != '\0' && strchr(kids, ' ') == NULL ? (pid_t)atoi(kids) : -1;
 
 	g_free(kids);

@@ -98,6 +98,32 @@ mkt_src_path(const char *rel)
 	return g_build_filename(s ? s : ".", rel, NULL);
 }
 
+mk_config *
+mkt_worker_config(void)
+{
+	mk_config *cfg = mk_config_defaults();
+	const char *w = g_getenv("MK_WORKER");
+
+	g_free(cfg->worker.path);
+	cfg->worker.path = w ? g_strdup(w)
+	                     : g_build_filename(g_getenv("MK_BUILDDIR"), "src",
+	                                        "worker", "mukaika-worker", NULL);
+	return cfg;
+}
+
+char *
+mkt_children_of(int pid)
+{
+	char *path = g_strdup_printf("/proc/%d/task/%d/children", pid, pid);
+	char *txt = NULL;
+
+	if (!g_file_get_contents(path, &txt, NULL, NULL))
+		txt = g_strdup("");
+	g_strstrip(txt);
+	g_free(path);
+	return txt;
+}
+
 GBytes *
 mkt_read(const char *path)
 {

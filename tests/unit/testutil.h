@@ -16,6 +16,10 @@
  *   mkt_shared_path("corpora/x"): $MK_SHARED/corpora/x.
  *   mkt_read(path): whole file or a test failure.
  *   mkt_fixture / mkt_fx: temp dir + mkt_config, set up and torn down.
+ *   mkt_worker_config(): the defaults with worker.path = $MK_WORKER, else
+ *     the build tree's mukaika-worker.
+ *   mkt_children_of(pid): PID's child processes as "PID PID ..." ("" when
+ *     none), from /proc.
  */
 #ifndef MK_TESTUTIL_H
 #define MK_TESTUTIL_H
@@ -32,6 +36,8 @@ void mkt_write_sigdb(const char *dir);
 const char *mkt_eicar(void);
 char *mkt_shared_path(const char *rel);
 char *mkt_src_path(const char *rel);
+mk_config *mkt_worker_config(void);
+char *mkt_children_of(int pid);
 GBytes *mkt_read(const char *path);
 /* Run SUITE, return exit code for main(). */
 int mkt_run(Suite *s);
