@@ -103,6 +103,16 @@ const wj *wj_at(const wj *arr, guint i);
 guint wj_len(const wj *arr);
 const char *wj_str(const wj *v);       /* strings; numbers/bools as text */
 
+/* web_tls.c: PEM material for libmicrohttpd (NUL-terminated) */
+typedef struct web_tls {
+	char *cert, *key;           /* owned; the key is wiped by web_tls_clear */
+	gsize cert_len, key_len;
+} web_tls;
+int web_tls_load(const mk_config *cfg, web_tls *t, mk_error *err);
+void web_tls_clear(web_tls *t);
+struct sockaddr_storage;
+bool web_listen_allowed(const struct sockaddr_storage *ss, bool tls);
+
 /* web_http.c */
 int web_serve(web_ctx *ctx, volatile int *stop, mk_error *err);
 

@@ -399,53 +399,58 @@ listen_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len, mk_er
 	return rc;
 }
 
-/* PEM text, NUL-terminated as libmicrohttpd wants it. */
-static GBytes *
-read_pem(const char *path, mk_error *err)
-{
-	char *text = NULL;
-	gsize len = 0;
-	GError *ge = NULL;
+/* TLS 1.2 and 1.3 only (GnuTLS priority string). */
+#define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
-	if (!g_file_get_contents(path, &text, &len, &ge)) {
-		mk_error_set(err, MK_ERR_CONFIG, "web TLS: %s", ge->message);
-		g_error_free(ge);
-		return NULL;
-	}
-	return g_bytes_new_take(text, len + 1);
+static struct MHD_Daemon *
+start_daemon(web_ctx *ctx, struct sockaddr_storage *ss, const web_tls *t)
+{
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+
+	if (ss->ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (!ctx->tls)
+		return MHD_start_daemon(flags, 0, NULL, NULL, on_request, ctx,
+		                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+		                        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+		                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+		                        MHD_OPTION_END);
+	return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, ctx,
+	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+	                        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	                        MHD_OPTION_HTTPS_MEM_CERT, t->cert,
+	                        MHD_OPTION_HTTPS_MEM_KEY, t->key,
+	                        MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
+	                        MHD_OPTION_END);
 }
 
+/* Fails closed: a non-loopback address without TLS, a half or broken TLS
+ * configuration are configuration errors, never plain HTTP. */
 int
 web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
 	struct MHD_Daemon *d;
-	GBytes *cert = NULL, *key = NULL;
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	web_tls t = { 0 };
 	int rc = 0;
 
 	if ((rc = listen_addr(ctx->cfg->web.listen, &ss, &sl, err)) != 0)
 		return rc;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	if (ctx->tls) {
-		if ((cert = read_pem(ctx->cfg->web.tls_cert, err)) == NULL ||
-		    (key = read_pem(ctx->cfg->web.tls_key, err)) == NULL)
-			goto out;
-		flags |= MHD_USE_TLS;
+	if (!web_listen_allowed(&ss, ctx->tls)) {
+		mk_error_set(err, MK_ERR_CONFIG, "web.listen %s is not a loopback address: "
+		             "plain HTTP is served on loopback only; set web.tls_cert and "
+		             "web.tls_key", ctx->cfg->web.listen);
+		return MK_ERR_CONFIG;
 	}
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, ctx,
-	                     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	                     MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-	                     MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
-	                     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	                     ctx->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END,
-	                     cert ? g_bytes_get_data(cert, NULL) : NULL,
-	                     MHD_OPTION_HTTPS_MEM_KEY, key ? g_bytes_get_data(key, NULL) : NULL,
-	                     MHD_OPTION_END);
-	if (d == NULL) {
-		mk_error_set(err, MK_ERR_OS, "cannot listen on %s", ctx->cfg->web.listen);
+	if (ctx->tls && (rc = web_tls_load(ctx->cfg, &t, err)) != 0)
+		return rc;
+	if ((d = start_daemon(ctx, &ss, &t)) == NULL) {
+		mk_error_set(err, MK_ERR_OS, "cannot listen on %s%s", ctx->cfg->web.listen,
+		             ctx->tls ? " with TLS" : "");
 		rc = MK_ERR_OS;
 		goto out;
 	}
@@ -455,9 +460,6 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 		pause();
 	MHD_stop_daemon(d);
 out:
-	if (cert != NULL)
-		g_bytes_unref(cert);
-	if (key != NULL)
-		g_bytes_unref(key);
-	return rc != 0 ? rc : (err != NULL && err->code != 0 ? err->code : 0);
+	web_tls_clear(&t);
+	return rc;
 }

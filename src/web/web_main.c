@@ -7,13 +7,18 @@
  *   mukaika-web --help | --version
  *
  * DESCRIPTION
- *   Serves the pages of web.h on web.listen, over TLS when web.tls_cert and
- *   web.tls_key are set (plain HTTP is meant for loopback only and the
- *   program warns otherwise).  Runs until SIGTERM/SIGINT.  Logs to stderr.
+ *   Serves the pages of web.h on web.listen, over TLS (1.2/1.3) when
+ *   web.tls_cert and web.tls_key are set.  Plain HTTP is served on a
+ *   loopback address only: any other web.listen without TLS, only one of
+ *   the two keys, an unreadable or garbled PEM file or a key that does not
+ *   belong to the certificate stop the program (78) before it listens;
+ *   it never falls back to plain HTTP.  Runs until SIGTERM/SIGINT.  Logs
+ *   to stderr.
  *   The first account is made with `mukaika user add --role admin NAME`.
  *
  * EXIT STATUS
- *   0 after a signal, 64 usage, 75 store unavailable, 78 configuration.
+ *   0 after a signal, 64 usage, 75 store unavailable or cannot listen,
+ *   78 configuration (TLS material included).
  */
 #include <getopt.h>
 #include <gmime/gmime.h>
@@ -37,9 +42,13 @@ static const char usage[] =
 	"usage: mukaika-web [--foreground] [--config FILE]\n"
 	"       mukaika-web --help | --version\n"
 	"\n"
-	"Review UI for the mukaika quarantine: listens on web.listen (HTTPS when\n"
-	"web.tls_cert/web.tls_key are set).  Create the first account with\n"
-	"`mukaika user add --role admin NAME`.\n";
+	"Review UI for the mukaika quarantine: listens on web.listen, HTTPS when\n"
+	"web.tls_cert and web.tls_key (PEM) are set.  Without them web.listen must be\n"
+	"a loopback address.  Create the first account with\n"
+	"`mukaika user add --role admin NAME`.\n"
+	"\n"
+	"Exit status: 0 after SIGTERM/SIGINT, 64 usage, 75 store unavailable or\n"
+	"address in use, 78 configuration (including TLS certificate or key).\n";
 
 static mk_config *
 load(const char *path)
@@ -79,11 +88,9 @@ main(int argc, char **argv)
 	if (sodium_init() < 0 || (ctx.cfg = load(path)) == NULL)
 		return 78;
 	g_mime_init();
-	ctx.tls = *ctx.cfg->web.tls_cert != '\0';
+	/* either key set means TLS; web_serve refuses a half configuration */
+	ctx.tls = *ctx.cfg->web.tls_cert != '\0' || *ctx.cfg->web.tls_key != '\0';
 	mk_auth_policy_from(ctx.cfg, &ctx.pol);
-	if (!ctx.tls && strncmp(ctx.cfg->web.listen, "127.", 4) != 0 &&
-	    strncmp(ctx.cfg->web.listen, "[::1]", 5) != 0)
-		fprintf(stderr, "mukaika-web: warning: plain HTTP on a non-loopback address\n");
 	if ((ctx.q = mk_qstore_open(ctx.cfg, &err)) == NULL) {
 		fprintf(stderr, "mukaika-web: %s\n", err.msg);
 		code = 75;
