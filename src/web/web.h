@@ -80,6 +80,7 @@ char *web_random_hex(void);
 void page_items(web_req *r);
 void page_item(web_req *r, const char *id);
 void page_request_post(web_req *r, const char *id);
+void page_unlock_post(web_req *r, const char *id);      /* PPAP */
 
 /* web_review.c */
 void page_approvals(web_req *r);

@@ -177,6 +177,9 @@ route(web_req *r)
 	else if (strcmp(a, "item") == 0 && r->nseg == 3 && post &&
 	         strcmp(r->seg[2], "request") == 0)
 		page_request_post(r, r->seg[1]);
+	else if (strcmp(a, "item") == 0 && r->nseg == 3 && post &&
+	         strcmp(r->seg[2], "unlock") == 0)
+		page_unlock_post(r, r->seg[1]);
 	else if (strcmp(a, "approvals") == 0 && !post)
 		page_approvals(r);
 	else if (strcmp(a, "request") == 0 && r->nseg == 3 && post &&

@@ -10,10 +10,11 @@
  *   body of its output (mail) or a text output (file) is shown, escaped.
  *
  *   Items held with an encrypted finding get a password form (operator or
- *   above, CSRF like every POST); it posts to /item/ID/request with
- *   op=unlock (the route that exists in web_http.c) and runs
+ *   above, CSRF like every POST); it posts to /item/ID/unlock and runs
  *   mk_review_unlock(): only a clean sanitized result is delivered.  The
  *   password is never echoed, logged or audited and is wiped after use.
+ *   /item/ID/request takes no "op" field (the form's former op=unlock is
+ *   answered 400, never turned into a release request).
  *
  * NEVER
  *   Never renders the original's HTML, never offers an original or an
@@ -293,9 +294,9 @@ unlock_form(web_req *r, const mk_qrecord *q)
 	web_put(r, T(r, "unlock_help"));
 	web_printf(r, "</p><form method=\"post\" autocomplete=\"off\" action=\"/item/");
 	web_put(r, q->id);
-	web_printf(r, "/request\">");
+	web_printf(r, "/unlock\">");
 	web_csrf_field(r);
-	web_printf(r, "<input type=\"hidden\" name=\"op\" value=\"unlock\"><label>");
+	web_printf(r, "<label>");
 	web_put(r, T(r, "archive_pw"));
 	web_printf(r, " <input type=\"password\" name=\"password\" id=\"archive-pw\" "
 	           "autocomplete=\"off\"></label><button type=\"submit\" id=\"unlock\">");
@@ -367,18 +368,28 @@ unlock_refused(web_req *r, const char *id, const mk_error *err)
 	web_end(r);
 }
 
-/* PPAP unlock (POST /item/ID/request with op=unlock: the route table is
- * web_http.c's).  The password is wiped from the form after the run. */
-static void
+/* PPAP unlock (POST /item/ID/unlock, operator or above).  The password
+ * is wiped from the form after the run. */
+void
 page_unlock_post(web_req *r, const char *id)
 {
 	mk_actor a = { .who = r->sess->user, .role = r->sess->role, .ip = r->ip };
 	char *pw = (char *)web_field(r, "password");
-	GPtrArray *pws = g_ptr_array_new();
+	GPtrArray *pws;
 	mk_error err = { 0 };
 	char *where = NULL, *to;
 	int rc = MK_ERR_TEMP;
 
+	if (!mk_qstore_valid_id(id)) {
+		web_error(r, 404, "not_found");
+		return;
+	}
+	if (!mk_urole_can(r->sess->role, MK_PERM_REQUEST)) {
+		web_audit(r, "item.unlock", id, "refused", "role");
+		web_error(r, 403, "forbidden");
+		return;
+	}
+	pws = g_ptr_array_new();
 	if (*pw != '\0')
 		g_ptr_array_add(pws, pw);
 	if (r->ctx->engine == NULL)
@@ -410,8 +421,8 @@ page_request_post(web_req *r, const char *id)
 		web_error(r, 404, "not_found");
 		return;
 	}
-	if (strcmp(web_field(r, "op"), "unlock") == 0) {
-		page_unlock_post(r, id);
+	if (*web_field(r, "op") != '\0') {   /* the old op=unlock: /item/ID/unlock now */
+		web_error(r, 400, "bad_request");
 		return;
 	}
 	if (mk_review_request(r->ctx->q, &a, id, web_field(r, "reason"), web_now(), &req,

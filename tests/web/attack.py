@@ -77,6 +77,7 @@ for p in PAGES:
     check("anon GET %s redirects to login" % p, st == 303 and h.get("Location") == "/login", st)
     check("anon GET %s headers" % p, headers_ok(h), h)
 ACTIONS = [("/item/%s/request" % MAIL_ID, {"reason": "x"}), ("/request/1/approve", {}),
+           ("/item/%s/unlock" % MAIL_ID, {"password": "x"}),
            ("/users", {"op": "add", "name": "evil", "role": "admin"}),
            ("/exceptions", {"op": "propose"}), ("/logout", {}), ("/passwd", {})]
 for p, d in ACTIONS:
@@ -104,6 +105,7 @@ for p, d in [("/users", {"op": "add", "name": "evil", "role": "admin"}),
              ("/exceptions", {"op": "propose", "pattern": "@evil.example", "action": "allow",
                               "reason": "x", "days": "9"}),
              ("/item/%s/request" % MAIL_ID, {"reason": "x"}),
+             ("/item/%s/unlock" % MAIL_ID, {"password": "x"}),
              ("/request/1/approve", {})]:
     d = dict(d, csrf=tok)
     st, _, _ = viewer.req("POST", p, d)

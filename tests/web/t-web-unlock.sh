@@ -9,7 +9,9 @@
 #   `mukaika sanitize` into the quarantine (held: encrypted).  CLI: a wrong
 #   password keeps the item held and is audited; the right one from
 #   --password-file delivers the sanitized mail to the SMTP sink.  Web
-#   (unlock.py, python3 urllib): the form is shown to an operator only,
+#   (unlock.py, python3 urllib): the form, posting to its own route
+#   /item/ID/unlock (the old op=unlock on /request is 400), is shown to an
+#   operator only (a viewer's POST is 403),
 #   a POST without CSRF is refused, wrong password -> refused, right
 #   password on EICAR -> still held and nothing delivered, right password
 #   on a clean zip -> delivered; the passwords are in no audit row, report,
