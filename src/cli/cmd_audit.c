@@ -25,7 +25,8 @@ static const char audit_usage[] =
 	"Every login, request, decision, release, deletion and account change is an\n"
 	"event: time (UTC), account, client address, action, item, result, detail.\n"
 	"Events cannot be changed; purge removes only those older than\n"
-	"audit.retention_days.  verify checks the hash chain of the kept events.\n";
+	"audit.retention_days.  verify checks the hash chain of the kept events.\n"
+	"Options, exit status and examples: mukaika help audit.\n";
 
 static void
 print_event(const mk_audit_row *r)

@@ -47,7 +47,8 @@ static const char q_usage[] =
 	"like release; no approval is needed.  Passwords: one per line of FILE, or\n"
 	"with - (default) $MUKAIKA_ARCHIVE_PASSWORD or the next line of standard\n"
 	"input after the account password.\n"
-	"--as reads the account's password from $MUKAIKA_PASSWORD or standard input.\n";
+	"--as reads the account's password from $MUKAIKA_PASSWORD or standard input.\n"
+	"Options, exit status and examples: mukaika help quarantine.\n";
 
 static void
 print_row(const mk_qrecord *r)

@@ -102,6 +102,10 @@ cli_parse(int argc, char **argv, const char *usage, cli_opts *o)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	/* `mukaika CMD --help|-h|help`: the full text of `mukaika help CMD` */
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	                 strcmp(argv[1], "help") == 0))
+		return cli_help(argv[0]);
 	optind = 1;
 	while ((c = getopt_long(argc - 1, argv + 1, "c:a:r:m:n:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -123,8 +127,8 @@ cli_parse(int argc, char **argv, const char *usage, cli_opts *o)
 		case 'i': o->item = optarg; break;
 		case 't': o->text = optarg; break;
 		case 'n': o->limit = atoi(optarg); break;
-		case 'h': fputs(usage, stdout); return MK_EXIT_OK;
-		default: return MK_EXIT_USAGE;
+		case 'h': return cli_help(argv[0]);
+		default: fputs(usage, stderr); return MK_EXIT_USAGE;
 		}
 	}
 	o->sub = argv[1];
@@ -280,7 +284,8 @@ static const char user_usage[] =
 	"account needs no --as.  passwd NAME by an admin prints a new temporary\n"
 	"password; passwd of one's own account reads the current and the new\n"
 	"password from standard input (two lines) or $MUKAIKA_PASSWORD and\n"
-	"$MUKAIKA_NEW_PASSWORD.  --as reads the acting account's password the same way.\n";
+	"$MUKAIKA_NEW_PASSWORD.  --as reads the acting account's password the same way.\n"
+	"Options, exit status and examples: mukaika help user.\n";
 
 int
 cmd_user(int argc, char **argv)

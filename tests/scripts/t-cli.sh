@@ -4,7 +4,8 @@
 #
 # DESCRIPTION
 #   Usage errors (64), configuration errors (78, FILE:LINE), `config check` of
-#   the shipped conf/mukaika.conf, --version/--help, sanitize of a plain text
+#   the shipped conf/mukaika.conf, --version/--help, help quarantine|user|audit
+#   (= CMD --help), sanitize of a plain text
 #   mail (0, X-Mukaika-Status), a missing/empty/stale signature database (75,
 #   no output file), quarantine list/show after a quarantined item.
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +42,20 @@ for w in sanitize scan config quarantine; do
 done
 expect 0 "help sanitize" "$MK" help sanitize
 grep -q -- '--report' "$T/o" && mk_ok || mk_fail "help sanitize does not mention --report"
+# help CMD (and CMD --help, the same text): every subcommand, exit status, example
+while read -r cmd words; do
+	expect 0 "help $cmd" "$MK" help "$cmd"
+	cp "$T/o" "$T/help-$cmd"
+	for w in $words 'Exit status' 'Example' 64 78; do
+		grep -q -- "$w" "$T/help-$cmd" && mk_ok || mk_fail "help $cmd does not mention $w"
+	done
+	expect 0 "$cmd --help" "$MK" "$cmd" --help
+	cmp -s "$T/o" "$T/help-$cmd" && mk_ok || mk_fail "$cmd --help differs from help $cmd"
+done <<'ROWS'
+quarantine list search show requests request approve deny release unlock delete purge --as --reason --comment --password-file --since --finding 66
+user add passwd lock unlock role list --role --as viewer operator approver admin
+audit list export verify purge --format --who --what --item csv json
+ROWS
 
 # --- configuration --------------------------------------------------------
 if [ -f "$MK_SRCDIR/conf/mukaika.conf" ]; then
