@@ -14,12 +14,17 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "mk_limits.h"
 #include "worker/wfilter.h"
 
 static inline int
 fuzz_wfilter(const mk_wfilter *filter, const uint8_t *data, size_t size)
 {
-	const mk_wopts o = { .max_output = 4 * 1024 * 1024 };
+	/* the defaults for the filters' own limits (0 would refuse everything) */
+	const mk_wopts o = { .max_output = 4 * MK_MiB,
+	                     .rtf_max_depth = MK_DEF_RTF_MAX_DEPTH,
+	                     .ooxml_max_parts = MK_DEF_OOXML_MAX_PARTS,
+	                     .ooxml_max_part_size = 4 * MK_MiB };
 	GBytes *in = g_bytes_new_static(data, size), *out = NULL, *out2 = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	char *type = NULL, *type2 = NULL;
