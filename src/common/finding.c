@@ -45,7 +45,7 @@ static const struct {
 	[MK_F_LINK_MEMBER] = { "link_member", MK_ACT_QUARANTINE,
 		"書庫内にリンクや特殊ファイルがあります",
 		"an archive member is a link or special file" },
-	[MK_F_ACTIVE_CONTENT] = { "active_content", MK_ACT_STRIP,
+	[MK_F_ACTIVE_CONTENT] = { "active_content", MK_ACT_SANITIZE,
 		"マクロ等の実行可能な要素を含みます",
 		"it contains active content (macros, scripts, objects)" },
 	[MK_F_EXECUTABLE] = { "executable", MK_ACT_STRIP,

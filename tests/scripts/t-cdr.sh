@@ -18,20 +18,13 @@
 #     PDF    `qpdf --qdf --object-streams=disable` expansion has no /JS
 #            /JavaScript /OpenAction /AA /Launch /EmbeddedFile /URI, pdfinfo
 #            opens it, libmagic application/pdf.
-#   The default policy strips macro-enabled Office files and anything with
-#   active_content before a filter sees it; this test is about the filters,
-#   so its configuration sends those to sanitize ([policy] below, and
-#   [findings] active_content = none: the finding is still reported).
+#   The configuration is the built-in default: macro-enabled Office files and
+#   anything with active_content go to the filters (sanitize).
 #   A sample whose report shows no CDR filter at all (filters not wired in
 #   this build) is skipped; a filter that ran but whose output is missing is
 #   a failure only when the report says the filter succeeded.
 . "$(dirname "$0")/lib.sh"
 mk_init
-mk_write_conf "$CONF" "$T/state" "$T/db" '[policy]' \
-	'application/vnd.ms-*macroenabled* = sanitize' \
-	'application/vnd.openxmlformats-officedocument.* = sanitize' \
-	'application/pdf = sanitize' 'text/rtf = sanitize' 'application/rtf = sanitize' \
-	'text/* = allow' 'default = quarantine' '[findings]' 'active_content = none'
 OLE=$MK_SHARED/corpora/oletools
 PDFS=$MK_SHARED/corpora/pdf-payloads
 for tool in python3 xmllint; do

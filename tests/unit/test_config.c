@@ -101,7 +101,7 @@ static const struct { const char *type; mk_action action; } policy_rows[] = {
 	{ "text/html", MK_ACT_SANITIZE },
 	{ "application/x-dosexec", MK_ACT_STRIP },
 	{ "text/x-shellscript", MK_ACT_STRIP },
-	{ "application/vnd.ms-word.document.macroenabled.12", MK_ACT_STRIP },
+	{ "application/vnd.ms-word.document.macroenabled.12", MK_ACT_SANITIZE },
 	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document", MK_ACT_SANITIZE },
 	{ "application/pdf", MK_ACT_SANITIZE },
 	{ "image/png", MK_ACT_SANITIZE },

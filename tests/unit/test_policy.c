@@ -37,9 +37,14 @@ static const struct {
 	{ "application/msword", -1, MK_ACT_SANITIZE, MK_V_STRIPPED },
 	{ "application/msword", MK_F_ACTIVE_CONTENT, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
 	{ "application/vnd.ms-excel", MK_F_ACTIVE_CONTENT, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
-	/* OOXML with macros: stripped here, rebuilt by the ooxml filter when allowed */
+	/* OOXML with macros goes to the ooxml filter, which rebuilds it without
+	 * them (here, without filters, the part ends stripped); active content
+	 * never lowers a stricter type rule */
 	{ "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	  MK_F_ACTIVE_CONTENT, MK_ACT_STRIP, MK_V_STRIPPED },
+	  MK_F_ACTIVE_CONTENT, MK_ACT_SANITIZE, MK_V_STRIPPED },
+	{ "application/vnd.ms-word.document.macroenabled.12",
+	  MK_F_ACTIVE_CONTENT, MK_ACT_SANITIZE, MK_V_STRIPPED },
+	{ "application/x-dosexec", MK_F_ACTIVE_CONTENT, MK_ACT_STRIP, MK_V_STRIPPED },
 };
 
 START_TEST(test_rows)
