@@ -203,9 +203,6 @@ const mk_key mk_schema[] = {
 	{ "image", "max_dimension", MK_T_INT, OFF(image.max_dimension),
 	  XSTR(MK_DEF_IMAGE_MAX_DIMENSION), 16, 1000000, NULL, "largest image width or height" },
 
-	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "quarantine", 0, 0,
-	  "strip|quarantine|reject",
-	  "legacy (OLE2) Word/Excel/PowerPoint files with macros or objects: there is no "
 	{ "rtf", "max_depth", MK_T_INT, OFF(rtf.max_depth), XSTR(MK_DEF_RTF_MAX_DEPTH), 8, 100000,
 	  NULL, "deepest group nesting of an RTF document; deeper is a failed sanitize" },
 	{ "ooxml", "max_parts", MK_T_INT, OFF(ooxml.max_parts), XSTR(MK_DEF_OOXML_MAX_PARTS),
@@ -214,6 +211,9 @@ const mk_key mk_schema[] = {
 	  MK_DEF_OOXML_MAX_PART_SIZE, 1024, 16 * MK_GiB, NULL,
 	  "largest unpacked part of an Office Open XML document" },
 
+	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "quarantine", 0, 0,
+	  "strip|quarantine|reject",
+	  "legacy (OLE2) Word/Excel/PowerPoint files with macros or objects: there is no "
 	  "filter that rebuilds them, so by default the whole item is held" },
 	{ "csv", "prefix_formulas", MK_T_BOOL, OFF(csv.prefix_formulas), "true", 0, 0, NULL,
 	  "prefix CSV cells that start with = + - @ with an apostrophe (formula injection)" },
@@ -247,16 +247,16 @@ const mk_key mk_schema[] = {
 	  "largest request body accepted (forms, PPAP passwords)" },
 	{ "web", "page_size", MK_T_INT, OFF(web.page_size), XSTR(MK_DEF_WEB_PAGE_SIZE), 5, 1000, NULL,
 	  "rows per page in lists" },
-	{ "web", "password_hash_cost", MK_T_WORD, OFF(web.password_hash_cost), "interactive", 0, 0,
-	  "interactive|moderate|sensitive|minimum",
-	  "argon2id cost of new password hashes (libsodium limits); minimum is for tests only" },
-
 	{ "web", "max_unlock_attempts", MK_T_INT, OFF(web.max_unlock_attempts),
 	  XSTR(MK_DEF_WEB_UNLOCK_ATTEMPTS), 1, 1000, NULL,
 	  "wrong archive passwords (PPAP unlock) per item within web.unlock_window_minutes" },
 	{ "web", "unlock_window_minutes", MK_T_INT, OFF(web.unlock_window_minutes),
 	  XSTR(MK_DEF_WEB_UNLOCK_WINDOW_MIN), 1, 10080, NULL,
 	  "window over which wrong archive passwords are counted" },
+	{ "web", "password_hash_cost", MK_T_WORD, OFF(web.password_hash_cost), "interactive", 0, 0,
+	  "interactive|moderate|sensitive|minimum",
+	  "argon2id cost of new password hashes (libsodium limits); minimum is for tests only" },
+
 	{ "release", "smtp_relay", MK_T_STR, OFF(release.smtp_relay), MK_DEF_RELEASE_RELAY, 0, 0, NULL,
 	  "SMTP relay (HOST:PORT) that released originals are re-injected to" },
 	{ "release", "helo", MK_T_STR, OFF(release.helo), "", 0, 0, NULL,
@@ -305,7 +305,7 @@ const char *const mk_default_policy[][2] = {
 	{ "text/x-tcl", "strip" },
 	{ "text/x-lua", "strip" },
 	{ "image/svg+xml", "strip" },
-	{ "application/vnd.ms-*macroenabled*", "strip" },
+	{ "application/vnd.ms-*macroenabled*", "sanitize" },   /* the OOXML filter makes it macro-free */
 	{ "text/xml", "sanitize" },
 	{ "application/xml", "sanitize" },
 	{ "text/*", "allow" },
