@@ -34,10 +34,55 @@ mk_fsync_dir(const char *dir, mk_error *err)
 	return 0;
 }
 
+static int
+write_all_fd(int fd, const char *p, gsize left)
+{
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		left -= (gsize)n;
+	}
+	return 0;
+}
+
+/* PATH exists and is a character device or a pipe (/dev/null, /dev/stdout,
+ * a FIFO): written in place, there is no file to replace.  Anything else
+ * that is not a regular file (a directory, a socket, a block device) is
+ * refused: renaming over it would destroy it. */
+static int
+special_target(const char *path, const void *buf, gsize len, mk_error *err)
+{
+	struct stat sb;
+	int fd, rc = MK_ERR_IO;
+
+	if (stat(path, &sb) != 0 || S_ISREG(sb.st_mode))
+		return 1;
+	if (!S_ISCHR(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		mk_error_set(err, MK_ERR_IO, "%s: not a regular file", path);
+		return MK_ERR_IO;
+	}
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || write_all_fd(fd, buf, len) < 0)
+		mk_error_set(err, MK_ERR_IO, "write %s: %s", path, g_strerror(errno));
+	else
+		rc = 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int
 mk_write_atomic(const char *path, const void *buf, gsize len, int mode,
                 mk_error *err)
 {
+	int special = special_target(path, buf, len, err);
+
+	if (special != 1)
+		return special;
 	char *dir = g_path_get_dirname(path);
 	char *tmp = g_strdup_printf("%s.tmp.%08x", path, g_random_int());
 	const char *p = buf;
@@ -49,17 +94,9 @@ mk_write_atomic(const char *path, const void *buf, gsize len, int mode,
 		mk_error_set(err, MK_ERR_IO, "%s: %s", tmp, g_strerror(errno));
 		goto out;
 	}
-	while (left > 0) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			mk_error_set(err, MK_ERR_IO, "write %s: %s", tmp,
-			             n < 0 ? g_strerror(errno) : "short write");
-			goto out;
-		}
-		p += n;
-		left -= (gsize)n;
+	if (write_all_fd(fd, p, left) < 0) {
+		mk_error_set(err, MK_ERR_IO, "write %s: %s", tmp, g_strerror(errno));
+		goto out;
 	}
 	if (fsync(fd) < 0) {
 		mk_error_set(err, MK_ERR_IO, "fsync %s: %s", tmp, g_strerror(errno));

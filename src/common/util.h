@@ -12,7 +12,10 @@
  * DESCRIPTION
  *   mk_write_atomic() writes PATH.tmp.RANDOM in the same directory, fsyncs,
  *   renames over PATH and fsyncs the directory: readers see the old file or
- *   the whole new one, never a part.  mk_read_file() refuses files over MAX
+ *   the whole new one, never a part.  A PATH that is a character device
+ *   or a pipe (/dev/null, /dev/stdout) is written in place; one that is
+ *   any other non-regular file (a directory, a socket) is refused
+ *   (MK_ERR_IO), never renamed over.  mk_read_file() refuses files over MAX
  *   bytes with MK_ERR_LIMIT (MAX <= 0: no bound).  mk_new_id() returns a
  *   new time-ordered id "YYYYMMDD-HHMMSS-xxxxxxxx" (UTC, 32 random bits).
  *

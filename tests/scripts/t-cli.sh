@@ -103,6 +103,18 @@ fi
 mk_schema_later "$T/out/plain.json" "plain"
 expect 0 "sanitize from stdin" bash -c "'$MK' sanitize --config '$CONF' --no-store --mail -o '$T/out/stdin.eml' - < '$PLAIN'"
 [ -s "$T/out/stdin.eml" ] && mk_ok || mk_fail "stdin: no output"
+# -o onto a pipe or device is written in place (root once turned /dev/null
+# into a regular file by renaming over it); onto a directory it is refused
+mkfifo "$T/fifo"
+cat "$T/fifo" > "$T/fifo.out" & reader=$!
+expect 0 "sanitize -o FIFO" "$MK" sanitize --config "$CONF" --no-store -o "$T/fifo" "$PLAIN"
+wait "$reader"
+[ -p "$T/fifo" ] && grep -q '^X-Mukaika-Status:' "$T/fifo.out" && mk_ok \
+	|| mk_fail "-o FIFO: not written through the pipe, or the pipe replaced"
+mkdir -p "$T/adir"
+"$MK" sanitize --config "$CONF" --no-store -o "$T/out/x.eml" --report "$T/adir" "$PLAIN" \
+	> /dev/null 2>&1 && mk_fail "--report DIRECTORY accepted" || mk_ok
+[ -d "$T/adir" ] && mk_ok || mk_fail "--report DIRECTORY: the directory was replaced"
 expect 0 "scan plain mail" "$MK" scan --config "$CONF" "$PLAIN"
 jq -e '.verdict' "$T/o" > /dev/null 2>&1 && mk_ok || mk_fail "scan: stdout is not a report"
 expect 3 "sanitize EICAR file" "$MK" sanitize --config "$CONF" --no-store \
