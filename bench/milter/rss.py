@@ -13,9 +13,15 @@ DESCRIPTION
         time  rss_kb  cpu_s  nprocs
     rss_kb is the sum of VmRSS over those processes (pages shared between
     forked children are counted once per process, as `ps` would); cpu_s is
-    the cumulative CPU seconds: for every process seen, its last utime+stime
-    minus its first, plus the reaped children's time (cutime+cstime) of the
-    processes named by the pid files.  Runs until SIGTERM/SIGINT.
+    the CPU seconds used since each was first seen, summed over the
+    processes alive at this sample: their own utime+stime plus their reaped
+    children's cutime+cstime.  A short-lived process (a sandboxed worker)
+    is thus counted once, when its parent has reaped it: in the filter's
+    own children's time (exec'd workers) or in the worker fork server's
+    (mukaika-worker --zygote, whose runners reap the documents' processes).
+    Counting the short-lived processes' own samples as well would count
+    them twice; counting only the pid files' processes' children's time
+    would miss everything the fork server reaped.  Runs until SIGTERM/SIGINT.
 
 NEVER
     Signals or writes to the processes it watches; writes only OUT.tsv.
@@ -92,19 +98,18 @@ def main():
         while not stop:
             rp = roots(a.pidfiles)
             pids = tree(rp)
-            rss = 0
+            rss, alive = 0, []
             for p in pids:
                 st = stat_of(p)
                 if not st:
                     continue
                 first.setdefault(p, st[1])
                 last[p] = st[1]
-                if p in rp:
-                    cfirst.setdefault(p, st[2])
-                    clast[p] = st[2]
+                cfirst.setdefault(p, st[2])
+                clast[p] = st[2]
+                alive.append(p)
                 rss += rss_of(p)
-            cpu = sum(last[p] - first[p] for p in last)
-            cpu += sum(clast[p] - cfirst[p] for p in clast)
+            cpu = sum(last[p] - first[p] + clast[p] - cfirst[p] for p in alive)
             out.write("%.3f\t%d\t%.2f\t%d\n" % (time.time(), rss, cpu / TICK, len(pids)))
             out.flush()
             time.sleep(a.interval)
