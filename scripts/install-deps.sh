@@ -16,7 +16,7 @@ PACKAGES=(
 	build-essential pkg-config meson ninja-build
 	libglib2.0-dev libgmime-3.0-dev libarchive-dev libclamav-dev libmagic-dev
 	libsqlite3-dev libxml2-dev libuchardet-dev libmilter-dev libssl-dev
-	libmicrohttpd-dev libsodium-dev libseccomp-dev
+	libmicrohttpd-dev libgnutls28-dev libsodium-dev libseccomp-dev curl openssl
 	check clamav clamav-testfiles
 	swaks miltertest postfix
 	jq sqlite3 file python3 python3-jsonschema zip p7zip-full
