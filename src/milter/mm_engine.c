@@ -26,6 +26,7 @@
  */
 #include <glib.h>
 
+#include "config_open.h"
 #include "log.h"
 #include "mm.h"
 
@@ -110,12 +111,12 @@ mm_engine_put(mm_engine **hp)
 int
 mm_engine_reload(const char *path, mk_error *err)
 {
-	GPtrArray *problems = NULL;
 	mk_config *cfg;
 	mm_engine *h;
 	int rc = 0;
 
-	cfg = path ? mk_config_load(path, &problems, err) : mk_config_defaults();
+	/* a bad file on SIGHUP: every problem line goes to the log */
+	cfg = mk_config_open(path, mk_config_report_log, NULL, err);
 	if (cfg == NULL) {
 		rc = err ? err->code : MK_ERR_CONFIG;
 		goto out;
@@ -129,8 +130,6 @@ mm_engine_reload(const char *path, mk_error *err)
 	mk_log(MK_LOG_INFO, NULL, "configuration reloaded from %s",
 	       path ? path : "(defaults)");
 out:
-	if (problems)
-		g_ptr_array_unref(problems);
 	mk_config_unref(&cfg);
 	return rc;
 }
