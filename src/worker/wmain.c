@@ -12,7 +12,9 @@
  *   "fail MESSAGE").  Options: memory, cpu, max_output (limits) and the
  *   mk_wopts fields (pdf_dpi, pdf_max_pages, pdf_max_pixels,
  *   pdf_text_layer, image_max_pixels, image_max_dimension,
- *   csv_prefix_formulas), all integers.
+ *   csv_prefix_formulas, rtf_max_depth, ooxml_max_parts,
+ *   ooxml_max_part_size), all integers.  Run through the fork server
+ *   (wzygote.h) the same options arrive in the request instead of argv.
  *
  *   Order: parse argv, find the filter, set rlimits and no_new_privs,
  *   close every descriptor above 5, install the seccomp filter, and only
