@@ -46,6 +46,7 @@ ck "garbled key differs" '! cmp -s "$T/good.key" "$T/garbled.key"'
 PORT=$(free_port)
 conf() { # FILE LISTEN CERT KEY
 	mk_write_conf "$1" "$T/state" "$T/db" "[web]" "listen = $2" \
+		"password_hash_cost = minimum" \
 		"tls_cert = $3" "tls_key = $4"
 }
 CONF=$T/web.conf
