@@ -12,9 +12,7 @@
  *   dot-stuffing), a refused relay leaving the request approved, search
  *   filters and delete/purge.
  */
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -154,67 +152,6 @@ START_TEST(test_states_and_file_release)
 }
 END_TEST
 
-/* A one-shot SMTP sink: accepts one session, stores what it saw. */
-typedef struct sink { int lfd; int port; GString *log; int refuse_rcpt; } sink;
-
-static gpointer
-sink_run(gpointer p)
-{
-	sink *s = p;
-	int fd = accept(s->lfd, NULL, NULL);
-	char buf[4096];
-	bool data = false;
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "r+");
-	fputs("220 sink\r\n", f);
-	fflush(f);
-	while (fgets(buf, sizeof buf, f) != NULL) {
-		g_string_append(s->log, buf);
-		if (data) {
-			if (strcmp(buf, ".\r\n") == 0) {
-				data = false;
-				fputs("250 queued\r\n", f);
-			}
-		} else if (strncmp(buf, "DATA", 4) == 0) {
-			data = true;
-			fputs("354 go\r\n", f);
-		} else if (strncmp(buf, "QUIT", 4) == 0) {
-			fputs("221 bye\r\n", f);
-			fflush(f);
-			break;
-		} else if (strncmp(buf, "RCPT", 4) == 0 && s->refuse_rcpt) {
-			fputs("550 no\r\n", f);
-		} else if (strncmp(buf, "EHLO", 4) == 0) {
-			fputs("250-sink\r\n250 8BITMIME\r\n", f);
-		} else {
-			fputs("250 ok\r\n", f);
-		}
-		fflush(f);
-	}
-	fclose(f);
-	return NULL;
-}
-
-static GThread *
-sink_start(sink *s)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(s->lfd, 1), 0);
-	getsockname(s->lfd, (struct sockaddr *)&a, &len);
-	s->port = ntohs(a.sin_port);
-	s->log = g_string_new(NULL);
-	g_free(cfg->release.smtp_relay);
-	cfg->release.smtp_relay = g_strdup_printf("127.0.0.1:%d", s->port);
-	return g_thread_new("sink", sink_run, s);
-}
-
 static const struct { int refuse; int want; const char *status; } mails[] = {
 	{ 0, 0, "released" },
 	{ 1, MK_ERR_TEMP, "approved" },     /* relay refuses: retry later */
@@ -224,19 +161,18 @@ START_TEST(test_mail_release)
 {
 	mk_actor op = { "alice", MK_UR_OPERATOR, "local" }, ap = { "bob", MK_UR_APPROVER, "local" };
 	mk_error err = { 0 };
-	sink s = { .refuse_rcpt = mails[_i].refuse };
-	GThread *t = sink_start(&s);
+	mkt_sink s = { .refuse_rcpt = mails[_i].refuse };
 	mk_request *r = NULL;
 	char *where = NULL;
 	gint64 id = 0;
 
+	mkt_sink_start(&s, cfg);
 	put_item("mail-1", "mail", "x@example.jp, y@example.jp", "hello",
 	         "From: a@example.com\nSubject: hello\n\nline\n.dot line\n", 1000);
 	ck_assert_int_eq(mk_review_request(q, &op, "mail-1", "ask", 2000, &id, &err), 0);
 	ck_assert_int_eq(mk_review_decide(q, &ap, id, true, NULL, 2001, &err), 0);
 	ck_assert_int_eq(mk_review_release(q, cfg, &ap, id, 2002, &where, &err), mails[_i].want);
-	g_thread_join(t);
-	close(s.lfd);
+	mkt_sink_join(&s);
 	ck_assert_int_eq(mk_review_get(q, id, &r, &err), 0);
 	ck_assert_str_eq(r->status, mails[_i].status);
 	mk_request_free(&r);
@@ -247,7 +183,7 @@ START_TEST(test_mail_release)
 		ck_assert_ptr_nonnull(strstr(s.log->str, "X-Mukaika-Released-By: bob (approved by bob"));
 		ck_assert_ptr_nonnull(strstr(s.log->str, "\r\n..dot line\r\n"));
 	}
-	g_string_free(s.log, TRUE);
+	mkt_sink_free(&s);
 	g_free(where);
 }
 END_TEST

@@ -19,9 +19,7 @@
  *   with the right one; a viewer may not unlock.  No password ever
  *   appears in the audit log or the stored report.
  */
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -62,82 +60,6 @@ teardown(void)
 	mk_config_unref(&cfg);
 	mkt_rm_rf(tmp);
 	g_clear_pointer(&tmp, g_free);
-}
-
-/* A one-shot SMTP sink (as test_release): stores what it saw. */
-typedef struct sink { int lfd; GString *log; } sink;
-
-static gpointer
-sink_run(gpointer p)
-{
-	sink *s = p;
-	int fd = accept(s->lfd, NULL, NULL);
-	char buf[4096];
-	bool data = false;
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "r+");
-	fputs("220 sink\r\n", f);
-	fflush(f);
-	while (fgets(buf, sizeof buf, f) != NULL) {
-		g_string_append(s->log, buf);
-		if (data) {
-			if (strcmp(buf, ".\r\n") == 0) {
-				data = false;
-				fputs("250 queued\r\n", f);
-			}
-		} else if (strncmp(buf, "DATA", 4) == 0) {
-			data = true;
-			fputs("354 go\r\n", f);
-		} else if (strncmp(buf, "QUIT", 4) == 0) {
-			fputs("221 bye\r\n", f);
-			fflush(f);
-			break;
-		} else {
-			fputs(strncmp(buf, "EHLO", 4) == 0 ? "250-sink\r\n250 8BITMIME\r\n"
-			      : "250 ok\r\n", f);
-		}
-		fflush(f);
-	}
-	fclose(f);
-	return NULL;
-}
-
-static GThread *
-sink_start(sink *s)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof a;
-
-	s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
-	ck_assert_int_eq(listen(s->lfd, 1), 0);
-	getsockname(s->lfd, (struct sockaddr *)&a, &len);
-	s->log = g_string_new(NULL);
-	g_free(cfg->release.smtp_relay);
-	cfg->release.smtp_relay = g_strdup_printf("127.0.0.1:%d", ntohs(a.sin_port));
-	return g_thread_new("sink", sink_run, s);
-}
-
-/* Stop a sink that got no connection. */
-static void
-sink_stop(sink *s, GThread *t)
-{
-	char *relay = g_strdup(cfg->release.smtp_relay);
-	char **hp = g_strsplit(relay, ":", 2);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	                         .sin_port = htons((guint16)atoi(hp[1])) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
-		(void)!write(fd, "QUIT\r\n", 6);
-	g_thread_join(t);
-	close(fd);
-	close(s->lfd);
-	g_strfreev(hp);
-	g_free(relay);
 }
 
 enum { ZIPCRYPTO = 0, ZIP_AES, SEVENZ, SEVENZ_HE };
@@ -298,7 +220,7 @@ out_file(void)
 }
 
 static void
-check_delivery(int i, const sink *s, const char *id)
+check_delivery(int i, const mkt_sink *s, const char *id)
 {
 	GBytes *orig, *got;
 	mk_qrecord *rec = NULL;
@@ -336,8 +258,8 @@ START_TEST(test_unlock)
 	char *id = held_item(rows[_i].kind, rows[_i].eicar, rows[_i].file), *where = NULL, *res;
 	mk_qrecord *rec = NULL;
 	mk_error err = { 0 };
-	sink s = { 0 };
-	GThread *t = NULL;
+	mkt_sink s = { .lfd = -1 };
+	bool listening = false;
 	int rc = -1;
 
 	for (int k = 0; k < 3 && rows[_i].pw[k] != NULL; k++) {
@@ -345,22 +267,20 @@ START_TEST(test_unlock)
 		bool last = k == 2 || rows[_i].pw[k + 1] == NULL;
 
 		g_ptr_array_add(pw, (gpointer)rows[_i].pw[k]);
-		if (last && !rows[_i].file)
-			t = sink_start(&s);
+		if (last && !rows[_i].file) {
+			mkt_sink_start(&s, cfg);
+			listening = true;
+		}
 		rc = mk_review_unlock(q, eng, &a, id, pw, g_get_real_time() / G_USEC_PER_SEC,
 		                      &where, &err);
 		g_ptr_array_unref(pw);
 		g_clear_pointer(&where, g_free);
 	}
 	ck_assert_msg(rc == rows[_i].want, "%s: rc %d (%s)", rows[_i].name, rc, err.msg);
-	if (t != NULL) {
-		if (rows[_i].delivered) {
-			g_thread_join(t);
-			close(s.lfd);
-		} else {
-			sink_stop(&s, t);
-		}
-	}
+	if (listening && rows[_i].delivered)
+		mkt_sink_join(&s);
+	else if (listening)
+		mkt_sink_stop(&s);
 	check_delivery(_i, &s, id);
 	res = last_result(id);
 	ck_assert_str_eq(res, rows[_i].result);
@@ -368,8 +288,7 @@ START_TEST(test_unlock)
 	ck_assert_str_eq(rec->status, rows[_i].status);
 	ck_assert_ptr_null(strstr(rec->report_json, RIGHT));
 	mk_qrecord_free(&rec);
-	if (s.log != NULL)
-		g_string_free(s.log, TRUE);
+	mkt_sink_free(&s);
 	g_free(res);
 	g_free(id);
 }

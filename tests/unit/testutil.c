@@ -4,8 +4,13 @@
  */
 #include "testutil.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -173,4 +178,104 @@ void
 mkt_fx_teardown(void)
 {
 	mkt_fixture_clear(&mkt_fx);
+}
+
+static void
+sink_reply(FILE *f, const mkt_sink *s, const char *line, bool *data)
+{
+	if (*data) {
+		if (strcmp(line, ".\r\n") == 0) {
+			*data = false;
+			fputs("250 queued\r\n", f);
+		}
+	} else if (strncmp(line, "DATA", 4) == 0) {
+		*data = true;
+		fputs("354 go\r\n", f);
+	} else if (strncmp(line, "QUIT", 4) == 0) {
+		fputs("221 bye\r\n", f);
+	} else if (strncmp(line, "RCPT", 4) == 0 && s->refuse_rcpt) {
+		fputs("550 no\r\n", f);
+	} else {
+		fputs(strncmp(line, "EHLO", 4) == 0 ? "250-sink\r\n250 8BITMIME\r\n"
+		                                    : "250 ok\r\n", f);
+	}
+	fflush(f);
+}
+
+static gpointer
+sink_run(gpointer p)
+{
+	mkt_sink *s = p;
+	int fd = accept(s->lfd, NULL, NULL);
+	char buf[4096];
+	bool data = false;
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	f = fdopen(fd, "r+");
+	fputs("220 sink\r\n", f);
+	fflush(f);
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		g_string_append(s->log, buf);
+		sink_reply(f, s, buf, &data);
+		if (!data && strncmp(buf, "QUIT", 4) == 0)
+			break;
+	}
+	fclose(f);
+	return NULL;
+}
+
+void
+mkt_sink_start(mkt_sink *s, mk_config *cfg)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+
+	s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(s->lfd, 0);
+	ck_assert_int_eq(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(s->lfd, 1), 0);
+	ck_assert_int_eq(getsockname(s->lfd, (struct sockaddr *)&a, &len), 0);
+	s->port = ntohs(a.sin_port);
+	if (s->log == NULL)
+		s->log = g_string_new(NULL);
+	g_free(cfg->release.smtp_relay);
+	cfg->release.smtp_relay = g_strdup_printf("127.0.0.1:%d", s->port);
+	s->thread = g_thread_new("sink", sink_run, s);
+}
+
+void
+mkt_sink_join(mkt_sink *s)
+{
+	if (s->thread != NULL)
+		g_thread_join(s->thread);
+	s->thread = NULL;
+	if (s->lfd >= 0)
+		close(s->lfd);
+	s->lfd = -1;
+}
+
+void
+mkt_sink_stop(mkt_sink *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	                         .sin_port = htons((guint16)s->port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+		(void)!write(fd, "QUIT\r\n", 6);
+	mkt_sink_join(s);
+	if (fd >= 0)
+		close(fd);
+}
+
+void
+mkt_sink_free(mkt_sink *s)
+{
+	if (s->log != NULL)
+		g_string_free(s->log, TRUE);
+	s->log = NULL;
 }

@@ -20,6 +20,12 @@
  *     the build tree's mukaika-worker.
  *   mkt_children_of(pid): PID's child processes as "PID PID ..." ("" when
  *     none), from /proc.
+ *   mkt_sink_start(sink, cfg): a one-session SMTP sink thread on a free
+ *     loopback port, set as cfg's release.smtp_relay; it logs every line it
+ *     gets into sink->log and refuses RCPT when sink->refuse_rcpt.
+ *     mkt_sink_join() waits for the session to end; mkt_sink_stop() ends a
+ *     sink that was never connected to; both close it (log stays until
+ *     mkt_sink_free()).
  */
 #ifndef MK_TESTUTIL_H
 #define MK_TESTUTIL_H
@@ -38,6 +44,16 @@ char *mkt_shared_path(const char *rel);
 char *mkt_src_path(const char *rel);
 mk_config *mkt_worker_config(void);
 char *mkt_children_of(int pid);
+
+typedef struct mkt_sink {
+	int lfd, port, refuse_rcpt;
+	GString *log;
+	GThread *thread;
+} mkt_sink;
+void mkt_sink_start(mkt_sink *s, mk_config *cfg);
+void mkt_sink_join(mkt_sink *s);
+void mkt_sink_stop(mkt_sink *s);
+void mkt_sink_free(mkt_sink *s);
 GBytes *mkt_read(const char *path);
 /* Run SUITE, return exit code for main(). */
 int mkt_run(Suite *s);
