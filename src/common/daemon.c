@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -57,4 +58,27 @@ mk_daemon_detach(void)
 			close(fd);
 	}
 	return 0;
+}
+
+int
+mk_daemon_options(const char *prog, const char *param, const char *summary,
+                  GOptionEntry *ent, int argc, char **argv, char **config)
+{
+	GOptionContext *oc = g_option_context_new(param);
+	GError *ge = NULL;
+	int rc = 0;
+
+	if (summary != NULL)
+		g_option_context_set_summary(oc, summary);
+	g_option_context_add_main_entries(oc, ent, NULL);
+	if (!g_option_context_parse(oc, &argc, &argv, &ge) || argc > 1) {
+		fprintf(stderr, "%s: %s (see --help)\n", prog,
+		        ge ? ge->message : "unexpected argument");
+		rc = 64;
+	}
+	g_clear_error(&ge);
+	g_option_context_free(oc);
+	if (*config == NULL && g_file_test(MK_DAEMON_CONFIG, G_FILE_TEST_EXISTS))
+		*config = g_strdup(MK_DAEMON_CONFIG);
+	return rc;
 }

@@ -5,6 +5,11 @@
  * SUMMARY
  *   int mk_daemon_drop_privileges(const char *user, const char *own_path);
  *   int mk_daemon_detach(void);
+int mk_daemon_options(const char *prog, const char *param, const char *summary,
+                      GOptionEntry *ent, int argc, char **argv, char **config);
+ *   int mk_daemon_options(const char *prog, const char *param,
+ *                         const char *summary, GOptionEntry *ent,
+ *                         int argc, char **argv, char **config);
  *
  * DESCRIPTION
  *   mk_daemon_drop_privileges(): when running as root and USER is set and
@@ -17,11 +22,23 @@
  *   mk_daemon_detach(): forks into the background (the parent exits), starts
  *   a new session, changes to "/" and points stdin/stdout at /dev/null
  *   (stderr stays: it may be the log).
+ *
+ *   mk_daemon_options(): parses ARGV with the daemon's option table ENT
+ *   (GOption; PARAM and SUMMARY for --help); an unknown option or a stray
+ *   argument prints "PROG: why (see --help)" and returns 64.  Without
+ *   --config, *CONFIG becomes MK_DAEMON_CONFIG when that file exists (else
+ *   stays NULL: the built-in defaults).
  */
 #ifndef MK_DAEMON_H
 #define MK_DAEMON_H
 
+#include <glib.h>
+
+#define MK_DAEMON_CONFIG "/etc/mukaika/mukaika.conf"
+
 int mk_daemon_drop_privileges(const char *user, const char *own_path);
 int mk_daemon_detach(void);
+int mk_daemon_options(const char *prog, const char *param, const char *summary,
+                      GOptionEntry *ent, int argc, char **argv, char **config);
 
 #endif

@@ -56,9 +56,7 @@
 #include "log.h"
 #include "util.h"
 
-#define DD_DEFAULT_CONFIG "/etc/mukaika/mukaika.conf"
 #define EX_OK_ 0
-#define EX_USAGE_ 64
 #define EX_OSERR_ 71
 #define EX_TEMPFAIL_ 75
 #define EX_CONFIG_ 78
@@ -93,23 +91,11 @@ parse_args(int argc, char **argv, opts *o)
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GOptionContext *oc = g_option_context_new("- mukaika file-drop gateway");
-	GError *ge = NULL;
-	int rc = 0;
 
-	g_option_context_set_summary(oc, "Sanitizes files dropped in dropd.in_dir/<user>/ "
-	                             "into dropd.out_dir/<user>/ (see mukaika-dropd(8)).");
-	g_option_context_add_main_entries(oc, ent, NULL);
-	if (!g_option_context_parse(oc, &argc, &argv, &ge) || argc > 1) {
-		fprintf(stderr, "mukaika-dropd: %s (see --help)\n",
-		        ge ? ge->message : "unexpected argument");
-		rc = EX_USAGE_;
-	}
-	g_clear_error(&ge);
-	g_option_context_free(oc);
-	if (o->config == NULL && g_file_test(DD_DEFAULT_CONFIG, G_FILE_TEST_EXISTS))
-		o->config = g_strdup(DD_DEFAULT_CONFIG);
-	return rc;
+	return mk_daemon_options("mukaika-dropd", "- mukaika file-drop gateway",
+	                         "Sanitizes files dropped in dropd.in_dir/<user>/ "
+	                         "into dropd.out_dir/<user>/ (see mukaika-dropd(8)).",
+	                         ent, argc, argv, &o->config);
 }
 
 static mk_config *

@@ -42,9 +42,7 @@
 #include "log.h"
 #include "mm.h"
 
-#define MM_DEFAULT_CONFIG "/etc/mukaika/mukaika.conf"
 #define EX_OK_ 0
-#define EX_USAGE_ 64
 #define EX_OSERR_ 71
 #define EX_CONFIG_ 78
 
@@ -67,21 +65,9 @@ parse_args(int argc, char **argv, opts *o)
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GOptionContext *oc = g_option_context_new("- mukaika mail sanitizing milter");
-	GError *ge = NULL;
-	int rc = 0;
 
-	g_option_context_add_main_entries(oc, ent, NULL);
-	if (!g_option_context_parse(oc, &argc, &argv, &ge) || argc > 1) {
-		fprintf(stderr, "mukaika-milter: %s (see --help)\n",
-		        ge ? ge->message : "unexpected argument");
-		rc = EX_USAGE_;
-	}
-	g_clear_error(&ge);
-	g_option_context_free(oc);
-	if (o->config == NULL && g_file_test(MM_DEFAULT_CONFIG, G_FILE_TEST_EXISTS))
-		o->config = g_strdup(MM_DEFAULT_CONFIG);
-	return rc;
+	return mk_daemon_options("mukaika-milter", "- mukaika mail sanitizing milter",
+	                         NULL, ent, argc, argv, &o->config);
 }
 
 static mk_config *
