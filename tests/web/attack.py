@@ -4,12 +4,10 @@
 Each check is a row; a failing row is printed and the exit status is 1.
 """
 import http.cookiejar
-import re
 import subprocess
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
+
+from webclient import Client
 
 BASE, MAIL_ID, CONF, MK = sys.argv[1:5]
 FAILS = []
@@ -20,41 +18,6 @@ HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k):
-        return None
-
-
-class Client:
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.op = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
-
-    def req(self, method, path, data=None, raw_path=False, body=None):
-        url = BASE + path
-        if data is not None:
-            body = urllib.parse.urlencode(data).encode()
-        r = urllib.request.Request(url, data=body, method=method)
-        if body is not None:
-            r.add_header("Content-Type", "application/x-www-form-urlencoded")
-        try:
-            resp = self.op.open(r, timeout=10)
-            return resp.status, dict(resp.headers), resp.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
-
-    def csrf(self, path):
-        _, _, page = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-        return m.group(1) if m else ""
-
-    def login(self, user, pw):
-        tok = self.csrf("/login")
-        st, _, page = self.req("POST", "/login", {"csrf": tok, "user": user, "password": pw})
-        return st, page
 
 
 def check(name, cond, info=""):
@@ -69,7 +32,7 @@ def headers_ok(h):
     return all(v in h.get(k, "") for k, v in HEADERS.items())
 
 
-anon = Client()
+anon = Client(BASE, 10)
 PAGES = ["/", "/dashboard", "/items", "/item/" + MAIL_ID, "/approvals", "/audit",
          "/users", "/exceptions", "/passwd"]
 for p in PAGES:
@@ -83,7 +46,7 @@ ACTIONS = [("/item/%s/request" % MAIL_ID, {"reason": "x"}), ("/request/1/approve
 for p, d in ACTIONS:
     st, _, _ = anon.req("POST", p, d)
     check("anon POST %s refused" % p, st == 403, st)
-forged = Client()
+forged = Client(BASE, 10)
 forged.jar.set_cookie(http.cookiejar.Cookie(
     0, "mk_session", "a" * 64, None, False, "127.0.0.1", False, False, "/", True,
     False, None, False, None, None, {}))
@@ -92,7 +55,7 @@ check("forged session refused", st == 303, st)
 st, _, _ = anon.req("POST", "/login", {"user": "root", "password": "x"})
 check("login POST without pre-login token refused", st == 403, st)
 
-viewer = Client()
+viewer = Client(BASE, 10)
 st, page = viewer.login("viewer1", "viewer-password-01")
 check("viewer logs in", st == 200 and "failed-since" in page, st)
 st, h, page = viewer.req("GET", "/items")
@@ -114,7 +77,7 @@ for p in ["/users", "/exceptions"]:
     st, _, _ = viewer.req("GET", p)
     check("viewer GET %s refused" % p, st == 403, st)
 
-op = Client()
+op = Client(BASE, 10)
 op.login("op1", "operator-password-01")
 tok = op.csrf("/items")
 st, _, _ = op.req("POST", "/users", {"csrf": tok, "op": "role", "name": "op1", "role": "admin"})
@@ -127,7 +90,7 @@ st, h, _ = op.req("POST", "/item/%s/request" % MAIL_ID, {"reason": "need it", "c
 check("operator request accepted", st == 303, st)
 st, _, page = op.req("POST", "/request/1/approve", {"csrf": tok})
 check("operator cannot approve (role)", st == 403, st)
-ap = Client()
+ap = Client(BASE, 10)
 ap.login("ap1", "approver-password-01")
 atok = ap.csrf("/approvals")
 out = subprocess.run([MK, "quarantine", "request", "--config", CONF, "--as", "ap1",

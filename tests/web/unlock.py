@@ -6,47 +6,12 @@ ppap-web-0001 (clean member) and ppap-web-0002 (EICAR member) come from
 t-web-unlock.sh.  Exit 0 when every check passed.
 """
 import glob
-import http.cookiejar
-import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
+
+from webclient import Client
 
 BASE, SINK, RIGHT = sys.argv[1], sys.argv[2], sys.argv[3]
 FAILS = []
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *a, **k):
-        return None
-
-
-class Client:
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.op = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
-
-    def req(self, method, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        r = urllib.request.Request(BASE + path, data=body, method=method)
-        if body is not None:
-            r.add_header("Content-Type", "application/x-www-form-urlencoded")
-        try:
-            resp = self.op.open(r, timeout=60)
-            return resp.status, dict(resp.headers), resp.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
-
-    def csrf(self, path):
-        _, _, page = self.req("GET", path)
-        m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
-        return m.group(1) if m else ""
-
-    def login(self, user, pw):
-        tok = self.csrf("/login")
-        return self.req("POST", "/login", {"csrf": tok, "user": user, "password": pw})
 
 
 def check(name, cond, info=""):
@@ -60,7 +25,7 @@ def delivered():
                if "X-Mukaika-Unlocked-By: op1 (item ppap-web-" in open(f, errors="replace").read())
 
 
-viewer = Client()
+viewer = Client(BASE, 60)
 viewer.login("viewer1", "viewer-password-01")
 _, _, page = viewer.req("GET", "/item/ppap-web-0001")
 check("viewer sees no unlock form", 'id="archive-pw"' not in page and "ppap-web-0001" in page)
@@ -69,7 +34,7 @@ st, _, _ = viewer.req("POST", "/item/ppap-web-0001/unlock",
                       {"csrf": tok, "password": RIGHT})
 check("viewer unlock refused", st == 403, st)
 
-op = Client()
+op = Client(BASE, 60)
 op.req("GET", "/?lang=en")
 op.login("op1", "operator-password-01")
 _, _, page = op.req("GET", "/item/ppap-web-0001")
