@@ -197,10 +197,16 @@ static void note_part(ox *x, const part *p, const char *why)
 
 /* ---- zip in ---------------------------------------------------------- */
 
+/* A part name we can carry: relative, no "..", "." or empty segment, no
+ * backslash, valid UTF-8 and no control character (it ends up in
+ * [Content_Types].xml, and XML 1.0 cannot hold most controls at all). */
 static bool name_ok(const char *n)
 {
 	if (!*n || n[0] == '/' || strchr(n, '\\') || strstr(n, "//"))
 		return false;
+	for (const unsigned char *c = (const unsigned char *)n; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return false;
 	for (const char *s = n; s; s = strchr(s, '/')) {
 		s += *s == '/';
 		if (g_str_has_prefix(s, "..") || g_str_has_prefix(s, "./"))
@@ -278,6 +284,7 @@ static int read_zip(ox *x, GBytes *in, mk_error *err)
 		g_free(l);
 		if (!name || !name_ok(name) || dup) {
 			mk_error_set(err, MK_ERR_DATA, "ooxml: bad or duplicate part name");
+			rc = MK_ERR_DATA;
 			goto out;
 		}
 		if ((rc = read_member(x, a, name, &total, err)) < 0)

@@ -164,6 +164,14 @@ static const struct row {
 	  { "customui", "onload" }, "w:body", "customUI.xml", 0 },
 	{ "dtd", NULL, NULL, NULL, NULL, "<w:p/>",
 	  { { NULL } }, { NULL }, NULL, NULL, MK_ERR_DATA },
+	/* a bad part name after good parts fails the document (it used to end
+	 * the read with success: a truncated package), and a control character
+	 * is bad (it went into [Content_Types].xml, which then did not parse:
+	 * found by fuzz_ooxml) */
+	{ "late-traversal", NULL, NULL, NULL, NULL, "<w:p/>",
+	  { { "word/../../evil.xml", "<x/>" } }, { NULL }, NULL, NULL, MK_ERR_DATA },
+	{ "control-in-name", NULL, NULL, NULL, NULL, "<w:p/>",
+	  { { "wo\vd/media/image1.emf", "x" } }, { NULL }, NULL, NULL, MK_ERR_DATA },
 	{ "xmlm-macrosheet", "application/vnd.ms-excel.sheet.macroEnabled.main+xml", NULL, NULL,
 	  NULL, NULL, { { NULL } }, { NULL }, NULL, NULL, MK_ERR_DATA },
 };
