@@ -29,6 +29,7 @@
 #include <poppler.h>
 
 #include "f_pdf.h"
+#include "f_pdf_out.h"
 
 #define PDF_POINTS_PER_INCH 72.0
 #define PDF_TEXT_FONT "IPAGothic"   /* Latin + Japanese; fontconfig falls back */
@@ -72,6 +73,24 @@ static PopplerDocument *open_doc(GBytes *in, mk_error *err)
 	return NULL;
 }
 
+/* A white RGB24 image: one memset instead of cairo's zeroing and a white
+ * paint over it (the buffer goes with the surface). */
+static cairo_surface_t *white_surface(int w, int h)
+{
+	int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
+	static const cairo_user_data_key_t key;
+	guint8 *px = g_try_malloc((gsize)stride * (gsize)h);
+	cairo_surface_t *s;
+
+	if (px == NULL)
+		return cairo_image_surface_create(CAIRO_FORMAT_RGB24, 0, 0);
+	memset(px, 0xff, (gsize)stride * (gsize)h);
+	s = cairo_image_surface_create_for_data(px, CAIRO_FORMAT_RGB24, w, h, stride);
+	if (cairo_surface_set_user_data(s, &key, px, g_free) != CAIRO_STATUS_SUCCESS)
+		g_free(px);   /* an error surface: nothing refers to px */
+	return s;
+}
+
 /* Render PAGE into a new white RGB image of its size at DPI. */
 static cairo_surface_t *raster(PopplerPage *page, const mk_wopts *o,
                                double w_pt, double h_pt, mk_error *err)
@@ -86,11 +105,8 @@ static cairo_surface_t *raster(PopplerPage *page, const mk_wopts *o,
 		             o->pdf_max_pixels);
 		return NULL;
 	}
-	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-	                                                  (int)wpx, (int)hpx);
+	cairo_surface_t *img = white_surface((int)wpx, (int)hpx);
 	cairo_t *cr = cairo_create(img);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
 	cairo_scale(cr, scale, scale);
 	poppler_page_render_for_printing(page, cr);
 	cairo_status_t st = cairo_status(cr);
@@ -174,29 +190,41 @@ out:
 	return i;
 }
 
+/* Page I (its size in *w_pt, *h_pt) and its rendered image in *img. */
+static PopplerPage *page_image(PopplerDocument *doc, int i, const mk_wopts *o,
+                               double *w_pt, double *h_pt,
+                               cairo_surface_t **img, mk_error *err)
+{
+	PopplerPage *page = poppler_document_get_page(doc, i);
+
+	*img = NULL;
+	if (!page) {
+		mk_error_set(err, MK_ERR_DATA, "pdf: page %d unreadable", i + 1);
+		return NULL;
+	}
+	poppler_page_get_size(page, w_pt, h_pt);
+	if (!isfinite(*w_pt) || !isfinite(*h_pt)) {
+		mk_error_set(err, MK_ERR_DATA, "pdf: page %d has no size", i + 1);
+	} else if (!(*img = raster(page, o, *w_pt, *h_pt, err))) {
+		mk_error_prefix(err, "page %d", i + 1);
+	} else {
+		return page;
+	}
+	g_object_unref(page);
+	return NULL;
+}
+
 static int add_page(PopplerDocument *doc, int i, const mk_wopts *o,
                     cairo_surface_t *pdfs, cairo_t *pcr, guint *chars,
                     mk_error *err)
 {
-	PopplerPage *page = poppler_document_get_page(doc, i);
 	double w_pt = 0, h_pt = 0, scale = (double)o->pdf_dpi / PDF_POINTS_PER_INCH;
 	cairo_surface_t *img = NULL;
-	int rc = MK_ERR_DATA;
+	PopplerPage *page = page_image(doc, i, o, &w_pt, &h_pt, &img, err);
+	int rc = err && err->code ? err->code : MK_ERR_DATA;
 
-	if (!page) {
-		mk_error_set(err, MK_ERR_DATA, "pdf: page %d unreadable", i + 1);
+	if (!page)
 		goto out;
-	}
-	poppler_page_get_size(page, &w_pt, &h_pt);
-	if (!isfinite(w_pt) || !isfinite(h_pt)) {
-		mk_error_set(err, MK_ERR_DATA, "pdf: page %d has no size", i + 1);
-		goto out;
-	}
-	if (!(img = raster(page, o, w_pt, h_pt, err))) {
-		rc = err ? err->code : MK_ERR_DATA;
-		mk_error_prefix(err, "page %d", i + 1);
-		goto out;
-	}
 	cairo_pdf_surface_set_size(pdfs, w_pt, h_pt);
 	if (o->pdf_text_layer)   /* first: the opaque page image covers it */
 		*chars += text_layer(page, pcr);
@@ -232,6 +260,35 @@ static int check_opts(const mk_wopts *o, int pages, mk_error *err)
 		return MK_ERR_LIMIT;
 	}
 	return 0;
+}
+
+/* Without a text layer: the page images into our own writer. */
+static int rasterize_plain(PopplerDocument *doc, int pages, const mk_wopts *o,
+                           GBytes **out, mk_error *err)
+{
+	mk_pdfw *w = mk_pdfw_new((gsize)o->max_output);
+	int rc = 0;
+
+	for (int i = 0; i < pages && rc == 0; i++) {
+		double w_pt = 0, h_pt = 0;
+		cairo_surface_t *img = NULL;
+		PopplerPage *page = page_image(doc, i, o, &w_pt, &h_pt, &img, err);
+		if (!page) {
+			rc = err && err->code ? err->code : MK_ERR_DATA;
+			break;
+		}
+		rc = mk_pdfw_page(w, cairo_image_surface_get_data(img),
+		                  cairo_image_surface_get_stride(img),
+		                  cairo_image_surface_get_width(img),
+		                  cairo_image_surface_get_height(img),
+		                  (double)o->pdf_dpi / PDF_POINTS_PER_INCH, w_pt, h_pt, err);
+		cairo_surface_destroy(img);
+		g_object_unref(page);
+	}
+	if (rc == 0 && (*out = mk_pdfw_finish(w, err)) == NULL)
+		rc = err && err->code ? err->code : MK_ERR_SOFTWARE;
+	mk_pdfw_free(&w);
+	return rc;
 }
 
 static int rasterize(PopplerDocument *doc, int pages, const mk_wopts *o,
@@ -277,16 +334,22 @@ static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	if (!doc)
 		goto out;
 	pages = poppler_document_get_n_pages(doc);
-	if ((rc = check_opts(o, pages, err)) < 0 ||
-	    (rc = rasterize(doc, pages, o, &sink, &chars, err)) < 0)
+	if ((rc = check_opts(o, pages, err)) < 0)
 		goto out;
+	if (!o->pdf_text_layer) {
+		if ((rc = rasterize_plain(doc, pages, o, out, err)) < 0)
+			goto out;
+	} else if ((rc = rasterize(doc, pages, o, &sink, &chars, err)) < 0) {
+		goto out;
+	} else {
+		*out = g_byte_array_free_to_bytes(sink.buf);
+		sink.buf = NULL;
+	}
 	g_ptr_array_add(notes, g_strdup_printf("rasterized %d page(s) at %"
 	                G_GINT64_FORMAT " dpi", pages, o->pdf_dpi));
 	if (o->pdf_text_layer)
 		g_ptr_array_add(notes, g_strdup_printf("text layer of %u character(s) "
 		                "under the page images", chars));
-	*out = g_byte_array_free_to_bytes(sink.buf);
-	sink.buf = NULL;
 	*out_type = g_strdup("application/pdf");
 out:
 	if (sink.buf)
