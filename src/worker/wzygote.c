@@ -24,7 +24,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -161,9 +160,9 @@ mk_wzygote_main(int sock)
 	int fds[MK_WZ_NFDS], sfd;
 	sigset_t chld;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		return 0;
+	/* No PR_SET_PDEATHSIG: it fires when the *thread* that forked us ends
+	 * (a milter connection thread), not the process.  The engine process's
+	 * end closes our socket: end of file, we exit. */
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

@@ -33,7 +33,8 @@
  *   the client treats it as a failed run.
  *
  *   The zygote exits when its socket reaches end of file (the engine
- *   process is gone) and has PR_SET_PDEATHSIG = SIGKILL.
+ *   process is gone).  (Not PR_SET_PDEATHSIG: that follows the thread that
+ *   started it, and milter threads end with their connection.)
  *
  * NEVER
  *   Reads document data in the zygote or the runner; creates threads (a

@@ -164,6 +164,33 @@ START_TEST(test_fallback)
 }
 END_TEST
 
+static gpointer
+first_use(gpointer cfg)
+{
+	mk_error err = { 0 };
+
+	return GINT_TO_POINTER(echo(cfg, "from a thread that then ends", &err));
+}
+
+/* Started from a thread that ends (libmilter runs one thread per SMTP
+ * connection): the server stays for the next run from another thread. */
+START_TEST(test_outlives_thread)
+{
+	mk_config *cfg = zconfig();
+	mk_error err = { 0 };
+	GThread *t = g_thread_new("conn", first_use, cfg);
+	pid_t z;
+
+	ck_assert_int_eq(GPOINTER_TO_INT(g_thread_join(t)), 0);
+	z = the_zygote();
+	ck_assert_int_gt(z, 0);
+	g_usleep(100000);
+	ck_assert_msg(echo(cfg, "from the main thread", &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(the_zygote(), z);
+	mk_config_unref(&cfg);
+}
+END_TEST
+
 /* Running (a zombie nobody reaps in a container counts as gone). */
 static bool
 alive(pid_t pid)
@@ -221,6 +248,7 @@ zygote_suite(void)
 	tcase_add_test(tc, test_reused);
 	tcase_add_test(tc, test_restart);
 	tcase_add_test(tc, test_threads);
+	tcase_add_test(tc, test_outlives_thread);
 	tcase_add_test(tc, test_fallback);
 	tcase_add_test(tc, test_dies_with_parent);
 	suite_add_tcase(s, tc);
