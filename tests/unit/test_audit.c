@@ -28,10 +28,10 @@ setup(void)
 {
 	mk_error err = { 0 };
 
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
-	q = mk_qstore_open(cfg, &err);
-	ck_assert_msg(q != NULL, "%s", err.msg);
+	mkt_fx_store_setup();
+	tmp = mkt_fx.dir;
+	cfg = mkt_fx.cfg;
+	q = mkt_fx.q;
 	db = mk_qstore_db(q);
 	now = g_get_real_time() / G_USEC_PER_SEC;
 	/* ages in days: 400, 100, 10, 0 */
@@ -48,10 +48,7 @@ setup(void)
 static void
 teardown(void)
 {
-	mk_qstore_close(&q);
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
+	mkt_fx_store_teardown();
 }
 
 static const char *const attacks[] = {

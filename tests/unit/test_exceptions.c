@@ -30,22 +30,19 @@ static mk_qstore *q;
 static void
 setup(void)
 {
-	mk_error err = { 0 };
-
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
+	mkt_fx_setup();
+	tmp = mkt_fx.dir;
+	cfg = mkt_fx.cfg;
 	cfg->quarantine.exceptions_refresh_s = 0;
-	q = mk_qstore_open(cfg, &err);
-	ck_assert_msg(q != NULL, "%s", err.msg);
+	q = mk_qstore_open(cfg, NULL);
+	ck_assert_ptr_nonnull(q);
 }
 
 static void
 teardown(void)
 {
 	mk_qstore_close(&q);
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
+	mkt_fx_teardown();
 }
 
 /* An encrypted zip (ZipCrypto) holding one text member; caller unrefs. */

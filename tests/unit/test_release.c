@@ -27,24 +27,16 @@ static mk_qstore *q;
 static void
 setup(void)
 {
-	mk_error err = { 0 };
-
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
-	g_free(cfg->dropd.out_dir);
-	cfg->dropd.out_dir = g_build_filename(tmp, "out", NULL);
-	g_mkdir_with_parents(cfg->dropd.out_dir, 0700);
-	q = mk_qstore_open(cfg, &err);
-	ck_assert_msg(q != NULL, "%s", err.msg);
+	mkt_fx_store_setup();
+	tmp = mkt_fx.dir;
+	cfg = mkt_fx.cfg;
+	q = mkt_fx.q;
 }
 
 static void
 teardown(void)
 {
-	mk_qstore_close(&q);
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
+	mkt_fx_store_teardown();
 }
 
 static void

@@ -38,17 +38,12 @@ static mk_engine *eng;
 static void
 setup(void)
 {
-	mk_error err = { 0 };
-
-	tmp = mkt_tmpdir();
-	cfg = mkt_config(tmp);
-	g_free(cfg->dropd.out_dir);
-	cfg->dropd.out_dir = g_build_filename(tmp, "out", NULL);
-	g_mkdir_with_parents(cfg->dropd.out_dir, 0700);
+	mkt_fx_store_setup();
+	tmp = mkt_fx.dir;
+	cfg = mkt_fx.cfg;
+	q = mkt_fx.q;
 	cfg->web.max_unlock_attempts = 2;
-	q = mk_qstore_open(cfg, &err);
-	ck_assert_msg(q != NULL, "%s", err.msg);
-	eng = mk_engine_new(cfg, &err);
+	eng = mk_engine_new(cfg, NULL);
 	ck_assert_ptr_nonnull(eng);
 }
 
@@ -56,10 +51,7 @@ static void
 teardown(void)
 {
 	mk_engine_free(&eng);
-	mk_qstore_close(&q);
-	mk_config_unref(&cfg);
-	mkt_rm_rf(tmp);
-	g_clear_pointer(&tmp, g_free);
+	mkt_fx_store_teardown();
 }
 
 enum { ZIPCRYPTO = 0, ZIP_AES, SEVENZ, SEVENZ_HE };

@@ -180,6 +180,26 @@ mkt_fx_teardown(void)
 	mkt_fixture_clear(&mkt_fx);
 }
 
+void
+mkt_fx_store_setup(void)
+{
+	mk_error err = { 0 };
+
+	mkt_fx_setup();
+	g_free(mkt_fx.cfg->dropd.out_dir);
+	mkt_fx.cfg->dropd.out_dir = g_build_filename(mkt_fx.dir, "out", NULL);
+	g_mkdir_with_parents(mkt_fx.cfg->dropd.out_dir, 0700);
+	mkt_fx.q = mk_qstore_open(mkt_fx.cfg, &err);
+	ck_assert_msg(mkt_fx.q != NULL, "%s", err.msg);
+}
+
+void
+mkt_fx_store_teardown(void)
+{
+	mk_qstore_close(&mkt_fx.q);
+	mkt_fx_teardown();
+}
+
 static void
 sink_reply(FILE *f, const mkt_sink *s, const char *line, bool *data)
 {

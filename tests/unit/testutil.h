@@ -34,6 +34,7 @@
 #include <glib.h>
 
 #include "config.h"
+#include "qstore.h"
 
 char *mkt_tmpdir(void);
 void mkt_rm_rf(const char *dir);
@@ -64,11 +65,16 @@ int mkt_run(Suite *s);
 typedef struct mkt_fixture {
 	char *dir;
 	mk_config *cfg;
+	mk_qstore *q;      /* mkt_fx_store_setup() only */
 } mkt_fixture;
 extern mkt_fixture mkt_fx;
 void mkt_fixture_init(mkt_fixture *f);
 void mkt_fixture_clear(mkt_fixture *f);
 void mkt_fx_setup(void);
 void mkt_fx_teardown(void);
+/* mkt_fx_setup() plus dropd.out_dir = DIR/out (created) and the quarantine
+ * store open in mkt_fx.q (the review, release and unlock tests). */
+void mkt_fx_store_setup(void);
+void mkt_fx_store_teardown(void);
 
 #endif
