@@ -14,6 +14,7 @@
  *   Copies a byte of the input to the output other than decoded pixels.
  */
 #include "f_image.h"
+#include "f_pixbuf.h"
 
 #include <stdio.h>   /* before jpeglib.h */
 
@@ -213,7 +214,9 @@ decode_png(const guint8 *p, gsize len, const mk_wopts *o, mk_img *img,
 	if ((img->ch != 3 && img->ch != 4) ||
 	    png_get_rowbytes(png, info) != (gsize)img->w * img->ch)
 		png_error(png, "unexpected pixel layout");
-	px = g_malloc((gsize)img->w * img->h * img->ch);
+	px = mk_pixbuf_try_new((gsize)img->w * img->h * img->ch, false);
+	if (px == NULL)
+		png_error(png, "out of memory");
 	rows = g_new(png_bytep, img->h);
 	for (guint32 y = 0; y < img->h; y++)
 		rows[y] = px + (gsize)y * img->w * img->ch;

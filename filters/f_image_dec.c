@@ -19,6 +19,7 @@
  *   Reads outside the input buffer or keeps anything but pixels.
  */
 #include "f_image.h"
+#include "f_pixbuf.h"
 
 #include <gif_lib.h>
 #include <string.h>
@@ -130,7 +131,12 @@ mk_img_decode_gif(const guint8 *p, gsize len, const mk_wopts *o, mk_img *img,
 	img->w = (guint32)g->SWidth;
 	img->h = (guint32)g->SHeight;
 	img->ch = 4;
-	img->px = g_malloc0((gsize)img->w * img->h * 4);
+	img->px = mk_pixbuf_try_new((gsize)img->w * img->h * 4, true);
+	if (img->px == NULL) {
+		mk_error_set(err, MK_ERR_DATA, "GIF: out of memory");
+		rc = MK_ERR_DATA;
+		goto out;
+	}
 	for (;;) {
 		if (DGifGetRecordType(g, &t) != GIF_OK) {
 			rc = gif_error(g, err);
@@ -298,7 +304,11 @@ mk_img_decode_bmp(const guint8 *p, gsize len, const mk_wopts *o, mk_img *img,
 	img->w = (guint32)b.w;
 	img->h = (guint32)b.h;
 	img->ch = 3;
-	img->px = g_malloc((gsize)img->w * img->h * 3);
+	img->px = mk_pixbuf_try_new((gsize)img->w * img->h * 3, false);
+	if (img->px == NULL) {
+		mk_error_set(err, MK_ERR_DATA, "BMP: out of memory");
+		return MK_ERR_DATA;
+	}
 	for (gint64 y = 0; y < b.h; y++) {
 		gint64 src = b.topdown ? y : b.h - 1 - y;
 		const guint8 *row = p + b.data + (gsize)src * stride;

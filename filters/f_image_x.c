@@ -27,6 +27,7 @@
 #include <webp/decode.h>
 
 #include "f_image.h"
+#include "f_pixbuf.h"
 
 static guint32
 le16(const guint8 *p)
@@ -103,7 +104,7 @@ mk_img_decode_webp(const guint8 *p, gsize len, const mk_wopts *o, mk_img *img,
 	if ((rc = mk_img_check_dims(ft.width, ft.height, o, err)) < 0)
 		return rc;
 	size = (gsize)ft.width * (gsize)ft.height * 4;
-	px = g_try_malloc(size);
+	px = mk_pixbuf_try_new(size, false);
 	if (px == NULL || WebPDecodeRGBAInto(p, len, px, size, ft.width * 4) == NULL) {
 		g_free(px);
 		mk_error_set(err, MK_ERR_DATA, "WebP: %s", px ? "truncated or corrupt data"
@@ -223,7 +224,7 @@ tiff_read(TIFF *t, const mk_wopts *o, mk_img *img, GPtrArray *notes,
 	TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
 	if ((rc = mk_img_check_dims(w, h, o, err)) < 0)
 		return rc;
-	px = g_try_malloc((gsize)w * h * 4);
+	px = mk_pixbuf_try_new((gsize)w * h * 4, false);
 	if (px == NULL || !TIFFReadRGBAImageOriented(t, w, h, (uint32_t *)px,
 	                                             ORIENTATION_TOPLEFT, 1)) {
 		g_free(px);

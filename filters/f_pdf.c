@@ -23,6 +23,7 @@
  *   skipped silently and no partial PDF is returned.
  */
 #include <math.h>
+#include <string.h>
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -30,6 +31,7 @@
 
 #include "f_pdf.h"
 #include "f_pdf_out.h"
+#include "f_pixbuf.h"
 
 #define PDF_POINTS_PER_INCH 72.0
 #define PDF_TEXT_FONT "IPAGothic"   /* Latin + Japanese; fontconfig falls back */
@@ -74,17 +76,18 @@ static PopplerDocument *open_doc(GBytes *in, mk_error *err)
 }
 
 /* A white RGB24 image: one memset instead of cairo's zeroing and a white
- * paint over it (the buffer goes with the surface). */
+ * paint over it (the buffer goes with the surface; see f_pixbuf.h). */
 static cairo_surface_t *white_surface(int w, int h)
 {
 	int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, w);
 	static const cairo_user_data_key_t key;
-	guint8 *px = g_try_malloc((gsize)stride * (gsize)h);
+	gsize len = stride > 0 ? (gsize)stride * (gsize)h : 0;
+	guint8 *px = mk_pixbuf_try_new(len, false);
 	cairo_surface_t *s;
 
 	if (px == NULL)
 		return cairo_image_surface_create(CAIRO_FORMAT_RGB24, 0, 0);
-	memset(px, 0xff, (gsize)stride * (gsize)h);
+	memset(px, 0xff, len);
 	s = cairo_image_surface_create_for_data(px, CAIRO_FORMAT_RGB24, w, h, stride);
 	if (cairo_surface_set_user_data(s, &key, px, g_free) != CAIRO_STATUS_SUCCESS)
 		g_free(px);   /* an error surface: nothing refers to px */
