@@ -4,8 +4,9 @@
  *
  * DESCRIPTION
  *   PDF 1.4, objects in the order written: per page a content stream, an
- *   image XObject (DeviceRGB, 8 bits, FlateDecode at zlib's fastest level,
- *   packed row by row from cairo's xRGB words) and the page; at the end the
+ *   image XObject (8 bits, FlateDecode at zlib's fastest level, packed row
+ *   by row from cairo's xRGB words: DeviceGray when every pixel is gray,
+ *   else DeviceRGB) and the page; at the end the
  *   page tree, the catalog, the xref table and the trailer.  Object 1 is
  *   the catalog and 2 the page tree (forward references are fine in PDF);
  *   nothing else exists: no Info dictionary, no date, no font, no action.
@@ -114,9 +115,27 @@ stream_obj(mk_pdfw *w, int num, const char *dict, const void *data, gsize len)
 	put(w, "\nendstream\nendobj\n", 18);
 }
 
-/* The page's pixels as zlib-deflated RGB bytes (NULL on a zlib error). */
+/* Every pixel of the xRGB image has R = G = B (a page without colour:
+ * most text pages), so one byte per pixel says all of it. */
+static bool
+image_is_gray(const guint8 *data, int stride, int wpx, int hpx)
+{
+	for (int y = 0; y < hpx; y++) {
+		const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
+		for (int x = 0; x < wpx; x++) {
+			guint32 v = px[x];
+			if (((v >> 16) & 0xff) != (v & 0xff) || ((v >> 8) & 0xff) != (v & 0xff))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The page's pixels as zlib-deflated bytes, COMPS (1 gray or 3 RGB) per
+ * pixel (NULL on a zlib error). */
 static GByteArray *
-deflate_rgb(const guint8 *data, int stride, int wpx, int hpx, gsize max)
+deflate_pixels(const guint8 *data, int stride, int wpx, int hpx, int comps,
+               gsize max)
 {
 	GByteArray *z = g_byte_array_new();
 	guint8 *row = g_malloc((gsize)wpx * 3), chunk[65536];
@@ -127,13 +146,18 @@ deflate_rgb(const guint8 *data, int stride, int wpx, int hpx, gsize max)
 		goto fail;
 	for (int y = 0; y < hpx && zr != Z_STREAM_ERROR; y++) {
 		const guint32 *px = (const guint32 *)(const void *)(data + (gsize)y * (gsize)stride);
-		for (int x = 0; x < wpx; x++) {
-			row[3 * x] = (guint8)(px[x] >> 16);
-			row[3 * x + 1] = (guint8)(px[x] >> 8);
-			row[3 * x + 2] = (guint8)px[x];
+		if (comps == 1) {
+			for (int x = 0; x < wpx; x++)
+				row[x] = (guint8)px[x];
+		} else {
+			for (int x = 0; x < wpx; x++) {
+				row[3 * x] = (guint8)(px[x] >> 16);
+				row[3 * x + 1] = (guint8)(px[x] >> 8);
+				row[3 * x + 2] = (guint8)px[x];
+			}
 		}
 		zs.next_in = row;
-		zs.avail_in = (uInt)wpx * 3;
+		zs.avail_in = (uInt)wpx * (uInt)comps;
 		int flush = y + 1 == hpx ? Z_FINISH : Z_NO_FLUSH;
 		do {
 			zs.next_out = chunk;
@@ -167,14 +191,15 @@ mk_pdfw_page(mk_pdfw *w, const guint8 *data, int stride, int wpx, int hpx,
 	    page = first + 2;
 	GByteArray *z;
 	char dict[160], cs[96];
-	int n;
+	int n, comps;
 
 	if (wpx < 1 || hpx < 1 || wpx > PDFW_ROW_MAX / 3 || stride < wpx * 4 ||
 	    !(scale > 0)) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "pdf: bad page image %dx%d", wpx, hpx);
 		return MK_ERR_SOFTWARE;
 	}
-	z = deflate_rgb(data, stride, wpx, hpx, w->max);
+	comps = image_is_gray(data, stride, wpx, hpx) ? 1 : 3;
+	z = deflate_pixels(data, stride, wpx, hpx, comps, w->max);
 	if (z == NULL) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "pdf: zlib failed");
 		return MK_ERR_SOFTWARE;
@@ -183,8 +208,9 @@ mk_pdfw_page(mk_pdfw *w, const guint8 *data, int stride, int wpx, int hpx,
 	               h_pt - ih);
 	stream_obj(w, content, "", cs, (gsize)n);
 	g_snprintf(dict, sizeof dict, "/Type /XObject /Subtype /Image /Width %d "
-	           "/Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 "
-	           "/Filter /FlateDecode ", wpx, hpx);
+	           "/Height %d /ColorSpace /%s /BitsPerComponent 8 "
+	           "/Filter /FlateDecode ", wpx, hpx,
+	           comps == 1 ? "DeviceGray" : "DeviceRGB");
 	stream_obj(w, image, dict, z->data, z->len);
 	g_byte_array_unref(z);
 	obj(w, page);

@@ -13,8 +13,9 @@
  *   native-endian 32-bit xRGB word per pixel, STRIDE bytes per row),
  *   WPX x HPX pixels rendered at SCALE pixels per point, shown on a page
  *   of W_PT x H_PT points.  Each page becomes one Flate-compressed
- *   DeviceRGB image drawn from the page's top left corner, and nothing
- *   else (see f_pdf_out.c).
+ *   image drawn from the page's top left corner, and nothing else (see
+ *   f_pdf_out.c): DeviceGray when every pixel has R = G = B (a third of
+ *   the bytes to compress and keep), DeviceRGB otherwise.
  *
  * FAILURE
  *   Output over MAX_BYTES: MK_ERR_LIMIT; a zlib failure or a bad image

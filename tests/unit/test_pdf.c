@@ -301,6 +301,60 @@ START_TEST(test_text_layer)
 }
 END_TEST
 
+/* A and B (render() images) show the same colours; the x byte of
+ * CAIRO_FORMAT_RGB24 is undefined. */
+static bool same_pixels(GBytes *a, GBytes *b)
+{
+	gsize al = 0, bl = 0;
+	const guint32 *x = g_bytes_get_data(a, &al), *y = g_bytes_get_data(b, &bl);
+
+	if (al != bl)
+		return false;
+	for (gsize i = 0; i < al / 4; i++)
+		if ((x[i] & 0xffffff) != (y[i] & 0xffffff))
+			return false;
+	return true;
+}
+
+/* A page without colour is written as a gray image, one with colour as
+ * RGB; either way it renders as the original does. */
+START_TEST(test_gray_or_rgb)
+{
+	static const char *const contents[2] = {
+		"<< /Length 25 >>\nstream\n0.5 g 20 20 100 100 re f\nendstream",
+		"<< /Length 28 >>\nstream\n1 0 0 rg 20 20 100 100 re f\nendstream",
+	};
+	static const char *const space[2] = { "/DeviceGray", "/DeviceRGB" };
+	mk_wopts o = test_opts();
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+
+	o.pdf_dpi = 72;   /* one pixel per point: render() compares 1:1 */
+	for (int k = 0; k < 2; k++) {
+		const char *objs[] = { "<< /Type /Catalog /Pages 2 0 R >>", PAGES,
+			"<< /Type /Page /Parent 2 0 R " PAGE_TAIL " >>", contents[k],
+			FONT, NULL };
+		GBytes *in = make_pdf(objs, NULL), *out = NULL, *a, *b;
+		mk_error err = { 0 };
+		gsize len = 0;
+		const char *d;
+
+		ck_assert_msg(run(in, &o, &out, notes, &err) == 0, "%s", err.msg);
+		d = g_bytes_get_data(out, &len);
+		ck_assert_msg(memmem(d, len, space[k], strlen(space[k])) != NULL,
+		              "page %d: no %s", k, space[k]);
+		ck_assert_ptr_null(memmem(d, len, space[1 - k], strlen(space[1 - k])));
+		a = render(in);
+		b = render(out);
+		ck_assert_msg(same_pixels(a, b), "page %d renders differently", k);
+		g_bytes_unref(a);
+		g_bytes_unref(b);
+		g_bytes_unref(in);
+		g_bytes_unref(out);
+	}
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
 static const char *const samples[] = {
 	"foxit-reader-poc.pdf", "payload1.pdf", "payload2.pdf", "payload3.pdf",
 	"payload4.pdf", "payload5.pdf", "payload6.pdf", "payload7.pdf",
@@ -344,6 +398,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(lrows));
 	tcase_add_test(tc, test_encrypted);
 	tcase_add_test(tc, test_text_layer);
+	tcase_add_test(tc, test_gray_or_rgb);
 	tcase_add_loop_test(tc, test_garbage, 0, 3);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
 	suite_add_tcase(s, tc);
