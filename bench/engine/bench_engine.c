@@ -43,6 +43,7 @@
 #include "engine.h"
 #include "f_clamav.h"
 #include "item.h"
+#include "log.h"
 #include "mime.h"
 #include "mk_error.h"
 #include "worker/wclient.h"
@@ -213,6 +214,8 @@ main(int argc, char **argv)
 		rc = 78;
 		goto out;
 	}
+	/* [log] level of CONFIG: per-document notes would otherwise go to stderr */
+	mk_log_open("bench_engine", cfg->log.level, "");
 	rc = 66;
 	if ((files = read_list(argv[3], &total)) == NULL)
 		goto out;
