@@ -5,18 +5,26 @@
  * SUMMARY
  *   dd_engine_new/ref/put        engine + config snapshot holder (dd_engine.c)
  *   dd_watch_*                   inotify, rescan and settle check (dd_watch.c)
- *   dd_job_claim/recover/run     claim into work/, process, finish (dd_job.c)
- *   dd_out_*                     output directories, atomic no-replace
+ *   dd_job_claim/recover         claim a batch into work/, recover (dd_job.c)
+ *   dd_job_run/commit            process (pool), make a batch durable
+ *                                and finish it (main thread) (dd_run.c)
+ *   dd_out_*                     output directories, staged tmp files,
+ *                                group commit with atomic no-replace
  *                                placement, blocked notices (dd_out.c)
  *
  * DESCRIPTION
- *   Layout: in/<user>/<sub/path> -> out/<user>/<safe sub/path>.  A file is
- *   claimed by writing work/j-ID/job (user and relative path as base64 data,
- *   written atomically) and then rename()ing it to work/j-ID/data.  Names
- *   from the drop folder are data only: every path component written under
- *   out/ is mk_names_safe()d and opened below a directory fd with O_NOFOLLOW.
- *   work/rejected/ keeps job directories that could not be processed
- *   (symlinks, special files, files over limits.max_file_size): moved aside,
+ *   Layout: in/<user>/<sub/path> -> out/<user>/<safe sub/path>.  Files are
+ *   claimed in batches: one claim file work/c-BID lists, per job N, the
+ *   owner folder and relative path (base64 data), written and fsynced
+ *   before the entries are rename()d to work/j-BID.N (flat, no per-job
+ *   directory).  A job's tmp output and report are staged by the pool;
+ *   the main thread makes a group of staged jobs durable together
+ *   (syncfs, renames, one fsync per directory) before removing their work
+ *   copies.  Names from the drop folder are data only: every path
+ *   component written under out/ is mk_names_safe()d and opened below a
+ *   directory fd with O_NOFOLLOW.  work/rejected/ keeps entries that could
+ *   not be processed (symlinks, special files, files over
+ *   limits.max_file_size) as j-ID with j-ID.job beside it: moved aside,
  *   never deleted.
  *
  * OWNERSHIP
@@ -35,8 +43,13 @@
 #include "mk_error.h"
 #include "store/qstore.h"
 
-/* Claimed jobs per worker thread that may wait in the pool's queue. */
-#define DD_QUEUE_FACTOR 4
+/* Claimed jobs per worker thread that may wait in the pool's queue; new
+ * files are claimed (one claim file, two fsyncs) when half of it is free. */
+#define DD_QUEUE_FACTOR 8
+/* Staged jobs made durable together: at most this many, and none waits
+ * longer than DD_COMMIT_MS once staged (sooner when the pool is idle). */
+#define DD_COMMIT_MAX 64
+#define DD_COMMIT_MS 100
 /* " (2)" .. " (N-1)" are tried for a colliding output name, then tempfail. */
 #define DD_MAX_SUFFIX 1000
 /* Bytes kept free in a component for " (NNN)", ".blocked.txt", ".report.json". */
@@ -54,6 +67,9 @@
 #define DD_REASON_MAX 400
 
 #define DD_JOB_PREFIX "j-"
+#define DD_CLAIM_PREFIX "c-"
+#define DD_JOB_SUFFIX ".job"     /* metadata beside a rejected entry */
+/* Layout before claim files: work/j-ID/{job,data}; recovered, converted. */
 #define DD_JOB_FILE "job"
 #define DD_DATA_FILE "data"
 #define DD_REJECTED "rejected"
@@ -101,28 +117,53 @@ guint dd_watch_pending(const dd_watch *w);
 void dd_watch_forget(dd_watch *w, const char *path);
 const char *dd_watch_root(const dd_watch *w);
 
-typedef enum { DD_DONE = 0, DD_RETRY } dd_outcome;
+typedef enum { DD_DONE = 0, DD_RETRY, DD_STAGED } dd_outcome;
+
+/* One claim file; shared by the jobs it lists (reference counted).  LEFT
+ * (jobs not finished) is touched by the main thread only. */
+typedef struct dd_claim {
+	gint ref;
+	char *path;           /* work/c-BID, absolute */
+	guint left;
+} dd_claim;
+
+void dd_claim_unref(dd_claim **c);
+/* Remove the claim files PATHS (char*, emptied) whose jobs all finished:
+ * their directory is fsynced first, so no removed work copy can outlive
+ * its claim record. */
+void dd_claims_release(GPtrArray *paths);
+
+typedef struct dd_staged dd_staged;
 
 typedef struct dd_job {
-	char *jid;            /* "j-..." */
-	char *dir;            /* work/<jid>, absolute */
+	char *jid;            /* "j-BID.N" */
+	char *data;           /* work/<jid>, absolute */
 	char *user;           /* raw owner folder name, "" at top level */
 	char *rel;            /* raw path below the owner folder, '/'-separated */
 	dd_engine *eng;       /* reference */
+	dd_claim *claim;      /* reference */
 	dd_outcome outcome;
 	gint64 due_us;        /* monotonic time of the next attempt (retry) */
+	/* DD_STAGED: what dd_job_commit() places and logs (owned) */
+	dd_staged *staged;
+	char *qid, *verdict, *reason;
 } dd_job;
 
 void dd_job_free(dd_job **j);
-/* Claim CAND (below IN_DIR) into WORK_DIR. NULL when it vanished or failed. */
-dd_job *dd_job_claim(dd_engine *h, const char *in_dir, const dd_cand *cand,
-                     mk_error *err);
-/* Jobs left in work/ (dd_job*, free func set); broken ones are moved aside. */
+/* Claim the dd_cand* of CANDS (below IN_DIR) with one claim file.  The
+ * jobs (dd_job*, free func set) may be fewer: vanished or failed ones are
+ * skipped (failures logged). */
+GPtrArray *dd_job_claim(dd_engine *h, const char *in_dir, GPtrArray *cands);
+/* Jobs left in work/ (dd_job*, free func set); broken ones are moved
+ * aside; claim files without jobs are removed. */
 GPtrArray *dd_job_recover(dd_engine *h, mk_error *err);
-/* Process one claimed job: sets j->outcome (dd_run.c). */
+/* Process one claimed job (pool thread): sets j->outcome (dd_run.c). */
 void dd_job_run(dd_job *j);
-/* Remove a job directory: the data entry first, then the rest. */
-int dd_job_remove_dir(const char *dir);
+/* Make the DD_STAGED jobs of JOBS durable together, log them and remove
+ * their work copies: each becomes DD_DONE or DD_RETRY (main thread). */
+void dd_job_commit(GPtrArray *jobs);
+/* Move work/<jid> aside to work/rejected/ with its metadata (jid.job). */
+int dd_job_set_aside(dd_job *j, mk_error *err);
 
 /* Output side. */
 typedef struct dd_place {
@@ -135,11 +176,22 @@ typedef struct dd_place {
 	const char *name;     /* raw output file name */
 } dd_place;
 
-/* Write CONTENT (or a blocked NOTICE when blocked) to out/USER/DIRS/NAME
- * with " (k)" on collision; an existing file with the same content counts
- * as written (idempotent).  Then the REPORT (may be NULL) beside it or in
- * dropd.report_dir.  *where receives the relative output path (caller
- * frees).  MK_ERR_TEMP on a filesystem failure (disk full...). */
+/* Stage CONTENT (or a blocked NOTICE when blocked) for out/USER/DIRS/NAME
+ * and the REPORT (may be NULL) beside it or in dropd.report_dir: tmp
+ * files written, not yet synced or visible.  *st is new (dd_out_free).
+ * MK_ERR_TEMP on a filesystem failure (disk full...). */
+int dd_out_stage(const dd_place *p, GBytes *content, bool blocked,
+                 const char *report, dd_staged **st, mk_error *err);
+/* Make the dd_staged* of LIST durable and visible together: one syncfs()
+ * per filesystem, renames (" (k)" on collision; an existing file with the
+ * same content counts as written), one fsync per directory.  Each gets
+ * its own result (dd_out_result). */
+void dd_out_commit(GPtrArray *list);
+/* 0 with *where (relative output path, borrowed) or MK_ERR_TEMP. */
+int dd_out_result(const dd_staged *st, const char **where, mk_error *err);
+/* Closes the directories, removes tmp files not placed; NULL-safe. */
+void dd_out_free(dd_staged **st);
+/* Stage + commit one (the set-aside path). *where: caller frees. */
 int dd_out_write(const dd_place *p, GBytes *content, bool blocked,
                  const char *report, char **where, mk_error *err);
 /* Blocked-notice text in general.language (caller frees). */

@@ -15,8 +15,14 @@
  *   started as root and that account exists, builds the engine and then:
  *   runs again every job left in work/ (restart recovery), watches in/
  *   (dd_watch: inotify + a rescan every dropd.rescan_s), claims settled
- *   files (dd_job) and processes them on a pool of dropd.jobs threads
- *   sharing one engine (dd_run).  Nothing is claimed while the engine is not
+ *   files in batches, one claim file each, when half of the queue
+ *   (dropd.jobs * DD_QUEUE_FACTOR) is free (dd_job), and processes them on
+ *   a pool of dropd.jobs threads sharing one engine (dd_run).  A job that
+ *   the pool has staged (tmp output + report written) waits for a group
+ *   commit in this thread: when DD_COMMIT_MAX are staged, the pool is idle,
+ *   the oldest waited DD_COMMIT_MS, or at a stop; the commit makes them
+ *   durable together and only then removes their work copies; claim files
+ *   whose jobs all finished are removed after an fsync of work/.  Nothing is claimed while the engine is not
  *   ready (signature database missing or stale): files stay in in/ and the
  *   engine is rebuilt every rescan_s.  A job that tempfails stays in work/
  *   and is retried after rescan_s.
@@ -26,8 +32,9 @@
  *
  *   Signals arrive through a signalfd in the main loop: SIGHUP loads a new
  *   configuration and engine (jobs already claimed finish with the old
- *   ones); SIGTERM/SIGINT stop claiming, wait for running jobs and exit --
- *   queued jobs stay in work/ and are recovered at the next start.
+ *   ones); SIGTERM/SIGINT stop claiming, wait for running jobs, commit
+ *   what they staged and exit -- queued jobs stay in work/ and are
+ *   recovered at the next start.
  *
  * DIAGNOSTICS
  *   Exit 0 on a clean stop (--once: everything handled), 64 usage, 71 when
@@ -73,6 +80,9 @@ typedef struct loop {
 	GThreadPool *pool;
 	GAsyncQueue *done;
 	GPtrArray *retry;      /* dd_job* waiting for due_us */
+	GPtrArray *staged;     /* dd_job* DD_STAGED, waiting for a commit */
+	GPtrArray *claims_done;/* char* claim files with no job left */
+	gint64 staged_since;   /* monotonic time of the oldest staged job */
 	int evfd, sigfd;
 	guint inflight;
 	guint tempfails;
@@ -171,6 +181,23 @@ push(loop *l, dd_job *j)
 	g_thread_pool_push(l->pool, j, NULL);
 }
 
+/* A job that will not run again: its claim may be removable. */
+static void
+finish(loop *l, dd_job *j)
+{
+	if (j->claim != NULL && j->claim->left > 0 && --j->claim->left == 0)
+		g_ptr_array_add(l->claims_done, g_strdup(j->claim->path));
+	dd_job_free(&j);
+}
+
+static void
+to_retry(loop *l, dd_job *j)
+{
+	l->tempfails++;
+	j->due_us = g_get_monotonic_time() + j->eng->cfg->dropd.rescan_s * G_USEC_PER_SEC;
+	g_ptr_array_add(l->retry, j);
+}
+
 static void
 drain_done(loop *l)
 {
@@ -181,15 +208,44 @@ drain_done(loop *l)
 		mk_log(MK_LOG_ERROR, NULL, "eventfd: %s", g_strerror(errno));
 	while ((j = g_async_queue_try_pop(l->done)) != NULL) {
 		l->inflight--;
-		if (j->outcome == DD_RETRY) {
-			l->tempfails++;
-			j->due_us = g_get_monotonic_time() +
-			            j->eng->cfg->dropd.rescan_s * G_USEC_PER_SEC;
-			g_ptr_array_add(l->retry, j);
+		if (j->outcome == DD_STAGED) {
+			if (l->staged->len == 0)
+				l->staged_since = g_get_monotonic_time();
+			g_ptr_array_add(l->staged, j);
+		} else if (j->outcome == DD_RETRY) {
+			to_retry(l, j);
 		} else {
-			dd_job_free(&j);
+			finish(l, j);
 		}
 	}
+}
+
+/* Make the staged jobs durable together (dd_job_commit), then remove the
+ * claim files that no job needs any more. */
+static void
+commit(loop *l)
+{
+	dd_job_commit(l->staged);
+	for (guint i = 0; i < l->staged->len; i++) {
+		dd_job *j = l->staged->pdata[i];
+
+		if (j->outcome == DD_DONE)
+			finish(l, j);
+		else
+			to_retry(l, j);
+	}
+	g_ptr_array_set_size(l->staged, 0);
+	dd_claims_release(l->claims_done);
+}
+
+/* Commit now?  A full batch, an idle pool, a stop, or one waited long. */
+static bool
+commit_due(const loop *l)
+{
+	if (l->staged->len == 0)
+		return false;
+	return l->staged->len >= DD_COMMIT_MAX || l->inflight == 0 || l->stop ||
+	       g_get_monotonic_time() - l->staged_since >= DD_COMMIT_MS * 1000;
 }
 
 /* Jobs whose retry time has come go back to the pool (with the current
@@ -213,28 +269,27 @@ push_due(loop *l)
 	}
 }
 
-/* Claim settled files while the queue has room; returns how many. */
+/* Claim settled files, one claim file per batch, when at least half of
+ * the queue is free; returns how many. */
 static guint
 claim_ready(loop *l)
 {
 	const mk_config *cfg = l->h->cfg;
-	guint cap = (guint)cfg->dropd.jobs * DD_QUEUE_FACTOR, n = 0;
-	GPtrArray *c;
+	guint cap = (guint)cfg->dropd.jobs * DD_QUEUE_FACTOR, n;
+	GPtrArray *c, *jobs;
 
-	if (l->inflight >= cap)
+	if (l->inflight > cap / 2)
 		return 0;
 	c = dd_watch_ready(l->w, cfg->dropd.settle_ms, l->o->once, cap - l->inflight);
-	for (guint i = 0; i < c->len; i++) {
-		mk_error err = { 0 };
-		dd_job *j = dd_job_claim(l->h, dd_watch_root(l->w), c->pdata[i], &err);
-
-		if (j != NULL) {
-			push(l, j);
-			n++;
-		} else if (err.code != 0) {
-			mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
-		}
+	if (c->len == 0) {
+		g_ptr_array_unref(c);
+		return 0;
 	}
+	jobs = dd_job_claim(l->h, dd_watch_root(l->w), c);
+	n = jobs->len;
+	for (guint i = 0; i < jobs->len; i++)
+		push(l, jobs->pdata[i]);
+	g_ptr_array_unref(jobs);
 	g_ptr_array_unref(c);
 	return n;
 }
@@ -331,7 +386,8 @@ turn(loop *l)
 	bool ready;
 	guint claimed = 0;
 
-	if (poll(p, 3, tick_ms(l)) < 0 && errno != EINTR)
+	if (poll(p, 3, l->staged->len ? MIN(tick_ms(l), DD_COMMIT_MS) : tick_ms(l)) < 0 &&
+	    errno != EINTR)
 		mk_log(MK_LOG_ERROR, NULL, "poll: %s", g_strerror(errno));
 	if (p[0].revents & POLLIN)
 		on_signal(l);
@@ -339,6 +395,8 @@ turn(loop *l)
 		drain_done(l);
 	if (p[2].fd >= 0 && (p[2].revents & POLLIN))
 		dd_watch_events(l->w);
+	if (commit_due(l))
+		commit(l);
 	if (l->stop)
 		return false;
 	now = g_get_monotonic_time();
@@ -352,9 +410,11 @@ turn(loop *l)
 		push_due(l);
 		claimed = claim_ready(l);
 	}
+	if (l->staged->len == 0 && l->inflight == 0)
+		dd_claims_release(l->claims_done);   /* set-aside or vanished jobs */
 	if (!l->o->once)
 		return false;
-	return l->inflight == 0 && claimed == 0 &&
+	return l->inflight == 0 && claimed == 0 && l->staged->len == 0 &&
 	       (!ready || dd_watch_pending(l->w) == 0);
 }
 
@@ -367,6 +427,8 @@ setup_loop(loop *l, const sigset_t *set)
 
 	l->done = g_async_queue_new();
 	l->retry = g_ptr_array_new();
+	l->staged = g_ptr_array_new();
+	l->claims_done = g_ptr_array_new_with_free_func(g_free);
 	l->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	l->sigfd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
 	l->pool = g_thread_pool_new(pool_task, l, (gint)l->h->cfg->dropd.jobs, FALSE, &ge);
@@ -400,11 +462,18 @@ teardown_loop(loop *l)
 
 	if (l->pool != NULL)
 		g_thread_pool_free(l->pool, TRUE, TRUE);   /* queued jobs stay in work/ */
-	if (l->done != NULL) {
-		while ((j = g_async_queue_try_pop(l->done)) != NULL)
-			dd_job_free(&j);
-		g_async_queue_unref(l->done);
+	if (l->done != NULL && l->staged != NULL) {
+		drain_done(l);   /* what the running jobs staged is finished */
+		if (l->staged->len > 0)
+			commit(l);
+		dd_claims_release(l->claims_done);
 	}
+	if (l->done != NULL)
+		g_async_queue_unref(l->done);
+	if (l->staged != NULL)
+		g_ptr_array_unref(l->staged);
+	if (l->claims_done != NULL)
+		g_ptr_array_unref(l->claims_done);
 	for (guint i = 0; l->retry && i < l->retry->len; i++) {
 		j = l->retry->pdata[i];
 		dd_job_free(&j);

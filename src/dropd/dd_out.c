@@ -1,9 +1,13 @@
 /*
  * NAME
- *   dd_out - the LGWAN side of mukaika-dropd: output directories, atomic
- *   no-replace placement, reports and blocked notices
+ *   dd_out - the LGWAN side of mukaika-dropd: output directories, staged
+ *   tmp files, group commit with atomic no-replace placement, reports and
+ *   blocked notices
  *
  * SUMMARY
+ *   rc = dd_out_stage(&place, content, blocked, report_json, &st, err);
+ *   dd_out_commit(list_of_st); rc = dd_out_result(st, &where, err);
+ *   dd_out_free(&st);
  *   rc = dd_out_write(&place, content, blocked, report_json, &where, err);
  *   text = dd_out_notice(cfg, name, verdict, reason, qid, aside);
  *
@@ -12,21 +16,34 @@
  *   name) is mk_names_safe()d, cut to fit DD_NAME_MAX with room for the
  *   suffixes, and opened with openat(O_NOFOLLOW) below the previous
  *   directory fd, so neither hostile names nor symlinks planted on the out/
- *   side can redirect a write.  A file is written as DD_TMP_PREFIX<jid>.*
- *   (hidden: safe names never start with a dot), fsynced, given
- *   dropd.out_mode/out_owner, then renameat2(RENAME_NOREPLACE)d to NAME,
- *   "STEM (2).EXT", "STEM (3).EXT"...; a taken name holding exactly the same
- *   bytes means an earlier run of this job already placed it (idempotent
- *   restart), so nothing is added.  The directory is fsynced (once, after
- *   the output and the report are renamed in) before returning.  The report (NAME.report.json) replaces any older one.
+ *   side can redirect a write.
+ *
+ *   Stage (pool thread): the output is written as DD_TMP_PREFIX<jid>.out
+ *   and the report as DD_TMP_PREFIX<jid>.report (hidden: safe names never
+ *   start with a dot; a leftover of an earlier run of the job is
+ *   replaced), given dropd.out_mode/out_owner, not synced, and the
+ *   directory fds are kept.
+ *
+ *   Commit (a batch, main thread): 1. one syncfs() per filesystem holding
+ *   a tmp file makes every tmp file's data and inode durable; 2. each
+ *   output is renameat2(RENAME_NOREPLACE)d to NAME, "STEM (2).EXT",
+ *   "STEM (3).EXT"... -- a taken name holding exactly the same bytes means
+ *   an earlier run of this job already placed it (idempotent restart), so
+ *   nothing is added -- and its report renamed to NAME.report.json
+ *   (replacing an older one); 3. one fsync per directory that received a
+ *   name.  Only an item that passed all three reports success: its work
+ *   copy may then go.  dd_out_write() is stage + commit of one.
  *
  * NEVER
  *   Never follows a symlink below out_dir, never overwrites an output,
- *   never leaves a half-written visible file.
+ *   never leaves a half-written visible file (nothing is renamed before
+ *   the sync of step 1 returned).
  *
  * FAILURE
- *   Any filesystem failure (ENOSPC, EDQUOT, EIO, permissions) is MK_ERR_TEMP:
- *   the job stays in work/ and is retried; the tmp file is removed.
+ *   Any filesystem failure (ENOSPC, EDQUOT, EIO, permissions) is MK_ERR_TEMP
+ *   for the items it touches (a failed syncfs or directory fsync: every
+ *   item on that filesystem or directory): they stay in work/ and are
+ *   retried; tmp files not placed are removed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,15 +164,31 @@ out:
 	return fd;
 }
 
+struct dd_staged {
+	int dfd, rfd;         /* output directory; report directory (-1: none) */
+	char *tmp, *rtmp;     /* tmp names in dfd / rfd (NULL once placed) */
+	char *safe;           /* output name before " (k)" */
+	const char *tail;     /* "" or ".blocked.txt" */
+	char *rdir;           /* USER/DIRS shown in *where */
+	GBytes *content;      /* compared on a name collision */
+	int rc;
+	char *msg, *where;
+};
+
+/* New tmp file TMP below DFD holding BUF, owner and mode set, not synced
+ * (dd_out_commit syncs whole batches).  A leftover of an earlier run of
+ * the same job is replaced. */
 static int
 write_tmp(const dd_place *p, int dfd, const char *tmp, const void *buf, gsize len,
           mk_error *err)
 {
+	const int fl = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	const char *b = buf;
 	int fd, rc = MK_ERR_TEMP;
 
-	unlinkat(dfd, tmp, 0);
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(dfd, tmp, fl, 0600);
+	if (fd < 0 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0)
+		fd = openat(dfd, tmp, fl, 0600);
 	if (fd < 0)
 		return TEMP(err, "create", tmp);
 	while (len > 0) {
@@ -174,13 +207,14 @@ write_tmp(const dd_place *p, int dfd, const char *tmp, const void *buf, gsize le
 		TEMP(err, "chown", tmp);
 		goto out;
 	}
-	if (fchmod(fd, (mode_t)p->cfg->dropd.out_mode) != 0 || fsync(fd) != 0) {
-		TEMP(err, "fsync", tmp);
+	if (fchmod(fd, (mode_t)p->cfg->dropd.out_mode) != 0) {
+		TEMP(err, "chmod", tmp);
 		goto out;
 	}
 	rc = 0;
 out:
-	close(fd);
+	if (close(fd) != 0 && rc == 0)
+		rc = TEMP(err, "close", tmp);
 	if (rc != 0)
 		unlinkat(dfd, tmp, 0);
 	return rc;
@@ -220,7 +254,8 @@ rename_noreplace(int dfd, const char *from, const char *to)
 	return 0;
 }
 
-/* Move TMP to the first free "STEM (k)EXT" + TAIL; *base gets STEM (k)EXT. */
+/* Move TMP to the first free "STEM (k)EXT" + TAIL; *base gets STEM (k)EXT.
+ * TMP is gone afterwards, placed or not. */
 static int
 place(int dfd, const char *tmp, const char *name, const char *tail,
       const void *buf, gsize len, char **base, mk_error *err)
@@ -250,81 +285,205 @@ place(int dfd, const char *tmp, const char *name, const char *tail,
 		}
 		g_free(b);
 	}
-	if (rc != 0 && *base == NULL && err != NULL && err->code == 0)
-		mk_error_set(err, MK_ERR_TEMP, "no free output name for %s", name);
-	unlinkat(dfd, tmp, 0);
+	if (rc != 0) {
+		if (err != NULL && err->code == 0)
+			mk_error_set(err, MK_ERR_TEMP, "no free output name for %s", name);
+		unlinkat(dfd, tmp, 0);
+	}
 	g_free(stem);
 	g_free(ext);
 	return rc;
 }
 
-static int
-write_report(const dd_place *p, int dfd, const char *base, const char *report,
-             mk_error *err)
+void
+dd_out_free(dd_staged **sp)
+{
+	dd_staged *s;
+
+	if (sp == NULL || *sp == NULL)
+		return;
+	s = *sp;
+	*sp = NULL;
+	if (s->tmp != NULL && s->dfd >= 0)
+		unlinkat(s->dfd, s->tmp, 0);
+	if (s->rtmp != NULL && s->rfd >= 0)
+		unlinkat(s->rfd, s->rtmp, 0);
+	if (s->rfd >= 0 && s->rfd != s->dfd)
+		close(s->rfd);
+	if (s->dfd >= 0)
+		close(s->dfd);
+	if (s->content != NULL)
+		g_bytes_unref(s->content);
+	g_free(s->tmp);
+	g_free(s->rtmp);
+	g_free(s->safe);
+	g_free(s->rdir);
+	g_free(s->msg);
+	g_free(s->where);
+	g_free(s);
+}
+
+int
+dd_out_stage(const dd_place *p, GBytes *content, bool blocked,
+             const char *report, dd_staged **out, mk_error *err)
 {
 	const mk_config *cfg = p->cfg;
-	char *tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".report", NULL);
-	char *name = g_strconcat(base, ".report.json", NULL);
-	int rfd = dfd, rc;
+	dd_staged *s = g_new0(dd_staged, 1);
+	gsize len = 0;
+	const void *buf = g_bytes_get_data(content, &len);
+	char *d = g_path_get_dirname(p->rel);
+	int rc = MK_ERR_TEMP;
 
-	if (cfg->dropd.report_dir != NULL && *cfg->dropd.report_dir != '\0') {
-		rfd = open_chain(cfg, cfg->dropd.report_dir, p->user, p->rel, err);
-		if (rfd < 0) {
-			rc = MK_ERR_TEMP;
+	*out = NULL;
+	s->dfd = s->rfd = -1;
+	s->safe = dd_out_safe_name(cfg, p->name);
+	s->tail = blocked ? ".blocked.txt" : "";
+	s->rdir = g_build_filename(p->user, strcmp(d, ".") ? d : "", NULL);
+	s->content = g_bytes_ref(content);
+	s->dfd = open_chain(cfg, cfg->dropd.out_dir, p->user, p->rel, err);
+	if (s->dfd < 0)
+		goto out;
+	s->tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".out", NULL);
+	if (write_tmp(p, s->dfd, s->tmp, buf, len, err) != 0) {
+		g_clear_pointer(&s->tmp, g_free);
+		goto out;
+	}
+	if (report != NULL) {
+		s->rfd = s->dfd;
+		if (cfg->dropd.report_dir != NULL && *cfg->dropd.report_dir != '\0')
+			s->rfd = open_chain(cfg, cfg->dropd.report_dir, p->user, p->rel, err);
+		if (s->rfd < 0)
+			goto out;
+		s->rtmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".report", NULL);
+		if (write_tmp(p, s->rfd, s->rtmp, report, strlen(report), err) != 0) {
+			g_clear_pointer(&s->rtmp, g_free);
 			goto out;
 		}
 	}
-	rc = write_tmp(p, rfd, tmp, report, strlen(report), err);
-	if (rc == 0 && renameat(rfd, tmp, rfd, name) != 0)
-		rc = TEMP(err, "rename to", name);
-	if (rc == 0 && rfd != dfd && fsync(rfd) != 0)
-		rc = TEMP(err, "fsync directory of", name);
-	if (rc != 0)
-		unlinkat(rfd, tmp, 0);
-	if (rfd != dfd)
-		close(rfd);
+	rc = 0;
 out:
-	g_free(tmp);
-	g_free(name);
+	g_free(d);
+	if (rc != 0)
+		dd_out_free(&s);
+	*out = s;
 	return rc;
+}
+
+static void
+fail(dd_staged *s, const char *what, const char *name)
+{
+	if (s->rc == 0) {
+		s->rc = MK_ERR_TEMP;
+		s->msg = g_strdup_printf("%s %s: %s", what, name, g_strerror(errno));
+	}
+}
+
+/* Apply OP (syncfs or fsync) once per distinct filesystem (BY_DEV) or
+ * directory of the live fds of LIST; a failure fails every item using it. */
+static void
+sync_each(GPtrArray *list, bool by_dev)
+{
+	GArray *done = g_array_new(FALSE, FALSE, sizeof(struct stat));
+
+	for (guint i = 0; i < list->len; i++) {
+		dd_staged *s = list->pdata[i];
+		int fds[2] = { s->dfd, s->rfd };
+
+		for (int k = 0; k < 2 && s->rc == 0; k++) {
+			struct stat st;
+			guint m;
+
+			if (fds[k] < 0 || fstat(fds[k], &st) != 0)
+				continue;
+			for (m = 0; m < done->len; m++) {
+				struct stat *o = &g_array_index(done, struct stat, m);
+
+				if (o->st_dev == st.st_dev && (by_dev || o->st_ino == st.st_ino))
+					break;
+			}
+			if (m < done->len) {
+				if (g_array_index(done, struct stat, m).st_nlink == 0)
+					fail(s, by_dev ? "syncfs" : "fsync", "directory");
+				continue;
+			}
+			if ((by_dev ? syncfs(fds[k]) : fsync(fds[k])) != 0) {
+				fail(s, by_dev ? "syncfs" : "fsync", "directory");
+				st.st_nlink = 0;   /* marks a failed one */
+			} else {
+				st.st_nlink = 1;
+			}
+			g_array_append_val(done, st);
+		}
+	}
+	g_array_free(done, TRUE);
+}
+
+void
+dd_out_commit(GPtrArray *list)
+{
+	sync_each(list, true);   /* every tmp file's data and inode durable */
+	for (guint i = 0; i < list->len; i++) {
+		dd_staged *s = list->pdata[i];
+		mk_error err = { 0 };
+		gsize len = 0;
+		const void *buf = g_bytes_get_data(s->content, &len);
+		char *base = NULL, *name, *file;
+
+		if (s->rc != 0)
+			continue;
+		if (place(s->dfd, s->tmp, s->safe, s->tail, buf, len, &base, &err) != 0) {
+			g_clear_pointer(&s->tmp, g_free);
+			s->rc = MK_ERR_TEMP;
+			s->msg = g_strdup(err.msg);
+			continue;
+		}
+		g_clear_pointer(&s->tmp, g_free);
+		if (s->rtmp != NULL) {   /* the report replaces an older one */
+			name = g_strconcat(base, ".report.json", NULL);
+			if (renameat(s->rfd, s->rtmp, s->rfd, name) != 0)
+				fail(s, "rename to", name);
+			else
+				g_clear_pointer(&s->rtmp, g_free);
+			g_free(name);
+		}
+		file = g_strconcat(base, s->tail, NULL);
+		s->where = g_build_filename(s->rdir, file, NULL);
+		g_free(file);
+		g_free(base);
+	}
+	sync_each(list, false);  /* the new names durable */
+}
+
+int
+dd_out_result(const dd_staged *s, const char **where, mk_error *err)
+{
+	*where = s->where;
+	if (s->rc != 0)
+		mk_error_set(err, MK_ERR_TEMP, "%s", s->msg ? s->msg : "output failed");
+	return s->rc;
 }
 
 int
 dd_out_write(const dd_place *p, GBytes *content, bool blocked,
              const char *report, char **where, mk_error *err)
 {
-	char *safe = dd_out_safe_name(p->cfg, p->name), *base = NULL, *rdir = NULL;
-	char *tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".out", NULL);
-	gsize len = 0;
-	const void *buf = g_bytes_get_data(content, &len);
-	const char *tail = blocked ? ".blocked.txt" : "";
-	int dfd = -1, rc = MK_ERR_TEMP;
+	dd_staged *s = NULL;
+	GPtrArray *one;
+	const char *w = NULL;
+	int rc;
 
 	*where = NULL;
-	dfd = open_chain(p->cfg, p->cfg->dropd.out_dir, p->user, p->rel, err);
-	if (dfd < 0)
-		goto out;
-	rc = write_tmp(p, dfd, tmp, buf, len, err);
+	rc = dd_out_stage(p, content, blocked, report, &s, err);
+	if (rc != 0)
+		return rc;
+	one = g_ptr_array_new();
+	g_ptr_array_add(one, s);
+	dd_out_commit(one);
+	rc = dd_out_result(s, &w, err);
 	if (rc == 0)
-		rc = place(dfd, tmp, safe, tail, buf, len, &base, err);
-	if (rc == 0 && report != NULL)
-		rc = write_report(p, dfd, base, report, err);
-	if (rc == 0 && fsync(dfd) != 0)   /* output and report entries durable */
-		rc = TEMP(err, "fsync directory of", safe);
-	if (rc == 0) {
-		char *file = g_strconcat(base, tail, NULL);
-
-		rdir = g_path_get_dirname(p->rel);
-		*where = g_build_filename(p->user, strcmp(rdir, ".") ? rdir : "", file, NULL);
-		g_free(file);
-	}
-out:
-	if (dfd >= 0)
-		close(dfd);
-	g_free(rdir);
-	g_free(base);
-	g_free(safe);
-	g_free(tmp);
+		*where = g_strdup(w);
+	g_ptr_array_unref(one);
+	dd_out_free(&s);
 	return rc;
 }
 

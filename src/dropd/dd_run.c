@@ -1,31 +1,40 @@
 /*
  * NAME
  *   dd_run - process one claimed job (a GThreadPool task of mukaika-dropd)
+ *   and finish a batch of them (main thread)
  *
  * SUMMARY
- *   dd_job_run(j);   sets j->outcome to DD_DONE or DD_RETRY
+ *   dd_job_run(j);        sets j->outcome to DD_STAGED, DD_DONE or DD_RETRY
+ *   dd_job_commit(jobs);  DD_STAGED -> DD_DONE or DD_RETRY
  *
  * DESCRIPTION
- *   work/j-ID/data is lstat()ed, opened with O_NOFOLLOW|O_NONBLOCK and
- *   fstat()ed (same inode, regular file).  A symlink, FIFO, socket or
- *   device, or a file over limits.max_file_size, is set aside: a blocked
- *   notice goes to out/ and the job directory is renamed to work/rejected/.
- *   Otherwise the engine runs in file mode (name = base name, recipients =
- *   owner folder) with the deterministic id "f-" + 32 hex digits of
- *   sha256(owner NUL path NUL sha256hex(content)); if the quarantine already
- *   holds that id (a re-run after a crash or a retry) the engine runs with
- *   no_store and the stored report is written.  Output (or blocked notice)
- *   and report go through dd_out; then the work copy is removed.
+ *   work/j-ID is lstat()ed, opened with O_NOFOLLOW|O_NONBLOCK and
+ *   fstat()ed (same inode, regular file), and read once.  A symlink, FIFO,
+ *   socket or device, or a file over limits.max_file_size, is set aside: a
+ *   blocked notice goes to out/ (made durable at once) and the entry is
+ *   renamed to work/rejected/ with its metadata beside it.  A work copy
+ *   that is gone was finished by an earlier run: DD_DONE.  Otherwise the
+ *   engine runs in file mode (name = base name, recipients = owner folder)
+ *   with the deterministic id "f-" + 32 hex digits of sha256(owner NUL path
+ *   NUL sha256hex(content)); if the quarantine already holds that id (a
+ *   re-run after a crash or a retry) the engine runs with no_store and the
+ *   stored report is written.  Output (or blocked notice) and report are
+ *   staged through dd_out (tmp files, not yet synced): DD_STAGED.
+ *
+ *   dd_job_commit() makes the staged jobs durable together (dd_out_commit:
+ *   one syncfs per filesystem, renames, one fsync per directory), then for
+ *   each job that succeeded logs it and removes its work copy.
  *
  * NEVER
  *   Never reads an entry that is not a regular file; never removes the work
- *   copy before the output/notice is durable (and, for a blocked verdict,
- *   the original is stored: the engine tempfails otherwise).
+ *   copy before the output/notice and report are durable (and, for a
+ *   stored verdict, the original is in the quarantine: the engine stores
+ *   it, durably, before it returns, and tempfails otherwise).
  *
  * FAILURE
- *   Engine TEMPFAIL, a store lookup error or an output error -> DD_RETRY
- *   (the job stays in work/ and the main loop retries it after rescan_s).
- *   One log line per file either way.
+ *   Engine TEMPFAIL, a store lookup error, a staging or commit error ->
+ *   DD_RETRY (the job stays in work/ and the main loop retries it after
+ *   rescan_s).  One log line per file either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,15 +129,15 @@ place_for(const dd_job *j, const char *name)
 	return p;
 }
 
-/* Not processed: notice in out/, job directory to work/rejected/. */
+/* Not processed: notice in out/ (made durable at once: a rare path),
+ * then the work copy to work/rejected/. */
 static void
 set_aside(dd_job *j, const char *why)
 {
 	const mk_config *cfg = j->eng->cfg;
 	char *safe = dd_out_safe_name(cfg, base_name(j));
 	char *text = dd_out_notice(cfg, safe, "not processed", why, NULL, j->jid);
-	char *rej = g_build_filename(cfg->dropd.work_dir, DD_REJECTED, NULL);
-	char *to = g_build_filename(rej, j->jid, NULL), *where = NULL;
+	char *where = NULL;
 	GBytes *b = g_bytes_new_take(text, strlen(text));
 	dd_place p = place_for(j, base_name(j));
 	mk_error err = { 0 };
@@ -138,8 +147,8 @@ set_aside(dd_job *j, const char *why)
 		log_file(j, MK_LOG_WARNING, NULL, "retry", NULL, err.msg);
 		goto out;
 	}
-	if (mk_mkdir_p(rej, 0700, &err) != 0 || rename(j->dir, to) != 0) {
-		log_file(j, MK_LOG_ERROR, NULL, "retry", where, g_strerror(errno));
+	if (dd_job_set_aside(j, &err) != 0) {
+		log_file(j, MK_LOG_ERROR, NULL, "retry", where, err.msg);
 		goto out;
 	}
 	j->outcome = DD_DONE;   /* a lost rename just sets it aside again */
@@ -148,23 +157,23 @@ out:
 	g_bytes_unref(b);
 	g_free(where);
 	g_free(safe);
-	g_free(rej);
-	g_free(to);
 }
 
 /* Read the work copy; NULL with *why set when it must be set aside, NULL
  * with *why NULL on a temporary failure. */
 static GBytes *
-read_data(dd_job *j, const char **why, mk_error *err)
+read_data(dd_job *j, const char **why, bool *gone, mk_error *err)
 {
-	char *path = g_build_filename(j->dir, DD_DATA_FILE, NULL);
+	const char *path = j->data;
 	gint64 max = j->eng->cfg->limits.max_file_size;
 	struct stat ls, st;
 	GBytes *b = NULL;
 	int fd = -1;
 
 	*why = NULL;
+	*gone = false;
 	if (lstat(path, &ls) != 0) {
+		*gone = errno == ENOENT;
 		mk_error_set(err, MK_ERR_TEMP, "lstat %s: %s", path, g_strerror(errno));
 		goto out;
 	}
@@ -192,14 +201,13 @@ read_data(dd_job *j, const char **why, mk_error *err)
 out:
 	if (fd >= 0)
 		close(fd);
-	g_free(path);
 	return b;
 }
 
-/* Write the output or blocked notice + report; 0 or MK_ERR_TEMP. */
+/* Stage the output or blocked notice + report; 0 or MK_ERR_TEMP. */
 static int
-deliver(dd_job *j, const mk_result *r, const char *id, bool stored,
-        const char *report, char **where, mk_error *err)
+stage(dd_job *j, const mk_result *r, const char *id, bool stored,
+      const char *report, mk_error *err)
 {
 	const mk_config *cfg = j->eng->cfg;
 	const char *name = base_name(j);
@@ -219,7 +227,7 @@ deliver(dd_job *j, const mk_result *r, const char *id, bool stored,
 		content = g_bytes_new_take(t, strlen(t));
 	}
 	dd_place p = place_for(j, name);
-	rc = dd_out_write(&p, content, blocked, report, where, err);
+	rc = dd_out_stage(&p, content, blocked, report, &j->staged, err);
 	g_bytes_unref(content);
 	g_free(safe);
 	return rc;
@@ -228,7 +236,7 @@ deliver(dd_job *j, const mk_result *r, const char *id, bool stored,
 static void
 process(dd_job *j, GBytes *data)
 {
-	char *id = job_id(j, data), *where = NULL;
+	char *id = job_id(j, data);
 	mk_qrecord *rec = NULL;
 	mk_result *r = NULL;
 	mk_error err = { 0 };
@@ -252,22 +260,19 @@ process(dd_job *j, GBytes *data)
 		log_file(j, MK_LOG_WARNING, id, "tempfail", NULL, r->reason);
 		goto out;
 	}
-	if (deliver(j, r, id, r->stored || have == 1,
-	            have == 1 && rec->report_json ? rec->report_json : r->report_json,
-	            &where, &err) != 0) {
+	if (stage(j, r, id, r->stored || have == 1,
+	          have == 1 && rec->report_json ? rec->report_json : r->report_json,
+	          &err) != 0) {
 		log_file(j, MK_LOG_WARNING, id, "retry", NULL, err.msg);
 		goto out;
 	}
-	/* logged before the removal: a crash in between logs the file twice,
-	 * never zero times */
-	log_file(j, MK_LOG_INFO, id, mk_verdict_name(r->verdict), where, r->reason);
-	if (dd_job_remove_dir(j->dir) != 0)
-		mk_log(MK_LOG_WARNING, id, "cannot remove %s: %s", j->dir, g_strerror(errno));
-	j->outcome = DD_DONE;   /* a lost removal only re-runs the job: idempotent */
+	j->qid = g_steal_pointer(&id);   /* logged by dd_job_commit */
+	j->verdict = g_strdup(mk_verdict_name(r->verdict));
+	j->reason = g_strdup(r->reason);
+	j->outcome = DD_STAGED;
 out:
 	mk_result_free(&r);
 	mk_qrecord_free(&rec);
-	g_free(where);
 	g_free(id);
 }
 
@@ -276,25 +281,58 @@ dd_job_run(dd_job *j)
 {
 	const char *why = NULL;
 	mk_error err = { 0 };
-	char *data = g_build_filename(j->dir, DD_DATA_FILE, NULL);
+	bool gone = false;
 	GBytes *b;
-	struct stat st;
 
-	if (lstat(data, &st) != 0 && errno == ENOENT) {
-		dd_job_remove_dir(j->dir);   /* nothing claimed: nothing to do */
-		j->outcome = DD_DONE;
-		goto out;
-	}
-	b = read_data(j, &why, &err);
+	b = read_data(j, &why, &gone, &err);
 	if (b != NULL) {
 		process(j, b);
 		g_bytes_unref(b);
 	} else if (why != NULL) {
 		set_aside(j, why);
+	} else if (gone) {
+		j->outcome = DD_DONE;   /* already finished (a re-run): nothing to do */
 	} else {
 		j->outcome = DD_RETRY;
 		log_file(j, MK_LOG_WARNING, NULL, "retry", NULL, err.msg);
 	}
-out:
-	g_free(data);
+}
+
+void
+dd_job_commit(GPtrArray *jobs)
+{
+	GPtrArray *st = g_ptr_array_new();
+
+	for (guint i = 0; i < jobs->len; i++) {
+		dd_job *j = jobs->pdata[i];
+
+		if (j->outcome == DD_STAGED)
+			g_ptr_array_add(st, j->staged);
+	}
+	dd_out_commit(st);
+	for (guint i = 0; i < jobs->len; i++) {
+		dd_job *j = jobs->pdata[i];
+		const char *where = NULL;
+		mk_error err = { 0 };
+
+		if (j->outcome != DD_STAGED)
+			continue;
+		j->outcome = DD_RETRY;
+		if (dd_out_result(j->staged, &where, &err) != 0) {
+			log_file(j, MK_LOG_WARNING, j->qid, "retry", NULL, err.msg);
+		} else {
+			/* logged before the removal: a crash in between logs the
+			 * file twice, never zero times */
+			log_file(j, MK_LOG_INFO, j->qid, j->verdict, where, j->reason);
+			if (unlink(j->data) != 0 && errno != ENOENT)
+				mk_log(MK_LOG_WARNING, j->qid, "cannot remove %s: %s", j->data,
+				       g_strerror(errno));
+			j->outcome = DD_DONE;   /* a lost removal only re-runs it: idempotent */
+		}
+		dd_out_free(&j->staged);
+		g_clear_pointer(&j->qid, g_free);
+		g_clear_pointer(&j->verdict, g_free);
+		g_clear_pointer(&j->reason, g_free);
+	}
+	g_ptr_array_unref(st);
 }

@@ -35,7 +35,7 @@ count() { # inputs accounted for in in/, work/ or out/
 	local n=0 i
 	for i in $(seq -w 1 30); do
 		if [ -f "$T/in/u/s/f$i.txt" ] || [ -f "$DD_OUT/u/s/f$i.txt" ] ||
-		   grep -rqs "^line $i of" "$T/work"/j-*/data; then n=$((n + 1)); fi
+		   grep -qs "^line $i of" "$T/work"/j-*; then n=$((n + 1)); fi
 	done
 	echo "$n"
 }
