@@ -83,6 +83,7 @@ typedef struct loop {
 	GPtrArray *staged;     /* dd_job* DD_STAGED, waiting for a commit */
 	GPtrArray *claims_done;/* char* claim files with no job left */
 	gint64 staged_since;   /* monotonic time of the oldest staged job */
+	gint64 ready_until_us; /* engine seen ready; checked again after this */
 	int evfd, sigfd;
 	guint inflight;
 	guint tempfails;
@@ -323,6 +324,7 @@ reload(loop *l)
 	moved = strcmp(h->cfg->dropd.in_dir, l->h->cfg->dropd.in_dir) != 0;
 	dd_engine_put(&l->h);
 	l->h = h;
+	l->ready_until_us = 0;
 	g_thread_pool_set_max_threads(l->pool, (gint)cfg->dropd.jobs, NULL);
 	if (moved)
 		new_watch(l);
@@ -348,6 +350,7 @@ rebuild_if_unready(loop *l)
 	}
 	dd_engine_put(&l->h);
 	l->h = h;
+	l->ready_until_us = 0;
 }
 
 static void
@@ -405,7 +408,9 @@ turn(loop *l)
 		dd_watch_rescan(l->w);
 		l->next_rescan_us = now + l->h->cfg->dropd.rescan_s * G_USEC_PER_SEC;
 	}
-	ready = dd_engine_ready(l->h, NULL);
+	ready = now < l->ready_until_us;   /* the engine re-checks per file */
+	if (!ready && (ready = dd_engine_ready(l->h, NULL)))
+		l->ready_until_us = now + DD_TICK_MAX_MS * 1000;
 	if (ready) {
 		push_due(l);
 		claimed = claim_ready(l);

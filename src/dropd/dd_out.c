@@ -110,12 +110,15 @@ open_subdir(const mk_config *cfg, int fd, const char *raw, mk_error *err)
 	for (int k = 1; k < DD_MAX_SUFFIX && sub < 0; k++) {
 		char *c = k == 1 ? g_strdup(safe) : g_strdup_printf("%s (%d)", safe, k);
 
-		if (mkdirat(fd, c, (mode_t)dmode) != 0 && errno != EEXIST) {
-			TEMP(err, "mkdir", c);
-			g_free(c);
-			break;
-		}
 		sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == ENOENT) {   /* created on first use */
+			if (mkdirat(fd, c, (mode_t)dmode) != 0 && errno != EEXIST) {
+				TEMP(err, "mkdir", c);
+				g_free(c);
+				break;
+			}
+			sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		if (sub < 0 && errno != ENOTDIR && errno != ELOOP) {
 			TEMP(err, "open directory", c);
 			g_free(c);
@@ -141,9 +144,12 @@ open_chain(const mk_config *cfg, const char *base, const char *user,
 	guint n = g_strv_length(comp);
 	int fd = -1, sub;
 
-	if (mk_mkdir_p(base, 0750, err) != 0)
-		goto out;
 	fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {   /* created on first use */
+		if (mk_mkdir_p(base, 0750, err) != 0)
+			goto out;
+		fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (fd < 0) {
 		TEMP(err, "open", base);
 		goto out;
@@ -166,6 +172,7 @@ out:
 
 struct dd_staged {
 	int dfd, rfd;         /* output directory; report directory (-1: none) */
+	struct stat dst, rst; /* of dfd / rfd (device and inode for the syncs) */
 	char *tmp, *rtmp;     /* tmp names in dfd / rfd (NULL once placed) */
 	char *safe;           /* output name before " (k)" */
 	const char *tail;     /* "" or ".blocked.txt" */
@@ -343,6 +350,11 @@ dd_out_stage(const dd_place *p, GBytes *content, bool blocked,
 	s->dfd = open_chain(cfg, cfg->dropd.out_dir, p->user, p->rel, err);
 	if (s->dfd < 0)
 		goto out;
+	if (fstat(s->dfd, &s->dst) != 0) {
+		TEMP(err, "stat", cfg->dropd.out_dir);
+		goto out;
+	}
+	s->rst = s->dst;
 	s->tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".out", NULL);
 	if (write_tmp(p, s->dfd, s->tmp, buf, len, err) != 0) {
 		g_clear_pointer(&s->tmp, g_free);
@@ -350,10 +362,15 @@ dd_out_stage(const dd_place *p, GBytes *content, bool blocked,
 	}
 	if (report != NULL) {
 		s->rfd = s->dfd;
-		if (cfg->dropd.report_dir != NULL && *cfg->dropd.report_dir != '\0')
+		if (cfg->dropd.report_dir != NULL && *cfg->dropd.report_dir != '\0') {
 			s->rfd = open_chain(cfg, cfg->dropd.report_dir, p->user, p->rel, err);
-		if (s->rfd < 0)
-			goto out;
+			if (s->rfd < 0)
+				goto out;
+			if (fstat(s->rfd, &s->rst) != 0) {
+				TEMP(err, "stat", cfg->dropd.report_dir);
+				goto out;
+			}
+		}
 		s->rtmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".report", NULL);
 		if (write_tmp(p, s->rfd, s->rtmp, report, strlen(report), err) != 0) {
 			g_clear_pointer(&s->rtmp, g_free);
@@ -378,8 +395,9 @@ fail(dd_staged *s, const char *what, const char *name)
 	}
 }
 
-/* Apply OP (syncfs or fsync) once per distinct filesystem (BY_DEV) or
- * directory of the live fds of LIST; a failure fails every item using it. */
+/* syncfs() once per distinct filesystem (BY_DEV), else fsync() once per
+ * directory, of the items of LIST still fine; a failure fails every item
+ * using that filesystem or directory. */
 static void
 sync_each(GPtrArray *list, bool by_dev)
 {
@@ -387,13 +405,13 @@ sync_each(GPtrArray *list, bool by_dev)
 
 	for (guint i = 0; i < list->len; i++) {
 		dd_staged *s = list->pdata[i];
-		int fds[2] = { s->dfd, s->rfd };
+		int fds[2] = { s->dfd, s->rfd != s->dfd ? s->rfd : -1 };
 
 		for (int k = 0; k < 2 && s->rc == 0; k++) {
-			struct stat st;
+			struct stat st = k == 0 ? s->dst : s->rst;
 			guint m;
 
-			if (fds[k] < 0 || fstat(fds[k], &st) != 0)
+			if (fds[k] < 0)
 				continue;
 			for (m = 0; m < done->len; m++) {
 				struct stat *o = &g_array_index(done, struct stat, m);

@@ -12,7 +12,11 @@
 #   neutralised; a symlink, a symlinked folder and a FIFO are not followed
 #   but moved to work/rejected/ with a notice; the same file dropped again
 #   gives no " (2)" copy, other content under the same name does; a job
-#   left in work/ (crash after the output) is finished without a duplicate;
+#   left in work/ (crash after the output) is finished without a duplicate,
+#   in the layout before claim files (work/j-ID/{job,data}) and in the
+#   claim-file layout (work/c-BID + work/j-BID.N): claimed entries are
+#   finished, a claim file whose renames never happened is removed, an
+#   entry without its claim record is moved to work/rejected/;
 #   English notices; dropd.report_dir.
 . "$(dirname "$0")/dd-lib.sh"
 dd_init
@@ -117,6 +121,23 @@ once 0 "recovery run"
 [ "$(dd_jobs)" -eq 0 ] && mk_ok || mk_fail "recovered jobs left in work/"
 [ ! -e "$O/sub/a (3).txt" ] && [ ! -e "$O/eicar (2).com.blocked.txt" ] && mk_ok || mk_fail "recovery made duplicates"
 grep -q 'recovering 2 job' "$T/e" && mk_ok || mk_fail "recovery not logged"
+
+# claim-file layout: c-B1 lists jobs 0 (claimed, output already written) and
+# 1 (claimed, not processed); c-B2's rename never happened; j-B3.0 has no
+# record
+b64() { printf %s "$1" | base64 -w0; }
+printf '[0]\nuser=%s\npath=%s\n[1]\nuser=%s\npath=%s\n' "$(b64 alice)" "$(b64 sub/a.txt)" \
+	"$(b64 bob)" "$(b64 'new file.txt')" > "$T/work/c-B1"
+cp "$T/x.txt" "$T/work/j-B1.0"; echo "bob's text" > "$T/work/j-B1.1"
+printf '[0]\nuser=%s\npath=%s\n' "$(b64 alice)" "$(b64 gone.txt)" > "$T/work/c-B2"
+echo "orphan" > "$T/work/j-B3.0"
+once 0 "claim-file recovery run"
+[ "$(dd_jobs)" -eq 0 ] && [ -z "$(find "$T/work" -maxdepth 1 -name 'c-*')" ] && mk_ok ||
+	mk_fail "claim-file recovery left $(ls "$T/work" | tr '\n' ' ')"
+[ ! -e "$O/sub/a (3).txt" ] && grep -qs "bob's text" "$T/out/bob/new file.txt" && mk_ok ||
+	mk_fail "claim-file recovery: duplicate or missing output"
+[ -f "$T/work/rejected/j-B3.0" ] && mk_ok || mk_fail "entry without a claim record not set aside"
+grep -q 'recovering 2 job' "$T/e" && mk_ok || mk_fail "claim-file recovery not logged"
 
 # --- English notices, report_dir ---------------------------------------------
 dd_conf "$T/en.conf" "report_dir = $T/reports" && sed -i 's/^user =$/user =\nlanguage = en/' "$T/en.conf"
