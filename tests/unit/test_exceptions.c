@@ -30,19 +30,17 @@ static mk_qstore *q;
 static void
 setup(void)
 {
-	mkt_fx_setup();
+	mkt_fx_store_setup();
 	tmp = mkt_fx.dir;
 	cfg = mkt_fx.cfg;
-	cfg->quarantine.exceptions_refresh_s = 0;
-	q = mk_qstore_open(cfg, NULL);
-	ck_assert_ptr_nonnull(q);
+	q = mkt_fx.q;
+	cfg->quarantine.exceptions_refresh_s = 0;   /* read by the engine only */
 }
 
 static void
 teardown(void)
 {
-	mk_qstore_close(&q);
-	mkt_fx_teardown();
+	mkt_fx_store_teardown();
 }
 
 /* An encrypted zip (ZipCrypto) holding one text member; caller unrefs. */

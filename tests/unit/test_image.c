@@ -384,13 +384,8 @@ out_dims(GBytes *b, guint32 *w, guint32 *h, int *ct)
 static mk_config *
 image_config(void)
 {
-	mk_config *cfg = mk_config_defaults();
-	const char *w = g_getenv("MK_WORKER");
+	mk_config *cfg = mkt_worker_config();
 
-	g_free(cfg->worker.path);
-	cfg->worker.path = w ? g_strdup(w)
-	                     : g_build_filename(g_getenv("MK_BUILDDIR"), "src",
-	                                        "worker", "mukaika-worker", NULL);
 	cfg->image.max_dimension = 16;
 	return cfg;
 }
