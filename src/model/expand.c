@@ -98,6 +98,31 @@ unpack(mk_ctx *ctx, mk_node *n, mk_error *err)
 	return 0;
 }
 
+/* Text that libmagic does not call markup, in a file whose name (or, for an
+ * attachment, declared type) makes a browser or viewer render it as markup
+ * ("x.html" with 10 KB of blanks first, an SVG after 3 000 lines): handled
+ * as the markup type, so it is sanitized or held like the real thing and
+ * never passed as plain text.  Body parts are rendered by their declared
+ * type already (body.c).  libmagic's answer stays in n->magic. */
+static void
+render_as_named(mk_node *n)
+{
+	const char *as;
+	char *magic;
+
+	if (n->role == MK_ROLE_BODY || !g_str_has_prefix(n->true_type, "text/") ||
+	    strcmp(n->true_type, "text/html") == 0 || strcmp(n->true_type, "text/xml") == 0)
+		return;
+	as = mk_names_rendered_as(n->declared_name, n->declared_type);
+	if (as == NULL)
+		return;
+	magic = g_strdup_printf("%s (handled as %s: its name or declared type "
+	                        "is rendered so)", n->magic ? n->magic : n->true_type, as);
+	g_free(n->magic);
+	n->magic = magic;
+	mk_set_str(&n->true_type, as);
+}
+
 static int
 classify_leaf(mk_ctx *ctx, mk_node *n, mk_error *err)
 {
@@ -119,6 +144,7 @@ classify_leaf(mk_ctx *ctx, mk_node *n, mk_error *err)
 	}
 	if (mk_sniff_is_unknown(n->true_type))
 		mk_node_add_finding(n, MK_F_UNKNOWN_TYPE, "%s", n->magic ? n->magic : "data");
+	render_as_named(n);
 	mk_names_check(ctx, n);
 	mk_office_inspect(ctx, n);
 	return 0;

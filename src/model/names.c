@@ -290,6 +290,45 @@ mk_names_extension(const char *name)
 	return ext_of(name, trimmed_len(name));
 }
 
+/* Names and declared types whose consumer renders markup whatever the bytes
+ * look like (a browser opens "x.html" as HTML even when libmagic, seeing
+ * 10 KB of blanks first, says text/plain), and the type to handle them as. */
+static const struct {
+	const char *ext, *as;
+} RENDERED_EXT[] = {
+	{ "html", "text/html" },  { "htm", "text/html" },   { "xhtml", "text/html" },
+	{ "xht", "text/html" },   { "shtml", "text/html" }, { "shtm", "text/html" },
+	{ "stm", "text/html" },   { "htt", "text/html" },
+	{ "svg", "image/svg+xml" }, { "svgz", "image/svg+xml" },
+	{ "xml", "text/xml" },    { "xsl", "text/xml" },    { "xslt", "text/xml" },
+	{ "mht", "multipart/related" }, { "mhtml", "multipart/related" },
+};
+
+static const struct {
+	const char *declared, *as;
+} RENDERED_DECLARED[] = {
+	{ "text/html", "text/html" }, { "application/xhtml+xml", "text/html" },
+	{ "image/svg+xml", "image/svg+xml" }, { "text/xml", "text/xml" },
+	{ "application/xml", "text/xml" }, { "application/xslt+xml", "text/xml" },
+};
+
+const char *
+mk_names_rendered_as(const char *name, const char *declared_type)
+{
+	char *ext = mk_names_extension(name);
+	const char *as = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(RENDERED_EXT) && as == NULL; i++)
+		if (strcmp(RENDERED_EXT[i].ext, ext) == 0)
+			as = RENDERED_EXT[i].as;
+	for (gsize i = 0; i < G_N_ELEMENTS(RENDERED_DECLARED) && as == NULL; i++)
+		if (declared_type != NULL &&
+		    g_ascii_strcasecmp(RENDERED_DECLARED[i].declared, declared_type) == 0)
+			as = RENDERED_DECLARED[i].as;
+	g_free(ext);
+	return as;
+}
+
 static void
 add_once(mk_node *n, mk_finding_code c, const char *detail)
 {

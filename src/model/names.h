@@ -17,6 +17,11 @@
  *   true type or the extension is an executable, script, shortcut, HTML
  *   application, installer, disk image).  Needs n->true_type set.
  *
+ *   mk_names_rendered_as() maps a name (trailing dots and blanks ignored, as
+ *   Windows does) or a declared MIME type to the markup type a browser or
+ *   viewer would render it as; the expander uses it so that text libmagic
+ *   calls plain is still handled as the HTML/SVG/XML its name makes it.
+ *
  *   mk_names_safe() returns a display/attachment name: UTF-8 validated,
  *   controls and bidi characters removed, path separators replaced by "_",
  *   leading dots removed, cut to MAX_LEN bytes on a character boundary;
@@ -35,6 +40,10 @@ void mk_names_check(mk_ctx *ctx, mk_node *n);
 char *mk_names_safe(const char *name, gsize max_len);
 /* Lower-case last extension without the dot ("" if none). Caller frees. */
 char *mk_names_extension(const char *name);
+/* The markup type a consumer renders NAME (or, failing that, the declared
+ * type) as: "text/html" for .html/.xhtml/..., "image/svg+xml", "text/xml",
+ * "multipart/related" (.mht); NULL when neither says markup.  Static. */
+const char *mk_names_rendered_as(const char *name, const char *declared_type);
 /* True for executable/script/shortcut/installer/disk-image true types. */
 bool mk_names_type_is_executable(const char *true_type);
 

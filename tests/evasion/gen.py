@@ -14,7 +14,9 @@ DESCRIPTION
              the test signature DB knows),
       pe     the same PE with its last byte changed (no signature matches:
              only type/name logic can stop it),
-      eicar  the EICAR string, assembled from pieces.
+      eicar  the EICAR string, assembled from pieces,
+      script an HTML <script> element (a browser runs it when the file
+             or attachment is opened by its name).
     Expectations (comma separated, all must hold; "payload absent" and "no
     crash" always apply):
       undelivered        exit 2 or 3 (nothing forwarded)
@@ -30,7 +32,12 @@ EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-" +
          b"TEST-FILE!$H+H*")
 clam = open(CLAM, "rb").read()
 pe = clam[:-1] + bytes([clam[-1] ^ 0x55])
-PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR}
+SCRIPT = b"<script>alert(document.domain)</script>"
+PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR, "script": SCRIPT}
+# File cases are named NAME.bin unless listed here (the name is what a
+# recipient's browser or viewer goes by).
+FILE_EXT = {"padded_html_file": "html", "late_svg_file": "svg",
+            "padded_xhtml_file": "xhtml", "padded_mht_file": "mht"}
 
 HDR = ["From: Attacker <attacker@example.com>", "To: victim@example.jp",
        "Date: Mon, 01 Jan 2024 00:00:00 +0000",
@@ -137,6 +144,16 @@ def ratio_bomb(p):
     return mail("ratio bomb", simple(inner, "report.zip", "application/zip"))
 
 
+def padded(p, markup="html"):
+    """Markup libmagic calls text/plain: 10 KB of blanks before it."""
+    return b" " * 10240 + f"<{markup}><body>".encode() + p + f"</body></{markup}>\n".encode()
+
+
+def late_svg(p):
+    """An SVG after 3 000 lines of text (past libmagic's regex window)."""
+    return b"x\n" * 3000 + b'<svg xmlns="http://www.w3.org/2000/svg">' + p + b"</svg>\n"
+
+
 def size_bomb(p):
     members = [(f"part{i:02d}.txt", text_mb(i)) for i in range(12)] + [("payload.exe", p)]
     return mail("size bomb", simple(zip_bytes(members), "data.zip", "application/zip"))
@@ -218,6 +235,22 @@ CASES = [
      lambda p: zip_bytes([("docs/readme.txt", p)])),
     ("pe_file_named_pdf", "pe", "file", "",
      lambda p: p),
+    # Text libmagic calls plain, named (or declared) as markup: a browser
+    # renders it by its name, so it is handled as that markup, never passed.
+    ("padded_html_attachment", "script", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("padded html", simple(padded(p), "page.html", "text/plain"))),
+    ("padded_html_declared", "script", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("declared html", simple(padded(p), "page.txt", "text/html"))),
+    ("late_svg_attachment", "script", "mail", "verdict=stripped|quarantined",
+     lambda p: mail("late svg", simple(late_svg(p), "chart.svg", "application/octet-stream"))),
+    ("padded_html_file", "script", "file", "verdict=cleaned|stripped|quarantined",
+     padded),
+    ("padded_xhtml_file", "script", "file", "verdict=cleaned|stripped|quarantined",
+     lambda p: padded(p, "html")),
+    ("late_svg_file", "script", "file", "verdict=stripped|quarantined|rejected",
+     late_svg),
+    ("padded_mht_file", "script", "file", "verdict=stripped|quarantined|rejected",
+     lambda p: b"MIME-Version: 1.0\r\n" + padded(p)),
 ]
 
 
@@ -228,7 +261,7 @@ def main():
             open(os.path.join(OUT, "payload." + name), "wb").write(PAYLOADS[name])
         for name, pl, chan, expect, build in CASES:
             data = build(PAYLOADS[pl])
-            ext = "eml" if chan == "mail" else "bin"
+            ext = "eml" if chan == "mail" else FILE_EXT.get(name, "bin")
             path = os.path.join(OUT, f"{name}.{ext}")
             open(path, "wb").write(data)
             tsv.write(f"{name}\t{path}\t{chan}\t{os.path.join(OUT, 'payload.' + pl)}\t{expect or '-'}\n")

@@ -180,6 +180,36 @@ START_TEST(test_extension_rows)
 }
 END_TEST
 
+static const struct {
+	const char *name, *declared, *as;   /* as: NULL = not markup */
+} RENDER_ROWS[] = {
+	{ "page.html", NULL, "text/html" },
+	{ "PAGE.HTM", "text/plain", "text/html" },
+	{ "page.html. . ", NULL, "text/html" },       /* Windows drops these */
+	{ "a.xhtml", NULL, "text/html" },
+	{ "chart.svg", "application/octet-stream", "image/svg+xml" },
+	{ "feed.xml", NULL, "text/xml" },
+	{ "saved.mht", NULL, "multipart/related" },
+	{ "notes.txt", "text/html", "text/html" },    /* declared type decides */
+	{ NULL, "image/svg+xml", "image/svg+xml" },
+	{ "notes.txt", "text/plain", NULL },
+	{ "html", NULL, NULL },                       /* no extension */
+	{ "page.html.txt", NULL, NULL },
+	{ NULL, "message/rfc822", NULL },
+};
+
+START_TEST(test_rendered_as)
+{
+	const char *got = mk_names_rendered_as(RENDER_ROWS[_i].name,
+	                                       RENDER_ROWS[_i].declared);
+
+	if (RENDER_ROWS[_i].as == NULL)
+		ck_assert_ptr_null(got);
+	else
+		ck_assert_str_eq(got, RENDER_ROWS[_i].as);
+}
+END_TEST
+
 START_TEST(test_exec_types)
 {
 	ck_assert(mk_names_type_is_executable("application/x-dosexec"));
@@ -201,6 +231,7 @@ main(void)
 	tcase_add_loop_test(tc, test_check_rows, 0, G_N_ELEMENTS(CHECK_ROWS));
 	tcase_add_loop_test(tc, test_safe_rows, 0, G_N_ELEMENTS(SAFE_ROWS));
 	tcase_add_loop_test(tc, test_extension_rows, 0, G_N_ELEMENTS(EXT_ROWS));
+	tcase_add_loop_test(tc, test_rendered_as, 0, G_N_ELEMENTS(RENDER_ROWS));
 	tcase_add_test(tc, test_long_name);
 	tcase_add_test(tc, test_exec_types);
 	suite_add_tcase(s, tc);
