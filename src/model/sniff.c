@@ -41,7 +41,6 @@
 
 #include "archive.h"
 #include "mk_limits.h"
-#include "regcache.h"
 
 /* libmagic's own bounds (not per-site policy: they only cap its work). */
 #define SNIFF_BYTES_MAX      (1 * MK_MiB)
@@ -101,7 +100,6 @@ mk_sniffer_new(mk_error *err)
 {
 	mk_sniffer *s = g_new0(mk_sniffer, 1);
 
-	mk_regcache_init();   /* libmagic's regexes, compiled once (regcache.h) */
 	if (magic_open_one(&s->type, MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING | MAGIC_ERROR,
 	                   err) != 0 ||
 	    magic_open_one(&s->desc, MAGIC_NONE | MAGIC_ERROR, err) != 0)

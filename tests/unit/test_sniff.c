@@ -12,10 +12,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "model/regcache.h"
 #include "model/sniff.h"
-
-#include <regex.h>
 
 typedef struct {
 	const char *path;       /* "T:" ClamAV test files, "O:" oletools */
@@ -224,101 +221,6 @@ START_TEST(test_thread_handle)
 }
 END_TEST
 
-/* Text whose type libmagic decides with its regex tests. */
-static const char *const regex_texts[] = {
-	"#!/bin/sh\necho hello\nexit 0\n",
-	"#!/usr/bin/env python3\nimport os\nprint(os.getcwd())\n",
-	"#include <stdio.h>\nint main(void) { return 0; }\n",
-	"<!DOCTYPE html>\n<html><head><title>t</title></head><body>x</body></html>\n",
-	"\xe4\xbc\x9a\xe8\xad\xb0\xe8\xb3\x87\xe6\x96\x99\n plain text\n",
-	"{\\rtf1\\ansi hello}\n",
-};
-
-static void
-sniff_all(char **out)
-{
-	mk_sniffer *sn = mk_sniffer_thread(NULL);
-
-	ck_assert_ptr_nonnull(sn);
-	for (gsize i = 0; i < G_N_ELEMENTS(regex_texts); i++) {
-		char *mime = NULL, *desc = NULL;
-
-		ck_assert_int_eq(mk_sniff(sn, regex_texts[i], strlen(regex_texts[i]),
-		                          &mime, &desc, NULL), 0);
-		out[i] = g_strdup_printf("%s|%s", mime, desc);
-		g_free(mime);
-		g_free(desc);
-	}
-}
-
-static gpointer
-thread_sniff_all(gpointer out)
-{
-	sniff_all(out);
-	return NULL;
-}
-
-/* libmagic's regexes are compiled once and give the same answers. */
-START_TEST(test_regcache_sniff)
-{
-	enum { N = G_N_ELEMENTS(regex_texts), T = 4 };
-	char *first[N], *again[T][N];
-	size_t h0, c0, h1, c1;
-	GThread *th[T];
-
-	sniff_all(first);
-	mk_regcache_stats(&h0, &c0);
-	ck_assert_uint_gt(c0, 0);           /* libmagic's regcomp came here */
-	for (int t = 0; t < T; t++)
-		th[t] = g_thread_new("sniff", thread_sniff_all, again[t]);
-	for (int t = 0; t < T; t++)
-		g_thread_join(th[t]);
-	mk_regcache_stats(&h1, &c1);
-	ck_assert_uint_eq(c1, c0);          /* nothing new to compile */
-	ck_assert_uint_gt(h1, h0);
-	for (int t = 0; t < T; t++)
-		for (int i = 0; i < N; i++) {
-			ck_assert_str_eq(again[t][i], first[i]);
-			g_free(again[t][i]);
-		}
-	ck_assert_str_eq(first[0], "text/x-shellscript|text/x-shellscript; charset=us-ascii");
-	for (int i = 0; i < N; i++)
-		g_free(first[i]);
-}
-END_TEST
-
-/* Direct use: a hit shares the program, regfree keeps it, flags count. */
-START_TEST(test_regcache_direct)
-{
-	regex_t a, b, c, big;
-	regmatch_t m[2];
-	char *pat = g_strnfill(MK_REGCACHE_PAT_MAX + 1, 'a');
-	size_t c0, c1;
-
-	mk_regcache_stats(NULL, &c0);
-	ck_assert_int_eq(regcomp(&a, "^x(y+)z$", REG_EXTENDED), 0);
-	ck_assert_int_eq(regcomp(&b, "^x(y+)z$", REG_EXTENDED), 0);
-	ck_assert_int_eq(regcomp(&c, "^x(y+)z$", REG_EXTENDED | REG_ICASE), 0);
-	ck_assert_ptr_eq(a.buffer, b.buffer);
-	ck_assert_ptr_ne(a.buffer, c.buffer);
-	regfree(&a);
-	ck_assert_int_eq(regexec(&b, "xyyz", 2, m, 0), 0);
-	ck_assert_int_eq(m[1].rm_so, 1);
-	ck_assert_int_eq(m[1].rm_eo, 3);
-	ck_assert_int_eq(regexec(&b, "XYYZ", 2, m, 0), REG_NOMATCH);
-	ck_assert_int_eq(regexec(&c, "XYYZ", 2, m, 0), 0);
-	ck_assert_int_ne(regcomp(&a, "x(", REG_EXTENDED), 0);   /* errors pass */
-	ck_assert_int_eq(regcomp(&big, pat, 0), 0);             /* not cached */
-	ck_assert_int_eq(regexec(&big, pat, 0, NULL, 0), 0);
-	regfree(&big);
-	mk_regcache_stats(NULL, &c1);
-	ck_assert_uint_eq(c1, c0 + 2);
-	regfree(&b);
-	regfree(&c);
-	g_free(pat);
-}
-END_TEST
-
 int
 main(void)
 {
@@ -329,8 +231,6 @@ main(void)
 	tcase_add_loop_test(tc, test_zip_refine, 0, G_N_ELEMENTS(zip_rows));
 	tcase_add_loop_test(tc, test_is_unknown, 0, G_N_ELEMENTS(unknown_rows));
 	tcase_add_test(tc, test_thread_handle);
-	tcase_add_test(tc, test_regcache_sniff);
-	tcase_add_test(tc, test_regcache_direct);
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
 }
