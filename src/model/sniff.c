@@ -6,10 +6,11 @@
  *   Two libmagic handles per sniffer: one with MAGIC_MIME_TYPE and
  *   MAGIC_MIME_ENCODING for the type, one with MAGIC_NONE for the
  *   description.  For text/ types the description is libmagic's MIME
- *   answer itself ("text/plain; charset=us-ascii"): libmagic 5.44 compiles every
- *   regex of its text tests on each call, so a second call on text would
- *   double the cost of sniffing (it is most of the per-file cost for text)
- *   for a field that only goes into the report.  Compressed streams are not
+ *   answer itself ("text/plain; charset=us-ascii"): libmagic 5.44 runs its
+ *   regex and search tests over every text buffer (compiled once per
+ *   handle; matching is most of the per-file cost for text), so a second
+ *   call on text would double that for a field that only goes into the
+ *   report.  Compressed streams are not
  *   looked into (no MAGIC_COMPRESS): we want the container's type.  libmagic
  *   work is bounded by its parameters (bytes examined, indirections, name
  *   recursion, ELF sections), set at creation.
