@@ -100,7 +100,8 @@ unpack(mk_ctx *ctx, mk_node *n, mk_error *err)
 
 /* Text that libmagic does not call markup, in a file whose name (or, for an
  * attachment, declared type) makes a browser or viewer render it as markup
- * ("x.html" with 10 KB of blanks first, an SVG after 3 000 lines): handled
+ * ("x.html" with 10 KB of blanks first, an SVG after 3 000 lines, a .csv
+ * whose first line is prose and whose second is a formula): handled
  * as the markup type, so it is sanitized or held like the real thing and
  * never passed as plain text.  Body parts are rendered by their declared
  * type already (body.c).  libmagic's answer stays in n->magic. */
@@ -114,7 +115,7 @@ render_as_named(mk_node *n)
 	    strcmp(n->true_type, "text/html") == 0 || strcmp(n->true_type, "text/xml") == 0)
 		return;
 	as = mk_names_rendered_as(n->declared_name, n->declared_type);
-	if (as == NULL)
+	if (as == NULL || strcmp(as, n->true_type) == 0)
 		return;
 	magic = g_strdup_printf("%s (handled as %s: its name or declared type "
 	                        "is rendered so)", n->magic ? n->magic : n->true_type, as);

