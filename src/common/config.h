@@ -147,6 +147,7 @@ typedef struct mk_config {
 		gint64 max_output;         /* RLIMIT_FSIZE / output bytes */
 		gint64 cpu_s;              /* RLIMIT_CPU */
 		bool zygote;               /* fork each run from a preloaded server */
+		gint64 parallel;           /* runs of one item at once; 0 = CPUs */
 	} worker;
 
 	struct {

@@ -188,6 +188,9 @@ const mk_key mk_schema[] = {
 	  "fork each sandboxed run from one preloaded mukaika-worker --zygote instead of "
 	  "exec'ing the worker per document (~25 ms less per document; same rlimits and "
 	  "seccomp per run, but one address-space layout for all runs of a process)" },
+	{ "worker", "parallel", MK_T_INT, OFF(worker.parallel), "0", 0, 64, NULL,
+	  "sandboxed runs of one mail or file at the same time (its documents are "
+	  "independent; 0: the number of CPUs, 1: one after the other)" },
 
 	{ "pdf", "dpi", MK_T_INT, OFF(pdf.dpi), XSTR(MK_DEF_PDF_DPI), 36, 600, NULL,
 	  "resolution PDF pages are rasterized at" },

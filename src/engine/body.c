@@ -13,6 +13,14 @@
  *   a finding that raises the node's action (no_filter, filter_failed):
  *   nothing falls back to the original bytes.
  *
+ *   Sandboxed runs (worker filters: PDF, Office, RTF, images) read only
+ *   their own node's data and write only their own node, so those of one
+ *   tree are started together, on up to worker.parallel threads (0: one
+ *   per CPU), before the ordered walk, which then finds them done: a mail
+ *   with a PDF and two images waits for its slowest document, not for the
+ *   sum.  The walk itself, bodies, in-process filters and archive
+ *   rebuilds stay in order on the calling thread.
+ *
  * NEVER
  *   Changes n->data.
  */
@@ -22,6 +30,7 @@
 
 #include "f_html.h"
 #include "f_text.h"
+#include "f_worker.h"
 #include "policy.h"
 #include "registry.h"
 #include "uu.h"
@@ -148,8 +157,16 @@ run_filter(const mk_config *cfg, mk_node *n)
 	mk_set_str(&n->filter_result, "ok");
 }
 
+static bool
+is_body(const mk_node *n)
+{
+	return n->role == MK_ROLE_BODY && g_strcmp0(n->rule, "body") == 0;
+}
+
+/* The walk of sanitize_node(): VISIT(n) for every node it would filter, in
+ * its order (members before their container). */
 static void
-sanitize_node(const mk_config *cfg, mk_node *n)
+walk(mk_node *n, void (*visit)(mk_node *, void *), void *user)
 {
 	if (n->action >= MK_ACT_STRIP)
 		return;
@@ -160,17 +177,78 @@ sanitize_node(const mk_config *cfg, mk_node *n)
 	 * (archive rebuild) needs its members sanitized first */
 	if (!kept || n->action == MK_ACT_SANITIZE)
 		for (guint i = 0; i < n->children->len; i++)
-			sanitize_node(cfg, g_ptr_array_index(n->children, i));
-	if (leaf && n->action == MK_ACT_SANITIZE) {
-		if (n->role == MK_ROLE_BODY && g_strcmp0(n->rule, "body") == 0)
-			render_body(cfg, n);
-		else
-			run_filter(cfg, n);
+			walk(g_ptr_array_index(n->children, i), visit, user);
+	if (leaf && n->action == MK_ACT_SANITIZE)
+		visit(n, user);
+}
+
+typedef struct {
+	const mk_config *cfg;
+	GPtrArray *nodes;     /* the sandboxed runs of the tree */
+	gint next;            /* index of the next one to take (atomic) */
+} par_runs;
+
+static void
+collect_sandboxed(mk_node *n, void *user)
+{
+	par_runs *pr = user;
+	const mk_filter *f;
+
+	if (is_body(n))
+		return;
+	f = mk_filter_find(n->true_type);
+	if (f != NULL && f->run == mk_worker_filter)
+		g_ptr_array_add(pr->nodes, n);
+}
+
+static gpointer
+par_thread(gpointer user)
+{
+	par_runs *pr = user;
+	gint i;
+
+	while ((i = g_atomic_int_add(&pr->next, 1)) < (gint)pr->nodes->len)
+		run_filter(pr->cfg, g_ptr_array_index(pr->nodes, i));
+	return NULL;
+}
+
+static void
+run_sandboxed_together(const mk_config *cfg, mk_node *root)
+{
+	par_runs pr = { cfg, g_ptr_array_new(), 0 };
+	guint want = cfg->worker.parallel > 0 ? (guint)cfg->worker.parallel
+	                                      : g_get_num_processors();
+	GThread *th[64];
+	guint nth = 0;
+
+	walk(root, collect_sandboxed, &pr);
+	want = MIN(MIN(want, pr.nodes->len), G_N_ELEMENTS(th));
+	/* the calling thread is one of them; only a second run needs threads */
+	for (guint t = 1; t < want; t++) {
+		th[nth] = g_thread_try_new("mk-sanitize", par_thread, &pr, NULL);
+		if (th[nth] != NULL)
+			nth++;
 	}
+	par_thread(&pr);
+	for (guint t = 0; t < nth; t++)
+		g_thread_join(th[t]);
+	g_ptr_array_unref(pr.nodes);
+}
+
+static void
+sanitize_one(mk_node *n, void *user)
+{
+	const mk_config *cfg = user;
+
+	if (is_body(n))
+		render_body(cfg, n);
+	else if (n->filter_result == NULL)   /* not run together before */
+		run_filter(cfg, n);
 }
 
 void
 mk_sanitize_tree(const mk_config *cfg, mk_node *root)
 {
-	sanitize_node(cfg, root);
+	run_sandboxed_together(cfg, root);
+	walk(root, sanitize_one, (void *)cfg);
 }
