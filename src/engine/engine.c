@@ -330,20 +330,42 @@ wants_store(const mk_engine *e, const mk_input *in, mk_verdict v)
 	return v != MK_V_CLEANED || e->cfg->quarantine.store_cleaned;
 }
 
-/* File channel: what goes on is the file itself or its filter output. */
-static void
+/* A file that is a mail (.eml): its message node, else NULL. */
+static mk_node *
+file_message(mk_node *root)
+{
+	mk_node *c;
+
+	if (root->kind == MK_NODE_MESSAGE)
+		return root;
+	if (root->children->len != 1)
+		return NULL;
+	c = g_ptr_array_index(root->children, 0);
+	return c->kind == MK_NODE_MESSAGE ? c : NULL;
+}
+
+/* File channel: what goes on is the file itself, but only when nothing in
+ * it was changed (pass); its filter output; or, for a mail file whose parts
+ * were sanitized or stripped, the mail rebuilt from them like the mail
+ * channel's (returned: finish() rebuilds it after the store).  An allowed
+ * container with changed members is never forwarded as its original
+ * bytes: that would carry the stripped members on. */
+static mk_node *
 file_output(mk_result *r)
 {
-	mk_node *root = r->root;
+	mk_node *root = r->root, *msg = NULL;
 
-	if (root->action == MK_ACT_ALLOW && r->verdict <= MK_V_STRIPPED)
+	if (root->action == MK_ACT_ALLOW && r->verdict == MK_V_PASS)
 		r->output = g_bytes_ref(root->data);
+	else if (root->action == MK_ACT_ALLOW && r->verdict <= MK_V_STRIPPED)
+		msg = file_message(root);
 	else if (root->action == MK_ACT_SANITIZE && root->out != NULL) {
 		r->output = g_bytes_ref(root->out);
 		r->output_name = g_strdup(root->out_name);
 	}
-	if (r->output == NULL && r->verdict < MK_V_QUARANTINED)
+	if (r->output == NULL && msg == NULL && r->verdict < MK_V_QUARANTINED)
 		r->verdict = MK_V_QUARANTINED;   /* nothing to forward: hold it */
+	return msg;
 }
 
 static void
@@ -361,7 +383,8 @@ make_report(mk_engine *e, mk_result *r)
 }
 
 static void
-mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
+mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_node *msg,
+            mk_error *err)
 {
 	char *notice;
 
@@ -372,9 +395,9 @@ mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 		r->output = g_bytes_ref(in->data);
 		return;
 	}
-	notice = mk_notice_text(e->cfg, r->root, r->verdict, r->id, r->stored);
+	notice = mk_notice_text(e->cfg, msg, r->verdict, r->id, r->stored);
 	mk_rebuild_in ri = {
-		.cfg = e->cfg, .root = r->root, .notice = notice, .id = r->id,
+		.cfg = e->cfg, .root = msg, .notice = notice, .id = r->id,
 		.verdict = r->verdict, .actions = r->actions,
 		.notice_only = r->verdict >= MK_V_QUARANTINED,
 	};
@@ -386,10 +409,11 @@ static void
 finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
 {
 	mk_error err = { 0 };
+	mk_node *file_msg = NULL;
 
 	r->verdict = mk_policy_verdict(r->root);
 	if (!r->is_mail)
-		file_output(r);
+		file_msg = file_output(r);
 	r->actions = actions_text(r->root, r->verdict);
 	r->reason = reason_text(r->root, r->verdict);
 	r->stored = wants_store(e, in, r->verdict);
@@ -406,7 +430,15 @@ finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
 		r->output = NULL;
 	}
 	if (r->is_mail)
-		mail_output(e, in, r, &err);
+		mail_output(e, in, r, r->root, &err);
+	else if (file_msg != NULL && r->verdict <= MK_V_STRIPPED) {
+		mail_output(e, in, r, file_msg, &err);
+		if (r->output == NULL) {
+			mk_log(MK_LOG_ERROR, r->id, "rebuilding the mail file failed: %s",
+			       err.msg);
+			r->verdict = MK_V_QUARANTINED;
+		}
+	}
 	if (r->verdict == MK_V_TEMPFAIL && r->output != NULL) {
 		g_bytes_unref(r->output);
 		r->output = NULL;

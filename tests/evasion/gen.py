@@ -43,7 +43,8 @@ PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR, "script": SCRIPT,
 # recipient's browser or viewer goes by).
 FILE_EXT = {"padded_html_file": "html", "late_svg_file": "svg",
             "padded_xhtml_file": "xhtml", "padded_mht_file": "mht",
-            "prose_csv_file": "csv"}
+            "prose_csv_file": "csv", "mail_file_with_exe": "eml",
+            "mail_file_html_script": "eml"}
 
 HDR = ["From: Attacker <attacker@example.com>", "To: victim@example.jp",
        "Date: Mon, 01 Jan 2024 00:00:00 +0000",
@@ -260,6 +261,13 @@ CASES = [
     # a .csv libmagic calls text/plain (prose first) still has its formulas defused
     ("prose_csv_file", "formula", "file", "verdict=cleaned|stripped|quarantined",
      lambda p: b"Quarterly figures follow, see below" + p + b"thanks\n"),
+    # a mail dropped as a file: its parts are sanitized like mail, the
+    # original (with the exe or the script) never goes on
+    ("mail_file_with_exe", "pe", "file", "verdict=stripped|quarantined",
+     lambda p: mail("fwd", simple(p, "setup.exe"))),
+    ("mail_file_html_script", "script", "file", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("fwd html", ["Content-Type: text/html; charset=us-ascii", "",
+        "<html><body><p>hi</p>" + p.decode() + "</body></html>"])),
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
