@@ -235,6 +235,14 @@ decide(const pol *p, mk_node *n)
 		a = MK_ACT_STRIP;
 		set_rule(n, "members", "not all allowed");
 	}
+	/* a mail or TNEF inside an archive is unwrapped for checking, but the
+	 * archive's rebuild can only copy it whole: with changed parts it would
+	 * carry the originals on */
+	if (n->kind == MK_NODE_MEMBER && mk_policy_is_unwrapped(n) &&
+	    a == MK_ACT_ALLOW && sub > MK_ACT_ALLOW && !p->av_only) {
+		a = MK_ACT_STRIP;
+		set_rule(n, "members", "an archived mail or TNEF with changed parts");
+	}
 	if (n->parent == NULL && a > MK_ACT_ALLOW && a < MK_ACT_QUARANTINE &&
 	    is_container_kind(n)) {
 		a = MK_ACT_QUARANTINE;

@@ -134,6 +134,13 @@ static const ext_row EXT_ROWS[] = {
 	{ "shb", FAM_EXECUTABLE, C_NONE },  { "shs", FAM_EXECUTABLE, C_NONE },
 	{ "xnk", FAM_EXECUTABLE, C_NONE },  { "website", FAM_EXECUTABLE, C_NONE },
 	{ "prf", FAM_EXECUTABLE, C_NONE },
+	/* settings that connect out or load code: RDP with drive redirection,
+	 * themes with UNC wallpaper/msstyles, desktop entries */
+	{ "rdp", FAM_EXECUTABLE, C_NONE },  { "theme", FAM_EXECUTABLE, C_NONE },
+	{ "themepack", FAM_EXECUTABLE, C_NONE },
+	{ "deskthemepack", FAM_EXECUTABLE, C_NONE },
+	{ "msstyles", FAM_EXECUTABLE, C_NONE },
+	{ "desktop", FAM_EXECUTABLE, C_NONE },
 	/* media, mail, fonts */
 	{ "mp3", FAM_AUDIO, C_NONE }, { "wav", FAM_AUDIO, C_NONE },
 	{ "m4a", FAM_AUDIO, C_NONE }, { "mp4", FAM_VIDEO, C_NONE },
@@ -328,6 +335,7 @@ static const struct {
 	{ "svg", "image/svg+xml" }, { "svgz", "image/svg+xml" },
 	{ "xml", "text/xml" },    { "xsl", "text/xml" },    { "xslt", "text/xml" },
 	{ "mht", "multipart/related" }, { "mhtml", "multipart/related" },
+	{ "eml", "message/rfc822" },  /* a mail client opens it as a mail */
 	{ "csv", "text/csv" },    { "tsv", "text/csv" },  /* spreadsheets evaluate */
 };
 
@@ -450,6 +458,15 @@ check_mismatch(mk_node *n, const ext_row *er)
 
 	if (truth == FAM_UNKNOWN)
 		return;
+	/* Office opens text named .doc/.xls/.docx... by its content: MHT with
+	 * ActiveMime macros, HTML, SYLK, CSV with formulas.  Not a document. */
+	if (er != NULL && er->fam == FAM_DOCUMENT && er->container != C_NONE &&
+	    truth == FAM_TEXT) {
+		mk_node_add_finding(n, MK_F_TYPE_MISMATCH,
+		                    "extension .%s (an Office format) holds text %s",
+		                    er->ext, n->true_type);
+		return;
+	}
 	if (er != NULL &&
 	    !families_compatible(er->fam, er->container, truth, tcont)) {
 		mk_node_add_finding(n, MK_F_TYPE_MISMATCH,
@@ -470,7 +487,7 @@ void
 mk_names_check(mk_ctx *ctx, mk_node *n)
 {
 	const char *name = n->declared_name;
-	char *ext = NULL;
+	char *ext = NULL, *seen = NULL;
 	const ext_row *er = NULL;
 
 	if (name != NULL && *name != '\0') {
@@ -479,9 +496,12 @@ mk_names_check(mk_ctx *ctx, mk_node *n)
 		    (gint64)strlen(name) > ctx->cfg->limits.max_name_length)
 			mk_node_add_finding(n, MK_F_LONG_NAME, "%zu bytes",
 			                    strlen(name));
+		/* judged as delivered: mk_names_safe() drops zero-width and bidi
+		 * characters, so "a.j<U+200B>s" reaches the recipient as "a.js" */
+		seen = mk_names_safe(name, 0);
 		if (!mk_node_has_finding(n, MK_F_DOUBLE_EXTENSION))
-			check_double_ext(n, name);
-		ext = mk_names_extension(name);
+			check_double_ext(n, seen);
+		ext = mk_names_extension(seen);
 		er = ext_lookup(ext);
 	}
 	if (!mk_node_has_finding(n, MK_F_EXECUTABLE)) {
@@ -495,6 +515,7 @@ mk_names_check(mk_ctx *ctx, mk_node *n)
 	if (!mk_node_has_finding(n, MK_F_TYPE_MISMATCH))
 		check_mismatch(n, er);
 	g_free(ext);
+	g_free(seen);
 }
 
 static bool

@@ -42,7 +42,8 @@ char *mk_names_safe(const char *name, gsize max_len);
 char *mk_names_extension(const char *name);
 /* The markup type a consumer renders NAME (or, failing that, the declared
  * type) as: "text/html" for .html/.xhtml/..., "image/svg+xml", "text/xml",
- * "multipart/related" (.mht), "text/csv" (.csv/.tsv); NULL when neither
+ * "multipart/related" (.mht), "text/csv" (.csv/.tsv), "message/rfc822"
+ * (.eml); NULL when neither
  * says markup.  Static. */
 const char *mk_names_rendered_as(const char *name, const char *declared_type);
 /* True for executable/script/shortcut/installer/disk-image true types. */

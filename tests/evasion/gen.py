@@ -161,6 +161,23 @@ def late_svg(p):
     return b"x\n" * 3000 + b'<svg xmlns="http://www.w3.org/2000/svg">' + p + b"</svg>\n"
 
 
+def headless_mail(p, name="setup.exe"):
+    """A mail that starts with MIME-Version, not From: (libmagic: text/plain)."""
+    return ("\r\n".join(["MIME-Version: 1.0", "Subject: inner"] +
+                         attach(p, [f'Content-Type: application/octet-stream; name="{name}"',
+                                    f'Content-Disposition: attachment; filename="{name}"'])) +
+            "\r\n").encode()
+
+
+def mht_doc(p):
+    """MHT (text) saved as .doc: Word opens it, with its ActiveMime part."""
+    return (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="R"\r\n\r\n'
+            b"--R\r\nContent-Type: text/html\r\n\r\n<html>" + p + b"</html>\r\n--R\r\n"
+            b"Content-Location: editdata.mso\r\nContent-Type: application/x-mso\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n" +
+            base64.encodebytes(b"ActiveMime\0\0" + b"\0" * 64) + b"--R--\r\n")
+
+
 def size_bomb(p):
     members = [(f"part{i:02d}.txt", text_mb(i)) for i in range(12)] + [("payload.exe", p)]
     return mail("size bomb", simple(zip_bytes(members), "data.zip", "application/zip"))
@@ -268,6 +285,24 @@ CASES = [
     ("mail_file_html_script", "script", "file", "verdict=cleaned|stripped|quarantined",
      lambda p: mail("fwd html", ["Content-Type: text/html; charset=us-ascii", "",
         "<html><body><p>hi</p>" + p.decode() + "</body></html>"])),
+    # the same three as parts: a mail libmagic calls text/plain is opened as a
+    # mail; an archived mail with changed parts is not copied whole
+    ("headless_eml_attachment", "pe", "mail", "code=executable|type_mismatch",
+     lambda p: mail("eml", simple(headless_mail(p), "fwd.eml", "text/plain"))),
+    ("headless_eml_in_zip", "pe", "mail", "verdict=stripped|quarantined",
+     lambda p: mail("eml zip", simple(zip_bytes([("fwd.eml", headless_mail(p))]),
+                                      "a.zip", "application/zip"))),
+    ("mht_named_doc", "script", "mail", "code=type_mismatch",
+     lambda p: mail("mht doc", simple(mht_doc(p), "report.doc", "application/msword"))),
+    ("csv_named_xls", "formula", "mail", "code=type_mismatch",
+     lambda p: mail("xls", simple(b"a,b" + p, "figures.xls", "application/vnd.ms-excel"))),
+    # zero-width characters the delivered name loses must not hide ".js"
+    ("zero_width_js_name", "iqy", "mail", "code=executable",
+     lambda p: mail("zw", attach(p, ["Content-Type: application/octet-stream",
+        "Content-Disposition: attachment; filename*=UTF-8''invoice.j%E2%80%8Bs"]))),
+    ("rdp_attachment", "iqy", "mail", "code=executable",
+     lambda p: mail("rdp", simple(b"full address:s:198.51.100.7\r\ndrivestoredirect:s:*\r\n" + p,
+                                  "connect.rdp", "application/x-rdp"))),
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
