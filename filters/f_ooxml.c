@@ -111,13 +111,8 @@ static const char *const deny_rels[] = {
 /* Elements (local name) removed with their content from every part. */
 static const char *const deny_elems[] = {
 	"altChunk", "OLEObject", "oleObject", "oleObjects", "oleObj", "control",
-	"controls", "subDoc", "attachedTemplate", NULL,
-};
-
-/* Field instructions that fetch or run something. */
-static const char *const deny_fields[] = {
-	"DDE", "DDEAUTO", "INCLUDE", "INCLUDETEXT", "INCLUDEPICTURE", "IMPORT",
-	"LINK", "EMBED", "DATABASE", NULL,
+	"controls", "subDoc", "attachedTemplate", "entryMacro", "exitMacro",
+	NULL,
 };
 
 static bool in_list(const char *const *l, const char *s)
@@ -535,76 +530,162 @@ static int pass_rels(ox *x, mk_error *err)
 
 /* ---- pass 3: rewrite kept XML parts ---------------------------------- */
 
-typedef struct fld {
-	GPtrArray *nodes;    /* fldChar/instrText elements of this field */
-	GString *instr;
-} fld;
+/* Word field types that only show something taken from the document or
+ * its properties: nothing fetched, run, prompted for or linked.  Every
+ * other field loses its instruction (the allowlist, not a denylist: DDE,
+ * INCLUDE*, IMPORT, LINK, HYPERLINK, QUOTE, MACROBUTTON, AUTOTEXT, PRINT,
+ * ADDIN, ASK, FILLIN, RD, IF ... and every future keyword). */
+static const char *const safe_fields[] = {
+	"=", "ADVANCE", "AUTHOR", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT",
+	"BIBLIOGRAPHY", "CITATION", "COMMENTS", "CREATEDATE", "DATE",
+	"DOCPROPERTY", "DOCVARIABLE", "EDITTIME", "EQ", "FILENAME", "FILESIZE",
+	"FORMCHECKBOX", "FORMDROPDOWN", "FORMTEXT", "INDEX", "KEYWORDS",
+	"LASTSAVEDBY", "LISTNUM", "NOTEREF", "NUMCHARS", "NUMPAGES", "NUMWORDS",
+	"PAGE", "PAGEREF", "PRINTDATE", "REF", "REVNUM", "SAVEDATE", "SECTION",
+	"SECTIONPAGES", "SEQ", "STYLEREF", "SUBJECT", "SYMBOL", "TA", "TC",
+	"TEMPLATE", "TIME", "TITLE", "TOA", "TOC", "XE", NULL,
+};
 
-static bool instr_denied(const char *s)
+bool mk_ooxml_field_safe(const char *instr)
 {
 	char w[24];
 	gsize n = 0;
-	while (*s && (g_ascii_isspace(*s) || *s == '"' || *s == '\\'))
+	const char *s = instr;
+
+	while (g_ascii_isspace(*s))
 		s++;
-	while (*s && g_ascii_isalpha(*s) && n + 1 < sizeof w)
-		w[n++] = g_ascii_toupper(*s++);
+	if (*s == '=')
+		w[n++] = *s++;
+	else
+		while (g_ascii_isalpha(*s) && n + 1 < sizeof w)
+			w[n++] = g_ascii_toupper(*s++);
 	w[n] = '\0';
-	return in_list(deny_fields, w);
+	if (*s && !g_ascii_isspace(*s) && *s != '\\' && *s != '"')
+		return false;             /* "PAGEX", "PAGE1", a long word ... */
+	return in_list(safe_fields, w);
 }
 
-/* Field markup in document order (no changes to the tree). */
+/* One complex field (w:fldChar begin ... separate ... end) while walking. */
+typedef struct fld {
+	GPtrArray *nodes;    /* its markup, and all of fields in its instruction */
+	GPtrArray *result;   /* text nodes of its result */
+	GString *instr;      /* its own instruction text */
+	bool in_result;      /* "separate" seen */
+	bool nested;         /* a field starts inside its instruction */
+	bool inside;         /* it is itself inside an enclosing instruction */
+} fld;
+
+static bool is_text(xmlNodePtr n)
+{
+	return is_elem(n, "t") || is_elem(n, "delText");
+}
+
+static bool is_instr(xmlNodePtr n)
+{
+	return is_elem(n, "instrText") || is_elem(n, "delInstrText");
+}
+
+/* Field markup and text in document order (no changes to the tree). */
 static void collect_fields(xmlNodePtr n, GPtrArray *out)
 {
 	for (; n; n = n->next) {
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (is_elem(n, "fldChar") || is_elem(n, "instrText") ||
-		    is_elem(n, "delInstrText"))
+		if (is_elem(n, "fldChar") || is_instr(n) || is_text(n))
 			g_ptr_array_add(out, n);
-		else
+		else {
+			if (is_elem(n, "fldSimple"))
+				g_ptr_array_add(out, n);
 			collect_fields(n->children, out);
+		}
 	}
 }
 
-static void fld_close(ox *x, fld *f, GPtrArray *kill)
+static fld *fld_new(const fld *parent)
 {
-	if (instr_denied(f->instr->str)) {
-		g_ptr_array_extend_and_steal(kill, f->nodes);
-		count(x, "fetching/DDE field instruction");
+	fld *f = g_new0(fld, 1);
+	f->nodes = g_ptr_array_new();
+	f->result = g_ptr_array_new();
+	f->instr = g_string_new(NULL);
+	f->inside = parent && (!parent->in_result || parent->inside);
+	return f;
+}
+
+/* Why field F loses its instruction, or NULL. */
+static const char *fld_verdict(const fld *f)
+{
+	if (f->nested)
+		return "nested-field instruction";
+	if (!mk_ooxml_field_safe(f->instr->str))
+		return "field instruction of a type not allowed";
+	return NULL;
+}
+
+/* F ends: inside an enclosing instruction it joins its parent (which is
+ * dropped for the nesting: the inner markup and result go with it);
+ * otherwise it is judged on its own.  Frees F. */
+static void fld_close(ox *x, fld *f, fld *parent, GPtrArray *kill)
+{
+	const char *why = NULL;
+	if (f->inside && parent) {
+		GPtrArray *to = parent->in_result ? parent->result : parent->nodes;
+		g_ptr_array_extend_and_steal(to, f->nodes);
+		g_ptr_array_extend_and_steal(to, f->result);
 	} else {
-		g_ptr_array_free(f->nodes, TRUE);
+		if ((why = fld_verdict(f)) != NULL) {
+			g_ptr_array_extend_and_steal(kill, f->nodes);
+			count(x, why);
+		} else {
+			g_ptr_array_free(f->nodes, TRUE);
+		}
+		g_ptr_array_free(f->result, TRUE);
 	}
 	g_string_free(f->instr, TRUE);
 	g_free(f);
+}
+
+static void fld_add_instr(ox *x, fld *f, xmlNodePtr n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	if (c && f->instr->len < (gsize)x->o->max_output)
+		g_string_append(f->instr, (const char *)c);
+	xmlFree(c);
 }
 
 static void fld_step(ox *x, xmlNodePtr n, GPtrArray *stack, GPtrArray *kill)
 {
 	fld *top = stack->len ? stack->pdata[stack->len - 1] : NULL;
 	char *t = is_elem(n, "fldChar") ? attr(n, "fldCharType") : NULL;
-	if (t && strcmp(t, "begin") == 0) {
-		top = g_new0(fld, 1);
-		top->nodes = g_ptr_array_new();
-		top->instr = g_string_new(NULL);
+	bool begin = t && strcmp(t, "begin") == 0;
+
+	if ((begin || is_elem(n, "fldSimple")) && top && !top->in_result)
+		top->nested = true;
+	if (begin) {
+		top = fld_new(top);
 		g_ptr_array_add(stack, top);
 	}
-	if (top) {
+	if (!top || is_elem(n, "fldSimple")) {
+		g_free(t);
+		return;
+	}
+	if (is_text(n))
+		g_ptr_array_add(top->in_result ? top->result : top->nodes, n);
+	else
 		g_ptr_array_add(top->nodes, n);
-		if (!is_elem(n, "fldChar")) {
-			xmlChar *c = xmlNodeGetContent(n);
-			if (c && top->instr->len < (gsize)x->o->max_output)
-				g_string_append(top->instr, (const char *)c);
-			xmlFree(c);
-		}
-		if (t && strcmp(t, "end") == 0) {
-			g_ptr_array_remove_index(stack, stack->len - 1);
-			fld_close(x, top, kill);
-		}
+	if (is_instr(n) && !top->in_result)
+		fld_add_instr(x, top, n);
+	if (t && strcmp(t, "separate") == 0)
+		top->in_result = true;
+	if (t && strcmp(t, "end") == 0) {
+		g_ptr_array_remove_index(stack, stack->len - 1);
+		fld_close(x, top, stack->len ? stack->pdata[stack->len - 1] : NULL,
+		          kill);
 	}
 	g_free(t);
 }
 
-/* w:fldSimple with a bad instruction: keep its children (the result). */
+/* w:fldSimple of a field type not allowed: keep its children (the
+ * result). */
 static void fix_simple(ox *x, xmlNodePtr n)
 {
 	for (xmlNodePtr next; n; n = next) {
@@ -613,7 +694,7 @@ static void fix_simple(ox *x, xmlNodePtr n)
 			continue;
 		fix_simple(x, n->children);
 		char *in = is_elem(n, "fldSimple") ? attr(n, "instr") : NULL;
-		if (in && instr_denied(in)) {
+		if (is_elem(n, "fldSimple") && !mk_ooxml_field_safe(in ? in : "")) {
 			while (n->children) {
 				xmlNodePtr c = n->children;
 				xmlUnlinkNode(c);
@@ -621,7 +702,7 @@ static void fix_simple(ox *x, xmlNodePtr n)
 			}
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
-			count(x, "fetching/DDE field instruction");
+			count(x, "field instruction of a type not allowed");
 		}
 		g_free(in);
 	}
@@ -636,8 +717,10 @@ static void fix_fields(ox *x, xmlDocPtr doc)
 	for (guint i = 0; i < all->len; i++)
 		fld_step(x, all->pdata[i], stack, kill);
 	while (stack->len) {    /* unterminated fields are judged as well */
-		fld_close(x, stack->pdata[stack->len - 1], kill);
+		fld *f = stack->pdata[stack->len - 1];
 		g_ptr_array_remove_index(stack, stack->len - 1);
+		fld_close(x, f, stack->len ? stack->pdata[stack->len - 1] : NULL,
+		          kill);
 	}
 	for (guint i = 0; i < kill->len; i++) {
 		xmlUnlinkNode(kill->pdata[i]);

@@ -4,6 +4,7 @@
  *
  * SUMMARY
  *   extern const mk_wfilter mk_wfilter_ooxml;     name "ooxml"
+ *   bool mk_ooxml_field_safe(const char *instr);
  *
  * DESCRIPTION
  *   Reads the zip from memory (libarchive), keeps only parts whose content
@@ -19,9 +20,14 @@
  *       sources ...) or pointing at a part that is not kept are dropped;
  *     - other parts: r:* attributes naming a dropped relationship removed;
  *       altChunk, OLEObject/oleObj(s), control(s), subDoc elements removed;
- *       Word fields (w:fldSimple, w:fldChar/w:instrText) whose instruction
- *       starts with DDE, DDEAUTO, INCLUDE*, IMPORT, LINK, EMBED or DATABASE
- *       lose their instruction and keep their cached result.
+ *       Word fields (w:fldSimple, w:fldChar/w:instrText, nested at any
+ *       depth) lose their instruction and keep their cached result unless
+ *       the instruction is a field type on the harmless list (PAGE, DATE,
+ *       TOC, REF, SEQ, document properties ...: mk_ooxml_field_safe) and
+ *       holds no nested field (a field made by a field, e.g. a QUOTE that
+ *       spells DDEAUTO); the markup and results of fields nested in a
+ *       dropped instruction go with it.  HYPERLINK fields are dropped too,
+ *       like external hyperlink relationships;
  *   [Content_Types].xml is rebuilt for the kept parts; a macro-enabled main
  *   part gets the macro-free type, so docm → docx, xlsm → xlsx, pptm → pptx,
  *   dotm → dotx, xltm → xltx, potm → potx, ppsm → ppsx; *out_type is the
@@ -40,6 +46,10 @@
  *   does not parse or has a DTD, no main document part, a main part we
  *   cannot rebuild (xlsb, add-ins).  MK_ERR_LIMIT: a bound was hit.
  *
+ *   mk_ooxml_field_safe(): true when a Word field instruction (OOXML or
+ *   RTF \fldinst text) starts with a keyword on the harmless list, followed
+ *   by the end, a space, a switch or a quote.  The RTF filter uses it too.
+ *
  * OWNERSHIP
  *   *out, *out_type and notes strings are new (caller frees).
  */
@@ -49,5 +59,7 @@
 #include "worker/wfilter.h"
 
 extern const mk_wfilter mk_wfilter_ooxml;
+
+bool mk_ooxml_field_safe(const char *instr);
 
 #endif

@@ -5,7 +5,9 @@
  * DESCRIPTION
  *   Small packages built here with libarchive, one per dangerous construct
  *   (vbaProject, ActiveX, OLE object, external template, altChunk, DDE and
- *   INCLUDE fields, external hyperlink, customUI, DTD/XXE, bad names, not a
+ *   INCLUDE fields, fields whose keyword a nested field makes, HYPERLINK/
+ *   MACROBUTTON and other non-allowlisted fields, external hyperlink,
+ *   customUI, DTD/XXE, bad names, not a
  *   zip, OLE2/encrypted); each row says which strings must be gone from
  *   the whole output, which must stay, the note and the output type.  The
  *   real oletools samples must come out without vbaProject/activeX/
@@ -97,6 +99,13 @@ static bool any_contains(GHashTable *h, const char *needle, bool names)
 	return false;
 }
 
+/* complex field markup */
+#define FB "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r>"
+#define FS "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+#define FE "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+#define IT(s) "<w:r><w:instrText xml:space=\"preserve\">" s "</w:instrText></w:r>"
+#define RT(s) "<w:r><w:t>" s "</w:t></w:r>"
+
 static const struct row {
 	const char *name;
 	const char *main_ct;        /* NULL = docx */
@@ -153,6 +162,36 @@ static const struct row {
 	{ "safe-field", NULL, NULL, NULL, NULL,
 	  "<w:p><w:fldSimple w:instr=\"PAGE\"><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>",
 	  { { NULL } }, { NULL }, "w:fldSimple", NULL, 0 },
+	/* a field whose keyword is made by a nested field (QUOTE with
+	 * character codes spelling DDEAUTO), nested twice as well: only the
+	 * outer first word used to be looked at */
+	{ "nested-quote-dde", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB IT(" ") FB IT("QUOTE 68 68 69 65 85 84 79") FS RT("x") FE
+	  IT(" \"c:\\\\windows\\\\system32\\\\cmd.exe\" \"/k calc.exe\" ") FS
+	  RT("shown") FE "</w:p>",
+	  { { NULL } }, { "quote 68", "cmd.exe", "fldchar" }, "shown", "nested-field", 0 },
+	{ "nested-deep", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB FB FB IT("QUOTE 68") FS RT("D") FE IT(" 68 69") FS RT("DD")
+	  FE IT(" c:\\\\x.exe") FS RT("shown") FE "</w:p>",
+	  { { NULL } }, { "quote", "x.exe", "fldchar" }, "shown", "nested-field", 0 },
+	{ "hyperlink-field", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB IT(" HYPERLINK \"file://evil.example/share/x.exe\" ") FS
+	  RT("click") FE "</w:p>",
+	  { { NULL } }, { "file://", "hyperlink", "instrtext" }, "click", "type not allowed", 0 },
+	{ "msdt-simple", NULL, NULL, NULL, NULL,
+	  "<w:p><w:fldSimple w:instr=\" HYPERLINK &quot;ms-msdt:/id PCWDiagnostic&quot; \"><w:r><w:t>res</w:t></w:r></w:fldSimple></w:p>",
+	  { { NULL } }, { "ms-msdt", "fldsimple" }, "res", "type not allowed", 0 },
+	{ "macrobutton", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB IT("MACROBUTTON Evil go") FS RT("btn") FE "</w:p>",
+	  { { NULL } }, { "macrobutton", "instrtext" }, "btn", "type not allowed", 0 },
+	{ "pagex-not-page", NULL, NULL, NULL, NULL,
+	  "<w:p><w:fldSimple w:instr=\"PAGEX\"><w:r><w:t>7</w:t></w:r></w:fldSimple></w:p>",
+	  { { NULL } }, { "pagex" }, "7", "type not allowed", 0 },
+	/* a field in the result of a harmless one is judged on its own */
+	{ "toc-with-pageref", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB IT(" TOC \\o \"1-3\" ") FS FB IT(" pageref _Toc1 \\h ") FS
+	  RT("3") FE FE "</w:p>",
+	  { { NULL } }, { NULL }, "pageref _Toc1", NULL, 0 },
 	{ "hyperlink", NULL, NULL,
 	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"http://evil.example/\" TargetMode=\"External\"/>",
 	  NULL, "<w:p><w:hyperlink r:id=\"rId4\"><w:r><w:t>link</w:t></w:r></w:hyperlink></w:p>",
