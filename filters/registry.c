@@ -9,6 +9,7 @@
  *                extension replaced by ".txt" (or "message.txt")
  *     text       text/plain -> the same type, the same name
  *     csv        text/csv -> UTF-8 text/csv, formula cells prefixed (f_csv.h)
+ *     ics        text/calendar -> the same without ATTACH properties (f_ics.h)
  *     archive    zip, 7z, tar, gzip, bzip2, xz, zstd, rar, cab, cpio -> a new
  *                zip of the sanitized members (f_archive.h)
  *   Worker filters (run = mk_worker_filter, f_worker.h; the row name is
@@ -34,6 +35,7 @@
 #include "f_archive.h"
 #include "f_csv.h"
 #include "f_html.h"
+#include "f_ics.h"
 #include "f_text.h"
 #include "f_worker.h"
 
@@ -151,6 +153,7 @@ static const mk_filter f_textplain = {
 	"text", "text/plain", run_text,
 };
 static const mk_filter f_csv = { "csv", "text/csv", mk_csv_filter };
+static const mk_filter f_ics = { "ics", "text/calendar", mk_ics_filter };
 static const mk_filter f_archive = {
 	"archive", "application/zip;application/x-zip-compressed;"
 	"application/x-7z-compressed;application/x-tar;application/x-gtar;"
@@ -180,7 +183,7 @@ static const mk_filter f_rtf = {
 };
 static const mk_filter f_pdf = { "pdf", "application/pdf", mk_worker_filter };
 static const mk_filter *const filters[] = {
-	&f_html2text, &f_textplain, &f_csv, &f_archive, &f_image, &f_ooxml,
+	&f_html2text, &f_textplain, &f_csv, &f_ics, &f_archive, &f_image, &f_ooxml,
 	&f_rtf, &f_pdf, NULL,
 };
 

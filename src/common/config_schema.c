@@ -311,6 +311,9 @@ const char *const mk_default_policy[][2] = {
 	{ "application/vnd.ms-*macroenabled*", "sanitize" },   /* the OOXML filter makes it macro-free */
 	{ "text/xml", "sanitize" },
 	{ "application/xml", "sanitize" },
+	{ "text/rtf", "sanitize" },       /* before the text family: RTF carries objects */
+	{ "application/rtf", "sanitize" },
+	{ "text/calendar", "sanitize" },  /* invitations lose their ATTACHments */
 	{ "text/*", "allow" },
 	{ "image/*", "sanitize" },
 	{ "application/pdf", "sanitize" },
@@ -321,8 +324,6 @@ const char *const mk_default_policy[][2] = {
 	{ "application/vnd.ms-powerpoint", "sanitize" },
 	{ "application/cdfv2", "sanitize" },
 	{ "application/x-ole-storage", "sanitize" },
-	{ "text/rtf", "sanitize" },
-	{ "application/rtf", "sanitize" },
 	{ "application/zip", "sanitize" },
 	{ "application/x-7z-compressed", "sanitize" },
 	{ "application/x-tar", "sanitize" },

