@@ -6,6 +6,12 @@
  *   A small state machine over the UTF-8 text: at the start of every cell
  *   (start of text, after a separator, after a line end outside quotes)
  *   the cell is looked at once; inside quotes "" is an escaped quote.
+ *   The separator is the one of a first line "sep=X" (Excel honours it),
+ *   else the most frequent of ',', ';' and TAB on the first line.  As the
+ *   reader may split on another character than we do (locale list
+ *   separator, a directive it ignores after a BOM, an import dialog), the
+ *   text after every other usual separator (ALT_SEPS), quoted or not, is
+ *   looked at too, and a "'" goes right after that separator.
  *
  * NEVER
  *   Evaluates, reorders or drops cells; touches n->data.
@@ -15,6 +21,24 @@
 #include <string.h>
 
 #include "f_text.h"
+
+/* Characters some reader may take as the separator besides ours. */
+#define ALT_SEPS ",;\t|^"
+
+/* The X of a first line "sep=X" (one ASCII character, then the line end),
+ * or '\0'. */
+static char
+sep_directive(const char *s)
+{
+	char x;
+
+	if (g_ascii_strncasecmp(s, "sep=", 4) != 0)
+		return '\0';
+	x = s[4];
+	if (x <= 0 || x == '\r' || x == '\n' || x == '"')
+		return '\0';
+	return s[5] == '\0' || s[5] == '\r' || s[5] == '\n' ? x : '\0';
+}
 
 static char
 pick_separator(const char *s)
@@ -39,15 +63,17 @@ pick_separator(const char *s)
 	return best;
 }
 
-/* True when the cell at S (up to the separator/line end) is a number. */
+/* True when the cell at S (up to SEP, the separator END that opened it,
+ * the line end) is a number. */
 static bool
-is_number(const char *s, char sep)
+is_number(const char *s, char sep, char end)
 {
 	bool digit = false;
 
 	if (*s == '+' || *s == '-')
 		s++;
-	for (; *s && *s != sep && *s != '\n' && *s != '\r' && *s != '"'; s++) {
+	for (; *s && *s != sep && *s != end && *s != '\n' && *s != '\r' &&
+	       *s != '"'; s++) {
 		if (g_ascii_isdigit(*s))
 			digit = true;
 		else if (*s != '.' && *s != ',')
@@ -57,34 +83,54 @@ is_number(const char *s, char sep)
 }
 
 static bool
-dangerous(const char *s, char sep)
+dangerous(const char *s, char sep, char end)
 {
 	return (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-	        *s == '\r') && !(*s != '\t' && *s != '\r' && is_number(s, sep));
+	        *s == '\r') &&
+	       !(*s != '\t' && *s != '\r' && is_number(s, sep, end));
+}
+
+/* True when S[0] is one of ALT_SEPS other than SEP and the cell another
+ * reader sees after it (past an opening quote) starts with a formula. */
+static bool
+dangerous_after_alt(const char *s, char sep)
+{
+	const char *c = s + 1;
+
+	if (*s == sep || *s == '\0' || strchr(ALT_SEPS, *s) == NULL)
+		return false;
+	if (*c == '"')
+		c++;
+	if (*c == '\0' || *c == '\r' || *c == '\n' || *c == sep ||
+	    strchr(ALT_SEPS, *c) != NULL)
+		return false;           /* an empty cell; a separator is checked itself */
+	return dangerous(c, sep, *s);
 }
 
 char *
 mk_csv_defuse(const char *utf8, bool prefix, guint *count)
 {
 	GString *o = g_string_sized_new(strlen(utf8) + 16);
-	char sep = pick_separator(utf8);
+	char sep = sep_directive(utf8);
 	bool quoted = false, start = true;
 	guint k = 0;
 
+	if (sep == '\0')
+		sep = pick_separator(utf8);
 	for (const char *s = utf8; *s; s++) {
 		if (start && !quoted) {
 			start = false;
 			if (*s == '"') {
 				g_string_append_c(o, '"');
 				quoted = true;
-				if (prefix && dangerous(s + 1, sep)) {
+				if (prefix && dangerous(s + 1, sep, sep)) {
 					g_string_append_c(o, '\'');
 					k++;
 				}
 				continue;
 			}
 			/* unquoted, a CR ends the line: it is no cell content */
-			if (prefix && *s != sep && *s != '\r' && dangerous(s, sep)) {
+			if (prefix && *s != sep && *s != '\r' && dangerous(s, sep, sep)) {
 				g_string_append_c(o, '\'');
 				k++;
 			}
@@ -100,6 +146,10 @@ mk_csv_defuse(const char *utf8, bool prefix, guint *count)
 			start = true;
 		}
 		g_string_append_c(o, *s);
+		if (prefix && dangerous_after_alt(s, sep)) {
+			g_string_append_c(o, '\'');
+			k++;
+		}
 	}
 	if (count != NULL)
 		*count = k;

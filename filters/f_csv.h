@@ -14,9 +14,14 @@
  *   '=', '+', '-', '@', TAB or CR gets a leading "'" so that a spreadsheet
  *   shows it as text instead of evaluating it (DDE, HYPERLINK, WEBSERVICE
  *   ...).  A cell that is only a number ("-12.5", "+81") is left alone.
- *   Quoted cells get the "'" inside the quotes.  The separator is the most
- *   frequent of ',', ';' and TAB on the first line outside quotes.  Line
- *   ends and quoting are kept.  Output: text/csv, UTF-8, with a BOM when
+ *   Quoted cells get the "'" inside the quotes.  The separator is X when
+ *   the first line is "sep=X" (any one ASCII character but a quote, as
+ *   Excel reads it), else the most frequent of ',', ';' and TAB on the
+ *   first line outside quotes.  Because a spreadsheet may split on another
+ *   character than that, a formula character right after any of ',', ';',
+ *   TAB, '|' and '^' (inside quotes too; a quote in between is skipped)
+ *   gets a "'" right after that character as well ("1^=x" -> "1^'=x");
+ *   numbers stay alone there too.  Line ends and quoting are kept.  Output: text/csv, UTF-8, with a BOM when
  *   the text is not pure ASCII (so that Excel reads it as UTF-8); the
  *   name is the declared one ("data.csv" without one).
  *

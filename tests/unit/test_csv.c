@@ -33,7 +33,22 @@ static const csv_row ROWS[] = {
 	{ "a,\"multi\nline\",=z\n", true, "a,\"multi\nline\",'=z\n", 1 },
 	{ "=1,\r=2\n", true, "'=1,\r'=2\n", 2 },
 	{ "\"\r=x\",y\n", true, "\"'\r=x\",y\n", 1 },
+	/* a first line "sep=X" makes X the separator, as in Excel */
+	{ "sep=^\r\na^b\r\n1^=cmd|' /C calc'!A0\r\n", true,
+	  "sep=^\r\na^b\r\n1^'=cmd|' /C calc'!A0\r\n", 1 },
+	{ "sep=#\nx#=1+1#-3#\"@a\"\n", true,
+	  "sep=#\nx#'=1+1#-3#\"'@a\"\n", 2 },
+	{ "SEP=~\r\n=a~+b\r\n", true, "SEP=~\r\n'=a~'+b\r\n", 2 },
+	{ "sep=ab\n=x\n", true, "sep=ab\n'=x\n", 1 },
+	/* after any usual separator, whichever one we split on */
+	{ "a|=b|-1.5|@c\n", true, "a|'=b|-1.5|'@c\n", 2 },
+	{ "1^-2^+3^=4\n", true, "1^-2^+3^'=4\n", 1 },
+	{ "a,b\nx;\"=y\"\n", true, "a,b\nx;'\"=y\"\n", 1 },
+	{ "a,\"b;=c\",\"d|+e\"\n", true, "a,\"b;'=c\",\"d|'+e\"\n", 2 },
+	{ "sep=;\n-1,5;=x;a,-2\n", true, "sep=;\n-1,5;'=x;a,-2\n", 1 },
+	{ "a;b\n1;2|3,4\t5^6;x|;,y\n", true, "a;b\n1;2|3,4\t5^6;x|;,y\n", 0 },
 	{ "=cmd,+x\n", false, "=cmd,+x\n", 0 },
+	{ "x|=cmd\n", false, "x|=cmd\n", 0 },
 	{ "", true, "", 0 },
 };
 
