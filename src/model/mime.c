@@ -272,6 +272,26 @@ out:
 	g_mime_stream_reset(s);
 }
 
+/* A Content-Transfer-Encoding GMime does not know ("x-gzip64") leaves the
+ * content undecoded: what it holds cannot be checked, so it is not passed
+ * as if it were the raw bytes it looks like. */
+static void
+unknown_encoding(mk_node *n, GMimePart *part)
+{
+	const char *cte = g_mime_object_get_header(GMIME_OBJECT(part),
+	                                           "Content-Transfer-Encoding");
+	char *v;
+
+	if (cte == NULL)
+		return;
+	v = g_strstrip(g_strdup(cte));
+	if (*v != '\0' && g_mime_content_encoding_from_string(v) ==
+	                   GMIME_CONTENT_ENCODING_DEFAULT)
+		mk_node_add_finding(n, MK_F_PARSE_ERROR, "unknown Content-Transfer-"
+		                    "Encoding \"%.40s\": content cannot be decoded", v);
+	g_free(v);
+}
+
 static void
 leaf_data(mk_node *n, GMimePart *part)
 {
@@ -288,6 +308,7 @@ leaf_data(mk_node *n, GMimePart *part)
 	}
 	if (g_mime_part_get_content_encoding(part) == GMIME_CONTENT_ENCODING_BASE64)
 		check_base64(n, w);
+	unknown_encoding(n, part);
 	ms = g_mime_stream_mem_new();
 	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(ms), FALSE);
 	if (g_mime_data_wrapper_write_to_stream(w, ms) < 0)

@@ -315,6 +315,12 @@ CASES = [
         "SUMMARY:meeting\r\nATTACH;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=agenda.exe:" +
         base64.b64encode(p).decode() + "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode(),
         "invite.ics", "text/calendar"))),
+    # an encoding nobody can decode is not passed as the bytes it looks like
+    ("unknown_transfer_encoding", "pe", "mail", "undelivered,code=parse_error",
+     lambda p: mail("x-gzip64", [f'Content-Type: multipart/mixed; boundary="{B}"', "", f"--{B}",
+        "Content-Type: text/plain; charset=us-ascii", "", "see attached", f"--{B}",
+        'Content-Type: application/octet-stream; name="data.bin"',
+        "Content-Transfer-Encoding: x-gzip64", ""] + b64(p) + [f"--{B}--"])),
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
