@@ -4,10 +4,12 @@
  *
  * DESCRIPTION
  *   Four passes over the parts held in memory: choose (content type and
- *   path allowlist), relationships (drop, remember dropped ids per source
+ *   path allowlist; media checked by content, raster images rebuilt by
+ *   the image filter), relationships (drop, remember dropped ids per source
  *   part), XML rewrite of the kept parts, then a new [Content_Types].xml
  *   and a new zip.  Nothing from the input is copied without having been
- *   parsed, except images.
+ *   parsed: XML is rewritten, raster images are decoded and encoded anew,
+ *   EMF/WMF metafiles are checked by their header (not rebuilt).
  *
  *   Never touches the filesystem; libxml2 never loads a DTD or the network.
  *
@@ -21,6 +23,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "f_image.h"
 #include "f_ooxml.h"
 #include "mk_limits.h"
 
@@ -129,6 +132,12 @@ static const char *macro_free(const char *ct)
 		if (strcmp(ct, macro_main[i].from) == 0)
 			return macro_main[i].to;
 	return NULL;
+}
+
+static bool is_xml_part(const part *p)
+{
+	return p->ct && (g_str_has_suffix(p->ct, "xml") ||
+	                 strstr(p->ct, "vmldrawing"));
 }
 
 /* Why part LNAME of type CT is not kept, or NULL. */
@@ -390,6 +399,78 @@ static void choose_parts(ox *x)
 		p->keep = why == NULL;
 		if (why)
 			note_part(x, p, why);
+	}
+}
+
+/* ---- pass 1b: media, by content ------------------------------------- */
+
+static bool is_metafile(const char *ct)
+{
+	return strcmp(ct, "image/x-emf") == 0 || strcmp(ct, "image/x-wmf") == 0;
+}
+
+/* EMF: an EMR_HEADER record (type 1) with the " EMF" signature at 40.
+ * WMF: the placeable header, or a memory/disk METAHEADER of 9 words. */
+static bool metafile_ok(const char *ct, GBytes *data)
+{
+	gsize n = 0;
+	const guint8 *d = g_bytes_get_data(data, &n);
+	if (strcmp(ct, "image/x-emf") == 0)
+		return n >= 88 && memcmp(d, "\x01\0\0\0", 4) == 0 &&
+		       memcmp(d + 40, " EMF", 4) == 0;
+	if (n >= 22 && memcmp(d, "\xd7\xcd\xc6\x9a", 4) == 0)
+		return true;
+	return n >= 18 && (d[0] == 1 || d[0] == 2) && d[1] == 0 && d[2] == 9 &&
+	       d[3] == 0;
+}
+
+/* A raster image is decoded and written anew by the image filter (only
+ * pixels survive: no appended file, no polyglot); its type may change
+ * (GIF, BMP, TIFF → PNG).  Why it cannot be kept, or NULL. */
+static const char *recode_raster(ox *x, part *p)
+{
+	GPtrArray *junk = g_ptr_array_new_with_free_func(g_free);
+	mk_error e = { 0 };
+	GBytes *out = NULL;
+	char *type = NULL;
+	int rc = mk_wfilter_image.run(p->data, x->o, &out, &type, junk, &e);
+
+	g_ptr_array_unref(junk);
+	if (rc < 0 || !out || !type) {
+		if (out)
+			g_bytes_unref(out);
+		g_free(type);
+		return rc == MK_ERR_LIMIT ? "image over the limits"
+		                          : "not a valid image";
+	}
+	g_bytes_unref(p->data);
+	p->data = out;
+	g_free(p->ct_out);
+	p->ct_out = type;
+	return NULL;
+}
+
+/* Every kept part that is not XML (parsed in pass 3) must be an image we
+ * have checked or rebuilt: nothing is copied on the word of its name or
+ * content type.  A dropped part loses its relationships in pass 2. */
+static void pass_media(ox *x)
+{
+	for (guint i = 0; i < x->parts->len; i++) {
+		part *p = x->parts->pdata[i];
+		const char *why = NULL;
+		if (!p->keep || p->is_rels || is_xml_part(p))
+			continue;
+		if (!g_str_has_prefix(p->ct, "image/"))
+			why = "binary part we cannot check";
+		else if (is_metafile(p->ct))
+			why = metafile_ok(p->ct, p->data) ? NULL
+			    : "not the metafile its type says";
+		else
+			why = recode_raster(x, p);
+		if (why) {
+			p->keep = false;
+			note_part(x, p, why);
+		}
 	}
 }
 
@@ -761,12 +842,6 @@ static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
 	}
 }
 
-static bool is_xml_part(const part *p)
-{
-	return p->ct && (g_str_has_suffix(p->ct, "xml") ||
-	                 strstr(p->ct, "vmldrawing"));
-}
-
 static int pass_xml(ox *x, mk_error *err)
 {
 	for (guint i = 0; i < x->parts->len; i++) {
@@ -968,6 +1043,7 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	    (rc = read_content_types(&x, err)) < 0)
 		goto out;
 	choose_parts(&x);
+	pass_media(&x);
 	if ((rc = pass_rels(&x, err)) < 0 || (rc = find_main(&x, err)) < 0 ||
 	    (rc = pass_xml(&x, err)) < 0 || (rc = write_zip(&x, out, err)) < 0)
 		goto out;

@@ -28,6 +28,12 @@
  *       spells DDEAUTO); the markup and results of fields nested in a
  *       dropped instruction go with it.  HYPERLINK fields are dropped too,
  *       like external hyperlink relationships;
+ *   Every kept part that is not XML must be an image, checked by content:
+ *   PNG/JPEG/GIF/BMP/TIFF/WebP are decoded and encoded anew by the image
+ *   filter (f_image.h; only pixels survive, GIF/BMP/TIFF become PNG and
+ *   their content type follows), EMF/WMF must start with their header;
+ *   a part that fails (a PE named image1.png) is removed, and with it its
+ *   relationships and r:embed/r:link references.
  *   [Content_Types].xml is rebuilt for the kept parts; a macro-enabled main
  *   part gets the macro-free type, so docm → docx, xlsm → xlsx, pptm → pptx,
  *   dotm → dotx, xltm → xltx, potm → potx, ppsm → ppsx; *out_type is the

@@ -7,7 +7,8 @@
  *   (vbaProject, ActiveX, OLE object, external template, altChunk, DDE and
  *   INCLUDE fields, fields whose keyword a nested field makes, HYPERLINK/
  *   MACROBUTTON and other non-allowlisted fields, external hyperlink,
- *   customUI, DTD/XXE, bad names, not a
+ *   customUI, media parts by content (a PE named image1.png, a PNG with a
+ *   PE appended, a fake EMF, an uncheckable type), DTD/XXE, bad names, not a
  *   zip, OLE2/encrypted); each row says which strings must be gone from
  *   the whole output, which must stay, the note and the output type.  The
  *   real oletools samples must come out without vbaProject/activeX/
@@ -29,13 +30,16 @@
 
 static const mk_wopts opts = { .max_output = 64 * MK_MiB,
                                .ooxml_max_parts = MK_DEF_OOXML_MAX_PARTS,
-                               .ooxml_max_part_size = 64 * MK_MiB };
+                               .ooxml_max_part_size = 64 * MK_MiB,
+                               .image_max_pixels = MK_DEF_IMAGE_MAX_PIXELS,
+                               .image_max_dimension = MK_DEF_IMAGE_MAX_DIMENSION };
 
 static void gstring_free(gpointer s)
 {
 	g_string_free(s, TRUE);
 }
 
+/* DATAS: GBytes* per name. */
 static GBytes *make_zip(GPtrArray *names, GPtrArray *datas)
 {
 	struct archive *a = archive_write_new();
@@ -45,13 +49,14 @@ static GBytes *make_zip(GPtrArray *names, GPtrArray *datas)
 	ck_assert_int_eq(archive_write_open_memory(a, buf, cap, &used), ARCHIVE_OK);
 	for (guint i = 0; i < names->len; i++) {
 		struct archive_entry *e = archive_entry_new();
-		const char *d = datas->pdata[i];
+		gsize len = 0;
+		const char *d = g_bytes_get_data(datas->pdata[i], &len);
 		archive_entry_set_pathname(e, names->pdata[i]);
 		archive_entry_set_filetype(e, AE_IFREG);
 		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, (la_int64_t)strlen(d));
+		archive_entry_set_size(e, (la_int64_t)len);
 		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
-		archive_write_data(a, d, strlen(d));
+		archive_write_data(a, d, len);
 		archive_entry_free(e);
 	}
 	archive_write_close(a);
@@ -105,6 +110,13 @@ static bool any_contains(GHashTable *h, const char *needle, bool names)
 #define FE "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
 #define IT(s) "<w:r><w:instrText xml:space=\"preserve\">" s "</w:instrText></w:r>"
 #define RT(s) "<w:r><w:t>" s "</w:t></w:r>"
+
+/* an image part and its use */
+#define PNG_CT "<Override PartName=\"/word/media/image1.png\" ContentType=\"image/png\"/>"
+#define IMG_REL "<Relationship Id=\"rId7\" Type=\"" R_NS "/image\" Target=\"media/image1.png\"/>"
+#define BLIP_BODY "<w:p><w:r><w:drawing><a:blip xmlns:a=\"urn:a\" r:embed=\"rId7\"/></w:drawing><w:t>txt</w:t></w:r></w:p>"
+/* a 2x2 RGB PNG */
+#define PNG_B64 "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg=="
 
 static const struct row {
 	const char *name;
@@ -196,6 +208,27 @@ static const struct row {
 	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"http://evil.example/\" TargetMode=\"External\"/>",
 	  NULL, "<w:p><w:hyperlink r:id=\"rId4\"><w:r><w:t>link</w:t></w:r></w:hyperlink></w:p>",
 	  { { NULL } }, { "evil.example", "rid4" }, "link", "external relationship", 0 },
+	/* media parts by content: a PE named image1.png went out byte-exact;
+	 * a PNG with a PE appended loses the tail (rebuilt from pixels) */
+	{ "media-pe-as-png", NULL, PNG_CT, IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "MZ\x90 This program cannot be run in DOS mode.\r\r\n$PE" } },
+	  { "image1.png", "cannot be run", "rid7" }, "txt", "not a valid image", 0 },
+	{ "media-png-plus-pe", NULL, PNG_CT, IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "b64:iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggk1akAAgVGhpcyBwcm9ncmFtIGNhbm5vdCBiZSBydW4gaW4gRE9TIG1vZGUu" } },
+	  { "cannot be run", "dos mode" }, "r:embed=\"rId7\"", NULL, 0 },
+	{ "media-valid-png", NULL, PNG_CT, IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "b64:" PNG_B64 } },
+	  { NULL }, "r:embed=\"rId7\"", NULL, 0 },
+	{ "media-fake-emf", NULL,
+	  "<Override PartName=\"/word/media/image1.png\" ContentType=\"image/x-emf\"/>",
+	  IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "GIF89a not an EMF at all, just bytes ...................................................." } },
+	  { "image1.png", "gif89a", "rid7" }, "txt", "metafile", 0 },
+	{ "media-unchecked-type", NULL,
+	  "<Override PartName=\"/word/media/image1.png\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\"/>",
+	  IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "PK\x03\x04 zip" } },
+	  { "image1.png", "rid7" }, "txt", "cannot check", 0 },
 	{ "customui", NULL,
 	  "<Override PartName=\"/customUI/customUI.xml\" ContentType=\"application/xml\"/>",
 	  NULL, "<Relationship Id=\"rIdU\" Type=\"http://schemas.microsoft.com/office/2006/relationships/ui/extensibility\" Target=\"customUI/customUI.xml\"/>",
@@ -215,32 +248,48 @@ static const struct row {
 	  NULL, NULL, { { NULL } }, { NULL }, NULL, NULL, MK_ERR_DATA },
 };
 
+static GBytes *str_bytes(char *s)
+{
+	return g_bytes_new_take(s, strlen(s));
+}
+
+/* A part's content: the text, or binary written "b64:BASE64". */
+static GBytes *part_bytes(const char *s)
+{
+	gsize n = 0;
+	if (!g_str_has_prefix(s, "b64:"))
+		return g_bytes_new(s, strlen(s));
+	guchar *b = g_base64_decode(s + 4, &n);
+	return g_bytes_new_take(b, n);
+}
+
 static GBytes *build_row(const struct row *r)
 {
-	GPtrArray *n = g_ptr_array_new(), *d = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *n = g_ptr_array_new();
+	GPtrArray *d = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	const char *main_ct = r->main_ct ? r->main_ct : DOCX_T ".main+xml";
 	bool dtd = strcmp(r->name, "dtd") == 0;
 
 	g_ptr_array_add(n, "[Content_Types].xml");
-	g_ptr_array_add(d, g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
 	    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
 	    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
 	    "<Override PartName=\"/word/document.xml\" ContentType=\"%s\"/>%s</Types>",
-	    main_ct, r->overrides ? r->overrides : ""));
+	    main_ct, r->overrides ? r->overrides : "")));
 	g_ptr_array_add(n, "_rels/.rels");
-	g_ptr_array_add(d, g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 	    "<Relationship Id=\"rId1\" Type=\"" R_NS "/officeDocument\" Target=\"word/document.xml\"/>%s</Relationships>",
-	    r->root_rels ? r->root_rels : ""));
+	    r->root_rels ? r->root_rels : "")));
 	g_ptr_array_add(n, "word/document.xml");
-	g_ptr_array_add(d, g_strdup_printf("<?xml version=\"1.0\"?>%s<w:document xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\"><w:body>%s</w:body></w:document>",
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?>%s<w:document xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\"><w:body>%s</w:body></w:document>",
 	    dtd ? "<!DOCTYPE w:document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" : "",
-	    r->body ? r->body : "&x;"));
+	    r->body ? r->body : "&x;")));
 	g_ptr_array_add(n, "word/_rels/document.xml.rels");
-	g_ptr_array_add(d, g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">%s</Relationships>",
-	    r->doc_rels ? r->doc_rels : ""));
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">%s</Relationships>",
+	    r->doc_rels ? r->doc_rels : "")));
 	for (int i = 0; i < 3 && r->extra[i][0]; i++) {
 		g_ptr_array_add(n, (gpointer)r->extra[i][0]);
-		g_ptr_array_add(d, g_strdup(r->extra[i][1]));
+		g_ptr_array_add(d, part_bytes(r->extra[i][1]));
 	}
 	GBytes *z = make_zip(n, d);
 	g_ptr_array_free(n, TRUE);
@@ -303,10 +352,15 @@ START_TEST(test_rows)
 			gpointer key, v;
 			g_hash_table_iter_init(&it, h);
 			while (g_hash_table_iter_next(&it, &key, &v))
-				g_string_append(all, ((GString *)v)->str);
-			char *low = g_ascii_strdown(all->str, -1);
-			ck_assert_msg(!strstr(low, r->gone[k]), "%s: %s left", r->name,
-			              r->gone[k]);
+				g_string_append_len(all, ((GString *)v)->str,
+				                     (gssize)((GString *)v)->len);
+			/* binary parts too: past NUL bytes (g_ascii_strdown stops) */
+			char *low = g_memdup2(all->str, all->len);
+			for (gsize j = 0; j < all->len; j++)
+				low[j] = g_ascii_tolower(low[j]);
+			ck_assert_msg(!memmem(low, all->len, r->gone[k],
+			                      strlen(r->gone[k])), "%s: %s left",
+			              r->name, r->gone[k]);
 			g_free(low);
 			g_string_free(all, TRUE);
 		}
@@ -348,9 +402,10 @@ END_TEST
 
 START_TEST(test_bad_name)
 {
-	GPtrArray *n = g_ptr_array_new(), *d = g_ptr_array_new();
+	GPtrArray *n = g_ptr_array_new();
+	GPtrArray *d = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	g_ptr_array_add(n, "../evil.xml");
-	g_ptr_array_add(d, "<x/>");
+	g_ptr_array_add(d, g_bytes_new_static("<x/>", 4));
 	GBytes *in = make_zip(n, d), *out = NULL;
 	char *type = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
@@ -358,7 +413,7 @@ START_TEST(test_bad_name)
 	ck_assert_int_eq(run(in, &out, &type, notes, &err), MK_ERR_DATA);
 	g_bytes_unref(in);
 	g_ptr_array_free(n, TRUE);
-	g_ptr_array_free(d, TRUE);
+	g_ptr_array_unref(d);
 	g_ptr_array_unref(notes);
 }
 END_TEST
