@@ -87,9 +87,14 @@ tempfail(SMFICTX *ctx)
 	             "Message cannot be checked now, try again later", SMFIS_TEMPFAIL);
 }
 
+static void log_message(SMFICTX *ctx, const mm_msg *m, const mk_result *r,
+                        const char *what);
+
+/* Refused before the end of the message: its one log line is written here. */
 static sfsistat
-too_big(SMFICTX *ctx)
+too_big(SMFICTX *ctx, const mm_msg *m)
 {
+	log_message(ctx, m, NULL, "too-big");
 	return reply(ctx, "552", "5.3.4", "Message size exceeds fixed maximum message size",
 	             SMFIS_REJECT);
 }
@@ -180,10 +185,12 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	m->rcpts = g_ptr_array_new_with_free_func(g_free);
 	m->hdrs = g_ptr_array_new_with_free_func(hdr_free);
 	m->eng = mm_engine_get();
-	if (m->eng == NULL)
+	if (m->eng == NULL) {
+		log_message(ctx, m, NULL, "tempfail");
 		return tempfail(ctx);
+	}
 	if (size > m->eng->cfg->limits.max_message_size)
-		return too_big(ctx);
+		return too_big(ctx, m);
 	if (!spool_open(m))
 		msg_fail(m, "spool unavailable");
 	return SMFIS_CONTINUE;
@@ -251,7 +258,7 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	g_string_append(line, "\r\n");
 	spool_put(m, line->str, line->len);
 	g_string_free(line, TRUE);
-	return over_cap(m) ? too_big(ctx) : SMFIS_CONTINUE;
+	return over_cap(m) ? too_big(ctx, m) : SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -261,7 +268,7 @@ cb_eoh(SMFICTX *ctx)
 
 	spool_put(m, "\r\n", 2);
 	m->in_body = true;
-	return over_cap(m) ? too_big(ctx) : SMFIS_CONTINUE;
+	return over_cap(m) ? too_big(ctx, m) : SMFIS_CONTINUE;
 }
 
 static sfsistat
@@ -270,7 +277,7 @@ cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	mm_msg *m = &CONN(ctx)->msg;
 
 	spool_put(m, chunk, len);
-	return over_cap(m) ? too_big(ctx) : SMFIS_CONTINUE;
+	return over_cap(m) ? too_big(ctx, m) : SMFIS_CONTINUE;
 }
 
 /* Read the spooled message back (bounded). */
@@ -355,9 +362,8 @@ cb_eom(SMFICTX *ctx)
 	if (m->eng == NULL || mk_engine_ready(m->eng->engine, &err) != 0)
 		goto fail;
 	if (over_cap(m)) {
-		st = too_big(ctx);
-		what = "too-big";
-		goto out;
+		st = too_big(ctx, m);   /* writes the log line */
+		goto done;
 	}
 	data = spool_read(m, &err);
 	if (data == NULL)
@@ -379,6 +385,7 @@ fail:
 	st = tempfail(ctx);
 out:
 	log_message(ctx, m, r, what);
+done:
 	mk_result_free(&r);
 	if (data)
 		g_bytes_unref(data);

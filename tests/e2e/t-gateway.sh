@@ -91,11 +91,15 @@ r=$(python3 -c "
 import smtplib; s = smtplib.SMTP('127.0.0.1', $GW_SMTP_PORT); s.ehlo('client.example')
 print(s.mail('big@example.org', ['SIZE=2000000'])[0]); s.quit()")
 [ "$r" = 552 ] && ok "SIZE=2000000 refused 552 at MAIL FROM" || fail "SIZE= over cap: got $r"
+e2e_wait_log 'from=<big@example.org> .*verdict=too-big' 1 10 &&
+	ok "the refusal at MAIL FROM has its log line" || fail "no log line for the SIZE= refusal"
 head -c 1500000 /dev/urandom | base64 >"$D/big.txt"
 e2e_swaks "$GW_SMTP_PORT" --header 'Subject: big' --body "$D/big.txt"
 c=$(e2e_data_code)
 if [ "$c" = 552 ] && e2e_data_reply | grep -q '5\.3\.4'; then
 	ok "1.9 MB body refused 552 5.3.4"
+	e2e_wait_log 'verdict=too-big' 2 10 && ok "the refused body has its log line" ||
+		fail "no log line for the refused body"
 else
 	fail "big body: expected 552 5.3.4, got: $(e2e_data_reply)"
 fi
