@@ -160,7 +160,7 @@ const mk_key mk_schema[] = {
 	  "where NAME.report.json goes (empty: beside the output)" },
 	{ "dropd", "settle_ms", MK_T_INT, OFF(dropd.settle_ms),
 	  XSTR(MK_DEF_DROPD_SETTLE_MS), 0, 3600000, NULL,
-	  "a file must keep its size and mtime this long before it is taken" },
+	  "a file must keep its size, mtime and ctime this long before it is taken" },
 	{ "dropd", "rescan_s", MK_T_INT, OFF(dropd.rescan_s),
 	  XSTR(MK_DEF_DROPD_RESCAN_S), 1, 86400, NULL,
 	  "periodic full rescan (for SMB/NFS where inotify misses events)" },
