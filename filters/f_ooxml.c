@@ -27,6 +27,10 @@
 #include "f_ooxml.h"
 #include "mk_limits.h"
 
+/* Weak: a program linked without the image filter (the fuzz_ooxml target)
+ * has no decoder, and every raster image is dropped (fail closed). */
+extern const mk_wfilter mk_wfilter_image __attribute__((weak));
+
 #define CT_NAME "[content_types].xml"
 #define NS_PKG_CT "http://schemas.openxmlformats.org/package/2006/content-types"
 #define NS_REL_ATTR "relationships"   /* tail of the r: namespace URIs */
@@ -435,7 +439,8 @@ static const char *recode_raster(ox *x, part *p)
 	mk_error e = { 0 };
 	GBytes *out = NULL;
 	char *type = NULL;
-	int rc = mk_wfilter_image.run(p->data, x->o, &out, &type, junk, &e);
+	int rc = &mk_wfilter_image == NULL ? MK_ERR_SOFTWARE
+	       : mk_wfilter_image.run(p->data, x->o, &out, &type, junk, &e);
 
 	g_ptr_array_unref(junk);
 	if (rc < 0 || !out || !type) {
@@ -617,7 +622,8 @@ static int pass_rels(ox *x, mk_error *err)
  * its properties: nothing fetched, run, prompted for or linked.  Every
  * other field loses its instruction (the allowlist, not a denylist: DDE,
  * INCLUDE*, IMPORT, LINK, HYPERLINK, QUOTE, MACROBUTTON, AUTOTEXT, PRINT,
- * ADDIN, ASK, FILLIN, RD, IF ... and every future keyword). */
+ * ADDIN, ASK, FILLIN, RD, IF ... and every future keyword).  f_rtf.c has
+ * the same list for \fldinst: keep them in step. */
 static const char *const safe_fields[] = {
 	"=", "ADVANCE", "AUTHOR", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT",
 	"BIBLIOGRAPHY", "CITATION", "COMMENTS", "CREATEDATE", "DATE",
@@ -629,7 +635,7 @@ static const char *const safe_fields[] = {
 	"TEMPLATE", "TIME", "TITLE", "TOA", "TOC", "XE", NULL,
 };
 
-bool mk_ooxml_field_safe(const char *instr)
+static bool field_safe(const char *instr)
 {
 	char w[24];
 	gsize n = 0;
@@ -699,7 +705,7 @@ static const char *fld_verdict(const fld *f)
 {
 	if (f->nested)
 		return "nested-field instruction";
-	if (!mk_ooxml_field_safe(f->instr->str))
+	if (!field_safe(f->instr->str))
 		return "field instruction of a type not allowed";
 	return NULL;
 }
@@ -777,7 +783,7 @@ static void fix_simple(ox *x, xmlNodePtr n)
 			continue;
 		fix_simple(x, n->children);
 		char *in = is_elem(n, "fldSimple") ? attr(n, "instr") : NULL;
-		if (is_elem(n, "fldSimple") && !mk_ooxml_field_safe(in ? in : "")) {
+		if (is_elem(n, "fldSimple") && !field_safe(in ? in : "")) {
 			while (n->children) {
 				xmlNodePtr c = n->children;
 				xmlUnlinkNode(c);

@@ -4,7 +4,6 @@
  *
  * SUMMARY
  *   extern const mk_wfilter mk_wfilter_ooxml;     name "ooxml"
- *   bool mk_ooxml_field_safe(const char *instr);
  *
  * DESCRIPTION
  *   Reads the zip from memory (libarchive), keeps only parts whose content
@@ -13,7 +12,8 @@
  *   images) and whose path is not one of vbaProject*, vbaData, activeX/,
  *   embeddings/, customUI, macrosheets/, externalLinks/, webextensions/,
  *   queryTables/, connections.xml or a *.bin part (nor of a data
- *   connection or query table type).  Every kept XML part is parsed with libxml2 (no network, no
+ *   connection or query table type).  Every kept XML part is parsed with
+ *   libxml2 (no network, no
  *   DTD, no entity substitution, default size limits) and written anew:
  *     - .rels: relationships with TargetMode="External", of a dangerous type
  *       (attachedTemplate, aFChunk, oleObject, control, package, subDocument,
@@ -24,7 +24,7 @@
  *       Word fields (w:fldSimple, w:fldChar/w:instrText, nested at any
  *       depth) lose their instruction and keep their cached result unless
  *       the instruction is a field type on the harmless list (PAGE, DATE,
- *       TOC, REF, SEQ, document properties ...: mk_ooxml_field_safe) and
+ *       TOC, REF, SEQ, document properties ...) and
  *       holds no nested field (a field made by a field, e.g. a QUOTE that
  *       spells DDEAUTO); the markup and results of fields nested in a
  *       dropped instruction go with it.  HYPERLINK fields are dropped too,
@@ -60,10 +60,6 @@
  *   does not parse or has a DTD, no main document part, a main part we
  *   cannot rebuild (xlsb, add-ins).  MK_ERR_LIMIT: a bound was hit.
  *
- *   mk_ooxml_field_safe(): true when a Word field instruction (OOXML or
- *   RTF \fldinst text) starts with a keyword on the harmless list, followed
- *   by the end, a space, a switch or a quote.  The RTF filter uses it too.
- *
  * OWNERSHIP
  *   *out, *out_type and notes strings are new (caller frees).
  */
@@ -73,7 +69,5 @@
 #include "worker/wfilter.h"
 
 extern const mk_wfilter mk_wfilter_ooxml;
-
-bool mk_ooxml_field_safe(const char *instr);
 
 #endif
