@@ -28,6 +28,7 @@ typedef struct rtf_group {
 	bool first;      /* no token that fixes the destination yet */
 	bool star;       /* "\*" was the first token */
 	bool fldinst;    /* a field instruction: text goes to st->instr */
+	bool pict;       /* a picture: its data goes to st->pict */
 } rtf_group;
 
 typedef struct rtf_st {
@@ -36,6 +37,12 @@ typedef struct rtf_st {
 	GArray *stack;           /* rtf_group */
 	GString *instr;          /* text of the open field instruction */
 	int instr_depth;         /* stack depth of that group, 0 = none */
+	bool instr_nested;       /* a \field inside that instruction */
+	GByteArray *pict;        /* data of the open picture (hex decoded) */
+	int pict_depth;          /* stack depth of that group, 0 = none */
+	const char *pict_kind;   /* declared by its blip word, or NULL */
+	bool pict_bad;           /* not hex, two kinds, a picture in it ... */
+	int pict_nibble;         /* pending high nibble, or -1 */
 	GHashTable *dropped;     /* what → count */
 	gsize max_out;
 	gsize max_depth;         /* rtf.max_depth */
@@ -63,10 +70,24 @@ static const char *const safe_ignorable[] = {
 	"doccomm", "hlinkbase", "rsid", "nesttableprops", "tcelld", NULL,
 };
 
-/* Field instructions that fetch or run something. */
-static const char *const danger_fields[] = {
-	"DDE", "DDEAUTO", "INCLUDE", "INCLUDETEXT", "INCLUDEPICTURE", "IMPORT",
-	"LINK", "EMBED", "DATABASE", NULL,
+/* Field types that only show something taken from the document: every
+ * other \fldinst goes (the same list as f_ooxml.c: keep them in step). */
+static const char *const safe_fields[] = {
+	"=", "ADVANCE", "AUTHOR", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT",
+	"BIBLIOGRAPHY", "CITATION", "COMMENTS", "CREATEDATE", "DATE",
+	"DOCPROPERTY", "DOCVARIABLE", "EDITTIME", "EQ", "FILENAME", "FILESIZE",
+	"FORMCHECKBOX", "FORMDROPDOWN", "FORMTEXT", "INDEX", "KEYWORDS",
+	"LASTSAVEDBY", "LISTNUM", "NOTEREF", "NUMCHARS", "NUMPAGES", "NUMWORDS",
+	"PAGE", "PAGEREF", "PRINTDATE", "REF", "REVNUM", "SAVEDATE", "SECTION",
+	"SECTIONPAGES", "SEQ", "STYLEREF", "SUBJECT", "SYMBOL", "TA", "TC",
+	"TEMPLATE", "TIME", "TITLE", "TOA", "TOC", "XE", NULL,
+};
+
+/* Picture kinds we can check by content: blip word → kind. */
+static const char *const pict_kinds[][2] = {
+	{ "pngblip", "png" }, { "jpegblip", "jpeg" }, { "emfblip", "emf" },
+	{ "wmetafile", "wmf" }, { "dibitmap", "dib" }, { "macpict", "pict" },
+	{ "pmmetafile", "?" }, { "wbitmap", "?" },
 };
 
 static bool in_list(const char *const *list, const char *w)
@@ -142,19 +163,141 @@ static int open_group(rtf_st *st, mk_error *err)
 	return emit(st, "{", 1, err);
 }
 
-/* First keyword of a field instruction, upper-cased, quotes skipped. */
-static bool instr_is_dangerous(const GString *s)
+/* ---- pictures: the data must be the image its blip word declares ---- */
+
+static void pict_start(rtf_st *st)
 {
-	const char *p = s->str;
+	if (st->pict_depth > 0) {      /* a picture in a picture: both go */
+		st->pict_bad = true;
+		return;
+	}
+	top(st)->pict = true;
+	st->pict_depth = (int)st->stack->len;
+	g_byte_array_set_size(st->pict, 0);
+	st->pict_kind = NULL;
+	st->pict_bad = false;
+	st->pict_nibble = -1;
+}
+
+static bool in_pict(const rtf_st *st)
+{
+	return st->pict_depth > 0 && st->pict_depth == (int)st->stack->len;
+}
+
+static void pict_word(rtf_st *st, const char *w)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(pict_kinds); i++) {
+		if (strcmp(w, pict_kinds[i][0]) != 0)
+			continue;
+		if (st->pict_kind && strcmp(st->pict_kind, pict_kinds[i][1]) != 0)
+			st->pict_bad = true;
+		st->pict_kind = pict_kinds[i][1];
+	}
+}
+
+static void pict_raw(rtf_st *st, const guchar *b, gsize n)
+{
+	if (st->pict->len + n <= st->max_out)
+		g_byte_array_append(st->pict, b, (guint)n);
+}
+
+/* Picture text is hex digits and white space, nothing else. */
+static void pict_text(rtf_st *st, const guchar *s, gsize n)
+{
+	for (gsize i = 0; i < n && !st->pict_bad; i++) {
+		if (g_ascii_isspace(s[i]))
+			continue;
+		if (!g_ascii_isxdigit(s[i])) {
+			st->pict_bad = true;
+			break;
+		}
+		int v = g_ascii_xdigit_value((char)s[i]);
+		if (st->pict_nibble < 0) {
+			st->pict_nibble = v;
+		} else {
+			guchar b = (guchar)(st->pict_nibble * 16 + v);
+			pict_raw(st, &b, 1);
+			st->pict_nibble = -1;
+		}
+	}
+}
+
+static guint32 le32(const guint8 *p)
+{
+	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 |
+	       (guint32)p[3] << 24;
+}
+
+/* Signature, then chunks up to IEND, and nothing after it. */
+static bool png_ok(const guint8 *d, gsize n)
+{
+	gsize i = 8;
+	if (n < 8 || memcmp(d, "\x89PNG\r\n\x1a\n", 8) != 0)
+		return false;
+	while (i + 12 <= n) {
+		gsize len = (gsize)d[i] << 24 | (gsize)d[i + 1] << 16 |
+		            (gsize)d[i + 2] << 8 | d[i + 3];
+		if (len > n - i - 12)
+			return false;
+		bool end = memcmp(d + i + 4, "IEND", 4) == 0;
+		i += 12 + len;
+		if (end)
+			return i == n;
+	}
+	return false;
+}
+
+static bool pict_ok(const rtf_st *st)
+{
+	const guint8 *d = st->pict->data;
+	gsize n = st->pict->len;
+	const char *k = st->pict_kind;
+
+	if (st->pict_bad || !k || st->pict_nibble >= 0)
+		return false;
+	if (strcmp(k, "png") == 0)
+		return png_ok(d, n);
+	if (strcmp(k, "jpeg") == 0)
+		return n >= 4 && memcmp(d, "\xff\xd8\xff", 3) == 0 &&
+		       d[n - 2] == 0xff && d[n - 1] == 0xd9;
+	if (strcmp(k, "emf") == 0)        /* EMR_HEADER, " EMF", nBytes */
+		return n >= 88 && le32(d) == 1 && memcmp(d + 40, " EMF", 4) == 0 &&
+		       le32(d + 48) == n;
+	if (strcmp(k, "wmf") == 0)        /* METAHEADER, mtSize in words */
+		return n >= 18 && (d[0] == 1 || d[0] == 2) && d[1] == 0 &&
+		       d[2] == 9 && d[3] == 0 && (gsize)le32(d + 6) * 2 == n;
+	if (strcmp(k, "dib") == 0) {      /* BITMAPINFOHEADER and friends */
+		guint32 h = n >= 40 ? le32(d) : 0;
+		return h == 12 || h == 40 || h == 52 || h == 56 || h == 108 ||
+		       h == 124;
+	}
+	if (strcmp(k, "pict") == 0)       /* size, frame, version opcode */
+		return n >= 14 && ((d[10] == 0x11 && d[11] == 0x01) ||
+		                   memcmp(d + 10, "\x00\x11\x02\xff", 4) == 0);
+	return false;                     /* pmmetafile, wbitmap: no header */
+}
+
+/* A field instruction that may stay: no nested field, and a keyword on
+ * the harmless list followed by the end, a space, a switch or a quote. */
+static bool instr_is_safe(const rtf_st *st)
+{
+	const char *p = st->instr->str;
 	char word[24];
 	gsize n = 0;
 
-	while (*p && (g_ascii_isspace(*p) || *p == '"' || *p == '\\'))
+	if (st->instr_nested)
+		return false;
+	while (g_ascii_isspace(*p))
 		p++;
-	while (*p && g_ascii_isalpha(*p) && n + 1 < sizeof word)
-		word[n++] = g_ascii_toupper(*p++);
+	if (*p == '=')
+		word[n++] = *p++;
+	else
+		while (g_ascii_isalpha(*p) && n + 1 < sizeof word)
+			word[n++] = g_ascii_toupper(*p++);
 	word[n] = '\0';
-	return in_list(danger_fields, word);
+	if (*p && !g_ascii_isspace(*p) && *p != '\\' && *p != '"')
+		return false;
+	return in_list(safe_fields, word);
 }
 
 static int close_group(rtf_st *st, mk_error *err)
@@ -166,10 +309,17 @@ static int close_group(rtf_st *st, mk_error *err)
 	}
 	rtf_group *g = top(st);
 	if (g->fldinst && (int)st->instr_depth == (int)st->stack->len) {
-		if (!g->drop && instr_is_dangerous(st->instr) &&
-		    (rc = drop_group(st, "fldinst (fetching field)", err)) < 0)
+		if (!g->drop && !instr_is_safe(st) &&
+		    (rc = drop_group(st, st->instr_nested ? "fldinst (nested field)"
+		                     : "fldinst (field type not allowed)", err)) < 0)
 			return rc;
 		st->instr_depth = 0;
+	}
+	if (g->pict && st->pict_depth == (int)st->stack->len) {
+		if (!g->drop && !pict_ok(st) &&
+		    (rc = drop_group(st, "pict (not the image it declares)", err)) < 0)
+			return rc;
+		st->pict_depth = 0;
 	}
 	if ((rc = emit(st, "}", 1, err)) < 0)
 		return rc;
@@ -185,6 +335,7 @@ static int classify(rtf_st *st, const char *w, mk_error *err)
 	if (strcmp(w, "fldinst") == 0 && st->instr_depth == 0) {
 		g->fldinst = true;
 		st->instr_depth = (int)st->stack->len;
+		st->instr_nested = false;
 		g_string_truncate(st->instr, 0);
 	}
 	if (g->star && !in_list(safe_ignorable, w)) {
@@ -206,6 +357,8 @@ static int skip_bin(rtf_st *st, const char *param, bool neg, mk_error *err)
 		return MK_ERR_DATA;
 	}
 	int rc = emit(st, st->p, (gsize)n, err);
+	if (in_pict(st))
+		pict_raw(st, st->p, (gsize)n);
 	st->p += n;
 	return rc;
 }
@@ -235,6 +388,12 @@ static int control_word(rtf_st *st, mk_error *err)
 		st->p++;
 	if (is_danger_word(w))
 		return drop_group(st, w, err);
+	if (strcmp(w, "field") == 0 && st->instr_depth > 0)
+		st->instr_nested = true;
+	if (strcmp(w, "pict") == 0)
+		pict_start(st);
+	else if (in_pict(st))
+		pict_word(st, w);
 	if (top(st)->first && (rc = classify(st, w, err)) < 0)
 		return rc;
 	char *tok = g_strdup_printf("\\%s%s%s ", w, neg ? "-" : "", num);
@@ -312,6 +471,8 @@ static int step(rtf_st *st, mk_error *err)
 			break;
 		}
 	instr_add(st, s, (gsize)(st->p - s));
+	if (in_pict(st))
+		pict_text(st, s, (gsize)(st->p - s));
 	return emit(st, s, (gsize)(st->p - s), err);
 }
 
@@ -360,6 +521,7 @@ int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
 	st.out = g_string_sized_new(len < max_out ? len : max_out);
 	st.stack = g_array_new(FALSE, FALSE, sizeof(rtf_group));
 	st.instr = g_string_new(NULL);
+	st.pict = g_byte_array_new();
 	st.dropped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if ((rc = walk(&st, err)) < 0)
 		goto out;
@@ -374,6 +536,7 @@ out:
 		g_string_free(st.out, TRUE);
 	g_array_free(st.stack, TRUE);
 	g_string_free(st.instr, TRUE);
+	g_byte_array_unref(st.pict);
 	g_hash_table_destroy(st.dropped);
 	return rc;
 }

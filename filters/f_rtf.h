@@ -14,10 +14,18 @@
  *   with everything inside their group: \object and every \obj* word
  *   (\objdata, \objocx, \objclass ...), \*\template, \*\datastore, and every
  *   ignorable destination (\*\word) that is not on the known-harmless list
- *   (themedata, htmltag, shpinst, unknown ones ...).  A \fldinst whose
- *   instruction (text of the whole group, \'hh decoded) starts with DDE,
- *   DDEAUTO, INCLUDE*, IMPORT, LINK, EMBED or DATABASE is dropped; its
- *   \fldrslt (the cached result) stays.  A dangerous word anywhere in a
+ *   (themedata, htmltag, shpinst, unknown ones ...).  A \fldinst is
+ *   dropped, its \fldrslt (the cached result) staying, unless its
+ *   instruction (text of the whole group, \'hh decoded) starts with a
+ *   field type on the harmless list (PAGE, DATE, TOC, REF, SEQ, document
+ *   properties ...: the list of f_ooxml.c) and holds no nested \field (a
+ *   QUOTE spelling DDEAUTO); so DDE*, INCLUDE*, IMPORT, LINK, HYPERLINK,
+ *   QUOTE, MACROBUTTON ... all go.  A \pict group stays only when its data
+ *   (hex or \binN) is the image its blip word declares: PNG chunks up to
+ *   IEND and nothing after, JPEG SOI...EOI, EMF/WMF headers whose size is
+ *   the data's, a DIB header, a PICT v1/v2 header; no or two kinds, a
+ *   picture in a picture, non-hex text or another kind (\wbitmap,
+ *   \pmmetafile) drop the group.  A dangerous word anywhere in a
  *   group drops that whole group, even after other tokens; in the root
  *   group it fails the document.  Bytes after the closing brace are
  *   dropped.  Notes say what was removed ("dropped 2 \objdata group(s)").

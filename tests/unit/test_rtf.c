@@ -5,7 +5,9 @@
  * DESCRIPTION
  *   Rows of small RTF documents, one per dangerous construct, built here;
  *   each says which control words must be gone, which text must stay and
- *   which note must appear, or that the document is rejected.  Real
+ *   which note must appear, or that the document is rejected: objects,
+ *   templates, fields (fetching, nested, not on the harmless list) and
+ *   pictures whose data is not the image they declare (a PE in \bin).  Real
  *   samples (oletools rtfobj, the 2 MB RTF specification, ClamAV's
  *   clam.exe.rtf) must lose every \object/\objdata and parse again to the
  *   same bytes (idempotence).
@@ -64,6 +66,11 @@ static bool notes_have(GPtrArray *notes, const char *sub)
 	return false;
 }
 
+/* a 2x2 RGB PNG, hex */
+#define PNG_HEX "89504e470d0a1a0a0000000d4948445200000002000000020802000000" \
+	"fdd49a730000001049444154789c63f8cfc000440c100a001fee03fd8b5f14d4" \
+	"0000000049454e44ae426082"
+
 static const struct row {
 	const char *name, *in;
 	int rc;                  /* expected return */
@@ -96,10 +103,35 @@ static const struct row {
 	  "fldinst" },
 	{ "safe-field", "{\\rtf1 {\\field{\\*\\fldinst PAGE }{\\fldrslt 1}}}",
 	  0, { NULL }, "\\fldinst PAGE", NULL },
+	/* a field whose keyword a nested field makes (QUOTE spelling
+	 * DDEAUTO): the outer first word used to be the only one looked at */
+	{ "nested-quote-dde", "{\\rtf1 {\\field{\\*\\fldinst {\\field{\\*\\fldinst "
+	  "QUOTE 68 68 69 65 85 84 79}{\\fldrslt DDEAUTO}} c:\\\\x.exe}"
+	  "{\\fldrslt shown}}}", 0, { "fldinst" }, "shown", "nested field" },
+	{ "hyperlink-file", "{\\rtf1 {\\field{\\*\\fldinst HYPERLINK "
+	  "\"file://evil.example/s/x.exe\"}{\\fldrslt click}}}", 0,
+	  { "fldinst" }, "click", "not allowed" },
+	{ "pagex-not-page", "{\\rtf1 {\\field{\\*\\fldinst PAGEX}{\\fldrslt 2}}}",
+	  0, { "fldinst" }, "2", "not allowed" },
+	/* pictures: the data must be the image the blip word declares */
+	{ "pict-pe-bin", "{\\rtf1 {\\pict\\pngblip\\bin8 MZ\x90\x01PE\x02\x03}ok}",
+	  0, { "pict", "pngblip", "bin" }, "ok", "pict" },
+	{ "pict-png-plus-pe", "{\\rtf1 {\\pict\\pngblip " PNG_HEX "4d5a9000}ok}",
+	  0, { "pict", "pngblip" }, "ok", "pict" },
+	{ "pict-png-ok", "{\\rtf1 {\\pict\\picw2\\pich2\\pngblip\n" PNG_HEX
+	  "\n}ok}", 0, { NULL }, "\\pngblip", NULL },
+	{ "pict-jpeg-says-png", "{\\rtf1 {\\pict\\pngblip ffd8ffe000ffd9}ok}", 0,
+	  { "pict" }, "ok", "pict" },
+	{ "pict-no-kind", "{\\rtf1 {\\pict " PNG_HEX "}ok}", 0, { "pict" },
+	  "ok", "pict" },
+	{ "pict-in-pict", "{\\rtf1 {\\pict\\pngblip " PNG_HEX
+	  "{\\pict\\wbitmap0 4d5a}}ok}", 0, { "pict", "wbitmap" }, "ok", "pict" },
 	{ "bin-in-object", "{\\rtf1 {\\object\\bin4 {}}\\objdata}ok}", 0,
 	  { "object", "objdata" }, "ok", "object" },
-	{ "bin-kept", "{\\rtf1 {\\pict\\bin3 a}b}c}", 0, { NULL },
-	  "\\bin3 a}b}c", NULL },
+	/* \bin data is raw (braces in it are data): here a JPEG, which a
+	 * picture must be now */
+	{ "bin-kept", "{\\rtf1 {\\pict\\jpegblip\\bin8 \xff\xd8\xff}b}\xff\xd9}c}", 0,
+	  { NULL }, "\\bin8 \xff\xd8\xff}b}\xff\xd9}c", NULL },
 	{ "escaped-braces", "{\\rtf1 \\{\\objdata\\} x}", MK_ERR_DATA,
 	  { NULL }, NULL, NULL },
 	{ "root-objdata", "{\\rtf1 \\objdata 0105}", MK_ERR_DATA, { NULL },
