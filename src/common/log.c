@@ -7,6 +7,7 @@
  */
 #include "log.h"
 
+#include <errno.h>
 #include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,8 +43,11 @@ mk_log_open(const char *ident, const char *level, const char *target)
 		use_syslog = 1;
 	} else if (target != NULL && target[0] != '\0') {
 		out = fopen(target, "ae");
-		if (out == NULL) {
+		if (out == NULL) {   /* the caller reports it: no silent fallback */
+			int e = errno;
+
 			g_mutex_unlock(&lock);
+			errno = e;
 			return -1;
 		}
 		setvbuf(out, NULL, _IOLBF, 0);

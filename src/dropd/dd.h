@@ -88,6 +88,10 @@ typedef struct dd_engine {
 } dd_engine;
 
 dd_engine *dd_engine_new(mk_config *cfg, mk_error *err);
+/* dropd.out_owner as uid/gid (-1: keep); MK_ERR_CONFIG when it names an
+ * unknown account or one general.user cannot give files to
+ * (mk_daemon_chown_ok: computed while root, checked as we are after). */
+int dd_owner_resolve(const mk_config *cfg, uid_t *uid, gid_t *gid, mk_error *err);
 dd_engine *dd_engine_ref(dd_engine *h);
 void dd_engine_put(dd_engine **h);
 bool dd_engine_ready(dd_engine *h, mk_error *err);

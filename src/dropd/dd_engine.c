@@ -4,6 +4,7 @@
  *
  * SUMMARY
  *   h = dd_engine_new(cfg, err); j->eng = dd_engine_ref(h); dd_engine_put(&h);
+ *   rc = dd_owner_resolve(cfg, &uid, &gid, err);   (also for --check)
  *
  * DESCRIPTION
  *   A holder bundles one configuration snapshot, the engine built from it,
@@ -17,7 +18,9 @@
  *
  * FAILURE
  *   dd_engine_new() fails only when mk_engine_new() does or out_owner names
- *   an unknown account (MK_ERR_CONFIG).  A store that cannot be opened is
+ *   an unknown account or one the daemon, as it runs now (after the switch
+ *   to general.user), cannot give files to (MK_ERR_CONFIG: a start refuses,
+ *   a reload keeps the running configuration).  A store that cannot be opened is
  *   MK_ERR_TEMP from dd_engine_stored() (the job is retried).
  */
 #include <errno.h>
@@ -25,19 +28,21 @@
 #include <pwd.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "dd.h"
 #include "log.h"
 
-static int
-resolve_owner(dd_engine *h, const char *spec, mk_error *err)
+int
+dd_owner_resolve(const mk_config *cfg, uid_t *uid, gid_t *gid, mk_error *err)
 {
+	const char *spec = cfg->dropd.out_owner;
 	char **parts = NULL;
 	struct passwd *pw;
 	struct group *gr;
 	int rc = 0;
 
-	h->out_uid = (uid_t)-1;
-	h->out_gid = (gid_t)-1;
+	*uid = (uid_t)-1;
+	*gid = (gid_t)-1;
 	if (spec == NULL || *spec == '\0')
 		return 0;
 	parts = g_strsplit(spec, ":", 2);
@@ -47,8 +52,8 @@ resolve_owner(dd_engine *h, const char *spec, mk_error *err)
 		rc = MK_ERR_CONFIG;
 		goto out;
 	}
-	h->out_uid = pw->pw_uid;
-	h->out_gid = pw->pw_gid;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
 	if (parts[1] != NULL) {
 		gr = getgrnam(parts[1]);
 		if (gr == NULL) {
@@ -57,8 +62,11 @@ resolve_owner(dd_engine *h, const char *spec, mk_error *err)
 			rc = MK_ERR_CONFIG;
 			goto out;
 		}
-		h->out_gid = gr->gr_gid;
+		*gid = gr->gr_gid;
 	}
+	rc = mk_daemon_chown_ok(cfg->general.user, *uid, *gid, err);
+	if (rc != 0)
+		mk_error_prefix(err, "dropd.out_owner %s", spec);
 out:
 	g_strfreev(parts);
 	return rc;
@@ -74,7 +82,7 @@ dd_engine_new(mk_config *cfg, mk_error *err)
 	g_mutex_init(&h->store_lock);
 	h->cfg = mk_config_ref(cfg);
 	h->created_us = g_get_monotonic_time();
-	if (resolve_owner(h, cfg->dropd.out_owner, err) != 0)
+	if (dd_owner_resolve(cfg, &h->out_uid, &h->out_gid, err) != 0)
 		goto fail;
 	h->engine = mk_engine_new(cfg, err);
 	if (h->engine == NULL)

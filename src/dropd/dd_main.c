@@ -5,15 +5,20 @@
  * SYNOPSIS
  *   mukaika-dropd [--foreground] [--config FILE] [--pidfile FILE]
  *   mukaika-dropd --once [--config FILE]
+ *   mukaika-dropd --check [--config FILE]
  *   mukaika-dropd --help | --version
  *
  * DESCRIPTION
  *   Loads the configuration (FILE, else /etc/mukaika/mukaika.conf when it
  *   exists, else the built-in defaults), creates dropd.in_dir, out_dir and
  *   work_dir when missing (work_dir must be on in_dir's filesystem and
- *   neither may lie inside in_dir), drops privileges to general.user when
- *   started as root and that account exists, builds the engine and then:
- *   runs again every job left in work/ (restart recovery), watches in/
+ *   neither may lie inside in_dir), writes the pidfile (still root),
+ *   detaches, drops privileges to general.user when started as root and
+ *   that account exists (mk_daemon_start), builds the engine -- refusing a
+ *   dropd.out_owner it cannot give files to as it now runs -- and then:
+ *   runs again every job left in work/ (restart recovery, once per start,
+ *   as soon as the engine is ready and before anything new is claimed:
+ *   at start, or when a rebuilt or SIGHUP-loaded engine is), watches in/
  *   (dd_watch: inotify + a rescan every dropd.rescan_s), claims settled
  *   files in batches, one claim file each, when half of the queue
  *   (dropd.jobs * DD_QUEUE_FACTOR) is free (dd_job), and processes them on
@@ -28,19 +33,23 @@
  *   and is retried after rescan_s.
  *
  *   --once processes what is there (files whose ctime is settle_ms old need
- *   no further settle wait), waits for the jobs and exits.
+ *   no further settle wait), waits for the jobs and exits.  --check loads
+ *   the configuration and checks dropd.out_owner for general.user.
  *
  *   Signals arrive through a signalfd in the main loop: SIGHUP loads a new
  *   configuration and engine (jobs already claimed finish with the old
  *   ones); SIGTERM/SIGINT stop claiming, wait for running jobs, commit
  *   what they staged and exit -- queued jobs stay in work/ and are
- *   recovered at the next start.
+ *   recovered at the next start (--once then exits 75).
  *
  * DIAGNOSTICS
  *   Exit 0 on a clean stop (--once: everything handled), 64 usage, 71 when
- *   directories or privileges cannot be set up, 75 (--once) when some files
- *   tempfailed or the engine is not ready (they stay in in/ or work/), 78
- *   configuration error.  One log line per file.
+ *   directories or privileges cannot be set up, 73 when log.file or the
+ *   pidfile cannot be created, 75 (--once) when some files tempfailed or
+ *   could not be claimed, the engine is not ready, or a signal stopped it
+ *   with jobs or files left (they stay in in/ or work/), 78 configuration
+ *   error (also a dropd.out_owner that cannot be given).  One log line per
+ *   file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,12 +73,12 @@
 #include "util.h"
 
 #define EX_OK_ 0
-#define EX_OSERR_ 71
+#define EX_OSERR_ MK_DAEMON_EX_OSERR
 #define EX_TEMPFAIL_ 75
 #define EX_CONFIG_ 78
 
 typedef struct opts {
-	gboolean foreground, once, version;
+	gboolean foreground, once, check, version;
 	char *config, *pidfile;
 } opts;
 
@@ -87,6 +96,8 @@ typedef struct loop {
 	int evfd, sigfd;
 	guint inflight;
 	guint tempfails;
+	guint left;            /* at a stop: jobs and files not handled */
+	bool recovered;        /* restart recovery ran (once per start) */
 	gint64 next_rescan_us;
 	bool stop;
 } loop;
@@ -99,6 +110,7 @@ parse_args(int argc, char **argv, opts *o)
 		{ "once", '1', 0, G_OPTION_ARG_NONE, &o->once, "process what is in in/ and work/, then exit", NULL },
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "configuration file", "FILE" },
 		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &o->pidfile, "write the process id here", "FILE" },
+		{ "check", 't', 0, G_OPTION_ARG_NONE, &o->check, "check the configuration and exit", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -115,6 +127,30 @@ load_config(const char *path)
 	mk_error err = { 0 };
 
 	return mk_config_open(path, mk_config_report_log, NULL, &err);
+}
+
+/* --check: the file loads and dropd.out_owner can be given by the user
+ * the daemon will run as; "FILE: OK" or the problems on stderr, 0 or 78. */
+static int
+check(const char *path)
+{
+	mk_error err = { 0 };
+	mk_config *cfg = mk_config_open(path, mk_config_report_stderr, NULL, &err);
+	uid_t uid;
+	gid_t gid;
+	int rc = EX_CONFIG_;
+
+	if (cfg == NULL)
+		goto out;
+	if (dd_owner_resolve(cfg, &uid, &gid, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", path ? path : "(defaults)", err.msg);
+		goto out;
+	}
+	printf("%s: OK\n", path ? path : "(defaults)");
+	rc = EX_OK_;
+out:
+	mk_config_unref(&cfg);
+	return rc;
 }
 
 static bool
@@ -153,13 +189,6 @@ setup_dirs(const mk_config *cfg)
 		return EX_CONFIG_;
 	}
 	return 0;
-}
-
-/* Become general.user (only when root and the account exists). */
-static int
-drop_privileges(const mk_config *cfg)
-{
-	return mk_daemon_drop_privileges(cfg->general.user, cfg->dropd.work_dir);
 }
 
 
@@ -270,8 +299,46 @@ push_due(loop *l)
 	}
 }
 
+/* Restart recovery, once per start, as soon as the engine is ready (at
+ * start, after a rebuild, after SIGHUP) and before anything is claimed:
+ * work/ then holds only what an earlier run left (dd_job_recover()). */
+static void
+recover(loop *l)
+{
+	mk_error err = { 0 };
+	GPtrArray *jobs;
+
+	if (l->recovered)
+		return;
+	l->recovered = true;
+	jobs = dd_job_recover(l->h, &err);
+	if (err.code != 0)
+		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
+	if (jobs->len > 0)
+		mk_log(MK_LOG_INFO, NULL, "recovering %u job(s) from %s", jobs->len,
+		       l->h->cfg->dropd.work_dir);
+	for (guint i = 0; i < jobs->len; i++)
+		push(l, jobs->pdata[i]);
+	g_ptr_array_unref(jobs);
+}
+
+/* Candidates of CANDS still in in/ after a claim: it failed for them (a
+ * claim file not written...); the watch forgot them until a rescan. */
+static guint
+unclaimed(GPtrArray *cands)
+{
+	guint n = 0;
+	struct stat st;
+
+	for (guint i = 0; i < cands->len; i++)
+		if (lstat(((dd_cand *)cands->pdata[i])->path, &st) == 0)
+			n++;
+	return n;
+}
+
 /* Claim settled files, one claim file per batch, when at least half of
- * the queue is free; returns how many. */
+ * the queue is free; returns how many.  Files a claim left in in/ count
+ * as tempfailed (--once exits 75; the daemon finds them at a rescan). */
 static guint
 claim_ready(loop *l)
 {
@@ -288,6 +355,8 @@ claim_ready(loop *l)
 	}
 	jobs = dd_job_claim(l->h, dd_watch_root(l->w), c);
 	n = jobs->len;
+	if (n < c->len)
+		l->tempfails += unclaimed(c);
 	for (guint i = 0; i < jobs->len; i++)
 		push(l, jobs->pdata[i]);
 	g_ptr_array_unref(jobs);
@@ -412,6 +481,7 @@ turn(loop *l)
 	if (!ready && (ready = dd_engine_ready(l->h, NULL)))
 		l->ready_until_us = now + DD_TICK_MAX_MS * 1000;
 	if (ready) {
+		recover(l);   /* first: before this start claims anything */
 		push_due(l);
 		claimed = claim_ready(l);
 	}
@@ -426,9 +496,7 @@ turn(loop *l)
 static int
 setup_loop(loop *l, const sigset_t *set)
 {
-	mk_error err = { 0 };
 	GError *ge = NULL;
-	GPtrArray *jobs;
 
 	l->done = g_async_queue_new();
 	l->retry = g_ptr_array_new();
@@ -443,19 +511,8 @@ setup_loop(loop *l, const sigset_t *set)
 		g_clear_error(&ge);
 		return -1;
 	}
-	if (!dd_engine_ready(l->h, NULL)) {
-		new_watch(l);
-		return 0;   /* nothing is run until the engine is ready */
-	}
-	jobs = dd_job_recover(l->h, &err);
-	if (err.code != 0)
-		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
-	if (jobs->len > 0)
-		mk_log(MK_LOG_INFO, NULL, "recovering %u job(s) from %s", jobs->len,
-		       l->h->cfg->dropd.work_dir);
-	for (guint i = 0; i < jobs->len; i++)
-		push(l, jobs->pdata[i]);
-	g_ptr_array_unref(jobs);
+	if (dd_engine_ready(l->h, NULL))
+		recover(l);   /* else at the first turn that finds it ready */
 	new_watch(l);
 	return 0;
 }
@@ -472,6 +529,9 @@ teardown_loop(loop *l)
 		if (l->staged->len > 0)
 			commit(l);
 		dd_claims_release(l->claims_done);
+		/* never run (dropped from the pool's queue), to be retried, and
+		 * files seen in in/ but not claimed */
+		l->left = l->inflight + l->retry->len + (l->w ? dd_watch_pending(l->w) : 0);
 	}
 	if (l->done != NULL)
 		g_async_queue_unref(l->done);
@@ -502,16 +562,12 @@ serve(const opts *o, mk_config *cfg, const sigset_t *set)
 
 	if (rc != 0)
 		return rc;
-	if (drop_privileges(cfg) != 0)
-		return EX_OSERR_;
-	if (!o->foreground && !o->once && mk_daemon_detach() != 0)
-		return EX_OSERR_;
-	if (o->pidfile) {
-		char *pid = g_strdup_printf("%ld\n", (long)getpid());
-		g_file_set_contents(o->pidfile, pid, -1, NULL);
-		g_free(pid);
-	}
-	l.h = dd_engine_new(cfg, &err);
+	/* pidfile written as root, detach, then become general.user */
+	rc = mk_daemon_start(cfg->general.user, cfg->dropd.work_dir,
+	                     !o->foreground && !o->once, o->pidfile);
+	if (rc != 0)
+		return rc;
+	l.h = dd_engine_new(cfg, &err);   /* checks dropd.out_owner as we now are */
 	if (l.h == NULL) {
 		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
 		rc = err.code == MK_ERR_CONFIG ? EX_CONFIG_ : EX_OSERR_;
@@ -532,8 +588,13 @@ serve(const opts *o, mk_config *cfg, const sigset_t *set)
 	}
 out:
 	teardown_loop(&l);
-	if (o->pidfile)
-		unlink(o->pidfile);
+	if (o->once && rc == EX_OK_ && l.left > 0) {   /* stopped by a signal */
+		mk_log(MK_LOG_WARNING, NULL, "--once: stopped with %u job(s) or file(s) "
+		       "not handled (left in %s or %s)", l.left, cfg->dropd.work_dir,
+		       cfg->dropd.in_dir);
+		rc = EX_TEMPFAIL_;
+	}
+	mk_daemon_pidfile_remove(o->pidfile);
 	return rc;
 }
 
@@ -559,13 +620,19 @@ main(int argc, char **argv)
 			printf("mukaika-dropd %s\n", MK_VERSION);
 		goto out;
 	}
+	if (o.check) {
+		rc = check(o.config);
+		goto out;
+	}
 	mk_log_open("mukaika-dropd", "info", "");
 	cfg = load_config(o.config);
 	if (cfg == NULL) {
 		rc = EX_CONFIG_;
 		goto out;
 	}
-	mk_log_open("mukaika-dropd", cfg->log.level, cfg->log.file);
+	rc = mk_daemon_log_open("mukaika-dropd", cfg->log.level, cfg->log.file);
+	if (rc != 0)
+		goto out;   /* reported on stderr */
 	rc = serve(&o, cfg, &set);
 	mk_log_close();
 out:

@@ -43,7 +43,10 @@
  *   Any filesystem failure (ENOSPC, EDQUOT, EIO, permissions) is MK_ERR_TEMP
  *   for the items it touches (a failed syncfs or directory fsync: every
  *   item on that filesystem or directory): they stay in work/ and are
- *   retried; tmp files not placed are removed.
+ *   retried; tmp files not placed are removed.  The one permanent failure
+ *   is a chown to dropd.out_owner refused (EPERM, EINVAL): MK_ERR_CONFIG
+ *   from dd_out_stage()/dd_out_write() -- a retry would fail the same way,
+ *   so the caller sets the job aside (dd_run.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -211,7 +214,14 @@ write_tmp(const dd_place *p, int dfd, const char *tmp, const void *buf, gsize le
 		len -= (gsize)w;
 	}
 	if (p->uid != (uid_t)-1 && fchown(fd, p->uid, p->gid) != 0) {
-		TEMP(err, "chown", tmp);
+		int e = errno;
+
+		rc = TEMP(err, "chown", tmp);
+		if (e == EPERM || e == EINVAL) {   /* not a passing state */
+			mk_error_set(err, MK_ERR_CONFIG, "dropd.out_owner cannot be applied: "
+			             "chown %s: %s", tmp, g_strerror(e));
+			rc = MK_ERR_CONFIG;
+		}
 		goto out;
 	}
 	if (fchmod(fd, (mode_t)p->cfg->dropd.out_mode) != 0) {
@@ -356,10 +366,11 @@ dd_out_stage(const dd_place *p, GBytes *content, bool blocked,
 	}
 	s->rst = s->dst;
 	s->tmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".out", NULL);
-	if (write_tmp(p, s->dfd, s->tmp, buf, len, err) != 0) {
+	if ((rc = write_tmp(p, s->dfd, s->tmp, buf, len, err)) != 0) {
 		g_clear_pointer(&s->tmp, g_free);
 		goto out;
 	}
+	rc = MK_ERR_TEMP;
 	if (report != NULL) {
 		s->rfd = s->dfd;
 		if (cfg->dropd.report_dir != NULL && *cfg->dropd.report_dir != '\0') {
@@ -372,7 +383,7 @@ dd_out_stage(const dd_place *p, GBytes *content, bool blocked,
 			}
 		}
 		s->rtmp = g_strconcat(DD_TMP_PREFIX, p->jid, ".report", NULL);
-		if (write_tmp(p, s->rfd, s->rtmp, report, strlen(report), err) != 0) {
+		if ((rc = write_tmp(p, s->rfd, s->rtmp, report, strlen(report), err)) != 0) {
 			g_clear_pointer(&s->rtmp, g_free);
 			goto out;
 		}

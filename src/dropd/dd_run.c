@@ -34,7 +34,11 @@
  * FAILURE
  *   Engine TEMPFAIL, a store lookup error, a staging or commit error ->
  *   DD_RETRY (the job stays in work/ and the main loop retries it after
- *   rescan_s).  One log line per file either way.
+ *   rescan_s).  A permanent output error (dropd.out_owner refused by
+ *   chown, MK_ERR_CONFIG from dd_out) is never retried: the job is set
+ *   aside like a special file, with a notice (owned by the daemon's user,
+ *   since the configured owner cannot be given) naming the reason.  One
+ *   log line per file either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -143,7 +147,13 @@ set_aside(dd_job *j, const char *why)
 	mk_error err = { 0 };
 
 	j->outcome = DD_RETRY;
-	if (dd_out_write(&p, b, true, NULL, &where, &err) != 0) {
+	if (dd_out_write(&p, b, true, NULL, &where, &err) == MK_ERR_CONFIG) {
+		p.uid = (uid_t)-1;   /* out_owner refused: the notice keeps ours */
+		p.gid = (gid_t)-1;
+		mk_error_clear(&err);
+		dd_out_write(&p, b, true, NULL, &where, &err);
+	}
+	if (err.code != 0) {
 		log_file(j, MK_LOG_WARNING, NULL, "retry", NULL, err.msg);
 		goto out;
 	}
@@ -240,7 +250,7 @@ process(dd_job *j, GBytes *data)
 	mk_qrecord *rec = NULL;
 	mk_result *r = NULL;
 	mk_error err = { 0 };
-	int have;
+	int have, rc;
 
 	j->outcome = DD_RETRY;
 	have = dd_engine_stored(j->eng, id, &rec, &err);
@@ -260,9 +270,13 @@ process(dd_job *j, GBytes *data)
 		log_file(j, MK_LOG_WARNING, id, "tempfail", NULL, r->reason);
 		goto out;
 	}
-	if (stage(j, r, id, r->stored || have == 1,
-	          have == 1 && rec->report_json ? rec->report_json : r->report_json,
-	          &err) != 0) {
+	rc = stage(j, r, id, r->stored || have == 1,
+	           have == 1 && rec->report_json ? rec->report_json : r->report_json, &err);
+	if (rc == MK_ERR_CONFIG) {   /* permanent: a retry would loop forever */
+		set_aside(j, err.msg);
+		goto out;
+	}
+	if (rc != 0) {
 		log_file(j, MK_LOG_WARNING, id, "retry", NULL, err.msg);
 		goto out;
 	}

@@ -22,7 +22,9 @@
  *
  * DIAGNOSTICS
  *   Exit 0 on a clean stop, 64 usage, 78 configuration error, 71 when the
- *   socket cannot be opened or privileges cannot be dropped.  --check prints
+ *   socket cannot be opened or privileges cannot be dropped, 73 when
+ *   log.file or the pidfile (written as root, before the switch to
+ *   general.user) cannot be created.  --check prints
  *   "FILE: OK" or one "FILE:LINE: group.key: message" line per problem.
  */
 #include <errno.h>
@@ -106,13 +108,6 @@ open_socket(const mk_config *cfg)
 	return 0;
 }
 
-/* Hand a unix socket to USER and become USER (only when root and USER exists). */
-static int
-drop_privileges(const mk_config *cfg)
-{
-	return mk_daemon_drop_privileges(cfg->general.user, unix_path(cfg->milter.socket));
-}
-
 
 static void *
 milter_thread(void *arg)
@@ -161,15 +156,15 @@ serve(const opts *o, mk_config *cfg)
 	mk_error err = {0};
 	int rc = EX_OSERR_;
 
-	if (open_socket(cfg) != 0 || drop_privileges(cfg) != 0)
+	if (open_socket(cfg) != 0)
 		return EX_OSERR_;
-	if (!o->foreground && mk_daemon_detach() != 0)
-		return EX_OSERR_;
-	if (o->pidfile) {
-		char *pid = g_strdup_printf("%ld\n", (long)getpid());
-		g_file_set_contents(o->pidfile, pid, -1, NULL);
-		g_free(pid);
-	}
+	/* pidfile written as root, then detach and become general.user (a
+	 * unix socket is handed to that user first) */
+	rc = mk_daemon_start(cfg->general.user, unix_path(cfg->milter.socket),
+	                     !o->foreground, o->pidfile);
+	if (rc != 0)
+		return rc;
+	rc = EX_OSERR_;
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -190,8 +185,7 @@ serve(const opts *o, mk_config *cfg)
 	rc = g_atomic_int_get(&milter_done) == 2 ? EX_OSERR_ : EX_OK_;
 out:
 	mm_engine_shutdown();
-	if (o->pidfile)
-		unlink(o->pidfile);
+	mk_daemon_pidfile_remove(o->pidfile);
 	return rc;
 }
 
@@ -214,7 +208,9 @@ main(int argc, char **argv)
 	}
 	if (o.check)
 		goto out;
-	mk_log_open("mukaika-milter", cfg->log.level, cfg->log.file);
+	rc = mk_daemon_log_open("mukaika-milter", cfg->log.level, cfg->log.file);
+	if (rc != 0)
+		goto out;   /* reported on stderr */
 	rc = serve(&o, cfg);
 	mk_log_close();
 out:
