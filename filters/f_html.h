@@ -15,12 +15,16 @@
  *   dt/dd, section ...) to line breaks; li as "- " / "1. ", tables as rows
  *   with cells separated by " | "; pre keeps whitespace; other whitespace
  *   collapsed; entities decoded; <a href> written as "TEXT <URL>" (URL
- *   defanged when opts->defang, omitted when it equals the text; javascript:,
+ *   defanged with mk_defang_url() when opts->defang: UNC paths and
+ *   protocol-handler schemes too, "<[\\]evil[.]example\s>",
+ *   "<search-ms[:]...>"; omitted when it equals the text; javascript:,
  *   data:, vbscript: and file: targets are replaced by "[removed link]");
  *   images written as "[image: ALT]" or dropped; hidden elements
  *   (display:none, hidden attribute) dropped.  More than opts->max_nodes
  *   elements: stops and returns what it has with *truncated set.
- *   Result is normalised with mk_text_normalise().
+ *   With opts->defang the whole text (visible text and written targets)
+ *   goes through mk_text_defang().  Result is normalised with
+ *   mk_text_normalise().
  *
  * OWNERSHIP
  *   Returns a new string (caller frees); NULL + err on internal error only.

@@ -63,6 +63,25 @@ static const html_row rows[] = {
 	  "img</a>", false, false, { "top img" }, { "#top", "cid:" } },
 	{ "text_url_defanged", "<p>visit https://evil.example.com/ now</p>",
 	  false, false, { "hxxps://evil[.]example[.]com/" }, { "https" } },
+	{ "link_unc", "<a href=\"\\\\evil.example\\share\\x.exe\">a</a>", false,
+	  false, { "a <[\\\\]evil[.]example\\share\\x.exe>" }, { "evil.example" } },
+	{ "link_search_ms", "<a href=\"search-ms:query=x&amp;crumb=location:"
+	  "\\\\evil.example@80\\share\">b</a>", false, false,
+	  { "b <search-ms[:]query=x&crumb=location[:][\\\\]evil[.]example[@]80"
+	    "\\share>" }, { "search-ms:", "evil.example" } },
+	{ "link_handlers", "<a href=\"ms-msdt:/id PCWDiagnostic\">c</a> "
+	  "<a href=\"ms-word:ofe|u|https://e.example/a.docx\">d</a> "
+	  "<a href=\"//evil.example/s/x\">e</a>", false, false,
+	  { "c <ms-msdt[:]/id PCWDiagnostic>",
+	    "d <ms-word[:]ofe|u|hxxps://e[.]example/a.docx>",
+	    "e <[//]evil[.]example/s/x>" }, { "ms-msdt:", "ms-word:", "e.example" } },
+	{ "text_unc_handlers", "<p>\\\\evil.example\\share\\y.exe search-ms:"
+	  "query=x ms-settings:display \\/e.example\\s hxxp:\\\\e.example\\x</p>",
+	  false, false, { "[\\\\]evil[.]example\\share\\y.exe search-ms[:]query=x "
+	  "ms-settings[:]display [\\/]e[.]example\\s hxxp:[\\\\]e[.]example\\x" },
+	  { "evil.example", "e.example" } },
+	{ "text_prose_kept", "<p>C:\\Users\\a at 10:30, ms-word: docs</p>", false,
+	  false, { "C:\\Users\\a at 10:30, ms-word: docs" }, { "[" } },
 	{ "hidden", "<div hidden>H1</div><div style=\"DISPLAY : none\">H2</div>"
 	  "<span style=\"visibility:hidden\">H3</span><p>shown</p>", false,
 	  false, { "shown" }, { "H1", "H2", "H3" } },
