@@ -23,6 +23,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "f_fields.h"
 #include "f_image.h"
 #include "f_ooxml.h"
 #include "mk_limits.h"
@@ -618,42 +619,6 @@ static int pass_rels(ox *x, mk_error *err)
 
 /* ---- pass 3: rewrite kept XML parts ---------------------------------- */
 
-/* Word field types that only show something taken from the document or
- * its properties: nothing fetched, run, prompted for or linked.  Every
- * other field loses its instruction (the allowlist, not a denylist: DDE,
- * INCLUDE*, IMPORT, LINK, HYPERLINK, QUOTE, MACROBUTTON, AUTOTEXT, PRINT,
- * ADDIN, ASK, FILLIN, RD, IF ... and every future keyword).  f_rtf.c has
- * the same list for \fldinst: keep them in step. */
-static const char *const safe_fields[] = {
-	"=", "ADVANCE", "AUTHOR", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT",
-	"BIBLIOGRAPHY", "CITATION", "COMMENTS", "CREATEDATE", "DATE",
-	"DOCPROPERTY", "DOCVARIABLE", "EDITTIME", "EQ", "FILENAME", "FILESIZE",
-	"FORMCHECKBOX", "FORMDROPDOWN", "FORMTEXT", "INDEX", "KEYWORDS",
-	"LASTSAVEDBY", "LISTNUM", "NOTEREF", "NUMCHARS", "NUMPAGES", "NUMWORDS",
-	"PAGE", "PAGEREF", "PRINTDATE", "REF", "REVNUM", "SAVEDATE", "SECTION",
-	"SECTIONPAGES", "SEQ", "STYLEREF", "SUBJECT", "SYMBOL", "TA", "TC",
-	"TEMPLATE", "TIME", "TITLE", "TOA", "TOC", "XE", NULL,
-};
-
-static bool field_safe(const char *instr)
-{
-	char w[24];
-	gsize n = 0;
-	const char *s = instr;
-
-	while (g_ascii_isspace(*s))
-		s++;
-	if (*s == '=')
-		w[n++] = *s++;
-	else
-		while (g_ascii_isalpha(*s) && n + 1 < sizeof w)
-			w[n++] = g_ascii_toupper(*s++);
-	w[n] = '\0';
-	if (*s && !g_ascii_isspace(*s) && *s != '\\' && *s != '"')
-		return false;             /* "PAGEX", "PAGE1", a long word ... */
-	return in_list(safe_fields, w);
-}
-
 /* One complex field (w:fldChar begin ... separate ... end) while walking. */
 typedef struct fld {
 	GPtrArray *nodes;    /* its markup, and all of fields in its instruction */
@@ -705,7 +670,7 @@ static const char *fld_verdict(const fld *f)
 {
 	if (f->nested)
 		return "nested-field instruction";
-	if (!field_safe(f->instr->str))
+	if (!mk_field_instr_safe(f->instr->str))
 		return "field instruction of a type not allowed";
 	return NULL;
 }
@@ -783,7 +748,7 @@ static void fix_simple(ox *x, xmlNodePtr n)
 			continue;
 		fix_simple(x, n->children);
 		char *in = is_elem(n, "fldSimple") ? attr(n, "instr") : NULL;
-		if (is_elem(n, "fldSimple") && !field_safe(in ? in : "")) {
+		if (is_elem(n, "fldSimple") && !mk_field_instr_safe(in ? in : "")) {
 			while (n->children) {
 				xmlNodePtr c = n->children;
 				xmlUnlinkNode(c);

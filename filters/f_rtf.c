@@ -19,6 +19,8 @@
 
 #include "f_rtf.h"
 
+#include "f_fields.h"
+
 #define RTF_MAX_WORD 32
 #define RTF_MAX_DIGITS 10
 
@@ -68,19 +70,6 @@ static const char *const safe_ignorable[] = {
 	"ftnsep", "ftnsepc", "ftncn", "keywords", "comment", "title",
 	"subject", "author", "operator", "company", "category", "manager",
 	"doccomm", "hlinkbase", "rsid", "nesttableprops", "tcelld", NULL,
-};
-
-/* Field types that only show something taken from the document: every
- * other \fldinst goes (the same list as f_ooxml.c: keep them in step). */
-static const char *const safe_fields[] = {
-	"=", "ADVANCE", "AUTHOR", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT",
-	"BIBLIOGRAPHY", "CITATION", "COMMENTS", "CREATEDATE", "DATE",
-	"DOCPROPERTY", "DOCVARIABLE", "EDITTIME", "EQ", "FILENAME", "FILESIZE",
-	"FORMCHECKBOX", "FORMDROPDOWN", "FORMTEXT", "INDEX", "KEYWORDS",
-	"LASTSAVEDBY", "LISTNUM", "NOTEREF", "NUMCHARS", "NUMPAGES", "NUMWORDS",
-	"PAGE", "PAGEREF", "PRINTDATE", "REF", "REVNUM", "SAVEDATE", "SECTION",
-	"SECTIONPAGES", "SEQ", "STYLEREF", "SUBJECT", "SYMBOL", "TA", "TC",
-	"TEMPLATE", "TIME", "TITLE", "TOA", "TOC", "XE", NULL,
 };
 
 /* Picture kinds we can check by content: blip word → kind. */
@@ -277,27 +266,11 @@ static bool pict_ok(const rtf_st *st)
 	return false;                     /* pmmetafile, wbitmap: no header */
 }
 
-/* A field instruction that may stay: no nested field, and a keyword on
- * the harmless list followed by the end, a space, a switch or a quote. */
+/* A field instruction that may stay: no nested field, and a harmless
+ * field type (f_fields.h). */
 static bool instr_is_safe(const rtf_st *st)
 {
-	const char *p = st->instr->str;
-	char word[24];
-	gsize n = 0;
-
-	if (st->instr_nested)
-		return false;
-	while (g_ascii_isspace(*p))
-		p++;
-	if (*p == '=')
-		word[n++] = *p++;
-	else
-		while (g_ascii_isalpha(*p) && n + 1 < sizeof word)
-			word[n++] = g_ascii_toupper(*p++);
-	word[n] = '\0';
-	if (*p && !g_ascii_isspace(*p) && *p != '\\' && *p != '"')
-		return false;
-	return in_list(safe_fields, word);
+	return !st->instr_nested && mk_field_instr_safe(st->instr->str);
 }
 
 static int close_group(rtf_st *st, mk_error *err)
