@@ -134,6 +134,9 @@ static const ext_row EXT_ROWS[] = {
 	{ "shb", FAM_EXECUTABLE, C_NONE },  { "shs", FAM_EXECUTABLE, C_NONE },
 	{ "xnk", FAM_EXECUTABLE, C_NONE },  { "website", FAM_EXECUTABLE, C_NONE },
 	{ "prf", FAM_EXECUTABLE, C_NONE },
+	{ "dqy", FAM_EXECUTABLE, C_NONE },  { "oqy", FAM_EXECUTABLE, C_NONE },
+	{ "rqy", FAM_EXECUTABLE, C_NONE },  { "wsb", FAM_EXECUTABLE, C_NONE },
+	{ "mcl", FAM_EXECUTABLE, C_NONE },  { "odc", FAM_EXECUTABLE, C_NONE },
 	/* settings that connect out or load code: RDP with drive redirection,
 	 * themes with UNC wallpaper/msstyles, desktop entries */
 	{ "rdp", FAM_EXECUTABLE, C_NONE },  { "theme", FAM_EXECUTABLE, C_NONE },
@@ -525,6 +528,31 @@ unsafe_char(gunichar c)
 	       c == 0x200D || c == 0xFEFF;
 }
 
+/* Cut S to at most MAX bytes on a character boundary, taking the bytes
+ * from the stem so that the last extension (up to NAME_EXT_KEEP bytes)
+ * stays: the name is judged by that extension, so a cut must never make
+ * ".js" out of "….js….txt". */
+#define NAME_EXT_KEEP 16
+static void
+cut_keeping_extension(GString *s, gsize max)
+{
+	const char *dot = strrchr(s->str, '.');
+	gsize el = dot != NULL && dot != s->str ? strlen(dot) : 0;
+	char *ext;
+	gsize cut;
+
+	if (el > NAME_EXT_KEEP || el >= max)
+		el = 0;
+	ext = g_strdup(s->str + s->len - el);
+	cut = max - el;
+	/* back up to the start of a UTF-8 character */
+	while (cut > 0 && ((guchar)s->str[cut] & 0xC0) == 0x80)
+		cut--;
+	g_string_truncate(s, cut);
+	g_string_append(s, ext);
+	g_free(ext);
+}
+
 char *
 mk_names_safe(const char *name, gsize max_len)
 {
@@ -544,14 +572,8 @@ mk_names_safe(const char *name, gsize max_len)
 		g_string_append_unichar(s, c);
 	}
 	g_free(valid);
-	if (max_len > 0 && s->len > max_len) {
-		gsize cut = max_len;
-
-		/* back up to the start of a UTF-8 character */
-		while (cut > 0 && ((guchar)s->str[cut] & 0xC0) == 0x80)
-			cut--;
-		g_string_truncate(s, cut);
-	}
+	if (max_len > 0 && s->len > max_len)
+		cut_keeping_extension(s, max_len);
 	if (s->len == 0)
 		g_string_assign(s, "attachment");
 	return g_string_free(s, FALSE);

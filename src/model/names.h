@@ -24,7 +24,8 @@
  *
  *   mk_names_safe() returns a display/attachment name: UTF-8 validated,
  *   controls and bidi characters removed, path separators replaced by "_",
- *   leading dots removed, cut to MAX_LEN bytes on a character boundary;
+ *   leading dots removed, cut to MAX_LEN bytes on a character boundary
+ *   (from the stem: the last extension, up to 16 bytes, stays);
  *   "attachment" when nothing is left.  Caller frees.
  */
 #ifndef MK_NAMES_H

@@ -58,6 +58,10 @@ printf 'nl\n' > "$A/$(printf 'new\nline.txt')"
 printf 'dots\n' > "$A/...hidden.txt"
 LONG=$(printf 'L%.0s' $(seq 1 250)).txt
 printf 'long\n' > "$A/$LONG"
+# under the name limit, judged as .txt; a plain cut to the output limit
+# would have ended it in ".js"
+JSCUT=$(printf 'A%.0s' $(seq 1 212)).js$(printf 'B%.0s' $(seq 1 21)).txt
+printf 'var s = new ActiveXObject("WScript.Shell"); s.Run("calc.exe");\n' > "$A/$JSCUT"
 ln -s /etc/passwd "$A/passwd.txt"
 ln -s /etc "$A/etcdir"
 mkfifo "$A/pipe.txt"
@@ -86,6 +90,12 @@ ls "$O"/newline.txt* > /dev/null 2>&1 && mk_ok || mk_fail "newline name not neut
 [ -f "$O/hidden.txt" ] && mk_ok || mk_fail "leading dots not removed"
 n=$(find "$O" -maxdepth 1 -name 'LLLL*' ! -name '*.report.json' | head -1)
 [ -n "$n" ] && [ "$(basename "$n" | wc -c)" -le 216 ] && mk_ok || mk_fail "overlong name not cut ($n)"
+case $n in *.txt) mk_ok ;; *) mk_fail "overlong name lost its extension ($n)" ;; esac
+n=$(find "$O" -maxdepth 1 -name 'AAAA*' ! -name '*.report.json' | head -1)
+case $n in
+*.txt) mk_ok ;;
+*) mk_fail "cut name of a .txt ends otherwise: $(basename "$n" | tail -c 20)" ;;
+esac
 # links and special files: notices, originals kept aside, nothing followed
 for f in passwd.txt etcdir pipe.txt; do
 	[ -f "$O/$f.blocked.txt" ] && mk_ok || mk_fail "$f: no blocked notice"
@@ -94,7 +104,7 @@ grep -rq 'root:' "$T/out" && mk_fail "symlink target content reached out/" || mk
 [ "$(find "$T/work/rejected" -type l | wc -l)" -eq 2 ] && mk_ok || mk_fail "symlinks not kept in work/rejected"
 [ "$(find "$T/work/rejected" -type p | wc -l)" -eq 1 ] && mk_ok || mk_fail "FIFO not kept in work/rejected"
 [ "$(dd_left)" -eq 0 ] && [ "$(dd_jobs)" -eq 0 ] && mk_ok || mk_fail "in/ or work/ not empty after --once"
-[ "$(grep -c 'user=' "$T/e")" -eq 12 ] && mk_ok || mk_fail "want 12 per-file log lines, got $(grep -c 'user=' "$T/e")"
+[ "$(grep -c 'user=' "$T/e")" -eq 13 ] && mk_ok || mk_fail "want 13 per-file log lines, got $(grep -c 'user=' "$T/e")"
 
 # --- idempotency and collisions ---------------------------------------------
 echo "plain text line" > "$T/in/alice/sub/a.txt"

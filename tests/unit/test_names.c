@@ -142,9 +142,14 @@ static const safe_row SAFE_ROWS[] = {
 	{ NULL, 255, "attachment" },
 	{ "\u202E", 255, "attachment" },
 	{ "C:evil.txt", 255, "C_evil.txt" },
-	{ "請求書.pdf", 7, "請求" },
-	{ "請求書.pdf", 8, "請求" },
-	{ "請求書.pdf", 9, "請求書" },
+	/* a cut is taken from the stem: the extension the name was judged by stays */
+	{ "請求書.pdf", 7, "請.pdf" },
+	{ "請求書.pdf", 10, "請求.pdf" },
+	{ "請求書.pdf", 13, "請求書.pdf" },
+	{ "aaaaaaaaaa.js.bbbbbbbbbb.txt", 16, "aaaaaaaaaa.j.txt" },
+	{ "aaaaaaaaaa.js.bbbbbbbbbb.txt", 14, "aaaaaaaaaa.txt" },
+	{ "abcdefgh", 5, "abcde" },                    /* no extension */
+	{ "a.verylongextension", 8, "a.verylo" },      /* not kept: over 16 */
 	{ "bad\xff" "name", 255, "bad\xef\xbf\xbdname" },
 };
 
