@@ -79,6 +79,24 @@ render_text(const mk_config *cfg, const char *utf8)
 	return out;
 }
 
+/* Rendering can form a uuencoded block the raw text did not have (lines
+ * split by <br>/<div>, bare CR or U+2028, a "b<ZWSP>egin" made "begin" by
+ * normalising): what goes on is checked once more and such a block removed. */
+static void
+strip_formed_uu(mk_node *n)
+{
+	char *clean = mk_uu_strip(n->text);
+
+	if (clean != NULL && strcmp(clean, n->text) != 0) {
+		mk_node_add_finding(n, MK_F_UUENCODE, "encoded block formed by "
+		                    "rendering the body, removed");
+		g_free(n->text);
+		n->text = clean;
+		clean = NULL;
+	}
+	g_free(clean);
+}
+
 static void
 render_body(const mk_config *cfg, mk_node *n)
 {
@@ -125,6 +143,7 @@ render_body(const mk_config *cfg, mk_node *n)
 		mk_node_add_finding(n, MK_F_FILTER_FAILED, "%s", err.msg);
 		raise_for(cfg, n, MK_F_FILTER_FAILED);
 	} else {
+		strip_formed_uu(n);
 		mk_set_str(&n->filter_result, "ok");
 	}
 	g_free(utf8);

@@ -321,6 +321,16 @@ CASES = [
         "Content-Type: text/plain; charset=us-ascii", "", "see attached", f"--{B}",
         'Content-Type: application/octet-stream; name="data.bin"',
         "Content-Transfer-Encoding: x-gzip64", ""] + b64(p) + [f"--{B}--"])),
+    # a uuencoded block the body only forms when rendered: HTML lines split by
+    # <br>, text lines split by bare CR
+    ("uu_formed_by_html_br", "pe", "mail", "code=uuencode",
+     lambda p: mail("uu br", ["Content-Type: text/html; charset=us-ascii", "",
+        "<html><body>Here:<br>" + "<br>".join(l.replace("&", "&amp;").replace("<", "&lt;")
+                                             for l in uuencode(p, "invoice.exe")) +
+        "<br></body></html>"])),
+    ("uu_formed_by_bare_cr", "pe", "mail", "code=uuencode",
+     lambda p: mail("uu cr", ["Content-Type: text/plain; charset=us-ascii", "",
+                              "Here:\r" + "\r".join(uuencode(p, "invoice.exe")) + "\r"])),
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
