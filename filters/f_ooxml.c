@@ -1,6 +1,9 @@
 /*
  * NAME
- *   f_ooxml - OOXML content disarm (see f_ooxml.h)
+ *   f_ooxml - OOXML content disarm: the package walk (see f_ooxml.h)
+ *
+ * SUMMARY
+ *   extern const mk_wfilter mk_wfilter_ooxml;     name "ooxml"
  *
  * DESCRIPTION
  *   Four passes over the parts held in memory: choose (content type and
@@ -11,21 +14,29 @@
  *   parsed: XML is rewritten, raster images are decoded and encoded anew,
  *   EMF/WMF metafiles are checked by their header (not rebuilt).
  *
- *   Never touches the filesystem; libxml2 never loads a DTD or the network.
+ *   This file holds the policy tables and the walk; the zip container is
+ *   read and written by f_ooxml_zip.c, Word fields are handled by
+ *   f_ooxml_word.c and SpreadsheetML formulas by f_ooxml_xlsx.c (their
+ *   interface: f_ooxml_int.h).
+ *
+ * OWNS
+ *   The ox of one run and all its parts, tables and counts (freed at the
+ *   end of ooxml_run); the parsed libxml2 documents while a part is
+ *   rewritten.
+ *
+ * NEVER
+ *   Touches the filesystem; libxml2 never loads a DTD or the network.
  *
  * FAILURE
  *   Any parse error or limit fails the whole document; no partial output.
  */
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "f_fields.h"
 #include "f_image.h"
-#include "f_ooxml.h"
+#include "f_ooxml_int.h"
 #include "mk_limits.h"
 
 /* Weak: a program linked without the image filter (the fuzz_ooxml target)
@@ -36,27 +47,6 @@ extern const mk_wfilter mk_wfilter_image __attribute__((weak));
 #define NS_PKG_CT "http://schemas.openxmlformats.org/package/2006/content-types"
 #define NS_REL_ATTR "relationships"   /* tail of the r: namespace URIs */
 #define XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-#define ZIP_MTIME 315532800           /* 1980-01-01, zip's epoch */
-
-typedef struct part {
-	char *name;          /* as in the zip */
-	char *lname;         /* lower case, for lookups */
-	GBytes *data;
-	char *ct;            /* content type (lower case) or NULL */
-	char *ct_out;        /* content type as written out */
-	bool keep, is_rels;
-	GHashTable *dropped; /* rIds dropped from this part's .rels */
-} part;
-
-typedef struct ox {
-	GPtrArray *parts;    /* part*, zip order */
-	GHashTable *by_name; /* lname → part* (borrowed) */
-	GHashTable *defaults, *overrides;  /* ext / "/lname" → ct */
-	GPtrArray *notes;
-	GHashTable *counts;  /* note → count, for relationships/fields */
-	const mk_wopts *o;
-	char *main_ct;       /* translated main content type */
-} ox;
 
 /* ---- what is allowed ------------------------------------------------- */
 
@@ -125,7 +115,7 @@ static const char *const deny_elems[] = {
 	"externalReferences", NULL,
 };
 
-static bool in_list(const char *const *l, const char *s)
+bool mk_ox_in_list(const char *const *l, const char *s)
 {
 	for (; *l; l++)
 		if (strcmp(*l, s) == 0)
@@ -172,7 +162,7 @@ static bool rel_type_denied(const char *type)
 {
 	const char *s = strrchr(type, '/');
 	char *l = g_ascii_strdown(s ? s + 1 : type, -1);
-	bool deny = in_list(deny_rels, l);
+	bool deny = mk_ox_in_list(deny_rels, l);
 	g_free(l);
 	return deny;
 }
@@ -190,7 +180,7 @@ static void part_free(gpointer p)
 	g_free(pt);
 }
 
-static void count(ox *x, const char *what)
+void mk_ox_count(ox *x, const char *what)
 {
 	gpointer n = g_hash_table_lookup(x->counts, what);
 	g_hash_table_replace(x->counts, g_strdup(what),
@@ -204,114 +194,6 @@ static void note_part(ox *x, const part *p, const char *why)
 		*g_utf8_offset_to_pointer(v, MK_DEF_MAX_NAME_LENGTH) = '\0';
 	g_ptr_array_add(x->notes, g_strdup_printf("removed %s (%s)", v, why));
 	g_free(v);
-}
-
-/* ---- zip in ---------------------------------------------------------- */
-
-/* A part name we can carry: relative, no "..", "." or empty segment, no
- * backslash, valid UTF-8 and no control character (it ends up in
- * [Content_Types].xml, and XML 1.0 cannot hold most controls at all). */
-static bool name_ok(const char *n)
-{
-	if (!*n || n[0] == '/' || strchr(n, '\\') || strstr(n, "//"))
-		return false;
-	for (const unsigned char *c = (const unsigned char *)n; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
-			return false;
-	for (const char *s = n; s; s = strchr(s, '/')) {
-		s += *s == '/';
-		if (g_str_has_prefix(s, "..") || g_str_has_prefix(s, "./"))
-			return false;
-	}
-	return g_utf8_validate(n, -1, NULL);
-}
-
-static int read_member(ox *x, struct archive *a, const char *name,
-                       gsize *total, mk_error *err)
-{
-	GByteArray *buf = g_byte_array_new();
-	char chunk[16384];
-	la_ssize_t n;
-	while ((n = archive_read_data(a, chunk, sizeof chunk)) > 0) {
-		*total += (gsize)n;
-		if (buf->len + (gsize)n > (gsize)x->o->ooxml_max_part_size) {
-			g_byte_array_unref(buf);
-			mk_error_set(err, MK_ERR_LIMIT, "ooxml: part over %" G_GINT64_FORMAT
-			             " bytes (ooxml.max_part_size)", x->o->ooxml_max_part_size);
-			return MK_ERR_LIMIT;
-		}
-		if (*total > (gsize)x->o->max_output) {
-			g_byte_array_unref(buf);
-			mk_error_set(err, MK_ERR_LIMIT, "ooxml: unpacked size over %"
-			             G_GINT64_FORMAT, x->o->max_output);
-			return MK_ERR_LIMIT;
-		}
-		g_byte_array_append(buf, (guint8 *)chunk, (guint)n);
-	}
-	if (n < 0) {
-		g_byte_array_unref(buf);
-		mk_error_set(err, MK_ERR_DATA, "ooxml: member unreadable: %s",
-		             archive_error_string(a));
-		return MK_ERR_DATA;
-	}
-	part *p = g_new0(part, 1);
-	p->name = g_strdup(name);
-	p->lname = g_ascii_strdown(name, -1);
-	p->data = g_byte_array_free_to_bytes(buf);
-	p->is_rels = g_str_has_suffix(p->lname, ".rels");
-	g_ptr_array_add(x->parts, p);
-	g_hash_table_insert(x->by_name, p->lname, p);
-	return 0;
-}
-
-static int read_zip(ox *x, GBytes *in, mk_error *err)
-{
-	gsize len = 0, total = 0;
-	const guchar *d = g_bytes_get_data(in, &len);
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	int rc = MK_ERR_DATA, r;
-
-	archive_read_support_format_zip(a);
-	if (len >= 4 && memcmp(d, "\xd0\xcf\x11\xe0", 4) == 0) {
-		mk_error_set(err, MK_ERR_DATA, "ooxml: OLE2 container (encrypted "
-		             "document or legacy format)");
-		goto out;
-	}
-	if (archive_read_open_memory(a, d, len) != ARCHIVE_OK)
-		goto bad;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(e);
-		if (archive_entry_filetype(e) == AE_IFDIR)
-			continue;
-		if ((gint64)x->parts->len >= x->o->ooxml_max_parts) {
-			mk_error_set(err, MK_ERR_LIMIT, "ooxml: more than %" G_GINT64_FORMAT
-			             " parts (ooxml.max_parts)", x->o->ooxml_max_parts);
-			rc = MK_ERR_LIMIT;
-			goto out;
-		}
-		char *l = name ? g_ascii_strdown(name, -1) : NULL;
-		bool dup = l && g_hash_table_contains(x->by_name, l);
-		g_free(l);
-		if (!name || !name_ok(name) || dup) {
-			mk_error_set(err, MK_ERR_DATA, "ooxml: bad or duplicate part name");
-			rc = MK_ERR_DATA;
-			goto out;
-		}
-		if ((rc = read_member(x, a, name, &total, err)) < 0)
-			goto out;
-	}
-	if (r != ARCHIVE_EOF)
-		goto bad;
-	rc = 0;
-	goto out;
-bad:
-	mk_error_set(err, MK_ERR_DATA, "ooxml: not a readable zip: %s",
-	             archive_error_string(a) ? archive_error_string(a) : "?");
-	rc = MK_ERR_DATA;
-out:
-	archive_read_free(a);
-	return rc;
 }
 
 /* ---- XML helpers ----------------------------------------------------- */
@@ -347,7 +229,7 @@ static GBytes *dump_xml(xmlDocPtr doc)
 	return b;
 }
 
-static char *attr(xmlNodePtr n, const char *name)
+char *mk_ox_attr(xmlNodePtr n, const char *name)
 {
 	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
 	char *s = v ? g_strdup((const char *)v) : NULL;
@@ -355,7 +237,7 @@ static char *attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
-static bool is_elem(xmlNodePtr n, const char *local)
+bool mk_ox_is_elem(xmlNodePtr n, const char *local)
 {
 	return n->type == XML_ELEMENT_NODE &&
 	       strcmp((const char *)n->name, local) == 0;
@@ -374,11 +256,11 @@ static int read_content_types(ox *x, mk_error *err)
 	if (!doc)
 		return MK_ERR_DATA;
 	for (xmlNodePtr n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
-		char *k = NULL, *v = attr(n, "ContentType");
-		if (is_elem(n, "Default") && (k = attr(n, "Extension")) && v)
+		char *k = NULL, *v = mk_ox_attr(n, "ContentType");
+		if (mk_ox_is_elem(n, "Default") && (k = mk_ox_attr(n, "Extension")) && v)
 			g_hash_table_replace(x->defaults, g_ascii_strdown(k, -1),
 			                     g_strdup(v));
-		else if (is_elem(n, "Override") && (k = attr(n, "PartName")) && v)
+		else if (mk_ox_is_elem(n, "Override") && (k = mk_ox_attr(n, "PartName")) && v)
 			g_hash_table_replace(x->overrides, g_ascii_strdown(k, -1),
 			                     g_strdup(v));
 		g_free(k);
@@ -540,8 +422,8 @@ static char *resolve(const char *src, const char *target)
 /* Why relationship N of SRC goes, or NULL to keep it. */
 static const char *rel_verdict(ox *x, const char *src, xmlNodePtr n)
 {
-	char *type = attr(n, "Type"), *target = attr(n, "Target");
-	char *mode = attr(n, "TargetMode");
+	char *type = mk_ox_attr(n, "Type"), *target = mk_ox_attr(n, "Target");
+	char *mode = mk_ox_attr(n, "TargetMode");
 	const char *why = NULL;
 
 	if (!type || !target)
@@ -574,16 +456,16 @@ static int filter_rels(ox *x, part *p, part *src, const char *srcname,
 		next = n->next;
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		const char *why = is_elem(n, "Relationship")
+		const char *why = mk_ox_is_elem(n, "Relationship")
 		                ? rel_verdict(x, srcname, n) : "unknown element";
 		if (!why)
 			continue;
-		char *id = attr(n, "Id");
+		char *id = mk_ox_attr(n, "Id");
 		if (id && src)
 			g_hash_table_add(src->dropped, id);
 		else
 			g_free(id);
-		count(x, why);
+		mk_ox_count(x, why);
 		xmlUnlinkNode(n);
 		xmlFreeNode(n);
 	}
@@ -619,335 +501,6 @@ static int pass_rels(ox *x, mk_error *err)
 
 /* ---- pass 3: rewrite kept XML parts ---------------------------------- */
 
-/* One complex field (w:fldChar begin ... separate ... end) while walking. */
-typedef struct fld {
-	GPtrArray *nodes;    /* its markup, and all of fields in its instruction */
-	GPtrArray *result;   /* text nodes of its result */
-	GString *instr;      /* its own instruction text */
-	bool in_result;      /* "separate" seen */
-	bool nested;         /* a field starts inside its instruction */
-	bool inside;         /* it is itself inside an enclosing instruction */
-} fld;
-
-static bool is_text(xmlNodePtr n)
-{
-	return is_elem(n, "t") || is_elem(n, "delText");
-}
-
-static bool is_instr(xmlNodePtr n)
-{
-	return is_elem(n, "instrText") || is_elem(n, "delInstrText");
-}
-
-/* Field markup and text in document order (no changes to the tree). */
-static void collect_fields(xmlNodePtr n, GPtrArray *out)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (is_elem(n, "fldChar") || is_instr(n) || is_text(n))
-			g_ptr_array_add(out, n);
-		else {
-			if (is_elem(n, "fldSimple"))
-				g_ptr_array_add(out, n);
-			collect_fields(n->children, out);
-		}
-	}
-}
-
-static fld *fld_new(const fld *parent)
-{
-	fld *f = g_new0(fld, 1);
-	f->nodes = g_ptr_array_new();
-	f->result = g_ptr_array_new();
-	f->instr = g_string_new(NULL);
-	f->inside = parent && (!parent->in_result || parent->inside);
-	return f;
-}
-
-/* Why field F loses its instruction, or NULL. */
-static const char *fld_verdict(const fld *f)
-{
-	if (f->nested)
-		return "nested-field instruction";
-	if (!mk_field_instr_safe(f->instr->str))
-		return "field instruction of a type not allowed";
-	return NULL;
-}
-
-/* F ends: inside an enclosing instruction it joins its parent (which is
- * dropped for the nesting: the inner markup and result go with it);
- * otherwise it is judged on its own.  Frees F. */
-static void fld_close(ox *x, fld *f, fld *parent, GPtrArray *kill)
-{
-	const char *why = NULL;
-	if (f->inside && parent) {
-		GPtrArray *to = parent->in_result ? parent->result : parent->nodes;
-		g_ptr_array_extend_and_steal(to, f->nodes);
-		g_ptr_array_extend_and_steal(to, f->result);
-	} else {
-		if ((why = fld_verdict(f)) != NULL) {
-			g_ptr_array_extend_and_steal(kill, f->nodes);
-			count(x, why);
-		} else {
-			g_ptr_array_free(f->nodes, TRUE);
-		}
-		g_ptr_array_free(f->result, TRUE);
-	}
-	g_string_free(f->instr, TRUE);
-	g_free(f);
-}
-
-static void fld_add_instr(ox *x, fld *f, xmlNodePtr n)
-{
-	xmlChar *c = xmlNodeGetContent(n);
-	if (c && f->instr->len < (gsize)x->o->max_output)
-		g_string_append(f->instr, (const char *)c);
-	xmlFree(c);
-}
-
-static void fld_step(ox *x, xmlNodePtr n, GPtrArray *stack, GPtrArray *kill)
-{
-	fld *top = stack->len ? stack->pdata[stack->len - 1] : NULL;
-	char *t = is_elem(n, "fldChar") ? attr(n, "fldCharType") : NULL;
-	bool begin = t && strcmp(t, "begin") == 0;
-
-	if ((begin || is_elem(n, "fldSimple")) && top && !top->in_result)
-		top->nested = true;
-	if (begin) {
-		top = fld_new(top);
-		g_ptr_array_add(stack, top);
-	}
-	if (!top || is_elem(n, "fldSimple")) {
-		g_free(t);
-		return;
-	}
-	if (is_text(n))
-		g_ptr_array_add(top->in_result ? top->result : top->nodes, n);
-	else
-		g_ptr_array_add(top->nodes, n);
-	if (is_instr(n) && !top->in_result)
-		fld_add_instr(x, top, n);
-	if (t && strcmp(t, "separate") == 0)
-		top->in_result = true;
-	if (t && strcmp(t, "end") == 0) {
-		g_ptr_array_remove_index(stack, stack->len - 1);
-		fld_close(x, top, stack->len ? stack->pdata[stack->len - 1] : NULL,
-		          kill);
-	}
-	g_free(t);
-}
-
-/* w:fldSimple of a field type not allowed: keep its children (the
- * result). */
-static void fix_simple(ox *x, xmlNodePtr n)
-{
-	for (xmlNodePtr next; n; n = next) {
-		next = n->next;
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		fix_simple(x, n->children);
-		char *in = is_elem(n, "fldSimple") ? attr(n, "instr") : NULL;
-		if (is_elem(n, "fldSimple") && !mk_field_instr_safe(in ? in : "")) {
-			while (n->children) {
-				xmlNodePtr c = n->children;
-				xmlUnlinkNode(c);
-				xmlAddPrevSibling(n, c);
-			}
-			xmlUnlinkNode(n);
-			xmlFreeNode(n);
-			count(x, "field instruction of a type not allowed");
-		}
-		g_free(in);
-	}
-}
-
-static void fix_fields(ox *x, xmlDocPtr doc)
-{
-	GPtrArray *all = g_ptr_array_new(), *stack = g_ptr_array_new();
-	GPtrArray *kill = g_ptr_array_new();
-
-	collect_fields(xmlDocGetRootElement(doc), all);
-	for (guint i = 0; i < all->len; i++)
-		fld_step(x, all->pdata[i], stack, kill);
-	while (stack->len) {    /* unterminated fields are judged as well */
-		fld *f = stack->pdata[stack->len - 1];
-		g_ptr_array_remove_index(stack, stack->len - 1);
-		fld_close(x, f, stack->len ? stack->pdata[stack->len - 1] : NULL,
-		          kill);
-	}
-	for (guint i = 0; i < kill->len; i++) {
-		xmlUnlinkNode(kill->pdata[i]);
-		xmlFreeNode(kill->pdata[i]);
-	}
-	g_ptr_array_free(all, TRUE);
-	g_ptr_array_free(stack, TRUE);
-	g_ptr_array_free(kill, TRUE);
-	fix_simple(x, xmlDocGetRootElement(doc));
-}
-
-/* ---- SpreadsheetML formulas that fetch or run ------------------------ */
-
-/* Worksheet functions that fetch, link out, or call code (CUBE* too);
- * newer ones are written with a "_xlfn."/"_xlws." prefix in the file. */
-static const char *const deny_funcs[] = {
-	"WEBSERVICE", "FILTERXML", "IMAGE", "HYPERLINK", "RTD", "CALL",
-	"REGISTER", "REGISTER.ID", "EXEC", "EXECUTE", "SQL.REQUEST", "PY",
-	"DDE", "DDEAUTO", NULL,
-};
-
-static bool func_denied(const char *name, gsize n)
-{
-	char *u = g_ascii_strup(name, (gssize)n), *f = u;
-	while (g_str_has_prefix(f, "_XLFN.") || g_str_has_prefix(f, "_XLWS.") ||
-	       g_str_has_prefix(f, "_XLUDF."))
-		f = strchr(f, '.') + 1;
-	bool deny = in_list(deny_funcs, f) || g_str_has_prefix(f, "CUBE");
-	g_free(u);
-	return deny;
-}
-
-/* A formula that calls a denied function, has a DDE "app|topic" link or
- * an external workbook reference "[1]Sheet!A1" (outside string
- * literals). */
-static bool formula_denied(const char *s)
-{
-	for (const char *p = s; *p;) {
-		if (*p == '"') {
-			for (p++; *p && *p != '"'; p++)
-				;
-			p += *p == '"';
-			continue;
-		}
-		if (*p == '|')
-			return true;
-		if (*p == '[' && g_ascii_isdigit(p[1])) {
-			const char *q = p + 1;
-			while (g_ascii_isdigit(*q))
-				q++;
-			if (*q == ']')
-				return true;
-		}
-		if (g_ascii_isalpha(*p) || *p == '_') {
-			const char *b = p;
-			while (g_ascii_isalnum(*p) || *p == '_' || *p == '.')
-				p++;
-			const char *q = p;
-			while (*q == ' ')
-				q++;
-			if (*q == '(' && func_denied(b, (gsize)(p - b)))
-				return true;
-			continue;
-		}
-		p++;
-	}
-	return false;
-}
-
-static bool formula_elem_denied(xmlNodePtr n)
-{
-	xmlChar *c = xmlNodeGetContent(n);
-	bool deny = c && formula_denied((const char *)c);
-	xmlFree(c);
-	return deny;
-}
-
-/* Cell C loses its formula: a string result (t="str") becomes an inline
- * string, every other cached value stays as it is. */
-static void cell_to_constant(xmlNodePtr c)
-{
-	char *t = attr(c, "t");
-	xmlNodePtr v = NULL;
-	for (xmlNodePtr k = c->children; k; k = k->next)
-		if (is_elem(k, "v"))
-			v = k;
-	if (t && strcmp(t, "str") == 0 && v) {
-		xmlChar *txt = xmlNodeGetContent(v);
-		xmlNodePtr is = xmlNewNode(c->ns, (const xmlChar *)"is");
-		xmlNewTextChild(is, c->ns, (const xmlChar *)"t", txt);
-		xmlAddPrevSibling(v, is);
-		xmlUnlinkNode(v);
-		xmlFreeNode(v);
-		xmlSetProp(c, (const xmlChar *)"t", (const xmlChar *)"inlineStr");
-		xmlFree(txt);
-	}
-	g_free(t);
-}
-
-static bool shared_master(xmlNodePtr f, GHashTable *si)
-{
-	char *t = attr(f, "t"), *id = attr(f, "si");
-	bool hit = t && id && strcmp(t, "shared") == 0 &&
-	           g_hash_table_contains(si, id);
-	g_free(t);
-	g_free(id);
-	return hit;
-}
-
-/* Collect what goes: denied cell formulas (and the shared formulas that
- * use a denied one: their si goes into SI), defined names, conditional
- * format and validation rules. */
-static void collect_formulas(xmlNodePtr n, GPtrArray *kill, GHashTable *si)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		bool f = is_elem(n, "f"), dn = is_elem(n, "definedName");
-		bool rule = is_elem(n, "formula") || is_elem(n, "formula1") ||
-		            is_elem(n, "formula2");
-		if ((f || dn || rule) && formula_elem_denied(n)) {
-			char *id = f ? attr(n, "si") : NULL;
-			if (id)
-				g_hash_table_add(si, id);
-			xmlNodePtr k = rule && n->parent ? n->parent : n;
-			if (!g_ptr_array_find(kill, k, NULL))   /* formula1 and 2 */
-				g_ptr_array_add(kill, k);
-			continue;
-		}
-		collect_formulas(n->children, kill, si);
-	}
-}
-
-static void collect_shared(xmlNodePtr n, GPtrArray *kill, GHashTable *si)
-{
-	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (is_elem(n, "f") && shared_master(n, si) &&
-		    !g_ptr_array_find(kill, n, NULL))
-			g_ptr_array_add(kill, n);
-		else
-			collect_shared(n->children, kill, si);
-	}
-}
-
-static void fix_formulas(ox *x, xmlDocPtr doc)
-{
-	GPtrArray *kill = g_ptr_array_new();
-	GHashTable *si = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	                                       NULL);
-	collect_formulas(xmlDocGetRootElement(doc), kill, si);
-	if (g_hash_table_size(si))
-		collect_shared(xmlDocGetRootElement(doc), kill, si);
-	for (guint i = 0; i < kill->len; i++) {
-		xmlNodePtr n = kill->pdata[i], parent = n->parent;
-		xmlUnlinkNode(n);
-		if (is_elem(n, "f") && parent && is_elem(parent, "c"))
-			cell_to_constant(parent);
-		else if (parent && (is_elem(parent, "conditionalFormatting") ||
-		                    is_elem(parent, "definedNames") ||
-		                    is_elem(parent, "dataValidations")) &&
-		         !xmlFirstElementChild(parent)) {   /* may not be empty */
-			xmlUnlinkNode(parent);
-			xmlFreeNode(parent);
-		}
-		xmlFreeNode(n);
-		count(x, "fetching/external formula");
-	}
-	g_hash_table_destroy(si);
-	g_ptr_array_free(kill, TRUE);
-}
-
 /* Remove denied elements and r:* attributes naming dropped relationships. */
 static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
 {
@@ -955,9 +508,9 @@ static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
 		next = n->next;
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
-		if (in_list(deny_elems, (const char *)n->name)) {
+		if (mk_ox_in_list(deny_elems, (const char *)n->name)) {
 			char *what = g_strdup_printf("<%s> element", n->name);
-			count(x, what);
+			mk_ox_count(x, what);
 			g_free(what);
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
@@ -990,9 +543,9 @@ static int pass_xml(ox *x, mk_error *err)
 		}
 		scrub(x, xmlDocGetRootElement(doc), p->dropped);
 		if (strstr(p->ct, "wordprocessingml"))
-			fix_fields(x, doc);
+			mk_ox_word_fields(x, doc);
 		else if (strstr(p->ct, "spreadsheetml"))
-			fix_formulas(x, doc);
+			mk_ox_xlsx_formulas(x, doc);
 		g_bytes_unref(p->data);
 		p->data = dump_xml(doc);
 		xmlFreeDoc(doc);
@@ -1010,7 +563,7 @@ static int find_main(ox *x, mk_error *err)
 
 	for (xmlNodePtr n = doc ? xmlDocGetRootElement(doc)->children : NULL;
 	     n && !main; n = n->next) {
-		char *type = attr(n, "Type"), *target = attr(n, "Target");
+		char *type = mk_ox_attr(n, "Type"), *target = mk_ox_attr(n, "Target");
 		if (type && target && g_str_has_suffix(type, "/officeDocument")) {
 			char *t = resolve("", target);
 			main = t ? g_hash_table_lookup(x->by_name, t) : NULL;
@@ -1074,77 +627,6 @@ static GBytes *content_types(ox *x)
 	return b;
 }
 
-typedef struct zsink {
-	GByteArray *buf;
-	gsize max;
-} zsink;
-
-static la_ssize_t zwrite(struct archive *a, void *cd, const void *b, size_t n)
-{
-	zsink *s = cd;
-	if (s->buf->len + n > s->max) {
-		archive_set_error(a, EFBIG, "output over the limit");
-		return -1;
-	}
-	g_byte_array_append(s->buf, b, (guint)n);
-	return (la_ssize_t)n;
-}
-
-static int zip_add(struct archive *a, const char *name, GBytes *data)
-{
-	gsize len = 0;
-	const void *d = g_bytes_get_data(data, &len);
-	struct archive_entry *e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, ZIP_MTIME, 0);
-	int r = archive_write_header(a, e);
-	if (r == ARCHIVE_OK && len > 0 &&
-	    archive_write_data(a, d, len) != (la_ssize_t)len)
-		r = ARCHIVE_FATAL;
-	archive_entry_free(e);
-	return r == ARCHIVE_OK ? 0 : -1;
-}
-
-static int write_zip(ox *x, GBytes **out, mk_error *err)
-{
-	zsink s = { g_byte_array_new(), (gsize)x->o->max_output };
-	struct archive *a = archive_write_new();
-	GBytes *ct = content_types(x);
-	int rc = -1;
-
-	archive_write_set_format_zip(a);
-	archive_write_zip_set_compression_deflate(a);
-	/* no block padding: the end-of-central-directory record must be the
-	 * last bytes, or LibreOffice refuses the package */
-	archive_write_set_bytes_per_block(a, 0);
-	if (archive_write_open(a, &s, NULL, zwrite, NULL) == ARCHIVE_OK &&
-	    zip_add(a, "[Content_Types].xml", ct) == 0) {
-		rc = 0;
-		for (guint i = 0; i < x->parts->len && rc == 0; i++) {
-			part *p = x->parts->pdata[i];
-			if (p->keep)
-				rc = zip_add(a, p->name, p->data);
-		}
-	}
-	if (archive_write_close(a) != ARCHIVE_OK)
-		rc = -1;
-	if (rc < 0) {
-		mk_error_set(err, s.buf->len + 1 > s.max ? MK_ERR_LIMIT : MK_ERR_SOFTWARE,
-		             "ooxml: writing the zip: %s",
-		             archive_error_string(a) ? archive_error_string(a) : "?");
-		rc = err ? err->code : MK_ERR_SOFTWARE;
-		g_byte_array_unref(s.buf);
-	} else {
-		*out = g_byte_array_free_to_bytes(s.buf);
-	}
-	archive_write_free(a);
-	g_bytes_unref(ct);
-	return rc;
-}
-
 static void add_counts(ox *x)
 {
 	GList *keys = g_list_sort(g_hash_table_get_keys(x->counts),
@@ -1167,6 +649,7 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 		.counts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
 		.notes = notes, .o = o,
 	};
+	GBytes *ct = NULL;
 	int rc = MK_ERR_CONFIG;
 
 	*out = NULL;
@@ -1176,17 +659,22 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 		             "ooxml.max_part_size unset");
 		goto out;
 	}
-	if ((rc = read_zip(&x, in, err)) < 0 ||
+	if ((rc = mk_ox_read_zip(&x, in, err)) < 0 ||
 	    (rc = read_content_types(&x, err)) < 0)
 		goto out;
 	choose_parts(&x);
 	pass_media(&x);
 	if ((rc = pass_rels(&x, err)) < 0 || (rc = find_main(&x, err)) < 0 ||
-	    (rc = pass_xml(&x, err)) < 0 || (rc = write_zip(&x, out, err)) < 0)
+	    (rc = pass_xml(&x, err)) < 0)
+		goto out;
+	ct = content_types(&x);
+	if ((rc = mk_ox_write_zip(&x, ct, out, err)) < 0)
 		goto out;
 	add_counts(&x);
 	*out_type = g_strdup(x.main_ct);
 out:
+	if (ct)
+		g_bytes_unref(ct);
 	g_free(x.main_ct);
 	g_hash_table_destroy(x.counts);
 	g_hash_table_destroy(x.overrides);
