@@ -27,6 +27,23 @@ clean_value(const char *v)
 	return g_strstrip(s);
 }
 
+/* RFC 5322 3.6: at most one of each.  A second From or Subject is how a
+ * sender shows one thing to a filter and another to a reader: only the
+ * first goes on. */
+static bool
+single_instance(const char *name)
+{
+	static const char *const once[] = {
+		"From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date",
+		"Message-ID", "In-Reply-To", "References",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(once); i++)
+		if (g_ascii_strcasecmp(once[i], name) == 0)
+			return true;
+	return false;
+}
+
 static void
 copy_headers(const mk_config *cfg, GMimeMessage *from, GMimeMessage *to)
 {
@@ -40,7 +57,8 @@ copy_headers(const mk_config *cfg, GMimeMessage *from, GMimeMessage *to)
 		bool wanted = false;
 		for (char **k = keep; *k && !wanted; k++)
 			wanted = g_ascii_strcasecmp(g_strstrip(*k), name) == 0;
-		if (!wanted)
+		if (!wanted || (single_instance(name) &&
+		                g_mime_object_get_header(GMIME_OBJECT(to), name) != NULL))
 			continue;
 		char *v = clean_value(g_mime_header_get_value(h));
 		g_mime_object_append_header(GMIME_OBJECT(to), name, v, "utf-8");

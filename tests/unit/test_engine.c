@@ -148,6 +148,37 @@ START_TEST(test_plain_text_pass)
 }
 END_TEST
 
+/* Single-instance headers go on once: the first (no second From/Subject
+ * for the reader that the filter did not look at). */
+START_TEST(test_duplicate_headers_once)
+{
+	fixture f = setup();
+	const char *m = "From: Boss <boss@example.jp>\nFrom: other@example.com\n"
+	                "To: b@example.jp\nSubject: first\nSubject: second\n"
+	                "Date: Mon, 23 Nov 2026 10:00:00 +0900\n\nhello\n";
+	GBytes *b = g_bytes_new_static(m, strlen(m));
+	mk_result *r = run(&f, b, MK_MODE_MAIL, NULL);
+	GMimeMessage *o = parse_out(r->output);
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(o));
+	int from = 0, subject = 0;
+
+	for (int i = 0; i < g_mime_header_list_get_count(hl); i++) {
+		const char *n = g_mime_header_get_name(g_mime_header_list_get_header_at(hl, i));
+		from += g_ascii_strcasecmp(n, "From") == 0;
+		subject += g_ascii_strcasecmp(n, "Subject") == 0;
+	}
+	ck_assert_int_eq(from, 1);
+	ck_assert_int_eq(subject, 1);
+	ck_assert_str_eq(g_mime_object_get_header(GMIME_OBJECT(o), "Subject"), "first");
+	ck_assert_ptr_nonnull(strstr(g_mime_object_get_header(GMIME_OBJECT(o), "From"),
+	                             "boss@example.jp"));
+	g_object_unref(o);
+	mk_result_free(&r);
+	g_bytes_unref(b);
+	teardown(&f);
+}
+END_TEST
+
 START_TEST(test_html_cleaned)
 {
 	fixture f = setup();
@@ -438,6 +469,7 @@ main(void)
 	mk_mime_init();
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_plain_text_pass);
+	tcase_add_test(tc, test_duplicate_headers_once);
 	tcase_add_test(tc, test_html_cleaned);
 	tcase_add_test(tc, test_executable_stripped);
 	tcase_add_test(tc, test_virus_attachment_stripped);
