@@ -12,11 +12,13 @@
  *   part), XML rewrite of the kept parts, then a new [Content_Types].xml
  *   and a new zip.  Nothing from the input is copied without having been
  *   parsed: XML is rewritten, raster images are decoded and encoded anew,
- *   EMF/WMF metafiles are checked by their header (not rebuilt).
+ *   EMF/WMF metafiles are rebuilt from their records without comments and
+ *   escapes (f_image_meta.h).
  *
  *   This file holds the policy tables and the walk; the zip container is
  *   read and written by f_ooxml_zip.c, Word fields are handled by
- *   f_ooxml_word.c and SpreadsheetML formulas by f_ooxml_xlsx.c (their
+ *   f_ooxml_word.c, SpreadsheetML formulas by f_ooxml_xlsx.c, links and
+ *   macro names in attributes of any part by f_ooxml_link.c (their
  *   interface: f_ooxml_int.h).
  *
  * OWNS
@@ -36,6 +38,7 @@
 #include <libxml/tree.h>
 
 #include "f_image.h"
+#include "f_image_meta.h"
 #include "f_ooxml_int.h"
 #include "mk_limits.h"
 
@@ -112,7 +115,7 @@ static const char *const deny_rels[] = {
 static const char *const deny_elems[] = {
 	"altChunk", "OLEObject", "oleObject", "oleObjects", "oleObj", "control",
 	"controls", "subDoc", "attachedTemplate", "entryMacro", "exitMacro",
-	"externalReferences", NULL,
+	"externalReferences", "mailMerge", NULL,
 };
 
 bool mk_ox_in_list(const char *const *l, const char *s)
@@ -298,19 +301,24 @@ static bool is_metafile(const char *ct)
 	return strcmp(ct, "image/x-emf") == 0 || strcmp(ct, "image/x-wmf") == 0;
 }
 
-/* EMF: an EMR_HEADER record (type 1) with the " EMF" signature at 40.
- * WMF: the placeable header, or a memory/disk METAHEADER of 9 words. */
-static bool metafile_ok(const char *ct, GBytes *data)
+/* EMF/WMF: rebuilt from their records without comments and escapes
+ * (f_image_meta.h).  Why it cannot be kept, or NULL. */
+static const char *recode_metafile(ox *x, part *p)
 {
 	gsize n = 0;
-	const guint8 *d = g_bytes_get_data(data, &n);
-	if (strcmp(ct, "image/x-emf") == 0)
-		return n >= 88 && memcmp(d, "\x01\0\0\0", 4) == 0 &&
-		       memcmp(d + 40, " EMF", 4) == 0;
-	if (n >= 22 && memcmp(d, "\xd7\xcd\xc6\x9a", 4) == 0)
-		return true;
-	return n >= 18 && (d[0] == 1 || d[0] == 2) && d[1] == 0 && d[2] == 9 &&
-	       d[3] == 0;
+	const guint8 *d = g_bytes_get_data(p->data, &n);
+	mk_error e = { 0 };
+	GBytes *out = NULL;
+	guint dropped = 0;
+
+	if (mk_meta_rebuild(d, n, strcmp(p->ct, "image/x-emf") == 0, &out,
+	                    &dropped, &e) < 0)
+		return "not a metafile we can rebuild";
+	for (guint i = 0; i < dropped; i++)
+		mk_ox_count(x, "metafile comment/escape record");
+	g_bytes_unref(p->data);
+	p->data = out;
+	return NULL;
 }
 
 /* A raster image is decoded and written anew by the image filter (only
@@ -353,8 +361,7 @@ static void pass_media(ox *x)
 		if (!g_str_has_prefix(p->ct, "image/"))
 			why = "binary part we cannot check";
 		else if (is_metafile(p->ct))
-			why = metafile_ok(p->ct, p->data) ? NULL
-			    : "not the metafile its type says";
+			why = recode_metafile(x, p);
 		else
 			why = recode_raster(x, p);
 		if (why) {
@@ -542,6 +549,7 @@ static int pass_xml(ox *x, mk_error *err)
 			return MK_ERR_DATA;
 		}
 		scrub(x, xmlDocGetRootElement(doc), p->dropped);
+		mk_ox_links(x, doc);
 		if (strstr(p->ct, "wordprocessingml"))
 			mk_ox_word_fields(x, doc);
 		else if (strstr(p->ct, "spreadsheetml"))

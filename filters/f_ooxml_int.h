@@ -10,14 +10,16 @@
  *   mk_ox_word_fields(x, doc)             f_ooxml_word.c: Word fields
  *   mk_ox_xlsx_formulas(x, doc)           f_ooxml_xlsx.c: cell formulas,
  *                                         defined names, rules
+ *   mk_ox_links(x, doc)                   f_ooxml_link.c: link and macro
+ *                                         attributes of any XML part
  *   mk_ox_in_list, mk_ox_count, mk_ox_attr, mk_ox_is_elem
  *                                         f_ooxml.c: small helpers
  *
  * DESCRIPTION
  *   f_ooxml.c walks the package (choose parts, relationships, XML rewrite,
  *   [Content_Types].xml, main part) and calls the others: f_ooxml_zip.c
- *   reads and writes the container, f_ooxml_word.c and f_ooxml_xlsx.c
- *   rewrite one parsed WordprocessingML / SpreadsheetML part in place.
+ *   reads and writes the container, f_ooxml_word.c, f_ooxml_xlsx.c and
+ *   f_ooxml_link.c rewrite one parsed WordprocessingML / SpreadsheetML part in place.
  *   Removals are counted in x->counts with mk_ox_count (they become the
  *   "removed N ...(s)" notes).
  *
@@ -75,6 +77,9 @@ int mk_ox_write_zip(ox *x, GBytes *ct, GBytes **out, mk_error *err);
 
 /* f_ooxml_word.c */
 void mk_ox_word_fields(ox *x, xmlDocPtr doc);
+
+/* f_ooxml_link.c */
+void mk_ox_links(ox *x, xmlDocPtr doc);
 
 /* f_ooxml_xlsx.c */
 void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc);

