@@ -113,7 +113,7 @@ e2e_swaks "$GW_SMTP_PORT" --header 'Subject: direct while db off' --body 'x'
 c=$(e2e_data_code)
 [ "$c" = 451 ] && ok "DB unavailable: direct mail gets 451" || fail "DB unavailable: expected 451, got: $(e2e_data_reply)"
 n0=$(e2e_sink_count)
-e2e_swaks "$GW_RELAY_PORT" --header 'Message-ID: <dbdown@example.org>' --header 'Subject: db down' \
+e2e_swaks "$GW_RELAY_PORT" --header 'Message-Id: <dbdown@example.org>' --header 'Subject: db down' \
 	--body 'queued while the database is away'
 if e2e_wait_deferred 1 20; then ok "DB unavailable: mail deferred in the queue"; else fail "DB unavailable: mail not deferred (queue: $(e2e_queue_count))"; fi
 [ "$(e2e_sink_count)" = "$n0" ] && ok "nothing delivered while DB unavailable" || fail "mail delivered while DB unavailable"
@@ -137,7 +137,7 @@ fi
 n0=$(e2e_sink_count)
 mpid=$(cat "$GW_MILTER_PID")
 kill -STOP "$mpid"
-e2e_swaks "$GW_RELAY_PORT" --header 'Message-ID: <killed@example.org>' --header 'Subject: killed' \
+e2e_swaks "$GW_RELAY_PORT" --header 'Message-Id: <killed@example.org>' --header 'Subject: killed' \
 	--body 'in flight when the milter dies'
 sleep 2
 kill -KILL "$mpid"
