@@ -20,9 +20,17 @@
 #include "f_rtf.h"
 
 #include "f_fields.h"
+#include "f_image.h"
+#include "f_image_meta.h"
+
+/* Weak: a program linked without the image filter (the fuzz_rtf target)
+ * has no decoder, and every raster picture is dropped (fail closed). */
+extern const mk_wfilter mk_wfilter_image __attribute__((weak));
 
 #define RTF_MAX_WORD 32
 #define RTF_MAX_DIGITS 10
+#define RTF_HEX_LINE 64          /* picture bytes per output line */
+#define BMP_FILE_HEADER 14
 
 typedef struct rtf_group {
 	gsize start;     /* offset of this group's '{' in out */
@@ -45,6 +53,9 @@ typedef struct rtf_st {
 	const char *pict_kind;   /* declared by its blip word, or NULL */
 	bool pict_bad;           /* not hex, two kinds, a picture in it ... */
 	int pict_nibble;         /* pending high nibble, or -1 */
+	GString *pict_props;     /* its size/scale/crop words, as written */
+	char pict_param[RTF_MAX_DIGITS + 2];  /* parameter of its blip word */
+	const mk_wopts *img;     /* image limits, or NULL: rasters dropped */
 	GHashTable *dropped;     /* what → count */
 	gsize max_out;
 	gsize max_depth;         /* rtf.max_depth */
@@ -72,7 +83,13 @@ static const char *const safe_ignorable[] = {
 	"doccomm", "hlinkbase", "rsid", "nesttableprops", "tcelld", NULL,
 };
 
-/* Picture kinds we can check by content: blip word → kind. */
+/* Picture words kept when the picture is written anew. */
+static const char *const pict_props[] = {
+	"picw", "pich", "picwgoal", "pichgoal", "picscalex", "picscaley",
+	"piccropl", "piccropr", "piccropt", "piccropb", "picscaled", NULL,
+};
+
+/* Picture kinds we can rebuild: blip word → kind. */
 static const char *const pict_kinds[][2] = {
 	{ "pngblip", "png" }, { "jpegblip", "jpeg" }, { "emfblip", "emf" },
 	{ "wmetafile", "wmf" }, { "dibitmap", "dib" }, { "macpict", "pict" },
@@ -166,6 +183,8 @@ static void pict_start(rtf_st *st)
 	st->pict_kind = NULL;
 	st->pict_bad = false;
 	st->pict_nibble = -1;
+	g_string_truncate(st->pict_props, 0);
+	st->pict_param[0] = '\0';
 }
 
 static bool in_pict(const rtf_st *st)
@@ -173,14 +192,21 @@ static bool in_pict(const rtf_st *st)
 	return st->pict_depth > 0 && st->pict_depth == (int)st->stack->len;
 }
 
-static void pict_word(rtf_st *st, const char *w)
+static void pict_word(rtf_st *st, const char *w, const char *num,
+                      bool neg)
 {
+	if (in_list(pict_props, w)) {
+		g_string_append_printf(st->pict_props, "\\%s%s%s", w,
+		                       neg ? "-" : "", num);
+		return;
+	}
 	for (gsize i = 0; i < G_N_ELEMENTS(pict_kinds); i++) {
 		if (strcmp(w, pict_kinds[i][0]) != 0)
 			continue;
 		if (st->pict_kind && strcmp(st->pict_kind, pict_kinds[i][1]) != 0)
 			st->pict_bad = true;
 		st->pict_kind = pict_kinds[i][1];
+		g_strlcpy(st->pict_param, num, sizeof st->pict_param);
 	}
 }
 
@@ -217,53 +243,122 @@ static guint32 le32(const guint8 *p)
 	       (guint32)p[3] << 24;
 }
 
-/* Signature, then chunks up to IEND, and nothing after it. */
-static bool png_ok(const guint8 *d, gsize n)
+/* A DIB (\\dibitmap: info header, colours, bits) with the BMP file
+ * header in front, for the image filter; NULL if its header is not one. */
+static GBytes *dib_to_bmp(const guint8 *d, gsize n)
 {
-	gsize i = 8;
-	if (n < 8 || memcmp(d, "\x89PNG\r\n\x1a\n", 8) != 0)
-		return false;
-	while (i + 12 <= n) {
-		gsize len = (gsize)d[i] << 24 | (gsize)d[i + 1] << 16 |
-		            (gsize)d[i + 2] << 8 | d[i + 3];
-		if (len > n - i - 12)
-			return false;
-		bool end = memcmp(d + i + 4, "IEND", 4) == 0;
-		i += 12 + len;
-		if (end)
-			return i == n;
+	guint32 hs = n >= 12 ? le32(d) : 0;
+	guint64 bpp, colours, entry = 4;
+	if (hs == 12) {
+		bpp = (guint64)d[10] | (guint64)d[11] << 8;
+		colours = bpp <= 8 ? 1u << bpp : 0;
+		entry = 3;
+	} else if ((hs == 40 || hs == 52 || hs == 56 || hs == 108 ||
+	            hs == 124) && n >= hs) {
+		bpp = (guint64)d[14] | (guint64)d[15] << 8;
+		colours = le32(d + 32) ? le32(d + 32) : bpp <= 8 ? 1u << bpp : 0;
+		if (hs == 40 && le32(d + 16) == 3)     /* BI_BITFIELDS masks */
+			colours += 3;
+	} else {
+		return NULL;
 	}
-	return false;
+	guint64 off = BMP_FILE_HEADER + hs + colours * entry;
+	if (colours > 259 || off > BMP_FILE_HEADER + n || n > G_MAXUINT32 / 2)
+		return NULL;
+	guint8 *b = g_malloc(BMP_FILE_HEADER + n);
+	guint32 total = (guint32)(BMP_FILE_HEADER + n);
+	guint8 h[BMP_FILE_HEADER] = { 'B', 'M', (guint8)total,
+		(guint8)(total >> 8), (guint8)(total >> 16), (guint8)(total >> 24),
+		0, 0, 0, 0, (guint8)off, (guint8)(off >> 8), 0, 0 };
+	memcpy(b, h, BMP_FILE_HEADER);
+	memcpy(b + BMP_FILE_HEADER, d, n);
+	return g_bytes_new_take(b, BMP_FILE_HEADER + n);
 }
 
-static bool pict_ok(const rtf_st *st)
+/* PNG, JPEG, DIB: decoded and encoded anew by the image filter; *blip
+ * says what came out.  NULL if it cannot be kept. */
+static GBytes *pict_raster(const rtf_st *st, const char **blip)
+{
+	const char *k = st->pict_kind;
+	GBytes *in = strcmp(k, "dib") == 0
+	           ? dib_to_bmp(st->pict->data, st->pict->len)
+	           : g_bytes_new(st->pict->data, st->pict->len);
+	GPtrArray *junk = g_ptr_array_new_with_free_func(g_free);
+	mk_error e = { 0 };
+	GBytes *out = NULL;
+	char *type = NULL;
+	int rc = !in || !st->img || &mk_wfilter_image == NULL ? MK_ERR_SOFTWARE
+	       : mk_wfilter_image.run(in, st->img, &out, &type, junk, &e);
+
+	*blip = rc < 0 || !type ? NULL
+	      : strcmp(type, "image/png") == 0 ? "pngblip"
+	      : strcmp(type, "image/jpeg") == 0 ? "jpegblip" : NULL;
+	if (!*blip && out) {
+		g_bytes_unref(out);
+		out = NULL;
+	}
+	g_free(type);
+	g_ptr_array_unref(junk);
+	if (in)
+		g_bytes_unref(in);
+	return out;
+}
+
+/* The open picture written anew, or NULL when it cannot be kept: rasters
+ * through the image filter, EMF/WMF from their records (f_image_meta.h),
+ * a PICT v1/v2 by its header only.  *blip: the word to declare it. */
+static GBytes *pict_rebuild(const rtf_st *st, const char **blip)
 {
 	const guint8 *d = st->pict->data;
 	gsize n = st->pict->len;
 	const char *k = st->pict_kind;
+	GBytes *out = NULL;
+	mk_error e = { 0 };
+	guint dropped = 0;
 
+	*blip = NULL;
 	if (st->pict_bad || !k || st->pict_nibble >= 0)
-		return false;
-	if (strcmp(k, "png") == 0)
-		return png_ok(d, n);
-	if (strcmp(k, "jpeg") == 0)
-		return n >= 4 && memcmp(d, "\xff\xd8\xff", 3) == 0 &&
-		       d[n - 2] == 0xff && d[n - 1] == 0xd9;
-	if (strcmp(k, "emf") == 0)        /* EMR_HEADER, " EMF", nBytes */
-		return n >= 88 && le32(d) == 1 && memcmp(d + 40, " EMF", 4) == 0 &&
-		       le32(d + 48) == n;
-	if (strcmp(k, "wmf") == 0)        /* METAHEADER, mtSize in words */
-		return n >= 18 && (d[0] == 1 || d[0] == 2) && d[1] == 0 &&
-		       d[2] == 9 && d[3] == 0 && (gsize)le32(d + 6) * 2 == n;
-	if (strcmp(k, "dib") == 0) {      /* BITMAPINFOHEADER and friends */
-		guint32 h = n >= 40 ? le32(d) : 0;
-		return h == 12 || h == 40 || h == 52 || h == 56 || h == 108 ||
-		       h == 124;
+		return NULL;
+	if (strcmp(k, "png") == 0 || strcmp(k, "jpeg") == 0 ||
+	    strcmp(k, "dib") == 0)
+		return pict_raster(st, blip);
+	if (strcmp(k, "emf") == 0 || strcmp(k, "wmf") == 0) {
+		if (mk_meta_rebuild(d, n, k[0] == 'e', &out, &dropped, &e) < 0)
+			return NULL;
+		*blip = k[0] == 'e' ? "emfblip" : "wmetafile";
+		return out;
 	}
-	if (strcmp(k, "pict") == 0)       /* size, frame, version opcode */
-		return n >= 14 && ((d[10] == 0x11 && d[11] == 0x01) ||
-		                   memcmp(d + 10, "\x00\x11\x02\xff", 4) == 0);
-	return false;                     /* pmmetafile, wbitmap: no header */
+	if (strcmp(k, "pict") == 0 && n >= 14 &&  /* size, frame, version */
+	    ((d[10] == 0x11 && d[11] == 0x01) ||
+	     memcmp(d + 10, "\x00\x11\x02\xff", 4) == 0)) {
+		*blip = "macpict";
+		return g_bytes_new(d, n);
+	}
+	return NULL;                      /* pmmetafile, wbitmap: no header */
+}
+
+/* The picture group closes: it is written anew from '{' on (its size
+ * words, the blip word, the rebuilt data in hex), or dropped. */
+static int pict_close(rtf_st *st, mk_error *err)
+{
+	const char *blip = NULL;
+	GBytes *img = pict_rebuild(st, &blip);
+	if (!img)
+		return drop_group(st, "pict (not an image we can rebuild)", err);
+	gsize n = 0;
+	const guint8 *d = g_bytes_get_data(img, &n);
+	GString *s = g_string_new("{\\pict");
+	g_string_append_len(s, st->pict_props->str, (gssize)st->pict_props->len);
+	g_string_append_printf(s, "\\%s%s", blip,
+	                       strcmp(blip, "wmetafile") == 0 ? st->pict_param : "");
+	for (gsize i = 0; i < n && s->len <= st->max_out; i++)
+		g_string_append_printf(s, "%s%02x", i % RTF_HEX_LINE ? "" : "\n",
+		                       d[i]);
+	g_string_truncate(st->out, top(st)->start);
+	int rc = emit(st, s->str, s->len, err);
+	g_string_free(s, TRUE);
+	g_bytes_unref(img);
+	return rc;
 }
 
 /* A field instruction that may stay: no nested field, and a harmless
@@ -289,8 +384,7 @@ static int close_group(rtf_st *st, mk_error *err)
 		st->instr_depth = 0;
 	}
 	if (g->pict && st->pict_depth == (int)st->stack->len) {
-		if (!g->drop && !pict_ok(st) &&
-		    (rc = drop_group(st, "pict (not the image it declares)", err)) < 0)
+		if (!g->drop && (rc = pict_close(st, err)) < 0)
 			return rc;
 		st->pict_depth = 0;
 	}
@@ -366,7 +460,7 @@ static int control_word(rtf_st *st, mk_error *err)
 	if (strcmp(w, "pict") == 0)
 		pict_start(st);
 	else if (in_pict(st))
-		pict_word(st, w);
+		pict_word(st, w, num, neg);
 	if (top(st)->first && (rc = classify(st, w, err)) < 0)
 		return rc;
 	char *tok = g_strdup_printf("\\%s%s%s ", w, neg ? "-" : "", num);
@@ -479,10 +573,11 @@ static int walk(rtf_st *st, mk_error *err)
 }
 
 int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
-                   GString **out, GPtrArray *notes, mk_error *err)
+                   const mk_wopts *img, GString **out, GPtrArray *notes,
+                   mk_error *err)
 {
 	rtf_st st = { .p = (const guchar *)buf, .end = (const guchar *)buf + len,
-	              .max_out = max_out, .max_depth = max_depth };
+	              .max_out = max_out, .max_depth = max_depth, .img = img };
 	int rc = MK_ERR_DATA;
 	gsize trailing = 0;
 
@@ -495,6 +590,7 @@ int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
 	st.stack = g_array_new(FALSE, FALSE, sizeof(rtf_group));
 	st.instr = g_string_new(NULL);
 	st.pict = g_byte_array_new();
+	st.pict_props = g_string_new(NULL);
 	st.dropped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if ((rc = walk(&st, err)) < 0)
 		goto out;
@@ -510,6 +606,7 @@ out:
 	g_array_free(st.stack, TRUE);
 	g_string_free(st.instr, TRUE);
 	g_byte_array_unref(st.pict);
+	g_string_free(st.pict_props, TRUE);
 	g_hash_table_destroy(st.dropped);
 	return rc;
 }
@@ -527,7 +624,7 @@ static int rtf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 		return MK_ERR_CONFIG;
 	}
 	rc = mk_rtf_rebuild(buf ? buf : "", len, (gsize)o->max_output,
-	                    (gsize)o->rtf_max_depth, &s, notes, err);
+	                    (gsize)o->rtf_max_depth, o, &s, notes, err);
 	if (rc < 0)
 		return rc;
 	*out = g_string_free_to_bytes(s);

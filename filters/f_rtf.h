@@ -5,8 +5,8 @@
  * SUMMARY
  *   extern const mk_wfilter mk_wfilter_rtf;     name "rtf"
  *   int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out,
- *                      gsize max_depth, GString **out, GPtrArray *notes,
- *                      mk_error *err);
+ *                      gsize max_depth, const mk_wopts *img,
+ *                      GString **out, GPtrArray *notes, mk_error *err);
  *
  * DESCRIPTION
  *   A bounded tokenizer (groups, control words, control symbols, \binN,
@@ -20,12 +20,15 @@
  *   field type on the harmless list (PAGE, DATE, TOC, REF, SEQ, document
  *   properties ...: the list of f_ooxml.c) and holds no nested \field (a
  *   QUOTE spelling DDEAUTO); so DDE*, INCLUDE*, IMPORT, LINK, HYPERLINK,
- *   QUOTE, MACROBUTTON ... all go.  A \pict group stays only when its data
- *   (hex or \binN) is the image its blip word declares: PNG chunks up to
- *   IEND and nothing after, JPEG SOI...EOI, EMF/WMF headers whose size is
- *   the data's, a DIB header, a PICT v1/v2 header; no or two kinds, a
- *   picture in a picture, non-hex text or another kind (\wbitmap,
- *   \pmmetafile) drop the group.  A dangerous word anywhere in a
+ *   QUOTE, MACROBUTTON ... all go.  A \pict group is written anew from
+ *   its data (hex or \binN): PNG, JPEG and DIB are decoded and encoded
+ *   again by the image filter (with IMG's limits; IMG NULL drops them) and
+ *   come out as \pngblip or \jpegblip, EMF/WMF are rebuilt from their
+ *   records without comments and escapes (f_image_meta.h), a PICT v1/v2
+ *   keeps its data on its header's word; only the size, scale and crop
+ *   words go along, the data as hex.  What cannot be rebuilt (no or two
+ *   kinds, a picture in a picture, non-hex text, \wbitmap, \pmmetafile,
+ *   data that is not the image declared) drops the group.  A dangerous word anywhere in a
  *   group drops that whole group, even after other tokens; in the root
  *   group it fails the document.  Bytes after the closing brace are
  *   dropped.  Notes say what was removed ("dropped 2 \objdata group(s)").
@@ -52,6 +55,7 @@
 extern const mk_wfilter mk_wfilter_rtf;
 
 int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
-                   GString **out, GPtrArray *notes, mk_error *err);
+                   const mk_wopts *img, GString **out, GPtrArray *notes,
+                   mk_error *err);
 
 #endif

@@ -7,7 +7,8 @@
  *   each says which control words must be gone, which text must stay and
  *   which note must appear, or that the document is rejected: objects,
  *   templates, fields (fetching, nested, not on the harmless list) and
- *   pictures whose data is not the image they declare (a PE in \bin).  Real
+ *   pictures whose data is not the image they declare (a PE in \bin) or
+ *   that carry a PE inside (JPEG, DIB, EMF comment: rebuilt).  Real
  *   samples (oletools rtfobj, the 2 MB RTF specification, ClamAV's
  *   clam.exe.rtf) must lose every \object/\objdata and parse again to the
  *   same bytes (idempotence).
@@ -19,7 +20,9 @@
 #include "testutil.h"
 
 static const mk_wopts opts = { .max_output = 64 * 1024 * 1024,
-                               .rtf_max_depth = MK_DEF_RTF_MAX_DEPTH };
+                               .rtf_max_depth = MK_DEF_RTF_MAX_DEPTH,
+                               .image_max_pixels = MK_DEF_IMAGE_MAX_PIXELS,
+                               .image_max_dimension = MK_DEF_IMAGE_MAX_DIMENSION };
 
 /* Is WORD present as a real control word (an odd run of backslashes)? */
 static bool has_word(const char *s, gsize len, const char *word)
@@ -67,6 +70,14 @@ static bool notes_have(GPtrArray *notes, const char *sub)
 }
 
 /* a 2x2 RGB PNG, hex */
+/* a PE (lower-case hex: as the output writes it), 39 zero bytes, a 2x2
+ * 24-bit DIB, an EMF whose EMR_COMMENT holds the PE */
+#define PE_HEX "4d5a900020546869732070726f6772616d2063616e6e6f742062652072756e20696e20444f53206d6f64652e0d0d0a2450450000"
+#define ZERO_HEX "000000000000000000000000000000000000000000000000000000000000000000000000000000"
+#define DIB_HEX "28000000020000000200000001001800000000001000000000000000000000000000000000000000000102030405060708090a0b0c0d0e0f"
+#define EMF_HEX "0100000058000000000000000000000000000000000000000000000000000000640000006400000020454d4600000100b80000000400000001000000" \
+	"000000000000000000000000000400000003000040010000f00000004600000040000000340000004d5a900020546869732070726f6772616d206361" \
+	"6e6e6f742062652072756e20696e20444f53206d6f64652e0d0d0a2450450000120000000c000000010000000e00000014000000000000001000000014000000"
 #define PNG_HEX "89504e470d0a1a0a0000000d4948445200000002000000020802000000" \
 	"fdd49a730000001049444154789c63f8cfc000440c100a001fee03fd8b5f14d4" \
 	"0000000049454e44ae426082"
@@ -116,8 +127,9 @@ static const struct row {
 	/* pictures: the data must be the image the blip word declares */
 	{ "pict-pe-bin", "{\\rtf1 {\\pict\\pngblip\\bin8 MZ\x90\x01PE\x02\x03}ok}",
 	  0, { "pict", "pngblip", "bin" }, "ok", "pict" },
-	{ "pict-png-plus-pe", "{\\rtf1 {\\pict\\pngblip " PNG_HEX "4d5a9000}ok}",
-	  0, { "pict", "pngblip" }, "ok", "pict" },
+	/* a PNG with a PE appended: decoded and encoded anew, the tail goes */
+	{ "pict-png-plus-pe", "{\\rtf1 {\\pict\\pngblip " PNG_HEX PE_HEX "}ok}",
+	  0, { NULL }, "{\\pict\\pngblip\n89504e47", NULL },
 	{ "pict-png-ok", "{\\rtf1 {\\pict\\picw2\\pich2\\pngblip\n" PNG_HEX
 	  "\n}ok}", 0, { NULL }, "\\pngblip", NULL },
 	{ "pict-jpeg-says-png", "{\\rtf1 {\\pict\\pngblip ffd8ffe000ffd9}ok}", 0,
@@ -128,10 +140,20 @@ static const struct row {
 	  "{\\pict\\wbitmap0 4d5a}}ok}", 0, { "pict", "wbitmap" }, "ok", "pict" },
 	{ "bin-in-object", "{\\rtf1 {\\object\\bin4 {}}\\objdata}ok}", 0,
 	  { "object", "objdata" }, "ok", "object" },
-	/* \bin data is raw (braces in it are data): here a JPEG, which a
-	 * picture must be now */
+	/* \bin data is raw (braces in it are data): not a JPEG that decodes,
+	 * so the whole group goes and "c" follows it */
 	{ "bin-kept", "{\\rtf1 {\\pict\\jpegblip\\bin8 \xff\xd8\xff}b}\xff\xd9}c}", 0,
-	  { NULL }, "\\bin8 \xff\xd8\xff}b}\xff\xd9}c", NULL },
+	  { "pict", "bin" }, "{\\rtf1 c}", "pict" },
+	/* pictures are rebuilt: a JPEG SOI..EOI or a DIB header around a PE
+	 * went out as it was; an EMF loses its comment records */
+	{ "pict-jpeg-pe", "{\\rtf1 {\\pict\\jpegblip ffd8ffe0" PE_HEX "ffd9}ok}", 0,
+	  { "pict" }, "ok", "pict" },
+	{ "pict-dib-pe", "{\\rtf1 {\\pict\\dibitmap0 28" ZERO_HEX PE_HEX "}ok}", 0,
+	  { "pict" }, "ok", "pict" },
+	{ "pict-dib-ok", "{\\rtf1 {\\pict\\picw2\\pich2\\dibitmap0 " DIB_HEX "}ok}", 0,
+	  { "dibitmap" }, "\\picw2\\pich2\\pngblip", NULL },
+	{ "pict-emf-comment", "{\\rtf1 {\\pict\\emfblip " EMF_HEX "}ok}", 0,
+	  { NULL }, "\\emfblip", NULL },
 	{ "escaped-braces", "{\\rtf1 \\{\\objdata\\} x}", MK_ERR_DATA,
 	  { NULL }, NULL, NULL },
 	{ "root-objdata", "{\\rtf1 \\objdata 0105}", MK_ERR_DATA, { NULL },
@@ -158,6 +180,7 @@ START_TEST(test_rows)
 	ck_assert_msg(rc == r->rc, "%s: rc %d (%s), want %d", r->name, rc,
 	              err.msg, r->rc);
 	if (rc == 0) {
+		ck_assert_msg(!strstr(out->str, PE_HEX), "%s: PE left", r->name);
 		for (int k = 0; k < 3 && r->gone[k]; k++)
 			ck_assert_msg(!has_word(out->str, out->len, r->gone[k]),
 			              "%s: \\%s left in %s", r->name, r->gone[k],
@@ -223,7 +246,7 @@ START_TEST(test_output_limit)
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
 	ck_assert_int_eq(mk_rtf_rebuild(in, strlen(in), 20, MK_DEF_RTF_MAX_DEPTH,
-	                                &out, notes, &err),
+	                                NULL, &out, notes, &err),
 	                 MK_ERR_LIMIT);
 	ck_assert_ptr_null(out);
 	g_ptr_array_unref(notes);
