@@ -31,6 +31,10 @@ static const struct {
 	{ "search-ms", false }, { "search", false }, { "shell", false },
 	{ "mk", false }, { "mhtml", false }, { "hcp", false },
 	{ "onenote", false }, { "callto", false },
+	/* other clients a mail reader starts on a click */
+	{ "telnet", false }, { "news", false }, { "nntp", false },
+	{ "snews", false }, { "gopher", false }, { "rlogin", false },
+	{ "tn3270", false },
 };
 
 /* Schemes that keep their ':' (web links, defanged by hxxp and "[.]");

@@ -18,7 +18,8 @@
  *     "ms-msdt:/id x" -> "ms-msdt[:]/id x", "search-ms:" -> "search-ms[:]",
  *     file:, javascript:, data:, vbscript:.  In text these are recognised
  *     when followed by a non-space: the listed handlers (search-ms, search,
- *     shell, mk, mhtml, hcp, onenote, callto), every "ms-..." and
+ *     shell, mk, mhtml, hcp, onenote, callto, telnet, news, nntp, snews,
+ *     gopher, rlogin, tn3270), every "ms-..." and
  *     "microsoft-..." scheme; any other scheme only with "//" or a
  *     backslash after the colon ("zoommtg://z.example" -> "zoommtg[:]//
  *     z[.]example").  mk_defang_url() brackets every non-web scheme

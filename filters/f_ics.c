@@ -3,12 +3,14 @@
  *   f_ics - iCalendar without attachments (see f_ics.h)
  *
  * DESCRIPTION
- *   Line by line: a line that starts with a blank continues the property
- *   before it (folding), so it goes or stays with that property.  A
- *   property's name is what precedes its first ';' or ':'.
+ *   Logical lines, as a client reads them: CRLF, LF or a bare CR end a
+ *   physical line, and one that starts with a blank continues the one
+ *   before (folding, also inside a property name: "ATT" CRLF " ACH").  A
+ *   property's name is what precedes its first ';' or ':'.  Kept lines go
+ *   out unfolded, each ended by CRLF.
  *
  * NEVER
- *   Unfolds, re-encodes or reorders what it keeps; touches n->data.
+ *   Reorders what it keeps; touches n->data.
  */
 #include "f_ics.h"
 
@@ -16,39 +18,79 @@
 
 #include "f_text.h"
 
-/* True when the property line at P (LEN bytes) is named ATTACH. */
-static bool
-is_attach(const char *p, gsize len)
-{
-	static const char name[] = "ATTACH";
-	gsize n = sizeof name - 1;
+/* Properties that go whole: attachments, the HTML description Outlook
+ * renders, vCalendar 1.0 audio/procedure alarms (a URL or a program). */
+static const char *const dropped_props[] = {
+	"ATTACH", "X-ALT-DESC", "AALARM", "PALARM", "DALARM", "MALARM",
+};
 
-	return len > n && g_ascii_strncasecmp(p, name, n) == 0 &&
-	       (p[n] == ';' || p[n] == ':');
+/* Properties whose value a client shows as text or opens: defanged. */
+static const char *const shown_props[] = {
+	"DESCRIPTION", "SUMMARY", "LOCATION", "COMMENT", "URL", "CONTACT",
+	"RESOURCES", "CATEGORIES",
+};
+
+/* The name of the unfolded property LINE: up to ';' or ':'. */
+static bool
+named(const char *line, const char *const *names, gsize n)
+{
+	gsize l = strcspn(line, ";:");
+
+	for (gsize i = 0; i < n; i++)
+		if (strlen(names[i]) == l && g_ascii_strncasecmp(line, names[i], l) == 0)
+			return true;
+	return false;
+}
+
+/* Length of the physical line at P (without its end) and of its end:
+ * CRLF, LF or a bare CR all end a line. */
+static gsize
+line_at(const char *p, const char *end, gsize *eol)
+{
+	const char *q = p;
+
+	while (q < end && *q != '\n' && *q != '\r')
+		q++;
+	*eol = q < end ? (*q == '\r' && q + 1 < end && q[1] == '\n' ? 2 : 1) : 0;
+	return (gsize)(q - p);
 }
 
 char *
-mk_ics_strip(const char *text, gsize len, guint *dropped)
+mk_ics_strip(const char *text, gsize len, guint *dropped_n)
 {
-	GString *out = g_string_sized_new(len);
+	GString *out = g_string_sized_new(len), *line = g_string_new(NULL);
 	const char *p = text, *end = text + len;
-	bool dropping = false;
 	guint count = 0;
 
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (gsize)(end - p));
-		gsize l = nl != NULL ? (gsize)(nl - p) + 1 : (gsize)(end - p);
+		gsize eol, l = line_at(p, end, &eol);
 
-		if (p[0] != ' ' && p[0] != '\t') {
-			dropping = is_attach(p, l);
-			count += dropping;
+		/* one logical line: the continuation lines (a blank first) joined
+		 * without their line end and that blank, as a client reads it */
+		g_string_assign(line, "");
+		g_string_append_len(line, p, (gssize)l);
+		p += l + eol;
+		while (p < end && (*p == ' ' || *p == '\t')) {
+			l = line_at(p + 1, end, &eol);
+			g_string_append_len(line, p + 1, (gssize)l);
+			p += 1 + l + eol;
 		}
-		if (!dropping)
-			g_string_append_len(out, p, (gssize)l);
-		p += l;
+		if (named(line->str, dropped_props, G_N_ELEMENTS(dropped_props))) {
+			count++;
+			continue;
+		}
+		if (named(line->str, shown_props, G_N_ELEMENTS(shown_props))) {
+			char *d = mk_text_defang(line->str);
+			g_string_append(out, d);
+			g_free(d);
+		} else {
+			g_string_append_len(out, line->str, (gssize)line->len);
+		}
+		g_string_append(out, "\r\n");
 	}
-	if (dropped != NULL)
-		*dropped = count;
+	g_string_free(line, TRUE);
+	if (dropped_n != NULL)
+		*dropped_n = count;
 	return g_string_free(out, FALSE);
 }
 
@@ -77,8 +119,9 @@ mk_ics_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 	g_free(utf8);
 	g_free(used);
 	if (dropped > 0)
-		g_ptr_array_add(n->notes, g_strdup_printf("ics: %u attachment%s "
-		                "(ATTACH) removed", dropped, dropped == 1 ? "" : "s"));
+		g_ptr_array_add(n->notes, g_strdup_printf("ics: %u propert%s removed "
+		                "(attachments, HTML description, alarms)", dropped,
+		                dropped == 1 ? "y" : "ies"));
 	if (n->out != NULL)
 		g_bytes_unref(n->out);
 	n->out = g_bytes_new_take(text, strlen(text));

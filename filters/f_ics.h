@@ -8,18 +8,24 @@
  *   char *mk_ics_strip(const char *text, gsize len, guint *dropped);
  *
  * DESCRIPTION
- *   A meeting invitation can carry files: an ATTACH property with inline
- *   data (ENCODING=BASE64;VALUE=BINARY, e.g. an executable the calendar
- *   shows as an attachment of the meeting) or a URI the client fetches or
- *   offers to open.  Every ATTACH property (with its folded continuation
- *   lines, RFC 5545 3.1) is dropped, in any component, whatever its case;
- *   everything else is kept as it was (line ends included), decoded to
- *   UTF-8 (mk_text_to_utf8, n->charset as declared; a guess against a
- *   declared charset adds the charset finding; the text ends at a NUL).
+ *   A meeting invitation can carry files and links: an ATTACH property
+ *   with inline data (ENCODING=BASE64;VALUE=BINARY, e.g. an executable the
+ *   calendar shows as an attachment of the meeting) or a URI, an HTML
+ *   description (X-ALT-DESC) Outlook renders, vCalendar 1.0 alarms that
+ *   play a URL or run a program (AALARM, PALARM, DALARM, MALARM), and text
+ *   a client makes clickable.  The filter reads logical lines as a client
+ *   does (folding undone, also inside a name; CRLF, LF or bare CR), drops
+ *   those properties, in any component, whatever their case, and defangs
+ *   the shown text (DESCRIPTION, SUMMARY, LOCATION, COMMENT, URL, CONTACT,
+ *   RESOURCES, CATEGORIES: f_defang.h); other lines are kept unfolded with
+ *   CRLF ends.  The text is decoded to UTF-8 first (mk_text_to_utf8,
+ *   n->charset as declared; a guess against a declared charset adds the
+ *   charset finding; the text ends at a NUL).
  *   Output: text/calendar, UTF-8, the declared name ("invite.ics" without
- *   one).
+ *   one).  Text named .ics/.vcs or declared text/calendar comes here too,
+ *   whatever libmagic calls it (names.h, mk_names_rendered_as).
  *
- *   mk_ics_strip(): the dropping alone; *dropped gets the number of ATTACH
+ *   mk_ics_strip(): the rewriting alone; *dropped gets the number of
  *   properties removed.  Caller frees.
  *
  * FAILURE

@@ -340,6 +340,8 @@ static const struct {
 	{ "mht", "multipart/related" }, { "mhtml", "multipart/related" },
 	{ "eml", "message/rfc822" },  /* a mail client opens it as a mail */
 	{ "csv", "text/csv" },    { "tsv", "text/csv" },  /* spreadsheets evaluate */
+	{ "ics", "text/calendar" }, { "vcs", "text/calendar" },
+	{ "ical", "text/calendar" }, { "ifb", "text/calendar" },
 };
 
 static const struct {
@@ -348,12 +350,15 @@ static const struct {
 	{ "text/html", "text/html" }, { "application/xhtml+xml", "text/html" },
 	{ "image/svg+xml", "image/svg+xml" }, { "text/xml", "text/xml" },
 	{ "application/xml", "text/xml" }, { "application/xslt+xml", "text/xml" },
+	{ "text/calendar", "text/calendar" },
 };
 
 const char *
 mk_names_rendered_as(const char *name, const char *declared_type)
 {
-	char *ext = mk_names_extension(name);
+	/* judged as delivered: "x.ht<ZWSP>ml" arrives as "x.html" */
+	char *seen = name != NULL ? mk_names_safe(name, 0) : NULL;
+	char *ext = mk_names_extension(seen);
 	const char *as = NULL;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(RENDERED_EXT) && as == NULL; i++)
@@ -364,6 +369,7 @@ mk_names_rendered_as(const char *name, const char *declared_type)
 		    g_ascii_strcasecmp(RENDERED_DECLARED[i].declared, declared_type) == 0)
 			as = RENDERED_DECLARED[i].as;
 	g_free(ext);
+	g_free(seen);
 	return as;
 }
 
@@ -538,7 +544,7 @@ cut_keeping_extension(GString *s, gsize max)
 {
 	const char *dot = strrchr(s->str, '.');
 	gsize el = dot != NULL && dot != s->str ? strlen(dot) : 0;
-	char *ext;
+	char *ext, *judged = mk_names_extension(s->str), *now;
 	gsize cut;
 
 	if (el > NAME_EXT_KEEP || el >= max)
@@ -550,6 +556,15 @@ cut_keeping_extension(GString *s, gsize max)
 		cut--;
 	g_string_truncate(s, cut);
 	g_string_append(s, ext);
+	/* an extension too long to keep: whatever the cut left must not
+	 * become one ("A.js.<21 bytes>" -> "A_js", not "A.js") */
+	now = mk_names_extension(s->str);
+	if (strcmp(now, judged) != 0)
+		for (gsize i = 0; i < s->len; i++)
+			if (s->str[i] == '.')
+				s->str[i] = '_';
+	g_free(now);
+	g_free(judged);
 	g_free(ext);
 }
 

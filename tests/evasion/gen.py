@@ -331,6 +331,20 @@ CASES = [
     ("uu_formed_by_bare_cr", "pe", "mail", "code=uuencode",
      lambda p: mail("uu cr", ["Content-Type: text/plain; charset=us-ascii", "",
                               "Here:\r" + "\r".join(uuencode(p, "invoice.exe")) + "\r"])),
+    # the rendered-as check sees the name as delivered (zero-width removed)
+    ("zero_width_html_name", "script", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("zw html", attach(padded(p), ["Content-Type: text/plain",
+        "Content-Disposition: attachment; filename*=UTF-8''page.ht%E2%80%8Bml"]))),
+    # an invitation read as a client reads it: a fold inside "ATTACH", and
+    # one libmagic calls text/plain (a BOM first) still goes through ics
+    ("ics_fold_inside_name", "pe", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("invite fold", simple(("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nATT\r\n"
+        " ACH;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=a.exe:" + base64.b64encode(p).decode() +
+        "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode(), "invite.ics", "text/calendar"))),
+    ("ics_with_bom_as_text", "pe", "mail", "verdict=cleaned|stripped|quarantined",
+     lambda p: mail("invite bom", simple(("\ufeffBEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n"
+        "ATTACH;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=a.exe:" + base64.b64encode(p).decode() +
+        "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode(), "invite.ics", "text/plain"))),
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]

@@ -27,15 +27,27 @@ static const ics_row ROWS[] = {
 	{ HEAD "ATTACH;ENCODING=BASE64;VALUE=BINARY;X-FILENAME=invoice.exe:TVqQAA\r\n"
 	  " MAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAA\r\n\tAAAAAAAAAAAAAAAA\r\n" TAIL,
 	  HEAD TAIL, 1 },
-	/* URI attachment, lower case name, LF line ends */
+	/* URI attachment, lower case name, LF line ends (CRLF out) */
 	{ "BEGIN:VEVENT\nattach:http://198.51.100.7/x.hta\nEND:VEVENT\n",
-	  "BEGIN:VEVENT\nEND:VEVENT\n", 1 },
-	/* not ATTACH: a longer name, a value that mentions it, DESCRIPTION folding */
+	  "BEGIN:VEVENT\r\nEND:VEVENT\r\n", 1 },
+	/* not ATTACH: a longer name, a value that mentions it; folding undone */
 	{ HEAD "ATTACHMENTS-NOTE:none\r\nDESCRIPTION:see ATTACH:x\r\n  more\r\n" TAIL,
-	  HEAD "ATTACHMENTS-NOTE:none\r\nDESCRIPTION:see ATTACH:x\r\n  more\r\n" TAIL, 0 },
+	  HEAD "ATTACHMENTS-NOTE:none\r\nDESCRIPTION:see ATTACH:x more\r\n" TAIL, 0 },
 	/* two, in two components, the last without a line end */
 	{ "BEGIN:VEVENT\r\nATTACH:cid:a\r\nEND:VEVENT\r\nBEGIN:VTODO\r\nATTACH:cid:b",
 	  "BEGIN:VEVENT\r\nEND:VEVENT\r\nBEGIN:VTODO\r\n", 2 },
+	/* a fold inside the name, with a space and with a tab */
+	{ "BEGIN:VEVENT\r\nATT\r\n ACH;VALUE=BINARY:TVqQ\r\nA\r\n\tTTACH:cid:x\r\nEND:VEVENT\r\n",
+	  "BEGIN:VEVENT\r\nEND:VEVENT\r\n", 2 },
+	/* bare CR line ends */
+	{ "BEGIN:VEVENT\rATTACH:cid:x\rEND:VEVENT\r", "BEGIN:VEVENT\r\nEND:VEVENT\r\n", 1 },
+	/* the HTML description and vCalendar alarms go; shown text is defanged */
+	{ "BEGIN:VEVENT\r\nX-ALT-DESC;FMTTYPE=text/html:<script>x</script>\r\n"
+	  "PALARM:20240101T000000;;1;C:\\Windows\\calc.exe\r\n"
+	  "DESCRIPTION:see \\\\evil.example\\s or ms-msdt:/id x\r\n"
+	  "URL:file://evil.example/x\r\nEND:VEVENT\r\n",
+	  "BEGIN:VEVENT\r\nDESCRIPTION:see [\\\\]evil[.]example\\s or ms-msdt[:]/id x\r\n"
+	  "URL:file[:]//evil[.]example/x\r\nEND:VEVENT\r\n", 2 },
 };
 
 START_TEST(test_strip_rows)

@@ -149,7 +149,9 @@ static const safe_row SAFE_ROWS[] = {
 	{ "aaaaaaaaaa.js.bbbbbbbbbb.txt", 16, "aaaaaaaaaa.j.txt" },
 	{ "aaaaaaaaaa.js.bbbbbbbbbb.txt", 14, "aaaaaaaaaa.txt" },
 	{ "abcdefgh", 5, "abcde" },                    /* no extension */
-	{ "a.verylongextension", 8, "a.verylo" },      /* not kept: over 16 */
+	{ "a.verylongextension", 8, "a_verylo" },      /* not kept: over 16, and no new one */
+	{ "AAAAAAAA.js.BBBBBBBBBBBBBBBBBBBB", 11, "AAAAAAAA_js" },
+	{ "AAAAAAAA.js.BBBBBBBBBBBBBBBBBBBB.", 12, "AAAAAAAA_js_" },
 	{ "bad\xff" "name", 255, "bad\xef\xbf\xbdname" },
 };
 
@@ -200,6 +202,10 @@ static const struct {
 	{ "figures.TSV", NULL, "text/csv" },
 	{ NULL, "image/svg+xml", "image/svg+xml" },
 	{ "notes.txt", "text/plain", NULL },
+	{ "x.ht\u200Bml", NULL, "text/html" },        /* delivered as x.html */
+	{ "x.s\u200Dvg", "text/plain", "image/svg+xml" },
+	{ "invite.ics", "text/plain", "text/calendar" },
+	{ NULL, "text/calendar", "text/calendar" },
 	{ "html", NULL, NULL },                       /* no extension */
 	{ "page.html.txt", NULL, NULL },
 	{ NULL, "message/rfc822", NULL },

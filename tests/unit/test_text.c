@@ -257,6 +257,9 @@ static const struct {
 	{ "go to www.example.co.jp/x.", "go to www[.]example[.]co[.]jp/x." },
 	{ "mailto:user@example.jp", "mailto:user@example[.]jp" },
 	{ "javascript:alert(1)", "javascript[:]alert(1)" },
+	{ "telnet:evil.example and news:evil.example",
+	  "telnet[:]evil.example and news[:]evil.example" },
+	{ "news: today", "news: today" },                /* prose stays */
 	{ "(https://example.jp/a)", "(hxxps://example[.]jp/a)" },
 	{ "https://ja.wikipedia.org/wiki/A_(B)",
 	  "hxxps://ja[.]wikipedia[.]org/wiki/A_(B)" },
