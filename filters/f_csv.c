@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "f_text.h"
+#include "registry.h"
 
 /* Characters some reader may take as the separator besides ours. */
 #define ALT_SEPS ",;\t|^"
@@ -168,25 +169,12 @@ has_high(const char *s)
 int
 mk_csv_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 {
-	gsize len = 0;
-	const char *p = n->data ? g_bytes_get_data(n->data, &len) : NULL;
-	char *used = NULL, *utf8 = NULL, *csv = NULL;
-	bool guessed = false;
+	char *utf8 = NULL, *csv = NULL;
 	guint count = 0;
-	int rc = MK_ERR_LIMIT;
+	int rc = mk_filter_decode(cfg, n, "CSV", &utf8, err);
 
-	if ((gint64)len > cfg->limits.max_text_size) {
-		mk_error_set(err, MK_ERR_LIMIT, "CSV of %zu bytes over "
-		             "limits.max_text_size", (size_t)len);
-		goto out;
-	}
-	rc = MK_ERR_SOFTWARE;
-	utf8 = mk_text_to_utf8(p ? p : "", len, n->charset, &used, &guessed, err);
-	if (utf8 == NULL)
-		goto out;
-	if (guessed && has_high(utf8))
-		mk_node_add_finding(n, MK_F_CHARSET, "declared %s, decoded as %s",
-		                    n->charset ? n->charset : "(none)", used ? used : "?");
+	if (rc < 0)
+		return rc;
 	csv = mk_csv_defuse(g_str_has_prefix(utf8, "\xEF\xBB\xBF") ? utf8 + 3 : utf8,
 	                    cfg->csv.prefix_formulas, &count);
 	if (has_high(csv)) {
@@ -201,10 +189,6 @@ mk_csv_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 	mk_set_str(&n->out_type, "text/csv");
 	mk_set_str(&n->out_name, n->declared_name && *n->declared_name
 	                         ? n->declared_name : "data.csv");
-	rc = 0;
-out:
-	g_free(csv);
 	g_free(utf8);
-	g_free(used);
-	return rc;
+	return 0;
 }

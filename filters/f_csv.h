@@ -8,8 +8,8 @@
  *   char *mk_csv_defuse(const char *utf8, bool prefix, guint *count);
  *
  * DESCRIPTION
- *   The data is decoded to UTF-8 (mk_text_to_utf8, n->charset as declared;
- *   a guessed charset adds the charset finding; the text ends at a NUL),
+ *   The data is decoded to UTF-8 (mk_filter_decode, registry.h: as
+ *   declared, a guess adds the charset finding; the text ends at a NUL),
  *   and with csv.prefix_formulas every cell whose first character is
  *   '=', '+', '-', '@', TAB or CR gets a leading "'" so that a spreadsheet
  *   shows it as text instead of evaluating it (DDE, HYPERLINK, WEBSERVICE

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "f_text.h"
+#include "registry.h"
 
 /* Properties that go whole: attachments, the HTML description Outlook
  * renders, vCalendar 1.0 audio/procedure alarms (a URL or a program). */
@@ -97,27 +98,14 @@ mk_ics_strip(const char *text, gsize len, guint *dropped_n)
 int
 mk_ics_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 {
-	gsize len = 0;
-	const char *p = n->data != NULL ? g_bytes_get_data(n->data, &len) : NULL;
 	guint dropped = 0;
-	bool guessed = false;
-	char *text, *utf8, *used = NULL;
+	char *text, *utf8 = NULL;
+	int rc = mk_filter_decode(cfg, n, "calendar", &utf8, err);
 
-	if ((gint64)len > cfg->limits.max_text_size) {
-		mk_error_set(err, MK_ERR_LIMIT, "calendar over limits.max_text_size");
-		return MK_ERR_LIMIT;
-	}
-	utf8 = mk_text_to_utf8(p ? p : "", len, n->charset, &used, &guessed, err);
-	if (utf8 == NULL) {
-		g_free(used);
-		return MK_ERR_DATA;
-	}
-	if (guessed && n->charset != NULL)
-		mk_node_add_finding(n, MK_F_CHARSET, "declared %s, decoded as %s",
-		                    n->charset, used ? used : "?");
+	if (rc < 0)
+		return rc;
 	text = mk_ics_strip(utf8, strlen(utf8), &dropped);
 	g_free(utf8);
-	g_free(used);
 	if (dropped > 0)
 		g_ptr_array_add(n->notes, g_strdup_printf("ics: %u propert%s removed "
 		                "(attachments, HTML description, alarms)", dropped,

@@ -18,9 +18,8 @@
  *   those properties, in any component, whatever their case, and defangs
  *   the shown text (DESCRIPTION, SUMMARY, LOCATION, COMMENT, URL, CONTACT,
  *   RESOURCES, CATEGORIES: f_defang.h); other lines are kept unfolded with
- *   CRLF ends.  The text is decoded to UTF-8 first (mk_text_to_utf8,
- *   n->charset as declared; a guess against a declared charset adds the
- *   charset finding; the text ends at a NUL).
+ *   CRLF ends.  The text is decoded to UTF-8 first, as for every text
+ *   filter (mk_filter_decode, registry.h; the text ends at a NUL).
  *   Output: text/calendar, UTF-8, the declared name ("invite.ics" without
  *   one).  Text named .ics/.vcs or declared text/calendar comes here too,
  *   whatever libmagic calls it (names.h, mk_names_rendered_as).
@@ -29,14 +28,13 @@
  *   properties removed.  Caller frees.
  *
  * FAILURE
- *   Input over limits.max_text_size: MK_ERR_LIMIT; undecodable text:
- *   MK_ERR_DATA (n->out unset: the part is held, never passed).
+ *   Input over limits.max_text_size: MK_ERR_LIMIT; an internal decoding
+ *   error: MK_ERR_SOFTWARE (n->out unset: the part is held, never passed).
  */
 #ifndef MK_F_ICS_H
 #define MK_F_ICS_H
 
 #include <glib.h>
-#include <stdbool.h>
 
 #include "config.h"
 #include "item.h"

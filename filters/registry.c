@@ -39,10 +39,9 @@
 #include "f_text.h"
 #include "f_worker.h"
 
-/* *OUT = decoded UTF-8 of N's data; negative + err on the size limit or
- * an internal error. */
-static int
-decode_node(const mk_config *cfg, mk_node *n, char **out, mk_error *err)
+int
+mk_filter_decode(const mk_config *cfg, mk_node *n, const char *what,
+                 char **out, mk_error *err)
 {
 	gsize len = 0;
 	const char *p = n->data ? g_bytes_get_data(n->data, &len) : NULL;
@@ -50,8 +49,8 @@ decode_node(const mk_config *cfg, mk_node *n, char **out, mk_error *err)
 	bool guessed = false, high = false;
 
 	if ((gint64)len > cfg->limits.max_text_size) {
-		mk_error_set(err, MK_ERR_LIMIT, "text of %zu bytes over "
-		             "limits.max_text_size", (size_t)len);
+		mk_error_set(err, MK_ERR_LIMIT, "%s of %zu bytes over "
+		             "limits.max_text_size", what, (size_t)len);
 		return MK_ERR_LIMIT;
 	}
 	utf8 = mk_text_to_utf8(p ? p : "", len, n->charset, &used, &guessed, err);
@@ -99,7 +98,7 @@ run_html(const mk_config *cfg, mk_node *n, mk_error *err)
 	                   .max_nodes = cfg->limits.html_max_nodes,
 	                   .truncated = &truncated };
 	char *utf8 = NULL, *text = NULL, *name = NULL;
-	int rc = decode_node(cfg, n, &utf8, err);
+	int rc = mk_filter_decode(cfg, n, "text", &utf8, err);
 
 	if (rc < 0)
 		goto out;
@@ -129,7 +128,7 @@ static int
 run_text(const mk_config *cfg, mk_node *n, mk_error *err)
 {
 	char *utf8 = NULL, *norm = NULL, *text = NULL;
-	int rc = decode_node(cfg, n, &utf8, err);
+	int rc = mk_filter_decode(cfg, n, "text", &utf8, err);
 
 	if (rc < 0)
 		goto out;

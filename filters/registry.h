@@ -4,6 +4,8 @@
  *
  * SUMMARY
  *   const mk_filter *mk_filter_find(const char *true_type);
+ *   int mk_filter_decode(const mk_config *cfg, mk_node *n, const char *what,
+ *                        char **out, mk_error *err);
  *
  * DESCRIPTION
  *   A filter turns one node into a safe node of an allowed type: it reads
@@ -28,6 +30,13 @@ typedef struct mk_filter {
 } mk_filter;
 
 const mk_filter *mk_filter_find(const char *true_type);
+/* For the in-process text filters: *OUT = N's data decoded to UTF-8
+ * (mk_text_to_utf8, n->charset as declared; a guess on input with bytes
+ * over 0x7F or ESC adds the charset finding).  WHAT names the data in the
+ * limit error ("text", "CSV" ...).  Negative + err: over
+ * limits.max_text_size (MK_ERR_LIMIT) or an internal error. */
+int mk_filter_decode(const mk_config *cfg, mk_node *n, const char *what,
+                     char **out, mk_error *err);
 /* NULL-terminated list of every filter (for `mukaika config dump`). */
 const mk_filter *const *mk_filter_all(void);
 
