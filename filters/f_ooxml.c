@@ -508,7 +508,8 @@ static int pass_rels(ox *x, mk_error *err)
 
 /* ---- pass 3: rewrite kept XML parts ---------------------------------- */
 
-/* Remove denied elements and r:* attributes naming dropped relationships. */
+/* Remove denied elements, r:* attributes naming dropped relationships,
+ * and links and macro names (f_ooxml_link.c), in one walk. */
 static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
 {
 	for (xmlNodePtr next; n; n = next) {
@@ -519,6 +520,11 @@ static void scrub(ox *x, xmlNodePtr n, GHashTable *dropped)
 			char *what = g_strdup_printf("<%s> element", n->name);
 			mk_ox_count(x, what);
 			g_free(what);
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+			continue;
+		}
+		if (mk_ox_link_scrub(x, n)) {
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
 			continue;
@@ -549,7 +555,6 @@ static int pass_xml(ox *x, mk_error *err)
 			return MK_ERR_DATA;
 		}
 		scrub(x, xmlDocGetRootElement(doc), p->dropped);
-		mk_ox_links(x, doc);
 		if (strstr(p->ct, "wordprocessingml"))
 			mk_ox_word_fields(x, doc);
 		else if (strstr(p->ct, "spreadsheetml"))

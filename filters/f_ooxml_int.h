@@ -10,8 +10,8 @@
  *   mk_ox_word_fields(x, doc)             f_ooxml_word.c: Word fields
  *   mk_ox_xlsx_formulas(x, doc)           f_ooxml_xlsx.c: cell formulas,
  *                                         defined names, rules
- *   mk_ox_links(x, doc)                   f_ooxml_link.c: link and macro
- *                                         attributes of any XML part
+ *   mk_ox_link_scrub(x, n)                f_ooxml_link.c: link and macro
+ *                                         attributes of one element
  *   mk_ox_in_list, mk_ox_count, mk_ox_attr, mk_ox_is_elem
  *                                         f_ooxml.c: small helpers
  *
@@ -79,7 +79,7 @@ int mk_ox_write_zip(ox *x, GBytes *ct, GBytes **out, mk_error *err);
 void mk_ox_word_fields(ox *x, xmlDocPtr doc);
 
 /* f_ooxml_link.c */
-void mk_ox_links(ox *x, xmlDocPtr doc);
+bool mk_ox_link_scrub(ox *x, xmlNodePtr n);   /* true: N must go */
 
 /* f_ooxml_xlsx.c */
 void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc);

@@ -4,7 +4,7 @@
  *   pass 3, every kept XML part)
  *
  * SUMMARY
- *   mk_ox_links(x, doc);          DOC: one parsed XML part of any kind
+ *   bool mk_ox_link_scrub(x, n);  N: one element of a kept XML part
  *
  * DESCRIPTION
  *   Relationships are judged in pass 2; this is for what a part names in
@@ -23,13 +23,16 @@
  *       workbook, a DDE link or a path ('[', '|', '\', "://"): removed;
  *       x:FmlaMacro always.
  *   Each removal is counted in x->counts ("link/macro attribute").
+ *   mk_ox_link_scrub() is called by pass 3's walk (f_ooxml.c, scrub) on
+ *   every element it keeps: it removes N's denied attributes, or returns
+ *   true when N itself (an x:Fmla* element) must go, for the walk to free.
  *
  * OWNS
- *   Nothing; DOC and X are borrowed, nodes removed from DOC are freed.
+ *   Nothing; N and X are borrowed.
  *
  * NEVER
- *   Parses or serialises XML, follows a link, touches anything but DOC
- *   and x->counts.
+ *   Parses or serialises XML, follows a link, touches anything but N's
+ *   attributes and x->counts.
  *
  * FAILURE
  *   None: it only removes attributes and elements.
@@ -111,24 +114,12 @@ static bool fmla_denied(xmlNodePtr n)
 	return deny;
 }
 
-static void walk(ox *x, xmlNodePtr n)
+bool mk_ox_link_scrub(ox *x, xmlNodePtr n)
 {
-	for (xmlNodePtr next; n; n = next) {
-		next = n->next;
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (fmla_denied(n)) {
-			xmlUnlinkNode(n);
-			xmlFreeNode(n);
-			mk_ox_count(x, WHAT);
-			continue;
-		}
-		scrub_attrs(x, n);
-		walk(x, n->children);
+	if (fmla_denied(n)) {
+		mk_ox_count(x, WHAT);
+		return true;
 	}
-}
-
-void mk_ox_links(ox *x, xmlDocPtr doc)
-{
-	walk(x, xmlDocGetRootElement(doc));
+	scrub_attrs(x, n);
+	return false;
 }
