@@ -41,11 +41,11 @@ void mk_names_check(mk_ctx *ctx, mk_node *n);
 char *mk_names_safe(const char *name, gsize max_len);
 /* Lower-case last extension without the dot ("" if none). Caller frees. */
 char *mk_names_extension(const char *name);
-/* The markup type a consumer renders NAME (or, failing that, the declared
- * type) as: "text/html" for .html/.xhtml/..., "image/svg+xml", "text/xml",
- * "multipart/related" (.mht), "text/csv" (.csv/.tsv), "message/rfc822"
- * (.eml); NULL when neither
- * says markup.  Static. */
+/* The type a consumer renders NAME (as delivered: mk_names_safe) or, failing
+ * that, the declared type as: "text/html" for .html/.xhtml/..., "image/svg+xml",
+ * "text/xml", "multipart/related" (.mht), "text/csv" (.csv/.tsv),
+ * "message/rfc822" (.eml), "text/calendar" (.ics/.vcs); NULL when neither
+ * says so.  Static. */
 const char *mk_names_rendered_as(const char *name, const char *declared_type);
 /* True for executable/script/shortcut/installer/disk-image true types. */
 bool mk_names_type_is_executable(const char *true_type);
