@@ -308,6 +308,21 @@ static GBytes *part_bytes(const char *s)
 	return g_bytes_new_take(b, n);
 }
 
+/* The zip of parts N/D plus a row's EXTRA parts (name, part_bytes text;
+ * up to MAX, the first NULL name ends them); N and D are consumed. */
+static GBytes *package(GPtrArray *n, GPtrArray *d, const char *const (*extra)[2],
+                       gsize max)
+{
+	for (gsize i = 0; i < max && extra[i][0]; i++) {
+		g_ptr_array_add(n, (gpointer)extra[i][0]);
+		g_ptr_array_add(d, part_bytes(extra[i][1]));
+	}
+	GBytes *z = make_zip(n, d);
+	g_ptr_array_free(n, TRUE);
+	g_ptr_array_unref(d);
+	return z;
+}
+
 static GBytes *build_row(const struct row *r)
 {
 	GPtrArray *n = g_ptr_array_new();
@@ -332,14 +347,7 @@ static GBytes *build_row(const struct row *r)
 	g_ptr_array_add(n, "word/_rels/document.xml.rels");
 	g_ptr_array_add(d, str_bytes(g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">%s</Relationships>",
 	    r->doc_rels ? r->doc_rels : "")));
-	for (int i = 0; i < 3 && r->extra[i][0]; i++) {
-		g_ptr_array_add(n, (gpointer)r->extra[i][0]);
-		g_ptr_array_add(d, part_bytes(r->extra[i][1]));
-	}
-	GBytes *z = make_zip(n, d);
-	g_ptr_array_free(n, TRUE);
-	g_ptr_array_unref(d);
-	return z;
+	return package(n, d, r->extra, G_N_ELEMENTS(r->extra));
 }
 
 static int run(GBytes *in, GBytes **out, char **type, GPtrArray *notes,
@@ -524,14 +532,7 @@ static GBytes *build_xrow(const struct xrow *r)
 	g_ptr_array_add(n, "xl/worksheets/sheet1.xml");
 	g_ptr_array_add(d, str_bytes(g_strdup_printf("<worksheet xmlns=\"" S_NS "\" xmlns:r=\"" R_NS "\"><sheetData>%s</sheetData>%s</worksheet>",
 	    r->sheet ? r->sheet : "", r->sheet_tail ? r->sheet_tail : "")));
-	for (int i = 0; i < 2 && r->extra[i][0]; i++) {
-		g_ptr_array_add(n, (gpointer)r->extra[i][0]);
-		g_ptr_array_add(d, part_bytes(r->extra[i][1]));
-	}
-	GBytes *z = make_zip(n, d);
-	g_ptr_array_free(n, TRUE);
-	g_ptr_array_unref(d);
-	return z;
+	return package(n, d, r->extra, G_N_ELEMENTS(r->extra));
 }
 
 START_TEST(test_xlsx)
