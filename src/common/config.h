@@ -194,6 +194,11 @@ typedef struct mk_config {
 		gint64 max_unlock_attempts;  /* wrong archive passwords per item */
 		gint64 unlock_window_minutes;
 		char *password_hash_cost;  /* interactive|moderate|sensitive|minimum */
+		char *hostnames;           /* Host names accepted besides web.listen */
+		gint64 threads, auth_threads, work_threads;   /* pool sizes */
+		gint64 queue_max;          /* waiting requests per pool */
+		gint64 login_burst;        /* POST /login per address: bucket size */
+		gint64 login_rate_per_minute;   /* ... and refill rate */
 	} web;
 
 	struct {

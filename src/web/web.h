@@ -7,8 +7,14 @@
  *   path, query, form fields, cookies and the client address into a
  *   web_req, checks the session and the CSRF token, and calls one page
  *   function.  Pages append escaped HTML to req->out through the helpers
- *   below; they never write raw input.  One internal polling thread serves
- *   every connection, so the store handle is used by one thread only.
+ *   below; they never write raw input.  One libmicrohttpd polling thread
+ *   reads requests and answers the cheap ones (stylesheet, refusals by the
+ *   gate of web_gate.c); every other request is handed, with its connection
+ *   suspended, to one of three bounded thread pools (web_pool.c): pages,
+ *   authentication (argon2id) and long work (PPAP unlock, SMTP release), so
+ *   that no kind of work makes the others wait.  Each pool thread has its
+ *   own store handle (req->q); the configuration is read-only and the
+ *   engine is shared (it is thread-safe).
  */
 #ifndef MK_WEB_H
 #define MK_WEB_H
@@ -22,22 +28,33 @@
 #include "review.h"
 #include "users.h"
 
+typedef enum { WEB_POOL_PAGE = 0, WEB_POOL_AUTH, WEB_POOL_WORK, WEB_NPOOLS } web_pool_kind;
+
+typedef struct web_throttle web_throttle;
+
 typedef struct web_ctx {
 	mk_config *cfg;
-	mk_qstore *q;
-	mk_engine *engine;          /* created on first use (text view) */
+	mk_qstore *q;               /* start-up check only; requests use req->q */
+	mk_engine *engine;          /* created on first use, under engine_lock */
+	GMutex engine_lock;
 	mk_auth_policy pol;
 	bool tls;
+	GThreadPool *pool[WEB_NPOOLS];
+	web_throttle *throttle;     /* POST /login per client address */
+	char **hosts;               /* accepted Host values (lower case) */
+	unsigned char pre_key[32];  /* MACs pre-login tokens (this process) */
 } web_ctx;
 
 typedef struct web_req {
 	web_ctx *ctx;
-	const char *method;         /* "GET" | "POST" */
+	mk_qstore *q;               /* this thread's store handle (borrowed) */
+	const char *method;         /* "GET" | "HEAD" | "POST" */
 	char **seg;                 /* path segments, NULL-terminated */
 	int nseg;
 	GHashTable *query;          /* char* -> char* */
 	GHashTable *form;           /* POST fields */
-	const char *cookie_session, *cookie_pre, *cookie_lang;
+	char *cookie_session, *cookie_pre, *cookie_lang, *cookie_mfa;
+	char *host, *origin, *referer;   /* request headers, NULL if absent */
 	char ip[64];
 	const char *lang;           /* "ja" | "en" */
 	char *token;                /* session token (the cookie value) */
@@ -116,5 +133,27 @@ bool web_listen_allowed(const struct sockaddr_storage *ss, bool tls);
 
 /* web_http.c */
 int web_serve(web_ctx *ctx, volatile int *stop, mk_error *err);
+void web_dispatch(web_req *r);     /* in a pool thread, r->q set */
+
+/* web_gate.c: checks made in the polling thread, without the store */
+int web_gate_init(web_ctx *ctx, mk_error *err);
+void web_gate_clear(web_ctx *ctx);
+bool web_host_ok(const web_req *r);               /* Host is one of ours */
+bool web_origin_ok(const web_req *r);             /* POST from our origin */
+bool web_login_allowed(web_req *r);               /* per-address token bucket */
+char *web_pre_issue(web_ctx *ctx);                /* new pre-login token */
+bool web_pre_valid(web_ctx *ctx, const char *tok);   /* ours and fresh */
+
+/* web_pool.c */
+int web_pools_start(web_ctx *ctx, mk_error *err);
+void web_pools_stop(web_ctx *ctx);                 /* waits for queued work */
+web_pool_kind web_pool_for(const web_req *r);
+/* Queue R (owned from now on) for a pool thread; false when the pool's
+ * queue is full (web.queue_max): the caller answers 503. */
+struct MHD_Connection;
+typedef void (*web_done_fn)(web_req *r, struct MHD_Connection *c, void *state);
+bool web_pool_push(web_ctx *ctx, web_pool_kind k, web_req *r,
+                   struct MHD_Connection *c, void *state, web_done_fn done);
+mk_engine *web_engine(web_req *r);                 /* shared, NULL on failure */
 
 #endif

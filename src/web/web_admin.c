@@ -62,7 +62,7 @@ users_page(web_req *r, const char *temp_user, const char *temp_pw, const char *m
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	if (mk_user_list(mk_qstore_db(r->ctx->q), &a, &err) != 0) {
+	if (mk_user_list(mk_qstore_db(r->q), &a, &err) != 0) {
 		web_error(r, 503, "failed");
 		return;
 	}
@@ -119,7 +119,7 @@ page_users(web_req *r)
 void
 page_users_post(web_req *r)
 {
-	sqlite3 *db = mk_qstore_db(r->ctx->q);
+	sqlite3 *db = mk_qstore_db(r->q);
 	const char *op = web_field(r, "op"), *name = web_field(r, "name");
 	mk_urole role = mk_urole_parse(web_field(r, "role"));
 	bool self = strcmp(name, r->sess->user) == 0;
@@ -157,7 +157,7 @@ exceptions_page(web_req *r, const char *msg)
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	if (mk_exception_list(r->ctx->q, &a, &err) != 0) {
+	if (mk_exception_list(r->q, &a, &err) != 0) {
 		web_error(r, 503, "failed");
 		return;
 	}
@@ -230,14 +230,14 @@ page_exceptions_post(web_req *r)
 	if (!web_admin_only(r))
 		return;
 	if (strcmp(op, "propose") == 0)
-		rc = mk_exception_propose(r->ctx->q, &a, web_field(r, "pattern"),
+		rc = mk_exception_propose(r->q, &a, web_field(r, "pattern"),
 		                          web_field(r, "action"), web_field(r, "reason"),
 		                          web_now() + MAX(0, MIN(days, 3650)) * SECS_PER_DAY,
 		                          web_now(), &id, &err);
 	else if (strcmp(op, "approve") == 0)
-		rc = mk_exception_approve(r->ctx->q, &a, id, web_now(), &err);
+		rc = mk_exception_approve(r->q, &a, id, web_now(), &err);
 	else
-		rc = mk_exception_revoke(r->ctx->q, &a, id, web_now(), &err);
+		rc = mk_exception_revoke(r->q, &a, id, web_now(), &err);
 	exceptions_page(r, rc == 0 ? NULL : err.msg);
 }
 
@@ -301,7 +301,7 @@ page_dashboard(web_req *r)
 	GPtrArray *rows = NULL;
 	mk_error err = { 0 };
 
-	if (mk_qstore_search(r->ctx->q, &f, &rows, &err) != 0) {
+	if (mk_qstore_search(r->q, &f, &rows, &err) != 0) {
 		web_error(r, 503, "failed");
 		goto out;
 	}

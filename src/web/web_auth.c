@@ -4,7 +4,9 @@
  *
  * DESCRIPTION
  *   GET /login sets a pre-login token cookie (mk_pre) and puts the same
- *   token in the form (double-submit CSRF for the login itself).  A
+ *   token in the form (double-submit CSRF for the login itself); the token
+ *   is MACed by the server (web_gate.c), a value chosen by the client is
+ *   never kept or accepted.  A
  *   successful POST /login starts a session (cookie mk_session: HttpOnly,
  *   SameSite=Strict, Secure with TLS) and answers with the last successful
  *   login and the failed attempts since; an account with a temporary
@@ -43,11 +45,10 @@ set_cookie(web_req *r, const char *name, const char *value, bool expire)
 static void
 login_form(web_req *r, bool failed)
 {
-	/* keep a token the browser already has: a parallel GET (favicon, a
-	 * second tab) must not invalidate the form on screen */
-	char *pre = r->cookie_pre != NULL && strlen(r->cookie_pre) == 64 &&
-	            strspn(r->cookie_pre, "0123456789abcdef") == 64
-	            ? g_strdup(r->cookie_pre) : web_random_hex();
+	/* keep a token the browser already has, if we issued it: a parallel
+	 * GET (favicon, a second tab) must not invalidate the form on screen */
+	char *pre = web_pre_valid(r->ctx, r->cookie_pre) ? g_strdup(r->cookie_pre)
+	            : web_pre_issue(r->ctx);
 
 	set_cookie(r, "mk_pre", pre, false);
 	web_begin(r, T(r, "login"));
@@ -108,7 +109,7 @@ welcome(web_req *r, const mk_login *l)
 void
 page_login_post(web_req *r)
 {
-	sqlite3 *db = mk_qstore_db(r->ctx->q);
+	sqlite3 *db = mk_qstore_db(r->q);
 	const char *user = web_field(r, "user");
 	mk_login l = { 0 };
 	mk_error err = { 0 };
@@ -150,7 +151,7 @@ page_logout(web_req *r)
 	mk_error err = { 0 };
 
 	web_audit(r, "logout", NULL, "ok", NULL);
-	(void)mk_session_end(mk_qstore_db(r->ctx->q), r->token, &err);
+	(void)mk_session_end(mk_qstore_db(r->q), r->token, &err);
 	set_cookie(r, "mk_session", "", true);
 	web_redirect(r, "/login");
 }
@@ -196,7 +197,7 @@ page_passwd(web_req *r)
 void
 page_passwd_post(web_req *r)
 {
-	sqlite3 *db = mk_qstore_db(r->ctx->q);
+	sqlite3 *db = mk_qstore_db(r->q);
 	mk_error err = { 0 };
 	char *token = NULL;
 	int rc;

@@ -99,6 +99,13 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	{ "csrf", "フォームの有効期限が切れました。もう一度操作してください。",
 	  "The form expired. Please try again." },
 	{ "failed", "処理できませんでした", "The operation failed" },
+	{ "bad_host", "このホスト名では利用できません。", "Unknown host name." },
+	{ "bad_origin", "他のサイトからの送信は受け付けません。",
+	  "Forms posted from another site are refused." },
+	{ "throttled", "ログインの試行が多すぎます。しばらくしてから再度お試しください。",
+	  "Too many login attempts. Please try again later." },
+	{ "busy", "混み合っています。しばらくしてから再度お試しください。",
+	  "The server is busy. Please try again shortly." },
 	{ "lang_other", "English", "日本語" },
 	{ "banner", "注意", "Notice" },
 	{ "unlock", "パスワード付き書庫を開く（PPAP）", "Open the encrypted archive (PPAP)" },
@@ -299,7 +306,7 @@ void
 web_audit(web_req *r, const char *what, const char *item, const char *result,
           const char *detail)
 {
-	(void)mk_audit_add(mk_qstore_db(r->ctx->q), web_now(),
+	(void)mk_audit_add(mk_qstore_db(r->q), web_now(),
 	                   r->sess != NULL ? r->sess->user : "-", r->ip, what, item,
 	                   result, detail, NULL);
 }

@@ -5,16 +5,22 @@
  *
  * DESCRIPTION
  *   The callback collects at most web.max_form_size bytes of body (more is
- *   413), then builds a web_req and routes it.  Gate, in this order:
- *   only GET/POST; path segments must be plain ([A-Za-z0-9._-], no "." or
- *   "..") or the answer is 404; /static/style.css and /login are public;
+ *   413), then copies the request into a web_req.  In the polling thread
+ *   (gate(), no store): only GET/HEAD/POST (HEAD is GET without the body);
+ *   the Host must be ours (421) and a POST must come from our origin (403,
+ *   web_gate.c); path segments must be plain ([A-Za-z0-9._-], no "." or
+ *   "..") or the answer is 404; /static/style.css is answered there;
+ *   POST /login takes a token from its address's bucket (else 429).
+ *   Everything else is suspended and run by a pool thread (web_pool.c),
+ *   whose answer is queued when the connection resumes: /login is public;
  *   every other path needs a valid session (else 303 to /login, and
  *   403 for POST); a POST needs the session's CSRF token (login: the
- *   pre-login cookie token) compared in constant time, else 403; an account
- *   with a temporary password reaches only /passwd and /logout.
+ *   pre-login token, which must be one we issued) compared in constant
+ *   time, else 403; an account with a temporary password reaches only
+ *   /passwd and /logout.
  *   Every answer carries CSP (default-src 'none', no scripts, frame-ancestors
  *   'none'), Cache-Control: no-store, X-Content-Type-Options: nosniff,
- *   X-Frame-Options: DENY, Referrer-Policy: no-referrer (and HSTS with TLS).
+ *   X-Frame-Options: DENY, Referrer-Policy: same-origin (and HSTS with TLS).
  *
  * NEVER
  *   Never serves a quarantined original or an attachment; the only
@@ -35,6 +41,8 @@
 typedef struct body {
 	GString *data;
 	bool too_big;
+	struct MHD_Response *resp;  /* answer waiting to be queued */
+	unsigned int status;
 } body;
 
 static void
@@ -135,7 +143,7 @@ load_session(web_req *r)
 
 	if (r->cookie_session == NULL)
 		return;
-	if (mk_session_check(mk_qstore_db(r->ctx->q), r->cookie_session, web_now(),
+	if (mk_session_check(mk_qstore_db(r->q), r->cookie_session, web_now(),
 	                     &r->ctx->pol, &r->sess, &err) == 0) {
 		r->token = g_strdup(r->cookie_session);
 	} else if (strcmp(err.msg, "session expired") == 0) {
@@ -193,21 +201,17 @@ route(web_req *r)
 		web_error(r, 404, "not_found");
 }
 
-static void
-dispatch(web_req *r)
+void
+web_dispatch(web_req *r)
 {
 	bool post = strcmp(r->method, "POST") == 0;
 	const char *a = r->nseg > 0 ? r->seg[0] : "";
 
-	if (strcmp(a, "static") == 0 && r->nseg == 2 && strcmp(r->seg[1], "style.css") == 0) {
-		g_string_assign(r->out, web_css);
-		r->ctype = "text/css; charset=utf-8";
-		return;
-	}
 	if (strcmp(a, "login") == 0 && r->nseg == 1) {
 		if (!post)
 			page_login(r);
-		else if (r->cookie_pre == NULL || !same_token(web_field(r, "csrf"), r->cookie_pre))
+		else if (!web_pre_valid(r->ctx, r->cookie_pre) ||
+		         !same_token(web_field(r, "csrf"), r->cookie_pre))
 			web_error(r, 403, "csrf");
 		else
 			page_login_post(r);
@@ -229,12 +233,11 @@ dispatch(web_req *r)
 	route(r);
 }
 
-static enum MHD_Result
-respond(struct MHD_Connection *c, web_req *r)
+static struct MHD_Response *
+make_response(web_req *r)
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(r->out->len,
 		r->out->str, MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret;
 
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
 	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
@@ -242,24 +245,23 @@ respond(struct MHD_Connection *c, web_req *r)
 	MHD_add_response_header(resp, "Pragma", "no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	/* same-origin, not no-referrer: with no-referrer browsers send
+	 * "Origin: null" on our own form posts */
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	if (r->ctx->tls)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	for (guint i = 0; i + 1 < r->headers->len; i += 2)
 		MHD_add_response_header(resp, g_ptr_array_index(r->headers, i),
 		                        g_ptr_array_index(r->headers, i + 1));
-	ret = MHD_queue_response(c, (unsigned int)r->status, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return resp;
 }
 
 static void
-set_lang(web_req *r, struct MHD_Connection *c)
+set_lang(web_req *r)
 {
 	const char *q = web_arg(r, "lang");
 	const char *def = r->ctx->cfg->general.language;
 
-	r->cookie_lang = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_lang");
 	if (strcmp(q, "en") == 0 || strcmp(q, "ja") == 0) {
 		char *ck = g_strdup_printf("mk_lang=%s; Path=/; SameSite=Strict%s", q,
 		                           r->ctx->tls ? "; Secure" : "");
@@ -275,44 +277,152 @@ set_lang(web_req *r, struct MHD_Connection *c)
 	}
 }
 
+static char *
+header(struct MHD_Connection *c, enum MHD_ValueKind kind, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(c, kind, name);
+
+	return v != NULL ? g_strdup(v) : NULL;
+}
+
+/* Everything a page may read is copied here, in the polling thread: a
+ * pool thread never touches the connection. */
+static web_req *
+req_new(web_ctx *ctx, struct MHD_Connection *c, const char *method, body *b)
+{
+	web_req *r = g_new0(web_req, 1);
+
+	r->ctx = ctx;
+	r->method = strcmp(method, "HEAD") == 0 ? "HEAD" : strcmp(method, "GET") == 0 ? "GET"
+	            : strcmp(method, "POST") == 0 ? "POST" : "OTHER";
+	r->status = 200;
+	r->ctype = "text/html; charset=utf-8";
+	r->out = g_string_new(NULL);
+	r->headers = g_ptr_array_new_with_free_func(g_free);
+	r->query = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	r->form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, r->query);
+	client_ip(c, r->ip, sizeof r->ip);
+	r->cookie_session = header(c, MHD_COOKIE_KIND, "mk_session");
+	r->cookie_pre = header(c, MHD_COOKIE_KIND, "mk_pre");
+	r->cookie_lang = header(c, MHD_COOKIE_KIND, "mk_lang");
+	r->cookie_mfa = header(c, MHD_COOKIE_KIND, "mk_mfa");
+	r->host = header(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	r->origin = header(c, MHD_HEADER_KIND, "Origin");
+	r->referer = header(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
+	if (b->data != NULL)
+		parse_form(r->form, b->data->str);
+	set_lang(r);
+	return r;
+}
+
+static void
+wipe_form(GHashTable *form)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, form);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		sodium_memzero(v, strlen(v));   /* may be passwords */
+	g_hash_table_unref(form);
+}
+
+static void
+req_free(web_req *r)
+{
+	g_strfreev(r->seg);
+	g_hash_table_unref(r->query);
+	wipe_form(r->form);
+	g_ptr_array_unref(r->headers);
+	g_string_free(r->out, TRUE);
+	mk_session_free(&r->sess);
+	g_free(r->token);
+	g_free(r->cookie_session);
+	g_free(r->cookie_pre);
+	g_free(r->cookie_lang);
+	g_free(r->cookie_mfa);
+	g_free(r->host);
+	g_free(r->origin);
+	g_free(r->referer);
+	g_free(r);
+}
+
+/* Answers given in the polling thread (no store): true when R is done. */
+static bool
+gate(web_req *r, const char *url, body *b)
+{
+	bool post = strcmp(r->method, "POST") == 0;
+
+	if (strcmp(r->method, "OTHER") == 0) {
+		web_error(r, 405, "bad_request");
+		web_header(r, "Allow", "GET, HEAD, POST");
+	} else if (b->too_big) {
+		web_error(r, 413, "bad_request");
+	} else if (!web_host_ok(r)) {
+		web_error(r, 421, "bad_host");
+	} else if (post && !web_origin_ok(r)) {
+		web_error(r, 403, "bad_origin");
+	} else if (!split_path(r, url)) {
+		web_error(r, 404, "not_found");
+	} else if (r->nseg == 2 && strcmp(r->seg[0], "static") == 0 &&
+	           strcmp(r->seg[1], "style.css") == 0 && !post) {
+		g_string_assign(r->out, web_css);
+		r->ctype = "text/css; charset=utf-8";
+	} else if (post && r->nseg == 1 && strcmp(r->seg[0], "login") == 0 &&
+	           !web_login_allowed(r)) {
+		web_error(r, 429, "throttled");
+		web_header(r, "Retry-After", "60");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Pool thread: the page ran; hand the answer to the polling thread. */
+static void
+job_done(web_req *r, struct MHD_Connection *c, void *state)
+{
+	body *b = state;
+
+	b->status = (unsigned int)r->status;
+	b->resp = make_response(r);
+	req_free(r);
+	MHD_resume_connection(c);
+}
+
+static enum MHD_Result
+queue_answer(struct MHD_Connection *c, body *b)
+{
+	enum MHD_Result ret = MHD_queue_response(c, b->status, b->resp);
+
+	MHD_destroy_response(b->resp);
+	b->resp = NULL;
+	return ret;
+}
+
 static enum MHD_Result
 handle(web_ctx *ctx, struct MHD_Connection *c, const char *url, const char *method,
        body *b)
 {
-	web_req r = { .ctx = ctx, .method = method, .status = 200,
-	              .ctype = "text/html; charset=utf-8" };
-	enum MHD_Result ret;
+	web_req *r;
 
-	r.out = g_string_new(NULL);
-	r.headers = g_ptr_array_new_with_free_func(g_free);
-	r.query = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	r.form = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, r.query);
-	set_lang(&r, c);
-	client_ip(c, r.ip, sizeof r.ip);
-	r.cookie_session = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_session");
-	r.cookie_pre = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "mk_pre");
-	if (b != NULL && b->data != NULL)
-		parse_form(r.form, b->data->str);
-	if (strcmp(method, "GET") != 0 && strcmp(method, "POST") != 0) {
-		web_error(&r, 405, "bad_request");
-		web_header(&r, "Allow", "GET, POST");
-	} else if (b != NULL && b->too_big) {
-		web_error(&r, 413, "bad_request");
-	} else if (!split_path(&r, url)) {
-		web_error(&r, 404, "not_found");
-	} else {
-		dispatch(&r);
+	if (b->resp != NULL)            /* resumed: the pool's answer is ready */
+		return queue_answer(c, b);
+	r = req_new(ctx, c, method, b);
+	if (!gate(r, url, b)) {
+		MHD_suspend_connection(c);
+		if (web_pool_push(ctx, web_pool_for(r), r, c, b, job_done))
+			return MHD_YES;
+		web_error(r, 503, "busy");
+		web_header(r, "Retry-After", "5");
+		job_done(r, c, b);      /* resumes; answered on the next call */
+		return MHD_YES;
 	}
-	ret = respond(c, &r);
-	g_strfreev(r.seg);
-	g_hash_table_unref(r.query);
-	g_hash_table_unref(r.form);
-	g_ptr_array_unref(r.headers);
-	g_string_free(r.out, TRUE);
-	mk_session_free(&r.sess);
-	g_free(r.token);
-	return ret;
+	b->status = (unsigned int)r->status;
+	b->resp = make_response(r);
+	req_free(r);
+	return queue_answer(c, b);
 }
 
 static enum MHD_Result
@@ -350,6 +460,8 @@ on_done(void *cls, struct MHD_Connection *c, void **state,
 			sodium_memzero(b->data->str, b->data->len);   /* may hold passwords */
 			g_string_free(b->data, TRUE);
 		}
+		if (b->resp != NULL)
+			MHD_destroy_response(b->resp);
 		g_free(b);
 		*state = NULL;
 	}
@@ -408,7 +520,8 @@ listen_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len, mk_er
 static struct MHD_Daemon *
 start_daemon(web_ctx *ctx, struct sockaddr_storage *ss, const web_tls *t)
 {
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	                     MHD_ALLOW_SUSPEND_RESUME;
 
 	if (ss->ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
@@ -451,6 +564,8 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 	}
 	if (ctx->tls && (rc = web_tls_load(ctx->cfg, &t, err)) != 0)
 		return rc;
+	if ((rc = web_gate_init(ctx, err)) != 0 || (rc = web_pools_start(ctx, err)) != 0)
+		goto out;
 	if ((d = start_daemon(ctx, &ss, &t)) == NULL) {
 		mk_error_set(err, MK_ERR_OS, "cannot listen on %s%s", ctx->cfg->web.listen,
 		             ctx->tls ? " with TLS" : "");
@@ -461,8 +576,12 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 	        ctx->tls ? " (TLS)" : "");
 	while (!*stop)
 		pause();
+	(void)MHD_quiesce_daemon(d);
+	web_pools_stop(ctx);    /* every queued request answered and resumed */
 	MHD_stop_daemon(d);
 out:
+	web_pools_stop(ctx);
+	web_gate_clear(ctx);
 	web_tls_clear(&t);
 	return rc;
 }

@@ -84,8 +84,8 @@ page_items(web_req *r)
 	GPtrArray *rows = NULL;
 	mk_error err = { 0 };
 
-	if (mk_qstore_search(r->ctx->q, &f, &rows, &err) != 0 ||
-	    mk_qstore_count(r->ctx->q, &f, &total, &err) != 0) {
+	if (mk_qstore_search(r->q, &f, &rows, &err) != 0 ||
+	    mk_qstore_count(r->q, &f, &total, &err) != 0) {
 		if (rows != NULL)
 			g_ptr_array_unref(rows);
 		web_error(r, 503, "failed");
@@ -203,15 +203,15 @@ sanitized_text(web_req *r, const mk_qrecord *q)
 	char *text = NULL;
 	mk_input in = { .no_store = true, .id = q->id, .sender = q->sender,
 	                .recipients = q->recipients, .name = q->subject };
+	mk_engine *e = web_engine(r);
 
-	if (r->ctx->engine == NULL &&
-	    (r->ctx->engine = mk_engine_new(r->ctx->cfg, &err)) == NULL)
+	if (e == NULL)
 		return NULL;
-	if ((orig = mk_qstore_object(r->ctx->q, q->sha256, &err)) == NULL)
+	if ((orig = mk_qstore_object(r->q, q->sha256, &err)) == NULL)
 		return NULL;
 	in.data = orig;
 	in.mode = strcmp(q->channel, "mail") == 0 ? MK_MODE_MAIL : MK_MODE_FILE;
-	if (mk_engine_process(r->ctx->engine, &in, &res, &err) == 0 && res->output != NULL) {
+	if (mk_engine_process(e, &in, &res, &err) == 0 && res->output != NULL) {
 		gsize len = 0;
 		const char *p = g_bytes_get_data(res->output, &len);
 
@@ -319,7 +319,7 @@ page_item(web_req *r, const char *id)
 	mk_error err = { 0 };
 	char *text;
 
-	if (!mk_qstore_valid_id(id) || mk_qstore_get(r->ctx->q, id, &q, &err) != 0) {
+	if (!mk_qstore_valid_id(id) || mk_qstore_get(r->q, id, &q, &err) != 0) {
 		web_error(r, 404, "not_found");
 		return;
 	}
@@ -378,6 +378,7 @@ page_unlock_post(web_req *r, const char *id)
 	GPtrArray *pws;
 	mk_error err = { 0 };
 	char *where = NULL, *to;
+	mk_engine *e;
 	int rc = MK_ERR_TEMP;
 
 	if (!mk_qstore_valid_id(id)) {
@@ -392,10 +393,8 @@ page_unlock_post(web_req *r, const char *id)
 	pws = g_ptr_array_new();
 	if (*pw != '\0')
 		g_ptr_array_add(pws, pw);
-	if (r->ctx->engine == NULL)
-		r->ctx->engine = mk_engine_new(r->ctx->cfg, &err);
-	if (r->ctx->engine != NULL)
-		rc = mk_review_unlock(r->ctx->q, r->ctx->engine, &a, id, pws, web_now(), &where,
+	if ((e = web_engine(r)) != NULL)
+		rc = mk_review_unlock(r->q, e, &a, id, pws, web_now(), &where,
 		                      &err);
 	sodium_memzero(pw, strlen(pw));
 	g_ptr_array_unref(pws);
@@ -425,7 +424,7 @@ page_request_post(web_req *r, const char *id)
 		web_error(r, 400, "bad_request");
 		return;
 	}
-	if (mk_review_request(r->ctx->q, &a, id, web_field(r, "reason"), web_now(), &req,
+	if (mk_review_request(r->q, &a, id, web_field(r, "reason"), web_now(), &req,
 	                      &err) != 0) {
 		web_error(r, err.code == MK_ERR_NOINPUT ? 404 : 403,
 		          err.code == MK_ERR_NOINPUT ? "not_found" : "forbidden");

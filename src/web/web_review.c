@@ -69,7 +69,7 @@ page_approvals(web_req *r)
 	mk_error err = { 0 };
 	const char *msg = web_arg(r, "msg");
 
-	if (mk_review_list(r->ctx->q, NULL, NULL, &a, &err) != 0) {
+	if (mk_review_list(r->q, NULL, NULL, &a, &err) != 0) {
 		web_error(r, 503, "failed");
 		return;
 	}
@@ -120,10 +120,10 @@ page_decide_post(web_req *r, const char *req_id, bool approve)
 		web_error(r, 404, "not_found");
 		return;
 	}
-	rc = mk_review_decide(r->ctx->q, &a, id, approve, web_field(r, "comment"),
+	rc = mk_review_decide(r->q, &a, id, approve, web_field(r, "comment"),
 	                      web_now(), &err);
 	if (rc == 0 && approve)
-		rc = mk_review_release(r->ctx->q, r->ctx->cfg, &a, id, web_now(), &where, &err);
+		rc = mk_review_release(r->q, r->ctx->cfg, &a, id, web_now(), &where, &err);
 	g_free(where);
 	if (rc != 0) {
 		web_error(r, rc == MK_ERR_NOINPUT ? 404 : rc == MK_ERR_USAGE ? 403 : 503,
@@ -150,7 +150,7 @@ page_audit(web_req *r)
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	if (mk_audit_list(mk_qstore_db(r->ctx->q), &f, &a, &err) != 0) {
+	if (mk_audit_list(mk_qstore_db(r->q), &f, &a, &err) != 0) {
 		web_error(r, 503, "failed");
 		return;
 	}

@@ -90,11 +90,13 @@ try {
   check('no approve button for own request', (await op.locator('button[id^=approve-]').count()) === 0);
   await shot(op, '07-own-request');
   const csrf = await op.getAttribute('input[name=csrf]', 'value');
-  let r = await opCtx.request.post(`${base}/request/1/approve`, { form: { csrf }, maxRedirects: 0 });
+  let r = await opCtx.request.post(`${base}/request/1/approve`,
+                                 { form: { csrf }, headers: { Origin: base }, maxRedirects: 0 });
   check('operator approve POST refused', r.status() === 403, r.status());
 
   // 6. CSRF-less POST refused
-  r = await opCtx.request.post(`${base}/item/${E.MAIL_ID}/request`, { form: { reason: 'x' }, maxRedirects: 0 });
+  r = await opCtx.request.post(`${base}/item/${E.MAIL_ID}/request`,
+                               { form: { reason: 'x' }, headers: { Origin: base }, maxRedirects: 0 });
   check('POST without CSRF token refused', r.status() === 403, r.status());
 
   // 7. an approver approves: the original goes to the SMTP sink and to out/

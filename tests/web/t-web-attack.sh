@@ -8,14 +8,23 @@
 #   without a session, that role escalation and two-person bypasses are
 #   refused, that path traversal in ids is refused, that POSTs without the
 #   CSRF token are refused, that input is escaped and that every answer
-#   carries the security headers.
+#   carries the security headers.  gate.py then checks Host/Origin, the
+#   server-issued pre-login token, HEAD, that 16 parallel logins (argon2id
+#   at the interactive cost) do not delay a static file or a page, and that
+#   a login flood from one address is answered 429 before argon2 runs.
 . "$(dirname "$0")/web-lib.sh"
 web_init
 web_account viewer1 viewer 'viewer-password-01'
 web_account op1 operator 'operator-password-01'
 web_account ap1 approver 'approver-password-01'
+# an account whose hash has the production cost (the others: minimum)
+sed 's/^password_hash_cost = minimum/password_hash_cost = interactive/' "$CONF" > "$T/slow.conf"
+SLOW_TEMP=$(web_account slow1 viewer)
+MUKAIKA_PASSWORD=$SLOW_TEMP MUKAIKA_NEW_PASSWORD=slow-viewer-pass-77 "$MK" user passwd \
+	--config "$T/slow.conf" --as slow1 slow1 </dev/null || mk_die "passwd slow1"
 web_start
-python3 "$(dirname "$0")/attack.py" "$BASE" "$MAIL_ID" "$CONF" "$MK"
-rc=$?
+rc=0
+python3 "$(dirname "$0")/attack.py" "$BASE" "$MAIL_ID" "$CONF" "$MK" || rc=1
+python3 "$(dirname "$0")/gate.py" "$BASE" slow1 slow-viewer-pass-77 || rc=1
 [ $rc -eq 0 ] || { echo "--- web.log"; cat "$T/web.log"; }
 exit $rc

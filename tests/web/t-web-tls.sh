@@ -46,7 +46,7 @@ ck "garbled key differs" '! cmp -s "$T/good.key" "$T/garbled.key"'
 PORT=$(free_port)
 conf() { # FILE LISTEN CERT KEY
 	mk_write_conf "$1" "$T/state" "$T/db" "[web]" "listen = $2" \
-		"password_hash_cost = minimum" \
+		"password_hash_cost = minimum" "hostnames = 127.0.0.1" \
 		"tls_cert = $3" "tls_key = $4"
 }
 CONF=$T/web.conf
@@ -95,7 +95,7 @@ ck "HSTS header" 'grep -qi "^Strict-Transport-Security: max-age=[1-9]" "$T/h1"'
 ck "pre-login cookie Secure, HttpOnly, SameSite=Strict" \
 	'grep -i "^Set-Cookie: mk_pre=" "$T/h1" | grep -q "; HttpOnly; SameSite=Strict; Secure"'
 csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/login.html")
-"${C[@]}" -D "$T/h2" -o "$T/welcome.html" --data-urlencode "csrf=$csrf" \
+"${C[@]}" -D "$T/h2" -o "$T/welcome.html" -H "Origin: $B" --data-urlencode "csrf=$csrf" \
 	--data-urlencode user=root --data-urlencode "password=$ADMIN_PW" "$B/login"
 ck "login over TLS" 'grep -q "id=\"lastlogin\"" "$T/welcome.html"'
 ck "session cookie Secure, HttpOnly, SameSite=Strict" \

@@ -2,7 +2,8 @@
 
 Client(base, timeout).req(METHOD, PATH, data=FORM | body=BYTES) returns
 (status, headers dict, text); redirects are not followed (the tests check
-them).  csrf(PATH) fetches PATH and returns its form's CSRF token ("" when
+them).  POSTs carry Origin: BASE (as a browser's do) unless origin=False
+or another origin is given.  csrf(PATH) fetches PATH and returns its form's CSRF token ("" when
 none); login(USER, PASSWORD) posts the login form and returns
 (status, text).  Used by attack.py and unlock.py.
 """
@@ -19,8 +20,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Client:
-    def __init__(self, base, timeout=10):
+    def __init__(self, base, timeout=10, origin=True):
         self.base, self.timeout = base, timeout
+        self.origin = base if origin is True else origin
         self.jar = http.cookiejar.CookieJar()
         self.op = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
@@ -29,6 +31,8 @@ class Client:
         if data is not None:
             body = urllib.parse.urlencode(data).encode()
         r = urllib.request.Request(self.base + path, data=body, method=method)
+        if method == "POST" and self.origin:
+            r.add_header("Origin", self.origin)
         if body is not None:
             r.add_header("Content-Type", "application/x-www-form-urlencoded")
         try:
