@@ -14,7 +14,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential pkg-config meson ninja-build
-	libglib2.0-dev libgmime-3.0-dev libarchive-dev libclamav-dev libmagic-dev
+	libglib2.0-dev libgmime-3.0-dev libarchive-dev python3-zxcvbn libqrencode-dev libclamav-dev libmagic-dev
 	libsqlite3-dev libxml2-dev libuchardet-dev libmilter-dev libssl-dev
 	libmicrohttpd-dev libgnutls28-dev libsodium-dev libseccomp-dev curl openssl
 	check clamav clamav-testfiles

@@ -22,6 +22,7 @@
 #include "audit.h"
 #include "cli_review.h"
 #include "log.h"
+#include "pwpolicy.h"
 #include "users.h"
 
 gint64
@@ -232,6 +233,7 @@ user_change(mk_qstore *q, const mk_config *cfg, const char *sub, cli_opts *o)
 	const char *name = o->args[0];
 	char *what = g_strconcat("user.", sub, NULL);
 	mk_auth_policy pol;
+	mk_pwpolicy pwp;
 	mk_error err = { 0 };
 	char *pw = NULL, *old = NULL;
 	gint64 n = 0;
@@ -247,7 +249,9 @@ user_change(mk_qstore *q, const mk_config *cfg, const char *sub, cli_opts *o)
 	if (strcmp(sub, "passwd") == 0 && strcmp(a.who, name) == 0) {
 		old = cli_read_secret("MUKAIKA_PASSWORD", 0);
 		pw = cli_read_secret("MUKAIKA_NEW_PASSWORD", 1);
-		rc = mk_user_change_password(db, name, old, pw, &pol, &err);
+		mk_pwpolicy_from(cfg, &pwp);
+		if ((rc = mk_pw_check(&pwp, name, pw, &err)) == 0)
+			rc = mk_user_change_password(db, name, old, pw, &pol, &err);
 		g_clear_pointer(&pw, g_free);
 	} else if (!mk_urole_can(a.role, MK_PERM_ADMIN)) {
 		mk_error_set(&err, MK_ERR_USAGE, "only an admin may change accounts");

@@ -189,6 +189,7 @@ typedef struct mk_config {
 		gint64 idle_timeout_minutes;
 		gint64 session_max_minutes;  /* absolute limit, privileged roles */
 		gint64 min_password_length;
+		gint64 password_min_classes;   /* of lower, upper, digit, other */
 		gint64 max_form_size;
 		gint64 page_size;
 		gint64 max_unlock_attempts;  /* wrong archive passwords per item */

@@ -80,6 +80,7 @@
 #define MK_DEF_WEB_IDLE_MIN        15
 #define MK_DEF_WEB_SESSION_MAX_MIN 480
 #define MK_DEF_WEB_MIN_PASSWORD    12
+#define MK_DEF_WEB_PW_CLASSES      3
 #define MK_DEF_WEB_MAX_FORM        "64K"
 #define MK_DEF_WEB_PAGE_SIZE       50
 #define MK_DEF_WEB_UNLOCK_ATTEMPTS 5

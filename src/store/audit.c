@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "csvcell.h"
 #include "json.h"
 #include "util.h"
 
@@ -259,22 +260,6 @@ mk_audit_verify(sqlite3 *db, gint64 *bad, mk_error *err)
 	return 0;
 }
 
-static void
-csv_cell(GString *g, const char *s, bool last)
-{
-	const char *v = s != NULL ? s : "";
-
-	g_string_append_c(g, '"');
-	if (strchr("=+-@", v[0]) != NULL && v[0] != '\0')
-		g_string_append_c(g, '\'');
-	for (const char *p = v; *p; p++) {
-		if (*p == '"')
-			g_string_append_c(g, '"');
-		g_string_append_c(g, *p == '\r' || *p == '\n' ? ' ' : *p);
-	}
-	g_string_append(g, last ? "\"\r\n" : "\",");
-}
-
 char *
 mk_audit_csv(GPtrArray *rows)
 {
@@ -287,14 +272,14 @@ mk_audit_csv(GPtrArray *rows)
 		char id[24];
 
 		g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, r->id);
-		csv_cell(g, id, false);
-		csv_cell(g, ts, false);
-		csv_cell(g, r->who, false);
-		csv_cell(g, r->ip, false);
-		csv_cell(g, r->what, false);
-		csv_cell(g, r->item, false);
-		csv_cell(g, r->result, false);
-		csv_cell(g, r->detail, true);
+		mk_csv_cell(g, id, false);
+		mk_csv_cell(g, ts, false);
+		mk_csv_cell(g, r->who, false);
+		mk_csv_cell(g, r->ip, false);
+		mk_csv_cell(g, r->what, false);
+		mk_csv_cell(g, r->item, false);
+		mk_csv_cell(g, r->result, false);
+		mk_csv_cell(g, r->detail, true);
 		g_free(ts);
 		if (t != NULL)
 			g_date_time_unref(t);

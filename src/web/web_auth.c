@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "pwpolicy.h"
 #include "web.h"
 
 char *
@@ -156,6 +157,30 @@ page_logout(web_req *r)
 	web_redirect(r, "/login");
 }
 
+/* The password rules (pwpolicy.h), in the page's language. */
+static void
+rules(web_req *r)
+{
+	mk_pwpolicy p;
+	char *text, **lines;
+
+	mk_pwpolicy_from(r->ctx->cfg, &p);
+	text = mk_pw_rules(&p, strcmp(r->lang, "en") != 0);
+	lines = g_strsplit(text, "\n", -1);
+	web_printf(r, "<div id=\"pw-rules\"><p>");
+	web_put(r, T(r, "pw_rules"));
+	web_printf(r, "</p><ul>");
+	for (char **l = lines; *l; l++)
+		if (**l != '\0') {
+			web_printf(r, "<li>");
+			web_put(r, *l);
+			web_printf(r, "</li>");
+		}
+	web_printf(r, "</ul></div>");
+	g_strfreev(lines);
+	g_free(text);
+}
+
 static void
 passwd_form(web_req *r, const char *msg, bool ok)
 {
@@ -174,6 +199,7 @@ passwd_form(web_req *r, const char *msg, bool ok)
 		web_put(r, msg);
 		web_printf(r, "</p>");
 	}
+	rules(r);
 	web_printf(r, "<form method=\"post\" action=\"/passwd\">");
 	web_csrf_field(r);
 	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++) {
@@ -200,10 +226,19 @@ page_passwd_post(web_req *r)
 	sqlite3 *db = mk_qstore_db(r->q);
 	mk_error err = { 0 };
 	char *token = NULL;
+	mk_pwpolicy pwp;
+	mk_pw_verdict v;
 	int rc;
 
 	if (strcmp(web_field(r, "new"), web_field(r, "new2")) != 0) {
 		passwd_form(r, T(r, "pw_mismatch"), false);
+		return;
+	}
+	mk_pwpolicy_from(r->ctx->cfg, &pwp);
+	if ((v = mk_pw_judge(&pwp, r->sess->user, web_field(r, "new"))) != MK_PW_OK) {
+		web_audit(r, "user.passwd", r->sess->user, "refused", mk_pw_reason(v, false));
+		r->status = 400;
+		passwd_form(r, mk_pw_reason(v, strcmp(r->lang, "en") != 0), false);
 		return;
 	}
 	rc = mk_user_change_password(db, r->sess->user, web_field(r, "old"),

@@ -36,6 +36,7 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	{ "new_pw2", "新しいパスワード(確認)", "New password (again)" },
 	{ "pw_mismatch", "新しいパスワードが一致しません。", "The new passwords differ." },
 	{ "pw_changed", "パスワードを変更しました。", "Password changed." },
+	{ "pw_rules", "新しいパスワードの条件:", "A new password must be:" },
 	{ "items", "隔離一覧", "Quarantine" },
 	{ "item", "隔離アイテム", "Quarantined item" },
 	{ "approvals", "承認待ち", "Approvals" },

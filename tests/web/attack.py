@@ -79,7 +79,16 @@ for p in ["/users", "/exceptions"]:
 
 op = Client(BASE, 10)
 op.login("op1", "operator-password-01")
+st, _, page = op.req("GET", "/passwd")
+check("password rules shown in Japanese", 'id="pw-rules"' in page and "文字以上" in page and
+      "password1234" in page, st)
 tok = op.csrf("/items")
+for weak, why in [("password1234", "よく使われる"), ("Dragon2024!!", ""),
+                  ("op1-Long-enough-pw", "アカウント名"), ("alllowercaseletters", "種類")]:
+    st, _, page = op.req("POST", "/passwd", {"csrf": tok, "old": "operator-password-01",
+                                             "new": weak, "new2": weak})
+    check("web refuses password %s" % weak, st == 400 and why in page and
+          'class="error"' in page, st)
 st, _, _ = op.req("POST", "/users", {"csrf": tok, "op": "role", "name": "op1", "role": "admin"})
 check("operator self-escalation refused", st == 403, st)
 st, _, _ = op.req("POST", "/item/%s/request" % MAIL_ID, {"reason": "need it"})

@@ -22,8 +22,17 @@ sed 's/^password_hash_cost = minimum/password_hash_cost = interactive/' "$CONF" 
 SLOW_TEMP=$(web_account slow1 viewer)
 MUKAIKA_PASSWORD=$SLOW_TEMP MUKAIKA_NEW_PASSWORD=slow-viewer-pass-77 "$MK" user passwd \
 	--config "$T/slow.conf" --as slow1 slow1 </dev/null || mk_die "passwd slow1"
-web_start
 rc=0
+# the CLI checks new passwords with the same rules (pwpolicy.c)
+for weak in password1234 'Password2024!' 'viewer1-Long-pw-9'; do
+	if MUKAIKA_PASSWORD=viewer-password-01 MUKAIKA_NEW_PASSWORD=$weak "$MK" user passwd \
+		--config "$CONF" --as viewer1 viewer1 </dev/null 2>"$T/pw.err"; then
+		echo "FAIL: CLI accepted the password $weak"; rc=1
+	else
+		echo "ok: CLI refused $weak: $(cat "$T/pw.err")"
+	fi
+done
+web_start
 python3 "$(dirname "$0")/attack.py" "$BASE" "$MAIL_ID" "$CONF" "$MK" || rc=1
 python3 "$(dirname "$0")/gate.py" "$BASE" slow1 slow-viewer-pass-77 || rc=1
 [ $rc -eq 0 ] || { echo "--- web.log"; cat "$T/web.log"; }
