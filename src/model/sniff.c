@@ -21,6 +21,13 @@
  *   present), XPS, ODF/EPUB (from the "mimetype" member, accepted only when it
  *   names an ODF or EPUB type), JAR, APK.  An unrecognised zip stays zip.
  *
+ *   What a lenient reader makes of the same bytes (sniff_poly.c: a PDF
+ *   header within the first KB, sniffed HTML or SVG, RTF after junk, a zip
+ *   found from its end) replaces libmagic's answer when it is more
+ *   dangerous (an active document or archive over text, image or
+ *   unknown); the description keeps libmagic's answer and names the other
+ *   reading.  A mail keeps its type: it is always rebuilt.
+ *
  *   Empty input is "application/x-empty": known ("empty") but carrying no
  *   content, so mk_sniff_is_unknown() counts it as unknown; the policy for
  *   empty files lives in the policy, not here.
@@ -168,6 +175,8 @@ static const struct {
 	  "application/vnd.ms-powerpoint.slideshow.macroenabled.12" },
 	{ "application/vnd.ms-powerpoint.template.macroenabled.main+xml",
 	  "application/vnd.ms-powerpoint.template.macroenabled.12" },
+	{ "application/vnd.ms-powerpoint.addin.macroenabled.main+xml",
+	  "application/vnd.ms-powerpoint.addin.macroenabled.12" },
 	{ "presentationml.slideshow.main+xml",
 	  "application/vnd.openxmlformats-officedocument.presentationml.slideshow" },
 	{ "presentationml.template.main+xml",
@@ -329,6 +338,32 @@ is_text_answer(const char *t)
 	return g_str_has_prefix(t, "text/");
 }
 
+/* A reading of the bytes by a lenient reader (sniff_poly.c) that
+ * outranks libmagic's answer replaces it; libmagic's description stays,
+ * with the reading appended.  A mail is left alone: it is always rebuilt,
+ * never forwarded as its bytes.  A zip behind junk is refined from where
+ * it starts (an OOXML document behind junk is still a document). */
+static void
+polyglot(const void *buf, size_t len, char **mime, char **desc)
+{
+	char why[160];
+	const char *t = mk_sniff_polyglot(buf, len, why, sizeof why);
+	gssize junk;
+	char *refined = NULL, *d;
+
+	if (t == NULL || g_str_has_prefix(*mime, "message/") ||
+	    mk_sniff_rank(t) <= mk_sniff_rank(*mime))
+		return;
+	if (strcmp(t, "application/zip") == 0 &&
+	    (junk = mk_sniff_zip_from_end(buf, len)) > 0)
+		refined = zip_refine((const char *)buf + junk, len - (size_t)junk);
+	d = g_strdup_printf("%s (also %s: %s)", *desc, refined ? refined : t, why);
+	g_free(*desc);
+	*desc = d;
+	g_free(*mime);
+	*mime = refined != NULL ? refined : g_strdup(t);
+}
+
 int
 mk_sniff(mk_sniffer *s, const void *buf, size_t len,
          char **mime, char **desc, mk_error *err)
@@ -357,6 +392,8 @@ mk_sniff(mk_sniffer *s, const void *buf, size_t len,
 	*mime = refined != NULL ? refined : type_clean(t);
 	*desc = g_strdup(d);
 	g_strdelimit(*desc, "\r\n\t", ' ');
+	if (refined == NULL)     /* a zip's own type was refined already */
+		polyglot(buf, len, mime, desc);
 	return 0;
 }
 

@@ -14,7 +14,11 @@
  *   ("application/octet-stream" when unknown) and *desc to the one-line
  *   description.  Zip containers are refined by their member names:
  *   OOXML (docx/xlsx/pptx and macro-enabled variants), ODF, JAR, APK, XPS.
- *   Empty input is "application/x-empty".
+ *   Empty input is "application/x-empty".  A type that a lenient reader
+ *   finds in the same bytes (a PDF header after junk, sniffed HTML, a zip
+ *   found from its end, RTF after junk) replaces libmagic's answer when it
+ *   is more dangerous (sniff_poly.c); *desc keeps libmagic's description
+ *   and names the other reading.
  *
  * OWNERSHIP
  *   *mime and *desc are new strings, caller frees.
@@ -24,6 +28,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <glib.h>
 
 #include "ctx.h"
 #include "mk_error.h"
@@ -34,6 +39,17 @@ mk_sniffer *mk_sniffer_thread(mk_error *err);   /* borrowed */
 
 int mk_sniff(mk_sniffer *s, const void *buf, size_t len,
              char **mime, char **desc, mk_error *err);
+
+/* sniff_poly.c: the most dangerous type a lenient reader (PDF reader,
+ * browser, Word, unzip) finds in BUF, or NULL; WHY gets the reason.
+ * mk_sniff_rank(): 3 executable, 2 active document or archive, 1 any
+ * other type (text, image, unknown), 0 none.  mk_sniff_zip_from_end():
+ * bytes before a zip found from its end-of-central-directory record, or
+ * -1 when there is none. */
+const char *mk_sniff_polyglot(const void *buf, size_t len, char *why,
+                              size_t why_len);
+int mk_sniff_rank(const char *type);
+gssize mk_sniff_zip_from_end(const void *buf, size_t len);
 
 /* True if the type carries no information (octet-stream, x-empty ...). */
 bool mk_sniff_is_unknown(const char *mime);

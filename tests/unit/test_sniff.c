@@ -5,7 +5,11 @@
  * DESCRIPTION
  *   Rows: a file (ClamAV test files, oletools corpus) or a zip built with
  *   libarchive's writer, and the expected lower-case MIME type ('|' separates
- *   answers of different libmagic versions).
+ *   answers of different libmagic versions).  Polyglot rows: bytes libmagic
+ *   calls text, an image or a mail, which a lenient reader opens as a PDF
+ *   (header in the first KB), HTML or SVG (browser sniffing), RTF (after
+ *   junk) or a zip (found from its end, behind junk); the description must
+ *   still hold libmagic's own answer.  Near misses stay what they are.
  */
 #include <archive.h>
 #include <archive_entry.h>
@@ -186,6 +190,94 @@ START_TEST(test_zip_refine)
 }
 END_TEST
 
+/* PREFIX then BODY (or, with ZIP set, a zip of ZIP's members); libmagic's
+ * answer, when given, must start the description. */
+static const struct {
+	const char *prefix, *body;
+	bool zip;
+	const char *expect, *magic;
+} poly_rows[] = {
+	{ "Dear customer,\nplease find the invoice below.\n", "%PDF-1.4\n1 0 obj<<>>endobj\n",
+	  false, "application/pdf", NULL },
+	{ "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "%PDF-1.4\n1 0 obj<<>>endobj\n",
+	  false, "application/pdf", "PNG image" },
+	{ "\r\n\r\n   ", "<iframe src=x></iframe>", false, "text/html", "text/plain" },
+	{ "\xEF\xBB\xBF", "<body onload=x>hi</body>", false, "text/html", NULL },
+	{ "", "<div>hi</div>\n", false, "text/html", "text/plain" },
+	{ "Please read this first.\n", "<script>alert(1)</script>\n", false,
+	  "text/html", NULL },
+	{ "  ", "<svg onload=alert(1)>\n", false, "image/svg+xml", NULL },
+	{ "Minutes\n", "{\\rtf1\\ansi hello}\n", false, "text/rtf", "text/plain" },
+	{ "Meeting notes follow.\nMeeting notes follow.\n", "readme.txt", true,
+	  "application/zip", NULL },
+	{ "Meeting notes follow.\n", "word/document.xml", true,
+	  "application/vnd.openxmlformats-officedocument.wordprocessingml.document", NULL },
+	/* near misses: no other reading */
+	{ "", "hello <b>world</b>\n", false, "text/plain", NULL },
+	{ "From: a@example.com\nTo: b@example.jp\nSubject: x\nMIME-Version: 1.0\n"
+	  "Content-Type: text/html\n\n", "<html><body>x</body></html>\n", false,
+	  "message/rfc822", NULL },
+};
+
+static GBytes *
+poly_bytes(int i)
+{
+	GByteArray *a = g_byte_array_new();
+	const char *p = poly_rows[i].prefix;
+	gsize plen = p[0] == '\x89' ? 16 : strlen(p);
+
+	g_byte_array_append(a, (const guint8 *)p, (guint)plen);
+	if (poly_rows[i].zip) {
+		const char *m[4][2] = { { "[Content_Types].xml", "<Types/>" },
+		                        { poly_rows[i].body, "hello" } };
+		GBytes *z = build_zip(strcmp(poly_rows[i].body, "readme.txt") == 0
+		                      ? m + 1 : m);
+		gsize n = 0;
+		const guint8 *d = g_bytes_get_data(z, &n);
+
+		g_byte_array_append(a, d, (guint)n);
+		g_bytes_unref(z);
+	} else {
+		g_byte_array_append(a, (const guint8 *)poly_rows[i].body,
+		                    (guint)strlen(poly_rows[i].body));
+	}
+	return g_byte_array_free_to_bytes(a);
+}
+
+START_TEST(test_polyglot)
+{
+	GBytes *b = poly_bytes(_i);
+	mk_error err = { 0 };
+	char *mime = NULL, *desc = NULL;
+
+	check_type(b, poly_rows[_i].expect, poly_rows[_i].body);
+	ck_assert_int_eq(mk_sniff(mk_sniffer_thread(NULL), g_bytes_get_data(b, NULL),
+	                          g_bytes_get_size(b), &mime, &desc, &err), 0);
+	if (poly_rows[_i].magic != NULL)
+		ck_assert_msg(g_str_has_prefix(desc, poly_rows[_i].magic), "%s", desc);
+	g_free(mime);
+	g_free(desc);
+	g_bytes_unref(b);
+}
+END_TEST
+
+/* Over 1 KB of text before "%PDF-", over 256 bytes before "<iframe":
+ * past the windows of the readers that look there. */
+START_TEST(test_polyglot_windows)
+{
+	GString *s = g_string_new(NULL);
+	GBytes *b;
+
+	for (int i = 0; i < 60; i++)
+		g_string_append(s, "some words of text.\n");
+	g_string_append(s, "<iframe src=x> %PDF-1.4\n");
+	b = g_bytes_new(s->str, s->len);
+	check_type(b, "text/plain", "late tags");
+	g_bytes_unref(b);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
 static const struct {
 	const char *mime;
 	bool unknown;
@@ -230,6 +322,8 @@ main(void)
 	tcase_add_loop_test(tc, test_file_types, 0, G_N_ELEMENTS(file_rows));
 	tcase_add_loop_test(tc, test_zip_refine, 0, G_N_ELEMENTS(zip_rows));
 	tcase_add_loop_test(tc, test_is_unknown, 0, G_N_ELEMENTS(unknown_rows));
+	tcase_add_loop_test(tc, test_polyglot, 0, G_N_ELEMENTS(poly_rows));
+	tcase_add_test(tc, test_polyglot_windows);
 	tcase_add_test(tc, test_thread_handle);
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
