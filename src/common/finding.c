@@ -84,6 +84,9 @@ static const struct {
 		"the MIME structure is broken and its content cannot be separated" },
 	[MK_F_EXCEPTION_APPLIED] = { "exception_applied", MK_ACT_NONE,
 		"承認済みのポリシー例外を適用しました", "an approved policy exception was applied" },
+	[MK_F_AMBIGUOUS_MIME] = { "ambiguous_mime", MK_ACT_STRIP,
+		"読み手によって解釈が分かれる MIME ヘッダです（重複した境界・文字コード・ファイル名など）",
+		"MIME headers that mail readers read differently (a repeated boundary, charset or file name)" },
 };
 
 const char *

@@ -42,6 +42,7 @@ typedef enum {
 	MK_F_NESTED_MESSAGE,    /* message/rfc822 attachment */
 	MK_F_UNPARSED_MIME,     /* multipart content that cannot be split into parts */
 	MK_F_EXCEPTION_APPLIED, /* an approved policy exception changed the decision */
+	MK_F_AMBIGUOUS_MIME,    /* MIME headers two readers read differently */
 	MK_F_COUNT
 } mk_finding_code;
 

@@ -345,17 +345,22 @@ file_message(mk_node *root)
 }
 
 /* File channel: what goes on is the file itself, but only when nothing in
- * it was changed (pass); its filter output; or, for a mail file whose parts
- * were sanitized or stripped, the mail rebuilt from them like the mail
- * channel's (returned: finish() rebuilds it after the store).  An allowed
- * container with changed members is never forwarded as its original
- * bytes: that would carry the stripped members on. */
+ * it was changed (pass); its filter output; or, for a mail file, the mail
+ * rebuilt from its parts like the mail channel's (returned: finish()
+ * rebuilds it after the store).  A mail file is rebuilt even when nothing
+ * in it was changed: its bytes are what our MIME reader made of them, and
+ * another reader may make something else of the same bytes (ambiguous
+ * MIME).  An allowed container with changed members is never forwarded as
+ * its original bytes: that would carry the stripped members on. */
 static mk_node *
 file_output(mk_result *r)
 {
 	mk_node *root = r->root, *msg = NULL;
 
-	if (root->action == MK_ACT_ALLOW && r->verdict == MK_V_PASS)
+	if (root->action == MK_ACT_ALLOW && r->verdict <= MK_V_STRIPPED &&
+	    file_message(root) != NULL)
+		msg = file_message(root);
+	else if (root->action == MK_ACT_ALLOW && r->verdict == MK_V_PASS)
 		r->output = g_bytes_ref(root->data);
 	else if (root->action == MK_ACT_ALLOW && r->verdict <= MK_V_STRIPPED)
 		msg = file_message(root);

@@ -18,7 +18,8 @@
  *       roles inside a nested message are assigned as for a top level).
  *   Parser warnings and our own cheap checks (duplicate content headers,
  *   missing or unterminated boundaries, base64 with characters outside its
- *   alphabet) become findings.
+ *   alphabet) become findings; headers that readers can read differently
+ *   are judged by mime_ambig.c.
  *
  * OWNS
  *   The returned tree; each node holds one reference on its GMime object.
@@ -481,6 +482,7 @@ build_object(parse_state *st, GMimeObject *obj, mk_node *parent)
 	n = mk_node_new(kind, parent);
 	st->ctx->nodes++;
 	fill_declared(n, obj);
+	mk_mime_ambig_check(n, obj);
 	hbytes = check_headers(n, g_mime_object_get_header_list(obj), false);
 	if (cfg->limits.max_header_size > 0 &&
 	    (gint64)hbytes > cfg->limits.max_header_size) {

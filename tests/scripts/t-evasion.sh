@@ -7,7 +7,11 @@
 #   duplicate headers, broken boundaries, deep message/rfc822, message/partial,
 #   message/external-body, uuencode, base64 with garbage, zip bombs by ratio
 #   and by total size, renamed executables, double extensions, RTLO names,
-#   EICAR in HTML / quoted-printable / base64 bodies ...) with its expectation.
+#   EICAR in HTML / quoted-printable / base64 bodies, MIME headers readers
+#   read differently (repeated boundary/charset/name/filename parameters,
+#   RFC 2231 collisions, repeated Content-* headers) in the mail and the
+#   file channel, polyglots that libmagic calls text (a PDF, HTML, a zip,
+#   RTF behind text) ...) with its expectation.
 #   For every case: no crash (exit 0, 2 or 3), the expectation holds
 #   (undelivered / verdict / finding code), the report is valid against
 #   docs/report-schema.json, and the output, if any, does not contain the
@@ -51,6 +55,12 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         elif e.startswith("verdict="):
             if not re.fullmatch(e[8:], verdict):
                 bad.append(f"verdict {verdict}, want {e[8:]}")
+        elif e == "not_original":
+            if os.path.exists(r.out) and open(r.out, "rb").read() == open(_inp, "rb").read():
+                bad.append("the input went on as its original bytes")
+        elif e == "rebuilt":
+            if not os.path.exists(r.out) or b"X-Mukaika-Status:" not in open(r.out, "rb").read():
+                bad.append("no rebuilt mail forwarded")
         elif e.startswith("code="):
             if not any(re.fullmatch(e[5:], c) for c in codes):
                 bad.append(f"no finding {e[5:]} (have: {' '.join(codes)} )")

@@ -144,6 +144,51 @@ static const tree_row TREE_ROWS[] = {
 	{ "duplicate From and Subject",
 	  "From: a@example.jp\nFrom: ceo@example.jp\nSubject: a\nSubject: b\n\nx\n",
 	  { "1 message none - name=- [duplicate_header,duplicate_header]" } },
+	/* MIME that readers read differently (ambiguous_mime, mime_ambig.c) */
+#define AMB_HEAD "From: a@example.jp\nMIME-Version: 1.0\n"
+#define AMB_PART(h) AMB_HEAD "Content-Type: multipart/mixed; boundary=M\n\n--M\n" \
+	"Content-Type: text/plain\n\nhi\n--M\n" h "\nx\n--M--\n"
+	{ "two boundaries", AMB_HEAD "Content-Type: multipart/mixed; boundary=A; "
+	  "boundary=B\n\n--A\n\na\n--A--\n",
+	  { "1.1 multipart none multipart/mixed name=- [ambiguous_mime" } },
+	{ "text after a quoted boundary", AMB_HEAD "Content-Type: multipart/mixed; "
+	  "boundary=\"A\"B\n\n--A\n\na\n--A--\n", { "ambiguous_mime" } },
+	{ "unquoted boundary with a blank", AMB_HEAD "Content-Type: multipart/mixed; "
+	  "boundary=A B\n\n--A\n\na\n--A--\n", { "ambiguous_mime" } },
+	{ "two charsets", AMB_PART("Content-Type: text/plain; charset=us-ascii; charset=utf-7\n"),
+	  { "1.1.2 part body text/plain name=- [ambiguous_mime]" } },
+	{ "two filenames", AMB_PART("Content-Disposition: attachment; filename=a.txt; "
+	  "filename=a.exe\n"), { "ambiguous_mime" } },
+	{ "plain and RFC 2231 filename differ", AMB_PART("Content-Disposition: attachment; "
+	  "filename=\"a.txt\"; filename*=UTF-8''a.exe\n"), { "ambiguous_mime" } },
+	{ "continuation and plain name differ", AMB_PART("Content-Type: text/plain; "
+	  "name*0=\"a.\"; name*1=\"exe\"; name=\"a.txt\"\n"), { "ambiguous_mime" } },
+	{ "continuation section twice", AMB_PART("Content-Disposition: attachment; "
+	  "filename*0=\"a\"; filename*0=\"b\"; filename*1=\".exe\"\n"), { "ambiguous_mime" } },
+	{ "extended value and continuations", AMB_PART("Content-Disposition: attachment; "
+	  "filename*=UTF-8''a.txt; filename*0=\"b.exe\"\n"), { "ambiguous_mime" } },
+	{ "name and filename differ", AMB_PART("Content-Type: text/plain; name=a.txt\n"
+	  "Content-Disposition: attachment; filename=a.exe\n"), { "ambiguous_mime" } },
+	{ "two transfer encodings", AMB_PART("Content-Type: text/plain\n"
+	  "Content-Transfer-Encoding: base64\nContent-Transfer-Encoding: 7bit\n"),
+	  { "ambiguous_mime" } },
+	{ "two content types at the top", AMB_HEAD "Content-Type: text/plain\n"
+	  "Content-Type: multipart/mixed; boundary=M\n\n--M\n\nx\n--M--\n",
+	  { "ambiguous_mime" } },
+	/* what every reader reads the same: no finding */
+	{ "same value twice, RFC 2231 and RFC 2047 forms of one name",
+	  AMB_PART("Content-Type: text/plain; charset=utf-8; charset=\"utf-8\"; "
+	  "name=\"=?UTF-8?B?6KuL5rGC5pu4LnBkZg==?=\"\nContent-Disposition: attachment; "
+	  "filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8.pdf; "
+	  "filename=\"=?UTF-8?B?6KuL5rGC5pu4LnBkZg==?=\"\n"),
+	  { "name=請求書.pdf []", "!ambiguous_mime" } },
+	{ "continuations alone, name in other case",
+	  AMB_PART("Content-Type: text/plain; name=\"Notes.TXT\"\nContent-Disposition: "
+	  "attachment; filename*0=\"no\"; filename*1=\"tes.txt\"\n"),
+	  { "name=notes.txt []", "!ambiguous_mime" } },
+	{ "header repeated with the same value",
+	  AMB_PART("Content-Type: text/plain\nContent-Type: text/plain\n"),
+	  { "!ambiguous_mime" } },
 };
 
 static void
