@@ -19,7 +19,11 @@
  *   read and written by f_ooxml_zip.c, Word fields are handled by
  *   f_ooxml_word.c, SpreadsheetML formulas by f_ooxml_xlsx.c, links and
  *   macro names in attributes of any part by f_ooxml_link.c (their
- *   interface: f_ooxml_int.h).
+ *   interface: f_ooxml_int.h).  Which part gets the Word field and the
+ *   formula scrub follows the part's role (f_ooxml_role.c: the
+ *   relationships that reach it, its root element, its content type), so
+ *   a macro-enabled document, template or add-in is scrubbed like its
+ *   macro-free twin; add-ins become the plain workbook / presentation.
  *
  * OWNS
  *   The ox of one run and all its parts, tables and counts (freed at the
@@ -97,6 +101,11 @@ static const struct { const char *from, *to; } macro_main[] = {
 	  "application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml" },
 	{ "application/vnd.ms-powerpoint.template.macroenabled.main+xml",
 	  "application/vnd.openxmlformats-officedocument.presentationml.template.main+xml" },
+	/* an add-in without its code is a workbook / presentation */
+	{ "application/vnd.ms-excel.addin.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml" },
+	{ "application/vnd.ms-powerpoint.addin.macroenabled.main+xml",
+	  "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml" },
 };
 
 /* Relationship types (last path segment, lower case) always dropped. */
@@ -444,6 +453,8 @@ static const char *rel_verdict(ox *x, const char *src, xmlNodePtr n)
 		part *p = t ? g_hash_table_lookup(x->by_name, t) : NULL;
 		if (!p || !p->keep)
 			why = "relationship to a removed or missing part";
+		else
+			mk_ox_role_mark(p, type);
 		g_free(t);
 	}
 	g_free(type);
@@ -555,9 +566,10 @@ static int pass_xml(ox *x, mk_error *err)
 			return MK_ERR_DATA;
 		}
 		scrub(x, xmlDocGetRootElement(doc), p->dropped);
-		if (strstr(p->ct, "wordprocessingml"))
+		unsigned role = mk_ox_role(p, doc);
+		if (role & OX_ROLE_WORD)
 			mk_ox_word_fields(x, doc);
-		else if (strstr(p->ct, "spreadsheetml"))
+		if (role & OX_ROLE_SHEET)
 			mk_ox_xlsx_formulas(x, doc);
 		g_bytes_unref(p->data);
 		p->data = dump_xml(doc);

@@ -12,6 +12,9 @@
  *                                         defined names, rules
  *   mk_ox_link_scrub(x, n)                f_ooxml_link.c: link and macro
  *                                         attributes of one element
+ *   mk_ox_role_mark(p, type), mk_ox_role(p, doc)
+ *                                         f_ooxml_role.c: what a part is
+ *                                         to Office (its scrubs follow)
  *   mk_ox_in_list, mk_ox_count, mk_ox_attr, mk_ox_is_elem
  *                                         f_ooxml.c: small helpers
  *
@@ -52,8 +55,13 @@ typedef struct part {
 	char *ct;            /* content type (lower case) or NULL */
 	char *ct_out;        /* content type as written out */
 	bool keep, is_rels;
+	unsigned role;       /* OX_ROLE_* from the relationships reaching it */
 	GHashTable *dropped; /* rIds dropped from this part's .rels */
 } part;
+
+/* What a part is to Office (f_ooxml_role.c): its scrubs follow. */
+#define OX_ROLE_WORD  1u     /* Word fields (f_ooxml_word.c) */
+#define OX_ROLE_SHEET 2u     /* SpreadsheetML formulas (f_ooxml_xlsx.c) */
 
 typedef struct ox {
 	GPtrArray *parts;    /* part*, zip order */
@@ -80,6 +88,10 @@ void mk_ox_word_fields(ox *x, xmlDocPtr doc);
 
 /* f_ooxml_link.c */
 bool mk_ox_link_scrub(ox *x, xmlNodePtr n);   /* true: N must go */
+
+/* f_ooxml_role.c */
+void mk_ox_role_mark(part *p, const char *rel_type);
+unsigned mk_ox_role(const part *p, xmlDocPtr doc);
 
 /* f_ooxml_xlsx.c */
 void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc);

@@ -15,7 +15,8 @@
  *     - a denied cell formula <f>, and the shared formulas (t="shared")
  *       with the same si; the cell keeps its cached value as a constant
  *       (a t="str" result becomes an inline string);
- *     - a denied <definedName>;
+ *     - a denied <definedName>, table <calculatedColumnFormula> or
+ *       <totalsRowFormula>;
  *     - a conditional format / data validation rule whose <formula>,
  *       <formula1> or <formula2> is denied (the whole rule);
  *   and a <conditionalFormatting>, <definedNames> or <dataValidations>
@@ -151,6 +152,9 @@ static void collect_formulas(xmlNodePtr n, GPtrArray *kill, GHashTable *si)
 		bool rule = mk_ox_is_elem(n, "formula") ||
 		            mk_ox_is_elem(n, "formula1") ||
 		            mk_ox_is_elem(n, "formula2");
+		/* a table column's formula (tables/tableN.xml) */
+		dn = dn || mk_ox_is_elem(n, "calculatedColumnFormula") ||
+		     mk_ox_is_elem(n, "totalsRowFormula");
 		if ((f || dn || rule) && formula_elem_denied(n)) {
 			char *id = f ? mk_ox_attr(n, "si") : NULL;
 			if (id)

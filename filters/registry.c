@@ -15,7 +15,8 @@
  *   Worker filters (run = mk_worker_filter, f_worker.h; the row name is
  *   the mukaika-worker filter name):
  *     image      PNG, JPEG, GIF, BMP, WebP, TIFF -> re-encoded PNG/JPEG (f_image.h)
- *     ooxml      docx/xlsx/pptx (+ templates, macro-enabled variants) -> the
+ *     ooxml      docx/xlsx/pptx (+ templates, macro-enabled variants,
+ *                add-ins) -> the
  *                macro-free OOXML type, active parts removed (f_ooxml.h)
  *     rtf        RTF -> rebuilt RTF without objects/templates (f_rtf.h)
  *     pdf        PDF -> image-only PDF, pages rasterized (f_pdf.h)
@@ -172,6 +173,8 @@ static const mk_filter f_ooxml = {
 	"application/vnd.ms-word.template.macroenabled.12;"
 	"application/vnd.ms-excel.sheet.macroenabled.12;"
 	"application/vnd.ms-excel.template.macroenabled.12;"
+	"application/vnd.ms-excel.addin.macroenabled.12;"
+	"application/vnd.ms-powerpoint.addin.macroenabled.12;"
 	"application/vnd.ms-powerpoint.presentation.macroenabled.12;"
 	"application/vnd.ms-powerpoint.slideshow.macroenabled.12;"
 	"application/vnd.ms-powerpoint.template.macroenabled.12",
