@@ -24,7 +24,8 @@
  *     - a Content-Type "name" and a Content-Disposition "filename" that
  *       decode to different names (compared in NFC, case folded).
  *   A repetition with the same value (what GMime only warns about) is no
- *   finding.  The finding's default action strips the part (a multipart
+ *   finding.  A node gets one ambiguous_mime finding, the first found; the
+ *   work is linear in the size of the headers.  The finding's default action strips the part (a multipart
  *   with its parts; at the top the whole mail is held): what the recipient
  *   gets is never decided by our reading alone.
  *
@@ -193,8 +194,8 @@ param_base(const char *name, int *section)
 	return g_strndup(name, (gsize)(star - name));
 }
 
-/* The value GMime decodes from the given parameters alone (RFC 2047 and
- * RFC 2231 applied), or NULL. */
+/* The value GMime decodes from the plain (or the RFC 2231) forms in PS,
+ * the parameters named BASE, alone (RFC 2047 / 2231 applied), or NULL. */
 static char *
 decode_alone(GPtrArray *ps, const char *base, bool extended)
 {
@@ -202,16 +203,13 @@ decode_alone(GPtrArray *ps, const char *base, bool extended)
 	GMimeParamList *l;
 	GMimeParam *p;
 	char *v = NULL;
-	int sec;
 
 	for (guint i = 0; i < ps->len; i++) {
 		wparam *w = g_ptr_array_index(ps, i);
-		char *b = param_base(w->name, &sec);
 
-		if (strcmp(b, base) == 0 && (sec != -1) == extended)
+		if ((strchr(w->name, '*') != NULL) == extended)
 			g_string_append_printf(g, "%s%s=%s", g->len ? "; " : "",
 			                       w->name, w->raw);
-		g_free(b);
 	}
 	l = g_mime_param_list_parse(NULL, g->str);
 	p = l != NULL ? g_mime_param_list_get_parameter(l, base) : NULL;
@@ -247,7 +245,8 @@ same_text(const char *a, const char *b)
 	return same;
 }
 
-/* Collisions among the forms of parameter BASE of header HDR. */
+/* Collisions among the forms PS (wparam*, all named BASE) of one
+ * parameter of header HDR. */
 static void
 check_base(mk_node *n, const char *hdr, GPtrArray *ps, const char *base)
 {
@@ -258,25 +257,22 @@ check_base(mk_node *n, const char *hdr, GPtrArray *ps, const char *base)
 
 	for (guint i = 0; i < ps->len && why == NULL; i++) {
 		wparam *w = g_ptr_array_index(ps, i);
-		char *b = param_base(w->name, &sec);
 
-		if (strcmp(b, base) == 0) {
-			if (sec == -1 && plain != NULL && strcmp(plain, w->value) != 0)
-				why = "repeated with another value";
-			else if (sec == -2 && ext != NULL && strcmp(ext, w->value) != 0)
-				why = "repeated with another value";
-			else if (sec >= 0 && g_hash_table_contains(secs, GINT_TO_POINTER(sec)))
-				why = "has a continuation section twice";
-			else if (sec == -3)
-				why = "has a malformed RFC 2231 section";
-			if (sec == -1 && plain == NULL)
-				plain = w->value;
-			if (sec == -2 && ext == NULL)
-				ext = w->value;
-			if (sec >= 0)
-				g_hash_table_add(secs, GINT_TO_POINTER(sec));
-		}
-		g_free(b);
+		g_free(param_base(w->name, &sec));
+		if (sec == -1 && plain != NULL && strcmp(plain, w->value) != 0)
+			why = "repeated with another value";
+		else if (sec == -2 && ext != NULL && strcmp(ext, w->value) != 0)
+			why = "repeated with another value";
+		else if (sec >= 0 && g_hash_table_contains(secs, GINT_TO_POINTER(sec)))
+			why = "has a continuation section twice";
+		else if (sec == -3)
+			why = "has a malformed RFC 2231 section";
+		if (sec == -1 && plain == NULL)
+			plain = w->value;
+		if (sec == -2 && ext == NULL)
+			ext = w->value;
+		if (sec >= 0)
+			g_hash_table_add(secs, GINT_TO_POINTER(sec));
 	}
 	if (why == NULL && ext != NULL && g_hash_table_size(secs) > 0)
 		why = "has both an extended value and continuations";
@@ -288,34 +284,46 @@ check_base(mk_node *n, const char *hdr, GPtrArray *ps, const char *base)
 		g_free(a);
 		g_free(b);
 	}
-	if (why != NULL)
+	if (why != NULL && !mk_node_has_finding(n, MK_F_AMBIGUOUS_MIME))
 		mk_node_add_finding(n, MK_F_AMBIGUOUS_MIME, "%s parameter \"%.40s\" %s",
 		                    hdr, base, why);
 	g_hash_table_destroy(secs);
 }
 
+/* The parameters of one header grouped by base name (linear in their
+ * number: a header of many thousand parameters costs no more than its
+ * size), each group judged once. */
 static void
 check_params(mk_node *n, const char *hdr, const char *value)
 {
 	const char *junk = NULL;
 	GPtrArray *ps = parse_params(value, &junk);
-	GHashTable *done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                           (GDestroyNotify)g_ptr_array_unref);
+	GPtrArray *order = g_ptr_array_new();   /* bases, first seen first */
 	int sec;
 
-	if (junk != NULL)
+	if (junk != NULL && !mk_node_has_finding(n, MK_F_AMBIGUOUS_MIME))
 		mk_node_add_finding(n, MK_F_AMBIGUOUS_MIME, "%s has %s", hdr, junk);
 	for (guint i = 0; i < ps->len; i++) {
 		wparam *w = g_ptr_array_index(ps, i);
 		char *b = param_base(w->name, &sec);
+		GPtrArray *g = g_hash_table_lookup(groups, b);
 
-		if (!g_hash_table_contains(done, b)) {
-			check_base(n, hdr, ps, b);
-			g_hash_table_add(done, b);
+		if (g == NULL) {
+			g = g_ptr_array_new();
+			g_hash_table_insert(groups, b, g);
+			g_ptr_array_add(order, b);
 		} else {
 			g_free(b);
 		}
+		g_ptr_array_add(g, w);
 	}
-	g_hash_table_destroy(done);
+	for (guint i = 0; i < order->len; i++)
+		check_base(n, hdr, g_hash_table_lookup(groups, order->pdata[i]),
+		           order->pdata[i]);
+	g_ptr_array_free(order, TRUE);
+	g_hash_table_destroy(groups);
 	g_ptr_array_unref(ps);
 }
 
@@ -329,7 +337,7 @@ check_names(mk_node *n, GMimeObject *obj)
 	                      : NULL;
 
 	if (name != NULL && file != NULL && *name != '\0' && *file != '\0' &&
-	    !same_text(name, file))
+	    !same_text(name, file) && !mk_node_has_finding(n, MK_F_AMBIGUOUS_MIME))
 		mk_node_add_finding(n, MK_F_AMBIGUOUS_MIME, "Content-Type name and "
 		                    "Content-Disposition filename differ");
 }
@@ -353,7 +361,8 @@ mk_mime_ambig_check(mk_node *n, GMimeObject *obj)
 		for (gsize k = 0; name != NULL && raw != NULL && k < G_N_ELEMENTS(hdrs); k++) {
 			if (g_ascii_strcasecmp(name, hdrs[k]) != 0)
 				continue;
-			if (first[k] != NULL && !repeated[k] && !same_text(first[k], raw)) {
+			if (first[k] != NULL && !repeated[k] && !same_text(first[k], raw) &&
+			    !mk_node_has_finding(n, MK_F_AMBIGUOUS_MIME)) {
 				repeated[k] = true;
 				mk_node_add_finding(n, MK_F_AMBIGUOUS_MIME,
 				                    "%s repeated with another value", hdrs[k]);
