@@ -37,9 +37,9 @@ int cmd_audit(int argc, char **argv);
 int cli_parse(int argc, char **argv, const char *usage, cli_opts *o);
 /* Open config and store; prints the problem and returns an exit code on
  * failure, -1 on success. */
-int cli_open(const cli_opts *o, mk_config **cfg, mk_qstore **q);
+int cli_open(const cli_opts *o, mk_config **cfg, mk_store **q);
 /* Authenticate o->as; fills A (strings borrowed from o / static). */
-int cli_actor(mk_qstore *q, const mk_config *cfg, const cli_opts *o, mk_actor *a);
+int cli_actor(mk_store *q, const mk_config *cfg, const cli_opts *o, mk_actor *a);
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" -> unix seconds, 0 if NULL. */
 gint64 cli_date(const char *s, bool *ok);
 /* Map an mk_error code to an exit code, printing "mukaika CMD: msg". */

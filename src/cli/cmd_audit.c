@@ -46,7 +46,7 @@ print_event(const mk_audit_row *r)
 }
 
 static int
-audit_read(mk_qstore *q, const cli_opts *o, GPtrArray **rows)
+audit_read(mk_store *q, const cli_opts *o, GPtrArray **rows)
 {
 	mk_audit_filter f = { .who = o->who, .what = o->what, .item = o->item,
 	                      .limit = o->limit };
@@ -59,13 +59,13 @@ audit_read(mk_qstore *q, const cli_opts *o, GPtrArray **rows)
 		fprintf(stderr, "mukaika audit: dates are YYYY-MM-DD or ISO 8601\n");
 		return MK_EXIT_USAGE;
 	}
-	if (mk_audit_list(mk_qstore_db(q), &f, rows, &err) != 0)
+	if (mk_audit_list(q, &f, rows, &err) != 0)
 		return cli_fail("audit", &err);
 	return -1;
 }
 
 static int
-audit_run(mk_qstore *q, const mk_config *cfg, const cli_opts *o)
+audit_run(mk_store *q, const mk_config *cfg, const cli_opts *o)
 {
 	GPtrArray *rows = NULL;
 	mk_error err = { 0 };
@@ -74,7 +74,7 @@ audit_run(mk_qstore *q, const mk_config *cfg, const cli_opts *o)
 	int code, n = 0;
 
 	if (strcmp(o->sub, "verify") == 0) {
-		if (mk_audit_verify(mk_qstore_db(q), &bad, &err) != 0)
+		if (mk_audit_verify(q, &bad, &err) != 0)
 			return cli_fail("audit", &err);
 		if (bad != 0)
 			printf("audit chain broken at event %" G_GINT64_FORMAT "\n", bad);
@@ -89,7 +89,7 @@ audit_run(mk_qstore *q, const mk_config *cfg, const cli_opts *o)
 			fprintf(stderr, "mukaika audit: only an admin may purge\n");
 			return MK_EXIT_FAIL;
 		}
-		if (mk_audit_purge(mk_qstore_db(q), cli_now(), cfg->audit.retention_days,
+		if (mk_audit_purge(q, cli_now(), cfg->audit.retention_days,
 		                   &n, &err) != 0)
 			return cli_fail("audit", &err);
 		printf("%d events purged\n", n);
@@ -121,7 +121,7 @@ int
 cmd_audit(int argc, char **argv)
 {
 	mk_config *cfg = NULL;
-	mk_qstore *q = NULL;
+	mk_store *q = NULL;
 	cli_opts o;
 	int code;
 
@@ -134,7 +134,7 @@ cmd_audit(int argc, char **argv)
 	if ((code = cli_open(&o, &cfg, &q)) != -1)
 		return code;
 	code = audit_run(q, cfg, &o);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 	mk_config_unref(&cfg);
 	return code;
 }

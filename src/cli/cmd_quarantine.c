@@ -69,7 +69,7 @@ print_row(const mk_qrecord *r)
 }
 
 static int
-q_search(mk_qstore *q, const cli_opts *o)
+q_search(mk_store *q, const cli_opts *o)
 {
 	mk_qfilter f = { .sender = o->sender, .recipient = o->recipient,
 	                 .verdict = o->verdict, .finding = o->finding,
@@ -93,7 +93,7 @@ q_search(mk_qstore *q, const cli_opts *o)
 }
 
 static int
-q_show(mk_qstore *q, const char *id)
+q_show(mk_store *q, const char *id)
 {
 	mk_qrecord *r = NULL;
 	mk_error err = { 0 };
@@ -111,7 +111,7 @@ q_show(mk_qstore *q, const char *id)
 }
 
 static int
-q_requests(mk_qstore *q, const cli_opts *o)
+q_requests(mk_store *q, const cli_opts *o)
 {
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
@@ -182,7 +182,7 @@ read_passwords(const mk_config *cfg, const char *file)
 }
 
 static int
-q_unlock(mk_qstore *q, mk_config *cfg, const cli_opts *o, const mk_actor *a,
+q_unlock(mk_store *q, mk_config *cfg, const cli_opts *o, const mk_actor *a,
          const char *pwfile)
 {
 	GPtrArray *pw = read_passwords(cfg, pwfile);
@@ -230,7 +230,7 @@ take_pwfile(int *argc, char **argv, const char **pwfile)
 
 /* The changing subcommands, after --as has been checked. */
 static int
-q_act(mk_qstore *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
+q_act(mk_store *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
 {
 	const char *sub = o->sub;
 	mk_error err = { 0 };
@@ -253,7 +253,7 @@ q_act(mk_qstore *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
 		rc = mk_review_delete(q, a, o->args[0], cli_now(), &err);
 	} else if (strcmp(sub, "purge") == 0 && mk_urole_can(a->role, MK_PERM_ADMIN)) {
 		rc = mk_qstore_purge(q, cli_now(), &n, &err);
-		(void)mk_audit_add(mk_qstore_db(q), cli_now(), a->who, a->ip, "item.purge",
+		(void)mk_audit_add(q, cli_now(), a->who, a->ip, "item.purge",
 		                   NULL, rc == 0 ? "ok" : "failed", NULL, NULL);
 		if (rc == 0)
 			printf("%d items purged\n", n);
@@ -269,7 +269,7 @@ int
 cmd_quarantine(int argc, char **argv)
 {
 	mk_config *cfg = NULL;
-	mk_qstore *q = NULL;
+	mk_store *q = NULL;
 	mk_actor a = { 0 };
 	const char *pwfile = NULL;
 	char **args = NULL;
@@ -295,7 +295,7 @@ cmd_quarantine(int argc, char **argv)
 	else if ((code = cli_actor(q, cfg, &o, &a)) == -1)
 		code = strcmp(o.sub, "unlock") == 0 && o.nargs == 1
 		       ? q_unlock(q, cfg, &o, &a, pwfile) : q_act(q, cfg, &o, &a);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 	mk_config_unref(&cfg);
 	g_free(args);
 	return code;

@@ -139,13 +139,13 @@ cli_parse(int argc, char **argv, const char *usage, cli_opts *o)
 }
 
 int
-cli_open(const cli_opts *o, mk_config **cfg, mk_qstore **q)
+cli_open(const cli_opts *o, mk_config **cfg, mk_store **q)
 {
 	mk_error err = { 0 };
 
 	if ((*cfg = cli_load_config(o->config)) == NULL)
 		return MK_EXIT_CONFIG;
-	if ((*q = mk_qstore_open(*cfg, &err)) == NULL) {
+	if ((*q = mk_store_open(*cfg, &err)) == NULL) {
 		fprintf(stderr, "mukaika: %s\n", err.msg);
 		mk_config_unref(cfg);
 		return MK_EXIT_TEMPFAIL;
@@ -154,9 +154,9 @@ cli_open(const cli_opts *o, mk_config **cfg, mk_qstore **q)
 }
 
 int
-cli_actor(mk_qstore *q, const mk_config *cfg, const cli_opts *o, mk_actor *a)
+cli_actor(mk_store *q, const mk_config *cfg, const cli_opts *o, mk_actor *a)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	mk_store *db = q;
 	mk_auth_policy pol;
 	mk_login l = { 0 };
 	mk_error err = { 0 };
@@ -211,12 +211,12 @@ print_user(const mk_user *u)
 }
 
 static int
-user_list(mk_qstore *q)
+user_list(mk_store *q)
 {
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	if (mk_user_list(mk_qstore_db(q), &a, &err) != 0)
+	if (mk_user_list(q, &a, &err) != 0)
 		return cli_fail("user", &err);
 	for (guint i = 0; i < a->len; i++)
 		print_user(g_ptr_array_index(a, i));
@@ -226,9 +226,9 @@ user_list(mk_qstore *q)
 
 /* add / passwd (reset or own change) / lock / unlock / role */
 static int
-user_change(mk_qstore *q, const mk_config *cfg, const char *sub, cli_opts *o)
+user_change(mk_store *q, const mk_config *cfg, const char *sub, cli_opts *o)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	mk_store *db = q;
 	mk_actor a = { .who = "bootstrap", .role = MK_UR_ADMIN, .ip = "local" };
 	const char *name = o->args[0];
 	char *what = g_strconcat("user.", sub, NULL);
@@ -296,7 +296,7 @@ cmd_user(int argc, char **argv)
 {
 	static const char *const subs[] = { "add", "passwd", "lock", "unlock", "role" };
 	mk_config *cfg = NULL;
-	mk_qstore *q = NULL;
+	mk_store *q = NULL;
 	cli_opts o;
 	int code;
 
@@ -317,7 +317,7 @@ cmd_user(int argc, char **argv)
 			code = user_change(q, cfg, subs[i], &o);
 	if (code == MK_EXIT_USAGE)
 		fputs(user_usage, stderr);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 	mk_config_unref(&cfg);
 	return code;
 }

@@ -120,6 +120,10 @@ typedef struct mk_config {
 	} audit;
 
 	struct {
+		char *backend;             /* sqlite (postgresql: when built with libpq) */
+	} store;
+
+	struct {
 		char *socket;              /* unix:PATH | inet:PORT@HOST */
 		gint64 timeout_s;
 		char *quarantine_mode;     /* notice|discard|reject */

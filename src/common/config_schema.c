@@ -131,6 +131,10 @@ const mk_key mk_schema[] = {
 	  XSTR(MK_DEF_EXCEPTIONS_REFRESH_S), 0, 86400, NULL,
 	  "seconds between re-reads of the approved policy exceptions by the engine (0: every item)" },
 
+	{ "store", "backend", MK_T_WORD, OFF(store.backend), "sqlite", 0, 0, "sqlite",
+	  "where metadata, reports, accounts, requests and the audit chain are kept "
+	  "(sqlite: quarantine.db; postgresql is accepted once built with libpq)" },
+
 	{ "audit", "retention_days", MK_T_INT, OFF(audit.retention_days),
 	  XSTR(MK_DEF_AUDIT_RETENTION_DAYS), 1, 36500, NULL,
 	  "days audit events are kept" },

@@ -81,7 +81,7 @@ typedef struct dd_engine {
 	mk_config *cfg;       /* owned */
 	mk_engine *engine;    /* owned */
 	GMutex store_lock;
-	mk_qstore *store;     /* opened lazily, for "already stored?" checks */
+	mk_store *store;     /* opened lazily, for "already stored?" checks */
 	uid_t out_uid;        /* -1 = keep */
 	gid_t out_gid;
 	gint64 created_us;

@@ -118,7 +118,7 @@ dd_engine_put(dd_engine **hp)
 	*hp = NULL;
 	if (!g_atomic_int_dec_and_test(&h->ref))
 		return;
-	mk_qstore_close(&h->store);
+	mk_store_close(&h->store);
 	mk_engine_free(&h->engine);
 	mk_config_unref(&h->cfg);
 	g_mutex_clear(&h->store_lock);
@@ -144,7 +144,7 @@ dd_engine_stored(dd_engine *h, const char *id, mk_qrecord **rec, mk_error *err)
 	*rec = NULL;
 	g_mutex_lock(&h->store_lock);
 	if (h->store == NULL)
-		h->store = mk_qstore_open(h->cfg, err);
+		h->store = mk_store_open(h->cfg, err);
 	if (h->store == NULL) {
 		rc = MK_ERR_TEMP;
 		goto out;
@@ -156,7 +156,7 @@ dd_engine_stored(dd_engine *h, const char *id, mk_qrecord **rec, mk_error *err)
 		rc = 0;
 	else {
 		mk_error_set(err, MK_ERR_TEMP, "quarantine lookup: %s", gerr.msg);
-		mk_qstore_close(&h->store);
+		mk_store_close(&h->store);
 		rc = MK_ERR_TEMP;
 	}
 out:

@@ -34,7 +34,7 @@ struct mk_engine {
 	mk_scanner *scanner;       /* NULL when the database did not load */
 	char *scanner_error;
 	GMutex store_lock;
-	mk_qstore *store;          /* opened on first use */
+	mk_store *store;          /* opened on first use */
 	GPtrArray *exceptions;     /* mk_exception*, under store_lock */
 	gint64 exc_loaded_us;      /* monotonic time of the last attempt */
 };
@@ -56,14 +56,14 @@ refresh_exceptions(mk_engine *e)
 	e->exc_loaded_us = now;
 	db = mk_config_state_path(e->cfg, e->cfg->quarantine.db, "mukaika.db");
 	if (e->store == NULL && g_file_test(db, G_FILE_TEST_EXISTS))
-		e->store = mk_qstore_open(e->cfg, &err);
+		e->store = mk_store_open(e->cfg, &err);
 	g_free(db);
 	if (e->store == NULL && err.msg[0] == '\0')
 		goto out;                     /* no store yet: no exceptions */
 	if (e->store == NULL || mk_exception_list(e->store, &list, &err) != 0) {
 		mk_log(MK_LOG_WARNING, NULL, "policy exceptions not re-read, keeping the "
 		       "last %u: %s", e->exceptions ? e->exceptions->len : 0, err.msg);
-		mk_qstore_close(&e->store);   /* reopen next time */
+		mk_store_close(&e->store);   /* reopen next time */
 		goto out;
 	}
 	if (e->exceptions != NULL)
@@ -122,7 +122,7 @@ mk_engine_free(mk_engine **ep)
 	e = *ep;
 	*ep = NULL;
 	mk_scanner_free(&e->scanner);
-	mk_qstore_close(&e->store);
+	mk_store_close(&e->store);
 	if (e->exceptions != NULL)
 		g_ptr_array_unref(e->exceptions);
 	g_mutex_clear(&e->store_lock);
@@ -313,10 +313,10 @@ store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 	};
 	g_mutex_lock(&e->store_lock);
 	if (e->store == NULL)
-		e->store = mk_qstore_open(e->cfg, err);
+		e->store = mk_store_open(e->cfg, err);
 	rc = e->store ? mk_qstore_put(e->store, &m, in->data, err) : MK_ERR_TEMP;
 	if (rc < 0)
-		mk_qstore_close(&e->store);   /* reopen next time */
+		mk_store_close(&e->store);   /* reopen next time */
 	g_mutex_unlock(&e->store_lock);
 	g_free(findings);
 	return rc;

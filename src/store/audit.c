@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "store_int.h"
 #include "audit.h"
 #include "csvcell.h"
 #include "json.h"
@@ -25,13 +26,6 @@
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define SECS_PER_DAY 86400
 #define AUDIT_COLS "id, ts, who, ip, what, item, result, detail, prev, hash"
-
-static int
-fail(sqlite3 *db, mk_error *err, const char *what)
-{
-	mk_error_set(err, MK_ERR_TEMP, "audit: %s: %s", what, sqlite3_errmsg(db));
-	return MK_ERR_TEMP;
-}
 
 static void
 chain_hash(const char *prev, gint64 ts, const char *const f[6], char out[65])
@@ -56,12 +50,12 @@ last_hash(sqlite3 *db, char out[65], mk_error *err)
 	g_strlcpy(out, GENESIS, 65);
 	if (sqlite3_prepare_v2(db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
 		g_strlcpy(out, (const char *)sqlite3_column_text(st, 0), 65);
 	else if (s != SQLITE_DONE)
-		rc = fail(db, err, "last");
+		rc = mk_sq_fail(db, err, "last");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -79,23 +73,24 @@ insert(sqlite3 *db, gint64 now, const char *const f[6], mk_error *err)
 	if (sqlite3_prepare_v2(db, "INSERT INTO audit (ts, who, ip, what, item, result, "
 	                       "detail, prev, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_int64(st, 1, now);
 	for (int i = 0; i < 6; i++)
 		if (f[i] != NULL)
 			sqlite3_bind_text(st, i + 2, f[i], -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, prev, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 9, hash, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(db, err, "insert");
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mk_sq_fail(db, err, "insert");
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-mk_audit_add(sqlite3 *db, gint64 now, const char *who, const char *ip,
+sq_audit_add(mk_store *q, gint64 now, const char *who, const char *ip,
              const char *what, const char *item, const char *result,
              const char *detail, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	const char *f[6] = { who ? who : "-", ip ? ip : "-", what, item,
 	                     result ? result : "ok", detail };
 	bool own = sqlite3_get_autocommit(db) != 0;
@@ -106,14 +101,39 @@ mk_audit_add(sqlite3 *db, gint64 now, const char *who, const char *ip,
 		return MK_ERR_USAGE;
 	}
 	if (own && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return fail(db, err, "begin");
+		return mk_sq_fail(db, err, "begin");
 	rc = insert(db, now, f, err);
 	if (!own)
 		return rc;
 	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = fail(db, err, "commit");
+		rc = mk_sq_fail(db, err, "commit");
 	if (rc != 0)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+sq_audit_count(mk_store *q, const char *what, const char *item, const char *result,
+               gint64 since, gint64 *n, mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	*n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE what = ?1 AND "
+	                       "item = ?2 AND result = ?3 AND ts >= ?4", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return mk_sq_fail(db, err, "prepare");
+	sqlite3_bind_text(st, 1, what, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, item, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, result, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, since);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		rc = mk_sq_fail(db, err, "count");
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -146,9 +166,10 @@ bind_filter(sqlite3_stmt *st, const mk_audit_filter *f)
 }
 
 int
-mk_audit_list(sqlite3 *db, const mk_audit_filter *f, GPtrArray **out,
+sq_audit_list(mk_store *q, const mk_audit_filter *f, GPtrArray **out,
               mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	int s;
 
@@ -158,7 +179,7 @@ mk_audit_list(sqlite3 *db, const mk_audit_filter *f, GPtrArray **out,
 	                       "what = ?4 OR substr(what, 1, length(?4)) = ?4) AND "
 	                       "(?5 = '' OR item = ?5) ORDER BY id DESC LIMIT ?6 OFFSET ?7",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	bind_filter(st, f);
 	*out = g_ptr_array_new_with_free_func(row_free_func);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -177,7 +198,7 @@ mk_audit_list(sqlite3 *db, const mk_audit_filter *f, GPtrArray **out,
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE) {
 		g_clear_pointer(out, g_ptr_array_unref);
-		return fail(db, err, "list");
+		return mk_sq_fail(db, err, "list");
 	}
 	return 0;
 }
@@ -189,10 +210,10 @@ exec_int(sqlite3 *db, const char *sql, gint64 a, int *changes, mk_error *err)
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_int64(st, 1, a);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fail(db, err, sql);
+		rc = mk_sq_fail(db, err, sql);
 	else if (changes != NULL)
 		*changes = sqlite3_changes(db);
 	sqlite3_finalize(st);
@@ -200,9 +221,10 @@ exec_int(sqlite3 *db, const char *sql, gint64 a, int *changes, mk_error *err)
 }
 
 int
-mk_audit_purge(sqlite3 *db, gint64 now, gint64 retention_days, int *n,
+sq_audit_purge(mk_store *q, gint64 now, gint64 retention_days, int *n,
                mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	char detail[96];
 	int rc;
 
@@ -212,17 +234,17 @@ mk_audit_purge(sqlite3 *db, gint64 now, gint64 retention_days, int *n,
 		return MK_ERR_USAGE;
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return fail(db, err, "begin");
+		return mk_sq_fail(db, err, "begin");
 	if ((rc = exec_int(db, "UPDATE audit_keep SET days = ?1", retention_days, NULL, err)) != 0 ||
 	    (rc = exec_int(db, "DELETE FROM audit WHERE ts < ?1",
 	                   now - retention_days * SECS_PER_DAY, n, err)) != 0)
 		goto out;
 	g_snprintf(detail, sizeof detail, "%d events older than %" G_GINT64_FORMAT
 	           " days removed", *n, retention_days);
-	rc = mk_audit_add(db, now, "system", "local", "audit.purge", NULL, "ok", detail, err);
+	rc = mk_audit_add(q, now, "system", "local", "audit.purge", NULL, "ok", detail, err);
 out:
 	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = fail(db, err, "commit");
+		rc = mk_sq_fail(db, err, "commit");
 	if (rc != 0) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		*n = 0;
@@ -231,8 +253,9 @@ out:
 }
 
 int
-mk_audit_verify(sqlite3 *db, gint64 *bad, mk_error *err)
+sq_audit_verify(mk_store *q, gint64 *bad, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	char want[65], prev[65] = "";
 	int s;
@@ -240,7 +263,7 @@ mk_audit_verify(sqlite3 *db, gint64 *bad, mk_error *err)
 	*bad = 0;
 	if (sqlite3_prepare_v2(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY id", -1,
 	                       &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	while ((s = sqlite3_step(st)) == SQLITE_ROW && *bad == 0) {
 		const char *f[6];
 		const char *rprev = (const char *)sqlite3_column_text(st, 8);
@@ -256,7 +279,7 @@ mk_audit_verify(sqlite3 *db, gint64 *bad, mk_error *err)
 	}
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE && s != SQLITE_ROW)
-		return fail(db, err, "verify");
+		return mk_sq_fail(db, err, "verify");
 	return 0;
 }
 

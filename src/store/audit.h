@@ -3,11 +3,11 @@
  *   audit - the append-only record of who did what, when, from where
  *
  * SUMMARY
- *   mk_audit_add(db, now, "alice", "192.0.2.1", "release.request", id, "ok",
+ *   mk_audit_add(s, now, "alice", "192.0.2.1", "release.request", id, "ok",
  *                "reason text", err);
- *   mk_audit_list(db, &filter, &rows, err);
- *   mk_audit_purge(db, retention_days, &n, err);
- *   mk_audit_verify(db, &bad_id, err);
+ *   mk_audit_list(s, &filter, &rows, err);
+ *   mk_audit_purge(s, retention_days, &n, err);
+ *   mk_audit_verify(s, &bad_id, err);
  *
  * DESCRIPTION
  *   Events: who (account, "cli:NAME" from the shell, or "-" before login),
@@ -27,14 +27,15 @@
  *   oldest kept row and reports the first row that does not match.
  *
  * FAILURE
- *   sqlite failures are MK_ERR_TEMP.  A caller that cannot write its audit
+ *   store failures are MK_ERR_TEMP.  A caller that cannot write its audit
  *   event must not perform (or must roll back) the action it describes.
  */
 #ifndef MK_AUDIT_H
 #define MK_AUDIT_H
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "store.h"
 
 #include "mk_error.h"
 
@@ -49,16 +50,19 @@ typedef struct mk_audit_filter {
 	int limit, offset;       /* limit 0 = all; newest first */
 } mk_audit_filter;
 
-int mk_audit_add(sqlite3 *db, gint64 now, const char *who, const char *ip,
+int mk_audit_add(mk_store *s, gint64 now, const char *who, const char *ip,
                  const char *what, const char *item, const char *result,
                  const char *detail, mk_error *err);
 /* Array of mk_audit_row* (free func set). */
-int mk_audit_list(sqlite3 *db, const mk_audit_filter *f, GPtrArray **out,
+int mk_audit_list(mk_store *s, const mk_audit_filter *f, GPtrArray **out,
                   mk_error *err);
-int mk_audit_purge(sqlite3 *db, gint64 now, gint64 retention_days, int *n,
+int mk_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
                    mk_error *err);
+/* *n = events WHAT on ITEM with RESULT at or after SINCE. */
+int mk_audit_count(mk_store *s, const char *what, const char *item,
+                   const char *result, gint64 since, gint64 *n, mk_error *err);
 /* 0 and *bad = 0 when the chain holds; else *bad = first bad row id. */
-int mk_audit_verify(sqlite3 *db, gint64 *bad, mk_error *err);
+int mk_audit_verify(mk_store *s, gint64 *bad, mk_error *err);
 /* CSV (RFC 4180, cells starting = + - @ prefixed with ') / JSON lines. */
 char *mk_audit_csv(GPtrArray *rows);
 char *mk_audit_json(GPtrArray *rows);

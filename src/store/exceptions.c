@@ -32,6 +32,7 @@
  */
 #include <string.h>
 
+#include "store_int.h"
 #include "audit.h"
 #include "review.h"
 
@@ -39,17 +40,10 @@
 	"approved, expires, coalesce(revoked, 0)"
 
 static int
-db_fail(sqlite3 *db, mk_error *err)
-{
-	mk_error_set(err, MK_ERR_TEMP, "exceptions: %s", sqlite3_errmsg(db));
-	return MK_ERR_TEMP;
-}
-
-static int
-refuse(sqlite3 *db, const mk_actor *a, const char *what, const char *msg,
+refuse(mk_store *q, const mk_actor *a, const char *what, const char *msg,
        gint64 now, mk_error *err)
 {
-	(void)mk_audit_add(db, now, a->who, a->ip, what, NULL, "refused", msg, NULL);
+	(void)mk_audit_add(q, now, a->who, a->ip, what, NULL, "refused", msg, NULL);
 	mk_error_set(err, MK_ERR_USAGE, "%s", msg);
 	return MK_ERR_USAGE;
 }
@@ -76,11 +70,11 @@ valid_pattern(const char *p)
 }
 
 int
-mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
+sq_exception_propose(mk_store *q, const mk_actor *a, const char *pattern,
                      const char *action, const char *reason, gint64 expires,
                      gint64 now, gint64 *id, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	mk_action act;
 	char detail[400];
@@ -88,15 +82,15 @@ mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
 
 	*id = 0;
 	if (!is_admin(a))
-		return refuse(db, a, "exception.propose", "only an admin may propose", now, err);
+		return refuse(q, a, "exception.propose", "only an admin may propose", now, err);
 	if (!valid_pattern(pattern) || mk_action_parse(action, &act) != 0 ||
 	    reason == NULL || *reason == '\0' || expires <= now)
-		return refuse(db, a, "exception.propose", "need an address or @domain, an "
+		return refuse(q, a, "exception.propose", "need an address or @domain, an "
 		              "action, a reason and a future expiry", now, err);
 	if (sqlite3_prepare_v2(db, "INSERT INTO exceptions (pattern, action, reason, "
 	                       "requester, created, expires) VALUES (?1,?2,?3,?4,?5,?6)",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, err);
+		return mk_sq_fail(db, err, "exceptions");
 	sqlite3_bind_text(st, 1, pattern, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
@@ -104,60 +98,60 @@ mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, expires);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = db_fail(db, err);
+		rc = mk_sq_fail(db, err, "exceptions");
 	sqlite3_finalize(st);
 	if (rc != 0)
 		return rc;
 	*id = sqlite3_last_insert_rowid(db);
 	g_snprintf(detail, sizeof detail, "#%" G_GINT64_FORMAT " %s = %s: %s", *id,
 	           pattern, action, reason);
-	return mk_audit_add(db, now, a->who, a->ip, "exception.propose", NULL, "ok",
+	return mk_audit_add(q, now, a->who, a->ip, "exception.propose", NULL, "ok",
 	                    detail, err);
 }
 
 static int
-update_exc(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now, bool approve,
+update_exc(mk_store *q, const mk_actor *a, gint64 id, gint64 now, bool approve,
            mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	const char *what = approve ? "exception.approve" : "exception.revoke";
 	sqlite3_stmt *st = NULL;
 	char detail[32];
 	int rc = 0, n = 0;
 
 	if (!is_admin(a))
-		return refuse(db, a, what, "only an admin may do this", now, err);
+		return refuse(q, a, what, "only an admin may do this", now, err);
 	if (sqlite3_prepare_v2(db, approve
 	    ? "UPDATE exceptions SET approver = ?2, approved = ?3 WHERE id = ?1 AND "
 	      "approver IS NULL AND revoked IS NULL"
 	    : "UPDATE exceptions SET revoked = ?3 WHERE id = ?1 AND revoked IS NULL AND "
 	      "?2 IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, err);
+		return mk_sq_fail(db, err, "exceptions");
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, now);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
-		return refuse(db, a, what, "two-person rule: the proposer cannot approve", now, err);
+		return refuse(q, a, what, "two-person rule: the proposer cannot approve", now, err);
 	}
 	n = sqlite3_changes(db);
 	sqlite3_finalize(st);
 	if (n != 1)
-		return refuse(db, a, what, "no such open exception", now, err);
+		return refuse(q, a, what, "no such open exception", now, err);
 	g_snprintf(detail, sizeof detail, "#%" G_GINT64_FORMAT, id);
-	rc = mk_audit_add(db, now, a->who, a->ip, what, NULL, "ok", detail, err);
+	rc = mk_audit_add(q, now, a->who, a->ip, what, NULL, "ok", detail, err);
 	return rc;
 }
 
 int
-mk_exception_approve(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+sq_exception_approve(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
                      mk_error *err)
 {
 	return update_exc(q, a, id, now, true, err);
 }
 
 int
-mk_exception_revoke(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+sq_exception_revoke(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
                     mk_error *err)
 {
 	return update_exc(q, a, id, now, false, err);
@@ -180,16 +174,16 @@ col(sqlite3_stmt *st, int i)
 }
 
 int
-mk_exception_list(mk_qstore *q, GPtrArray **out, mk_error *err)
+sq_exception_list(mk_store *q, GPtrArray **out, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	int s;
 
 	*out = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT " EXC_COLS " FROM exceptions ORDER BY id DESC",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, err);
+		return mk_sq_fail(db, err, "exceptions");
 	*out = g_ptr_array_new_with_free_func(exc_free_func);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		mk_exception *e = g_new0(mk_exception, 1);
@@ -209,7 +203,7 @@ mk_exception_list(mk_qstore *q, GPtrArray **out, mk_error *err)
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE) {
 		g_clear_pointer(out, g_ptr_array_unref);
-		return db_fail(db, err);
+		return mk_sq_fail(db, err, "exceptions");
 	}
 	return 0;
 }

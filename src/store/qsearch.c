@@ -20,15 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "qstore_int.h"
-
-static int
-fail(sqlite3 *db, mk_error *err, const char *what)
-{
-	mk_error_set(err, MK_ERR_TEMP, "quarantine db: %s: %s", what,
-	             sqlite3_errmsg(db));
-	return MK_ERR_TEMP;
-}
+#include "store_int.h"
 
 bool
 mk_qstore_valid_id(const char *id)
@@ -97,7 +89,7 @@ prepare_filtered(sqlite3 *db, const char *head, const mk_qfilter *f,
 		sql = fixed;
 	}
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-		rc = fail(db, err, "search");
+		rc = mk_sq_fail(db, err, "search");
 		goto out;
 	}
 	for (guint i = 0; i < vals->len; i++)
@@ -111,10 +103,10 @@ out:
 }
 
 int
-mk_qstore_search(mk_qstore *q, const mk_qfilter *f, GPtrArray **out,
+sq_qstore_search(mk_store *q, const mk_qfilter *f, GPtrArray **out,
                  mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	GPtrArray *a = g_ptr_array_new_with_free_func(qstore_record_free_func);
 	char tail[96];
@@ -136,7 +128,7 @@ mk_qstore_search(mk_qstore *q, const mk_qfilter *f, GPtrArray **out,
 		g_ptr_array_add(a, r);
 	}
 	if (s != SQLITE_DONE)
-		rc = fail(db, err, "search");
+		rc = mk_sq_fail(db, err, "search");
 out:
 	sqlite3_finalize(st);
 	if (rc == 0)
@@ -146,9 +138,9 @@ out:
 }
 
 int
-mk_qstore_count(mk_qstore *q, const mk_qfilter *f, gint64 *n, mk_error *err)
+sq_qstore_count(mk_store *q, const mk_qfilter *f, gint64 *n, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	int rc;
 
@@ -159,7 +151,7 @@ mk_qstore_count(mk_qstore *q, const mk_qfilter *f, gint64 *n, mk_error *err)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		*n = sqlite3_column_int64(st, 0);
 	else
-		rc = fail(db, err, "count");
+		rc = mk_sq_fail(db, err, "count");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -172,13 +164,13 @@ exec_bound(sqlite3 *db, const char *sql, const char *a, const char *b,
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, sql);
+		return mk_sq_fail(db, err, sql);
 	if (a != NULL)
 		sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
 	if (b != NULL)
 		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fail(db, err, sql);
+		rc = mk_sq_fail(db, err, sql);
 	else if (changes != NULL)
 		*changes = sqlite3_changes(db);
 	sqlite3_finalize(st);
@@ -186,7 +178,7 @@ exec_bound(sqlite3 *db, const char *sql, const char *a, const char *b,
 }
 
 int
-mk_qstore_set_status(mk_qstore *q, const char *id, const char *status,
+sq_qstore_set_status(mk_store *q, const char *id, const char *status,
                      mk_error *err)
 {
 	int n = 0;
@@ -196,7 +188,7 @@ mk_qstore_set_status(mk_qstore *q, const char *id, const char *status,
 		mk_error_set(err, MK_ERR_USAGE, "quarantine: malformed id");
 		return MK_ERR_USAGE;
 	}
-	rc = exec_bound(mk_qstore_db(q), "UPDATE items SET status = ?2 WHERE id = ?1",
+	rc = exec_bound(mk_sq_db(q), "UPDATE items SET status = ?2 WHERE id = ?1",
 	                id, status, &n, err);
 	if (rc == 0 && n == 0) {
 		mk_error_set(err, MK_ERR_NOINPUT, "quarantine: no item %s", id);
@@ -207,9 +199,9 @@ mk_qstore_set_status(mk_qstore *q, const char *id, const char *status,
 
 /* Unlink the object of SHA when no row refers to it any more. */
 static int
-drop_object(mk_qstore *q, const char *sha, mk_error *err)
+drop_object(mk_store *q, const char *sha, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	gint64 refs = 1;
 	char *path;
@@ -219,7 +211,7 @@ drop_object(mk_qstore *q, const char *sha, mk_error *err)
 		return 0;
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM items WHERE sha256 = ?1",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "refcount");
+		return mk_sq_fail(db, err, "refcount");
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		refs = sqlite3_column_int64(st, 0);
@@ -237,7 +229,7 @@ drop_object(mk_qstore *q, const char *sha, mk_error *err)
 }
 
 int
-mk_qstore_delete(mk_qstore *q, const char *id, mk_error *err)
+sq_qstore_delete(mk_store *q, const char *id, mk_error *err)
 {
 	mk_qrecord *r = NULL;
 	int n = 0;
@@ -249,7 +241,7 @@ mk_qstore_delete(mk_qstore *q, const char *id, mk_error *err)
 	}
 	if ((rc = mk_qstore_get(q, id, &r, err)) != 0)
 		return rc;
-	rc = exec_bound(mk_qstore_db(q), "DELETE FROM items WHERE id = ?1", id,
+	rc = exec_bound(mk_sq_db(q), "DELETE FROM items WHERE id = ?1", id,
 	                NULL, &n, err);
 	if (rc == 0)
 		rc = drop_object(q, r->sha256, err);
@@ -258,9 +250,9 @@ mk_qstore_delete(mk_qstore *q, const char *id, mk_error *err)
 }
 
 int
-mk_qstore_purge(mk_qstore *q, gint64 now, int *n, mk_error *err)
+sq_qstore_purge(mk_store *q, gint64 now, int *n, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
 	int rc = 0;
@@ -268,7 +260,7 @@ mk_qstore_purge(mk_qstore *q, gint64 now, int *n, mk_error *err)
 	*n = 0;
 	if (sqlite3_prepare_v2(db, "SELECT id FROM items WHERE expires < ?1", -1,
 	                       &st, NULL) != SQLITE_OK)
-		return fail(db, err, "purge");
+		return mk_sq_fail(db, err, "purge");
 	sqlite3_bind_int64(st, 1, now);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		g_ptr_array_add(ids, g_strdup((const char *)sqlite3_column_text(st, 0)));

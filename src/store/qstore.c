@@ -30,7 +30,7 @@
  *   MK_ERR_NOINPUT; an object whose content no longer matches its hash is
  *   MK_ERR_DATA; a malformed hash or missing field is MK_ERR_USAGE.
  */
-#include "qstore.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +39,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "qstore_int.h"
+#include "store_int.h"
 #include "review_sql.h"
 #include "util.h"
 
@@ -71,40 +71,32 @@ static const char *const migrations[] = {
 
 #define ITEM_COLS QSTORE_ITEM_COLS
 
-struct mk_qstore {
-	sqlite3 *db;
-	char *dir;          /* quarantine.dir */
-	char *objdir;       /* DIR/objects */
-	char *tmpdir;       /* DIR/tmp */
-	gint64 retention_days;
-	sqlite3_stmt *st_put, *st_get, *st_list;
-};
 
-static int
-db_fail(mk_qstore *q, mk_error *err, const char *what)
+int
+mk_sq_fail(sqlite3 *db, mk_error *err, const char *what)
 {
-	mk_error_set(err, MK_ERR_TEMP, "quarantine db: %s: %s", what,
-	             q->db != NULL ? sqlite3_errmsg(q->db) : "no handle");
+	mk_error_set(err, MK_ERR_TEMP, "store: %s: %s", what,
+	             db != NULL ? sqlite3_errmsg(db) : "no handle");
 	return MK_ERR_TEMP;
 }
 
 static int
-exec_sql(mk_qstore *q, const char *sql, mk_error *err)
+exec_sql(mk_store *q, const char *sql, mk_error *err)
 {
-	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(q, err, sql);
+	if (sqlite3_exec(SQ(q)->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return mk_sq_fail(SQ(q)->db, err, sql);
 	return 0;
 }
 
 static int
-user_version(mk_qstore *q, int *v, mk_error *err)
+user_version(mk_store *q, int *v, mk_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st, NULL)
+	if (sqlite3_prepare_v2(SQ(q)->db, "PRAGMA user_version", -1, &st, NULL)
 	    != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-		rc = db_fail(q, err, "PRAGMA user_version");
+		rc = mk_sq_fail(SQ(q)->db, err, "PRAGMA user_version");
 	else
 		*v = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -113,7 +105,7 @@ user_version(mk_qstore *q, int *v, mk_error *err)
 
 /* Apply one pending migration; *done = true when the schema is current. */
 static int
-migrate_step(mk_qstore *q, bool *done, mk_error *err)
+migrate_step(mk_store *q, bool *done, mk_error *err)
 {
 	const int latest = (int)G_N_ELEMENTS(migrations);
 	char *bump = NULL;
@@ -141,20 +133,20 @@ out:
 	g_free(bump);
 	if (rc == 0)
 		return exec_sql(q, "COMMIT", err);
-	sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(SQ(q)->db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
 }
 
 /* journal_mode answers with the mode in force: insist on "wal". */
 static int
-set_wal(mk_qstore *q, mk_error *err)
+set_wal(mk_store *q, mk_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(q->db, "PRAGMA journal_mode = WAL", -1, &st,
+	if (sqlite3_prepare_v2(SQ(q)->db, "PRAGMA journal_mode = WAL", -1, &st,
 	                       NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW)
-		rc = db_fail(q, err, "PRAGMA journal_mode");
+		rc = mk_sq_fail(SQ(q)->db, err, "PRAGMA journal_mode");
 	else if (sqlite3_column_text(st, 0) == NULL ||
 	         g_ascii_strcasecmp((const char *)sqlite3_column_text(st, 0),
 	                            "wal") != 0) {
@@ -167,7 +159,7 @@ set_wal(mk_qstore *q, mk_error *err)
 }
 
 static int
-db_open(mk_qstore *q, const char *path, mk_error *err)
+db_open(mk_store *q, const char *path, mk_error *err)
 {
 	static const char *const pragmas[] = {
 		"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
@@ -175,14 +167,14 @@ db_open(mk_qstore *q, const char *path, mk_error *err)
 	bool done = false;
 	int rc;
 
-	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
+	if (sqlite3_open_v2(path, &SQ(q)->db, SQLITE_OPEN_READWRITE |
 	                    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL)
 	    != SQLITE_OK) {
 		mk_error_set(err, MK_ERR_TEMP, "quarantine db %s: %s", path,
-		             q->db != NULL ? sqlite3_errmsg(q->db) : "out of memory");
+		             SQ(q)->db != NULL ? sqlite3_errmsg(SQ(q)->db) : "out of memory");
 		return MK_ERR_TEMP;
 	}
-	sqlite3_busy_timeout(q->db, QSTORE_BUSY_TIMEOUT_MS);
+	sqlite3_busy_timeout(SQ(q)->db, QSTORE_BUSY_TIMEOUT_MS);
 	if ((rc = set_wal(q, err)) != 0)
 		return rc;
 	for (gsize i = 0; i < G_N_ELEMENTS(pragmas); i++)
@@ -195,21 +187,21 @@ db_open(mk_qstore *q, const char *path, mk_error *err)
 }
 
 static int
-prepare_all(mk_qstore *q, mk_error *err)
+prepare_all(mk_store *q, mk_error *err)
 {
 	const struct { sqlite3_stmt **st; const char *sql; } s[] = {
-		{ &q->st_put, "INSERT INTO items (" ITEM_COLS ") VALUES "
+		{ &SQ(q)->st_put, "INSERT INTO items (" ITEM_COLS ") VALUES "
 		  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 'held')" },
-		{ &q->st_get, "SELECT " ITEM_COLS " FROM items WHERE id = ?1" },
-		{ &q->st_list, "SELECT " ITEM_COLS " FROM items "
+		{ &SQ(q)->st_get, "SELECT " ITEM_COLS " FROM items WHERE id = ?1" },
+		{ &SQ(q)->st_list, "SELECT " ITEM_COLS " FROM items "
 		  "ORDER BY received DESC, id DESC LIMIT ?1" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(s); i++)
-		if (sqlite3_prepare_v3(q->db, s[i].sql, -1,
+		if (sqlite3_prepare_v3(SQ(q)->db, s[i].sql, -1,
 		                       SQLITE_PREPARE_PERSISTENT, s[i].st, NULL)
 		    != SQLITE_OK)
-			return db_fail(q, err, "prepare");
+			return mk_sq_fail(SQ(q)->db, err, "prepare");
 	return 0;
 }
 
@@ -224,49 +216,45 @@ make_dir(const char *path, mk_error *err)
 	return 0;
 }
 
-mk_qstore *
-mk_qstore_open(const mk_config *cfg, mk_error *err)
+mk_store *
+sq_open(const mk_config *cfg, mk_error *err)
 {
-	mk_qstore *q = g_new0(mk_qstore, 1);
+	mk_store *q = &((sq_store *)g_malloc0(sizeof(sq_store)))->base;
 	char *dbpath = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
 	char *dbdir = g_path_get_dirname(dbpath);
 
-	q->dir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
-	q->objdir = g_build_filename(q->dir, "objects", NULL);
-	q->tmpdir = g_build_filename(q->dir, "tmp", NULL);
-	q->retention_days = cfg->quarantine.retention_days;
-	if (make_dir(q->objdir, err) != 0 || make_dir(q->tmpdir, err) != 0 ||
+	q->ops = &mk_store_sqlite_ops;
+
+	SQ(q)->dir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
+	SQ(q)->objdir = g_build_filename(SQ(q)->dir, "objects", NULL);
+	SQ(q)->tmpdir = g_build_filename(SQ(q)->dir, "tmp", NULL);
+	SQ(q)->retention_days = cfg->quarantine.retention_days;
+	if (make_dir(SQ(q)->objdir, err) != 0 || make_dir(SQ(q)->tmpdir, err) != 0 ||
 	    make_dir(dbdir, err) != 0 || db_open(q, dbpath, err) != 0 ||
 	    prepare_all(q, err) != 0)
-		mk_qstore_close(&q);
+		g_clear_pointer(&q, sq_close);
 	g_free(dbdir);
 	g_free(dbpath);
 	return q;
 }
 
 void
-mk_qstore_close(mk_qstore **qp)
+sq_close(mk_store *q)
 {
-	mk_qstore *q;
-
-	if (qp == NULL || *qp == NULL)
-		return;
-	q = *qp;
-	sqlite3_finalize(q->st_put);
-	sqlite3_finalize(q->st_get);
-	sqlite3_finalize(q->st_list);
-	sqlite3_close(q->db);
-	g_free(q->dir);
-	g_free(q->objdir);
-	g_free(q->tmpdir);
-	g_free(q);
-	*qp = NULL;
+	sqlite3_finalize(SQ(q)->st_put);
+	sqlite3_finalize(SQ(q)->st_get);
+	sqlite3_finalize(SQ(q)->st_list);
+	sqlite3_close(SQ(q)->db);
+	g_free(SQ(q)->dir);
+	g_free(SQ(q)->objdir);
+	g_free(SQ(q)->tmpdir);
+	g_free(SQ(q));
 }
 
 sqlite3 *
-mk_qstore_db(mk_qstore *q)
+mk_sq_db(mk_store *q)
 {
-	return q != NULL ? q->db : NULL;
+	return q != NULL ? SQ(q)->db : NULL;
 }
 
 bool
@@ -282,10 +270,10 @@ qstore_valid_sha256(const char *s)
 
 /* DIR/objects/ab/cdef...; *sub receives DIR/objects/ab (caller frees). */
 char *
-qstore_object_path(mk_qstore *q, const char *sha, char **sub)
+qstore_object_path(mk_store *q, const char *sha, char **sub)
 {
 	char pre[3] = { sha[0], sha[1], '\0' };
-	char *d = g_build_filename(q->objdir, pre, NULL);
+	char *d = g_build_filename(SQ(q)->objdir, pre, NULL);
 	char *p = g_build_filename(d, sha + 2, NULL);
 
 	if (sub != NULL)
@@ -324,11 +312,11 @@ write_all(int fd, const guint8 *p, gsize len)
 
 /* tmp -> write -> fsync -> rename into objects/ab/ -> fsync dir. */
 static int
-object_write(mk_qstore *q, const char *sha, GBytes *data, mk_error *err)
+object_write(mk_store *q, const char *sha, GBytes *data, mk_error *err)
 {
 	char *sub = NULL;
 	char *path = qstore_object_path(q, sha, &sub);
-	char *tmp = g_build_filename(q->tmpdir, "obj-XXXXXX", NULL);
+	char *tmp = g_build_filename(SQ(q)->tmpdir, "obj-XXXXXX", NULL);
 	gsize len = 0;
 	const guint8 *buf = g_bytes_get_data(data, &len);
 	struct stat st;
@@ -363,7 +351,7 @@ object_write(mk_qstore *q, const char *sha, GBytes *data, mk_error *err)
 		goto out;
 	}
 	made = false;
-	if (mk_fsync_dir(sub, err) != 0 || mk_fsync_dir(q->objdir, err) != 0) {
+	if (mk_fsync_dir(sub, err) != 0 || mk_fsync_dir(SQ(q)->objdir, err) != 0) {
 		if (err != NULL)
 			err->code = MK_ERR_TEMP;
 		goto out;
@@ -390,10 +378,10 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 }
 
 static int
-insert_row(mk_qstore *q, const mk_qmeta *m, const char *sha, gsize len,
+insert_row(mk_store *q, const mk_qmeta *m, const char *sha, gsize len,
            mk_error *err)
 {
-	sqlite3_stmt *st = q->st_put;
+	sqlite3_stmt *st = SQ(q)->st_put;
 	int rc;
 
 	bind_text(st, 1, m->id);
@@ -407,8 +395,8 @@ insert_row(mk_qstore *q, const mk_qmeta *m, const char *sha, gsize len,
 	bind_text(st, 9, sha);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)len);
 	sqlite3_bind_int64(st, 11, m->received);
-	sqlite3_bind_int64(st, 12, m->received + q->retention_days * SECS_PER_DAY);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(q, err, "insert");
+	sqlite3_bind_int64(st, 12, m->received + SQ(q)->retention_days * SECS_PER_DAY);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mk_sq_fail(SQ(q)->db, err, "insert");
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
@@ -417,14 +405,14 @@ insert_row(mk_qstore *q, const mk_qmeta *m, const char *sha, gsize len,
 /* Is ID already stored?  0 no; 1 yes, with the same original (a re-run of
  * the same job: put() is then a no-op); MK_ERR_DATA with other content. */
 static int
-same_item(mk_qstore *q, const char *id, const char *sha, mk_error *err)
+same_item(mk_store *q, const char *id, const char *sha, mk_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
-	if (sqlite3_prepare_v2(q->db, "SELECT sha256 FROM items WHERE id = ?1", -1,
+	if (sqlite3_prepare_v2(SQ(q)->db, "SELECT sha256 FROM items WHERE id = ?1", -1,
 	                       &st, NULL) != SQLITE_OK)
-		return db_fail(q, err, "lookup");
+		return mk_sq_fail(SQ(q)->db, err, "lookup");
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	switch (sqlite3_step(st)) {
 	case SQLITE_DONE:
@@ -433,7 +421,7 @@ same_item(mk_qstore *q, const char *id, const char *sha, mk_error *err)
 		rc = g_strcmp0((const char *)sqlite3_column_text(st, 0), sha) == 0 ? 1 : -1;
 		break;
 	default:
-		rc = db_fail(q, err, "lookup");
+		rc = mk_sq_fail(SQ(q)->db, err, "lookup");
 	}
 	sqlite3_finalize(st);
 	if (rc == -1) {
@@ -445,7 +433,7 @@ same_item(mk_qstore *q, const char *id, const char *sha, mk_error *err)
 }
 
 int
-mk_qstore_put(mk_qstore *q, const mk_qmeta *m, GBytes *original,
+sq_qstore_put(mk_store *q, const mk_qmeta *m, GBytes *original,
               mk_error *err)
 {
 	char sha[65];
@@ -468,7 +456,7 @@ mk_qstore_put(mk_qstore *q, const mk_qmeta *m, GBytes *original,
 	if ((rc = same_item(q, m->id, sha, err)) == 0)
 		rc = insert_row(q, m, sha, len, err);
 	if (rc != 0) {
-		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(SQ(q)->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc == 1 ? 0 : rc;
 	}
 	return exec_sql(q, "COMMIT", err);
@@ -521,9 +509,9 @@ qstore_row_record(sqlite3_stmt *st, mk_error *err)
 }
 
 int
-mk_qstore_get(mk_qstore *q, const char *id, mk_qrecord **out, mk_error *err)
+sq_qstore_get(mk_store *q, const char *id, mk_qrecord **out, mk_error *err)
 {
-	sqlite3_stmt *st = q->st_get;
+	sqlite3_stmt *st = SQ(q)->st_get;
 	int rc = 0;
 	int s;
 
@@ -538,7 +526,7 @@ mk_qstore_get(mk_qstore *q, const char *id, mk_qrecord **out, mk_error *err)
 		             id != NULL ? id : "(null)");
 		rc = MK_ERR_NOINPUT;
 	} else {
-		rc = db_fail(q, err, "select");
+		rc = mk_sq_fail(SQ(q)->db, err, "select");
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -554,9 +542,9 @@ qstore_record_free_func(gpointer p)
 }
 
 int
-mk_qstore_list(mk_qstore *q, int limit, GPtrArray **out, mk_error *err)
+sq_qstore_list(mk_store *q, int limit, GPtrArray **out, mk_error *err)
 {
-	sqlite3_stmt *st = q->st_list;
+	sqlite3_stmt *st = SQ(q)->st_list;
 	GPtrArray *a = g_ptr_array_new_with_free_func(qstore_record_free_func);
 	int rc = 0;
 	int s;
@@ -573,7 +561,7 @@ mk_qstore_list(mk_qstore *q, int limit, GPtrArray **out, mk_error *err)
 		g_ptr_array_add(a, r);
 	}
 	if (rc == 0 && s != SQLITE_DONE)
-		rc = db_fail(q, err, "list");
+		rc = mk_sq_fail(SQ(q)->db, err, "list");
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc == 0)
@@ -584,7 +572,7 @@ mk_qstore_list(mk_qstore *q, int limit, GPtrArray **out, mk_error *err)
 }
 
 GBytes *
-mk_qstore_object(mk_qstore *q, const char *sha256, mk_error *err)
+sq_qstore_object(mk_store *q, const char *sha256, mk_error *err)
 {
 	char got[65];
 	char *path;

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store_int.h"
 #include "audit.h"
 #include "engine.h"
 #include "names.h"
@@ -42,31 +43,6 @@
 
 #define MAX_NAME_TRIES 100
 #define OUT_NAME_MAX 200
-
-static int
-set_req_status(sqlite3 *db, gint64 id, const char *from, const char *to,
-               int *changed, mk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-
-	if (sqlite3_prepare_v2(db, "UPDATE requests SET status = ?3 WHERE id = ?1 "
-	                       "AND status = ?2", -1, &st, NULL) != SQLITE_OK) {
-		mk_error_set(err, MK_ERR_TEMP, "review: %s", sqlite3_errmsg(db));
-		return MK_ERR_TEMP;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		mk_error_set(err, MK_ERR_TEMP, "review: %s", sqlite3_errmsg(db));
-		rc = MK_ERR_TEMP;
-	} else if (changed != NULL) {
-		*changed = sqlite3_changes(db);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
 
 /* DATA with HEADER (one line, CRLF-terminated) prepended, to the item's
  * envelope recipients from its envelope sender through the relay. */
@@ -202,7 +178,7 @@ out:
 }
 
 static int
-deliver(mk_qstore *q, const mk_config *cfg, const mk_actor *a, const mk_request *r,
+deliver(mk_store *q, const mk_config *cfg, const mk_actor *a, const mk_request *r,
         char **where, mk_error *err)
 {
 	mk_qrecord *item = NULL;
@@ -231,10 +207,9 @@ deliver(mk_qstore *q, const mk_config *cfg, const mk_actor *a, const mk_request 
 }
 
 int
-mk_review_release(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
+mk_review_release(mk_store *q, const mk_config *cfg, const mk_actor *a,
                   gint64 req_id, gint64 now, char **where, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
 	mk_request *r = NULL;
 	mk_error e2 = { 0 };
 	int changed = 0, rc;
@@ -243,13 +218,13 @@ mk_review_release(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
 	if ((rc = mk_review_get(q, req_id, &r, err)) != 0)
 		return rc;
 	if (!mk_urole_can(a->role, MK_PERM_REQUEST) ||
-	    (rc = set_req_status(db, req_id, "approved", "released", &changed, err)) != 0 ||
+	    (rc = mk_review_set_status(q, req_id, "approved", "released", &changed, err)) != 0 ||
 	    changed != 1) {
 		const char *why = !mk_urole_can(a->role, MK_PERM_REQUEST)
 		                  ? "role may not release" : "request is not approved";
 
 		if (rc == 0) {
-			(void)mk_audit_add(db, now, a->who, a->ip, "release.deliver", r->item,
+			(void)mk_audit_add(q, now, a->who, a->ip, "release.deliver", r->item,
 			                   "refused", why, &e2);
 			mk_error_set(err, MK_ERR_USAGE, "%s", why);
 			rc = MK_ERR_USAGE;
@@ -258,8 +233,8 @@ mk_review_release(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
 	}
 	rc = deliver(q, cfg, a, r, where, err);
 	if (rc != 0)
-		(void)set_req_status(db, req_id, "released", "approved", NULL, &e2);
-	(void)mk_audit_add(db, now, a->who, a->ip, "release.deliver", r->item,
+		(void)mk_review_set_status(q, req_id, "released", "approved", NULL, &e2);
+	(void)mk_audit_add(q, now, a->who, a->ip, "release.deliver", r->item,
 	                   rc == 0 ? "ok" : "failed", rc == 0 ? *where : err->msg, &e2);
 out:
 	mk_request_free(&r);
@@ -267,32 +242,6 @@ out:
 }
 
 /* --- PPAP unlock ---------------------------------------------------------- */
-
-/* Wrong passwords tried on ITEM since SINCE (audit item.unlock). */
-static int
-count_wrong(sqlite3 *db, const char *item, gint64 since, gint64 *n, mk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0;
-
-	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM audit WHERE what = 'item.unlock' "
-	                       "AND item = ?1 AND result = 'wrong_password' AND ts >= ?2",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		mk_error_set(err, MK_ERR_TEMP, "unlock: %s", sqlite3_errmsg(db));
-		return MK_ERR_TEMP;
-	}
-	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, since);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else {
-		mk_error_set(err, MK_ERR_TEMP, "unlock: %s", sqlite3_errmsg(db));
-		rc = MK_ERR_TEMP;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
 
 static bool
 has_code(const char *list, const char *code)
@@ -352,7 +301,7 @@ encryption_unsupported(mk_node *root)
 
 /* Why the item may not be unlocked now (static text), or NULL. */
 static const char *
-unlock_refusal(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
+unlock_refusal(mk_store *q, const mk_config *cfg, const mk_actor *a,
                const mk_qrecord *rec, const GPtrArray *passwords, gint64 now,
                const char **result, mk_error *err)
 {
@@ -367,7 +316,8 @@ unlock_refusal(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
 		return "item has no encrypted content";
 	if (passwords == NULL || passwords->len == 0)
 		return "no password given";
-	if (count_wrong(mk_qstore_db(q), rec->id, now - cfg->web.unlock_window_minutes * 60,
+	if (mk_audit_count(q, "item.unlock", rec->id, "wrong_password",
+	                    now - cfg->web.unlock_window_minutes * 60,
 	                &wrong, err) != 0)
 		return "audit unreadable";
 	if (wrong >= cfg->web.max_unlock_attempts) {
@@ -396,7 +346,7 @@ deliver_unlocked(const mk_config *cfg, const mk_actor *a, const mk_qrecord *rec,
 
 /* Run the engine with the passwords and act on the result. */
 static int
-unlock_run(mk_qstore *q, mk_engine *e, const mk_actor *a, const mk_qrecord *rec,
+unlock_run(mk_store *q, mk_engine *e, const mk_actor *a, const mk_qrecord *rec,
            GPtrArray *passwords, const char **result, char **detail, char **where,
            mk_error *err)
 {
@@ -441,7 +391,7 @@ out:
 }
 
 int
-mk_review_unlock(mk_qstore *q, mk_engine *e, const mk_actor *a, const char *item,
+mk_review_unlock(mk_store *q, mk_engine *e, const mk_actor *a, const char *item,
                  GPtrArray *passwords, gint64 now, char **where, mk_error *err)
 {
 	const mk_config *cfg = mk_engine_config(e);
@@ -464,7 +414,7 @@ mk_review_unlock(mk_qstore *q, mk_engine *e, const mk_actor *a, const char *item
 	} else {
 		rc = unlock_run(q, e, a, rec, passwords, &result, &detail, where, err);
 	}
-	(void)mk_audit_add(mk_qstore_db(q), now, a->who, a->ip, "item.unlock", item, result,
+	(void)mk_audit_add(q, now, a->who, a->ip, "item.unlock", item, result,
 	                   detail != NULL ? detail : err->msg, &e2);
 	if (rc != 0)
 		g_clear_pointer(where, g_free);

@@ -13,24 +13,18 @@
  */
 #include <string.h>
 
+#include "store_int.h"
 #include "audit.h"
 #include "review.h"
 
-static int
-db_fail(sqlite3 *db, mk_error *err, const char *what)
-{
-	mk_error_set(err, MK_ERR_TEMP, "review: %s: %s", what, sqlite3_errmsg(db));
-	return MK_ERR_TEMP;
-}
-
 /* Audit a refusal and return MK_ERR_USAGE with MSG. */
 static int
-refuse(sqlite3 *db, const mk_actor *a, const char *what, const char *item,
+refuse(mk_store *q, const mk_actor *a, const char *what, const char *item,
        gint64 now, const char *msg, mk_error *err)
 {
 	mk_error e2 = { 0 };
 
-	(void)mk_audit_add(db, now, a->who, a->ip, what, item, "refused", msg, &e2);
+	(void)mk_audit_add(q, now, a->who, a->ip, what, item, "refused", msg, &e2);
 	mk_error_set(err, MK_ERR_USAGE, "%s", msg);
 	return MK_ERR_USAGE;
 }
@@ -39,14 +33,14 @@ static int
 begin(sqlite3 *db, mk_error *err)
 {
 	return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
-	       ? 0 : db_fail(db, err, "begin");
+	       ? 0 : mk_sq_fail(db, err, "begin");
 }
 
 static int
 finish(sqlite3 *db, int rc, mk_error *err)
 {
 	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = db_fail(db, err, "commit");
+		rc = mk_sq_fail(db, err, "commit");
 	if (rc != 0)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return rc;
@@ -55,40 +49,40 @@ finish(sqlite3 *db, int rc, mk_error *err)
 static int
 step_done(sqlite3 *db, sqlite3_stmt *st, mk_error *err)
 {
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(db, err, "write");
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mk_sq_fail(db, err, "write");
 
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-mk_review_request(mk_qstore *q, const mk_actor *a, const char *item,
+sq_review_request(mk_store *q, const mk_actor *a, const char *item,
                   const char *reason, gint64 now, gint64 *req_id, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	mk_qrecord *r = NULL;
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	*req_id = 0;
 	if (!mk_qstore_valid_id(item))
-		return refuse(db, a, "release.request", NULL, now, "malformed item id", err);
+		return refuse(q, a, "release.request", NULL, now, "malformed item id", err);
 	if (!mk_urole_can(a->role, MK_PERM_REQUEST))
-		return refuse(db, a, "release.request", item, now, "role may not request", err);
+		return refuse(q, a, "release.request", item, now, "role may not request", err);
 	if (reason == NULL || *reason == '\0')
-		return refuse(db, a, "release.request", item, now, "a reason is required", err);
+		return refuse(q, a, "release.request", item, now, "a reason is required", err);
 	if ((rc = mk_qstore_get(q, item, &r, err)) != 0)
 		return rc;
 	if (strcmp(r->status, "held") != 0) {
 		mk_qrecord_free(&r);
-		return refuse(db, a, "release.request", item, now, "item is not held", err);
+		return refuse(q, a, "release.request", item, now, "item is not held", err);
 	}
 	mk_qrecord_free(&r);
 	if ((rc = begin(db, err)) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(db, "INSERT INTO requests (item, requester, created, reason) "
 	                       "VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK) {
-		rc = db_fail(db, err, "prepare");
+		rc = mk_sq_fail(db, err, "prepare");
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
@@ -101,13 +95,13 @@ mk_review_request(mk_qstore *q, const mk_actor *a, const char *item,
 		sqlite3_finalize(st);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		if (dup)
-			return refuse(db, a, "release.request", item, now,
+			return refuse(q, a, "release.request", item, now,
 			              "a request for this item is already open", err);
-		return db_fail(db, err, "insert");
+		return mk_sq_fail(db, err, "insert");
 	}
 	sqlite3_finalize(st);
 	*req_id = sqlite3_last_insert_rowid(db);
-	rc = mk_audit_add(db, now, a->who, a->ip, "release.request", item, "ok", reason, err);
+	rc = mk_audit_add(q, now, a->who, a->ip, "release.request", item, "ok", reason, err);
 out:
 	return finish(db, rc, err);
 }
@@ -146,9 +140,9 @@ row_request(sqlite3_stmt *st)
 }
 
 int
-mk_review_get(mk_qstore *q, gint64 req_id, mk_request **out, mk_error *err)
+sq_review_get(mk_store *q, gint64 req_id, mk_request **out, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	char *sql = g_strconcat(REQ_SELECT, "WHERE r.id = ?1", NULL);
 	int rc = 0, s;
@@ -156,7 +150,7 @@ mk_review_get(mk_qstore *q, gint64 req_id, mk_request **out, mk_error *err)
 	*out = NULL;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		g_free(sql);
-		return db_fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	}
 	g_free(sql);
 	sqlite3_bind_int64(st, 1, req_id);
@@ -167,7 +161,7 @@ mk_review_get(mk_qstore *q, gint64 req_id, mk_request **out, mk_error *err)
 		mk_error_set(err, MK_ERR_NOINPUT, "no request %" G_GINT64_FORMAT, req_id);
 		rc = MK_ERR_NOINPUT;
 	} else {
-		rc = db_fail(db, err, "select");
+		rc = mk_sq_fail(db, err, "select");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -182,10 +176,10 @@ request_free_func(gpointer p)
 }
 
 int
-mk_review_list(mk_qstore *q, const char *status, const char *item,
+sq_review_list(mk_store *q, const char *status, const char *item,
                GPtrArray **out, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	char *sql = g_strconcat(REQ_SELECT, "WHERE (?1 = '' OR r.status = ?1) AND "
 	                        "(?2 = '' OR r.item = ?2) ORDER BY r.id DESC", NULL);
@@ -195,7 +189,7 @@ mk_review_list(mk_qstore *q, const char *status, const char *item,
 	s = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
 	g_free(sql);
 	if (s != SQLITE_OK)
-		return db_fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_text(st, 1, status ? status : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, item ? item : "", -1, SQLITE_TRANSIENT);
 	*out = g_ptr_array_new_with_free_func(request_free_func);
@@ -204,7 +198,7 @@ mk_review_list(mk_qstore *q, const char *status, const char *item,
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE) {
 		g_clear_pointer(out, g_ptr_array_unref);
-		return db_fail(db, err, "list");
+		return mk_sq_fail(db, err, "list");
 	}
 	return 0;
 }
@@ -230,16 +224,17 @@ mk_request_free(mk_request **rp)
 }
 
 static int
-write_decision(sqlite3 *db, const mk_actor *a, const mk_request *r, bool approve,
+write_decision(mk_store *q, const mk_actor *a, const mk_request *r, bool approve,
                const char *comment, gint64 now, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	int rc;
 
 	if (sqlite3_prepare_v2(db, "INSERT INTO decisions (request, approver, created, "
 	                       "decision, comment) VALUES (?1, ?2, ?3, ?4, ?5)", -1,
 	                       &st, NULL) != SQLITE_OK)
-		return db_fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, now);
@@ -249,7 +244,7 @@ write_decision(sqlite3 *db, const mk_actor *a, const mk_request *r, bool approve
 		return rc;
 	if (sqlite3_prepare_v2(db, "UPDATE requests SET status = ?2 WHERE id = ?1 AND "
 	                       "status = 'pending'", -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_int64(st, 1, r->id);
 	sqlite3_bind_text(st, 2, approve ? "approved" : "denied", -1, SQLITE_STATIC);
 	if ((rc = step_done(db, st, err)) != 0)
@@ -258,15 +253,15 @@ write_decision(sqlite3 *db, const mk_actor *a, const mk_request *r, bool approve
 		mk_error_set(err, MK_ERR_USAGE, "request was decided meanwhile");
 		return MK_ERR_USAGE;
 	}
-	return mk_audit_add(db, now, a->who, a->ip, approve ? "release.approve"
+	return mk_audit_add(q, now, a->who, a->ip, approve ? "release.approve"
 	                    : "release.deny", r->item, "ok", comment, err);
 }
 
 int
-mk_review_decide(mk_qstore *q, const mk_actor *a, gint64 req_id, bool approve,
+sq_review_decide(mk_store *q, const mk_actor *a, gint64 req_id, bool approve,
                  const char *comment, gint64 now, mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
+	sqlite3 *db = mk_sq_db(q);
 	const char *what = approve ? "release.approve" : "release.deny";
 	mk_request *r = NULL;
 	int rc;
@@ -274,31 +269,52 @@ mk_review_decide(mk_qstore *q, const mk_actor *a, gint64 req_id, bool approve,
 	if ((rc = mk_review_get(q, req_id, &r, err)) != 0)
 		return rc;
 	if (!mk_urole_can(a->role, MK_PERM_DECIDE))
-		rc = refuse(db, a, what, r->item, now, "role may not approve or deny", err);
+		rc = refuse(q, a, what, r->item, now, "role may not approve or deny", err);
 	else if (strcmp(r->requester, a->who) == 0)
-		rc = refuse(db, a, what, r->item, now,
+		rc = refuse(q, a, what, r->item, now,
 		            "two-person rule: the requester cannot decide their own request", err);
 	else if (strcmp(r->status, "pending") != 0)
-		rc = refuse(db, a, what, r->item, now, "request is not pending", err);
+		rc = refuse(q, a, what, r->item, now, "request is not pending", err);
 	else if ((rc = begin(db, err)) == 0)
-		rc = finish(db, write_decision(db, a, r, approve, comment, now, err), err);
+		rc = finish(db, write_decision(q, a, r, approve, comment, now, err), err);
 	mk_request_free(&r);
 	return rc;
 }
 
 int
-mk_review_delete(mk_qstore *q, const mk_actor *a, const char *item, gint64 now,
+mk_review_delete(mk_store *q, const mk_actor *a, const char *item, gint64 now,
                  mk_error *err)
 {
-	sqlite3 *db = mk_qstore_db(q);
 	int rc;
 
 	if (!mk_qstore_valid_id(item))
-		return refuse(db, a, "item.delete", NULL, now, "malformed item id", err);
+		return refuse(q, a, "item.delete", NULL, now, "malformed item id", err);
 	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
-		return refuse(db, a, "item.delete", item, now, "only an admin may delete", err);
+		return refuse(q, a, "item.delete", item, now, "only an admin may delete", err);
 	rc = mk_qstore_delete(q, item, err);
-	(void)mk_audit_add(db, now, a->who, a->ip, "item.delete", item,
+	(void)mk_audit_add(q, now, a->who, a->ip, "item.delete", item,
 	                   rc == 0 ? "ok" : "failed", rc == 0 || err == NULL ? NULL : err->msg, NULL);
+	return rc;
+}
+
+int
+sq_review_set_status(mk_store *q, gint64 id, const char *from, const char *to,
+                     int *changed, mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "UPDATE requests SET status = ?3 WHERE id = ?1 "
+	                       "AND status = ?2", -1, &st, NULL) != SQLITE_OK)
+		return mk_sq_fail(db, err, "prepare");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = mk_sq_fail(db, err, "request status");
+	else if (changed != NULL)
+		*changed = sqlite3_changes(db);
+	sqlite3_finalize(st);
 	return rc;
 }

@@ -41,9 +41,9 @@
 
 #include <glib.h>
 
+#include "store.h"
+
 #include "config.h"
-#include "qstore.h"
-#include "users.h"
 
 typedef struct mk_actor {
 	const char *who;     /* account name */
@@ -63,33 +63,37 @@ typedef struct mk_exception {
 	char *pattern, *action, *reason, *requester, *approver;
 } mk_exception;
 
-int mk_review_request(mk_qstore *q, const mk_actor *a, const char *item,
+int mk_review_request(mk_store *q, const mk_actor *a, const char *item,
                       const char *reason, gint64 now, gint64 *req_id,
                       mk_error *err);
-int mk_review_decide(mk_qstore *q, const mk_actor *a, gint64 req_id,
+int mk_review_decide(mk_store *q, const mk_actor *a, gint64 req_id,
                      bool approve, const char *comment, gint64 now,
                      mk_error *err);
 /* *where: "smtp HOST:PORT n recipients" or the output path (caller frees). */
-int mk_review_release(mk_qstore *q, const mk_config *cfg, const mk_actor *a,
+int mk_review_release(mk_store *q, const mk_config *cfg, const mk_actor *a,
                       gint64 req_id, gint64 now, char **where, mk_error *err);
 /* Requests, newest first; status NULL = all, item NULL = any. */
-int mk_review_list(mk_qstore *q, const char *status, const char *item,
+int mk_review_list(mk_store *q, const char *status, const char *item,
                    GPtrArray **out, mk_error *err);
-int mk_review_get(mk_qstore *q, gint64 req_id, mk_request **out, mk_error *err);
+int mk_review_get(mk_store *q, gint64 req_id, mk_request **out, mk_error *err);
 void mk_request_free(mk_request **r);
+/* Request ID from status FROM to TO in one step; *changed (may be NULL) =
+ * 1 when it was in FROM, 0 when not (someone else moved it). */
+int mk_review_set_status(mk_store *s, gint64 id, const char *from, const char *to,
+                         int *changed, mk_error *err);
 
 /* Admin: delete one item / purge expired ones, audited. */
-int mk_review_delete(mk_qstore *q, const mk_actor *a, const char *item,
+int mk_review_delete(mk_store *q, const mk_actor *a, const char *item,
                      gint64 now, mk_error *err);
 
-int mk_exception_propose(mk_qstore *q, const mk_actor *a, const char *pattern,
+int mk_exception_propose(mk_store *q, const mk_actor *a, const char *pattern,
                          const char *action, const char *reason, gint64 expires,
                          gint64 now, gint64 *id, mk_error *err);
-int mk_exception_approve(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+int mk_exception_approve(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
                          mk_error *err);
-int mk_exception_revoke(mk_qstore *q, const mk_actor *a, gint64 id, gint64 now,
+int mk_exception_revoke(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
                         mk_error *err);
-int mk_exception_list(mk_qstore *q, GPtrArray **out, mk_error *err);
+int mk_exception_list(mk_store *q, GPtrArray **out, mk_error *err);
 void mk_exception_free(mk_exception **e);
 /* Approved, not revoked and not expired at NOW. */
 bool mk_exception_active(const mk_exception *e, gint64 now);
@@ -114,7 +118,7 @@ const mk_exception *mk_exception_match(const GPtrArray *list, const char *sender
  * "item.unlock" with result ok, wrong_password, unsupported, still_held,
  * rate_limited, refused or failed. */
 struct mk_engine;
-int mk_review_unlock(mk_qstore *q, struct mk_engine *e, const mk_actor *a,
+int mk_review_unlock(mk_store *q, struct mk_engine *e, const mk_actor *a,
                      const char *item, GPtrArray *passwords, gint64 now,
                      char **where, mk_error *err);
 

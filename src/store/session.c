@@ -16,17 +16,11 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "store_int.h"
 #include "users.h"
 #include "util.h"
 
 #define TOKEN_BYTES 32
-
-static int
-fail(sqlite3 *db, mk_error *err, const char *what)
-{
-	mk_error_set(err, MK_ERR_TEMP, "sessions: %s: %s", what, sqlite3_errmsg(db));
-	return MK_ERR_TEMP;
-}
 
 static char *
 random_hex(void)
@@ -54,9 +48,10 @@ valid_token(const char *t)
 }
 
 int
-mk_session_new(sqlite3 *db, const char *user, const char *ip, gint64 now,
+sq_session_new(mk_store *q, const char *user, const char *ip, gint64 now,
                char **token, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	char *tok = random_hex(), *csrf = random_hex();
 	char hash[65];
 	sqlite3_stmt *st = NULL;
@@ -67,7 +62,7 @@ mk_session_new(sqlite3 *db, const char *user, const char *ip, gint64 now,
 	if (sqlite3_prepare_v2(db, "INSERT INTO sessions (token_hash, user, csrf, ip, "
 	                       "created, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
 	                       -1, &st, NULL) != SQLITE_OK) {
-		rc = fail(db, err, "prepare");
+		rc = mk_sq_fail(db, err, "prepare");
 		goto out;
 	}
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
@@ -76,7 +71,7 @@ mk_session_new(sqlite3 *db, const char *user, const char *ip, gint64 now,
 	sqlite3_bind_text(st, 4, ip != NULL ? ip : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fail(db, err, "insert");
+		rc = mk_sq_fail(db, err, "insert");
 out:
 	sqlite3_finalize(st);
 	g_free(csrf);
@@ -95,10 +90,10 @@ delete_hash(sqlite3 *db, const char *hash, mk_error *err)
 
 	if (sqlite3_prepare_v2(db, "DELETE FROM sessions WHERE token_hash = ?1", -1,
 	                       &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fail(db, err, "delete");
+		rc = mk_sq_fail(db, err, "delete");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -119,19 +114,20 @@ touch(sqlite3 *db, const char *hash, gint64 now, mk_error *err)
 
 	if (sqlite3_prepare_v2(db, "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fail(db, err, "touch");
+		rc = mk_sq_fail(db, err, "touch");
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-mk_session_check(sqlite3 *db, const char *token, gint64 now,
+sq_session_check(mk_store *q, const char *token, gint64 now,
                  const mk_auth_policy *pol, mk_session **out, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	mk_session *s = NULL;
 	bool blocked;
@@ -148,11 +144,11 @@ mk_session_check(sqlite3 *db, const char *token, gint64 now,
 	                       "s.created, s.last_seen, u.disabled, u.locked_until "
 	                       "FROM sessions s JOIN users u ON u.name = s.user "
 	                       "WHERE s.token_hash = ?1", -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
 	step = sqlite3_step(st);
 	if (step != SQLITE_ROW) {
-		rc = step == SQLITE_DONE ? MK_ERR_NOINPUT : fail(db, err, "select");
+		rc = step == SQLITE_DONE ? MK_ERR_NOINPUT : mk_sq_fail(db, err, "select");
 		if (rc == MK_ERR_NOINPUT)
 			mk_error_set(err, MK_ERR_NOINPUT, "no session");
 		goto out;
@@ -183,8 +179,9 @@ out:
 }
 
 int
-mk_session_end(sqlite3 *db, const char *token, mk_error *err)
+sq_session_end(mk_store *q, const char *token, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	char hash[65];
 
 	if (!valid_token(token))

@@ -23,6 +23,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "store_int.h"
 #include "config.h"
 #include "users.h"
 
@@ -93,13 +94,6 @@ mk_user_valid_name(const char *name)
 }
 
 static int
-fail(sqlite3 *db, mk_error *err, const char *what)
-{
-	mk_error_set(err, MK_ERR_TEMP, "users: %s: %s", what, sqlite3_errmsg(db));
-	return MK_ERR_TEMP;
-}
-
-static int
 hash_pw(const char *pw, char out[crypto_pwhash_STRBYTES], mk_error *err)
 {
 	gint c = g_atomic_int_get(&cost_idx);
@@ -137,12 +131,12 @@ run(sqlite3 *db, const char *sql, const char *a, const char *b, const char *c,
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "prepare");
+		return mk_sq_fail(db, err, "prepare");
 	for (int i = 0; i < 3; i++)
 		if (v[i] != NULL)
 			sqlite3_bind_text(st, i + 1, v[i], -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = fail(db, err, "update");
+		rc = mk_sq_fail(db, err, "update");
 	else if (changes != NULL)
 		*changes = sqlite3_changes(db);
 	sqlite3_finalize(st);
@@ -157,9 +151,10 @@ no_user(const char *name, mk_error *err)
 }
 
 int
-mk_user_add(sqlite3 *db, const char *name, mk_urole role, gint64 now,
+sq_user_add(mk_store *q, const char *name, mk_urole role, gint64 now,
             char **temp_pw, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	char hash[crypto_pwhash_STRBYTES];
 	char *pw = NULL, *ts = NULL;
 	int rc;
@@ -219,8 +214,9 @@ set_hash(sqlite3 *db, const char *name, const char *pw, bool temporary,
 }
 
 int
-mk_user_reset(sqlite3 *db, const char *name, char **temp_pw, mk_error *err)
+sq_user_reset(mk_store *q, const char *name, char **temp_pw, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	char *pw = temp_password();
 	int rc = set_hash(db, name, pw, true, err);
 
@@ -268,7 +264,7 @@ get_user(sqlite3 *db, const char *name, mk_user **out, char **hash,
 	*out = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT " SESSION_FIELDS " FROM users WHERE name = ?1",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "select");
+		return mk_sq_fail(db, err, "select");
 	sqlite3_bind_text(st, 1, name != NULL ? name : "", -1, SQLITE_TRANSIENT);
 	s = sqlite3_step(st);
 	if (s == SQLITE_ROW)
@@ -276,14 +272,15 @@ get_user(sqlite3 *db, const char *name, mk_user **out, char **hash,
 	else if (s == SQLITE_DONE)
 		rc = no_user(name != NULL ? name : "", err);
 	else
-		rc = fail(db, err, "select");
+		rc = mk_sq_fail(db, err, "select");
 	sqlite3_finalize(st);
 	return rc;
 }
 
 int
-mk_user_get(sqlite3 *db, const char *name, mk_user **out, mk_error *err)
+sq_user_get(mk_store *q, const char *name, mk_user **out, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	return get_user(db, name, out, NULL, err);
 }
 
@@ -296,35 +293,37 @@ user_free_func(gpointer p)
 }
 
 int
-mk_user_list(sqlite3 *db, GPtrArray **out, mk_error *err)
+sq_user_list(mk_store *q, GPtrArray **out, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	int s;
 
 	*out = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT " SESSION_FIELDS " FROM users ORDER BY name",
 	                       -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "list");
+		return mk_sq_fail(db, err, "list");
 	*out = g_ptr_array_new_with_free_func(user_free_func);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW)
 		g_ptr_array_add(*out, row_user(st, NULL));
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE) {
 		g_clear_pointer(out, g_ptr_array_unref);
-		return fail(db, err, "list");
+		return mk_sq_fail(db, err, "list");
 	}
 	return 0;
 }
 
 int
-mk_user_count(sqlite3 *db, gint64 *n, mk_error *err)
+sq_user_count(mk_store *q, gint64 *n, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM users", -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW)
-		rc = fail(db, err, "count");
+		rc = mk_sq_fail(db, err, "count");
 	else
 		*n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -343,8 +342,9 @@ mk_user_free(mk_user **up)
 }
 
 int
-mk_user_set_disabled(sqlite3 *db, const char *name, bool disabled, mk_error *err)
+sq_user_set_disabled(mk_store *q, const char *name, bool disabled, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	int n = 0;
 	int rc = run(db, disabled ? "UPDATE users SET disabled = 1 WHERE name = ?1"
 	                          : "UPDATE users SET disabled = 0, failed = 0, "
@@ -357,8 +357,9 @@ mk_user_set_disabled(sqlite3 *db, const char *name, bool disabled, mk_error *err
 }
 
 int
-mk_user_set_role(sqlite3 *db, const char *name, mk_urole role, mk_error *err)
+sq_user_set_role(mk_store *q, const char *name, mk_urole role, mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	int n = 0, rc;
 
 	if (role == MK_UR_NONE) {
@@ -444,10 +445,11 @@ record_success(sqlite3 *db, const mk_user *u, const char *ip, gint64 now,
 }
 
 int
-mk_user_login(sqlite3 *db, const char *name, const char *pw, const char *ip,
+sq_user_login(mk_store *q, const char *name, const char *pw, const char *ip,
               gint64 now, const mk_auth_policy *pol, mk_login *out,
               mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	mk_user *u = NULL;
 	char *hash = NULL;
 	bool ok;
@@ -490,10 +492,11 @@ mk_login_clear(mk_login *l)
 }
 
 int
-mk_user_change_password(sqlite3 *db, const char *name, const char *old_pw,
+sq_user_change_password(mk_store *q, const char *name, const char *old_pw,
                         const char *new_pw, const mk_auth_policy *pol,
                         mk_error *err)
 {
+	sqlite3 *db = mk_sq_db(q);
 	mk_user *u = NULL;
 	char *hash = NULL;
 	int rc;

@@ -3,10 +3,10 @@
  *   users - review accounts, roles, logins with lockout, sessions
  *
  * SUMMARY
- *   rc = mk_user_add(db, "alice", MK_UR_OPERATOR, now, &temp_pw, err);
- *   rc = mk_user_login(db, name, pw, ip, now, &pol, &res, err);
- *   rc = mk_session_new(db, name, ip, now, &token, err);
- *   rc = mk_session_check(db, token, now, &pol, &sess, err);
+ *   rc = mk_user_add(s, "alice", MK_UR_OPERATOR, now, &temp_pw, err);
+ *   rc = mk_user_login(s, name, pw, ip, now, &pol, &res, err);
+ *   rc = mk_session_new(s, name, ip, now, &token, err);
+ *   rc = mk_session_check(s, token, now, &pol, &sess, err);
  *
  * DESCRIPTION
  *   Roles are ordered viewer < operator < approver < admin and each role
@@ -31,17 +31,18 @@
  *   Every `now` is unix seconds from the caller (tests pass fixed times).
  *
  * OWNERSHIP
- *   db is borrowed (mk_qstore_db()).  Returned strings/records are new.
+ *   s is borrowed (store.h).  Returned strings/records are new.
  *
  * FAILURE
- *   sqlite failures MK_ERR_TEMP; unknown user/session MK_ERR_NOINPUT; bad
+ *   store failures MK_ERR_TEMP; unknown user/session MK_ERR_NOINPUT; bad
  *   names, roles or weak passwords MK_ERR_USAGE.
  */
 #ifndef MK_USERS_H
 #define MK_USERS_H
 
 #include <glib.h>
-#include <sqlite3.h>
+
+#include "store.h"
 #include <stdbool.h>
 
 #include "mk_error.h"
@@ -105,33 +106,33 @@ struct mk_config;
 void mk_auth_policy_from(const struct mk_config *cfg, mk_auth_policy *pol);
 bool mk_user_valid_name(const char *name);  /* [a-z0-9._-]{1,32} */
 
-int mk_user_add(sqlite3 *db, const char *name, mk_urole role, gint64 now,
+int mk_user_add(mk_store *s, const char *name, mk_urole role, gint64 now,
                 char **temp_pw, mk_error *err);
 /* Admin reset: new temporary password, must_change, sessions end. */
-int mk_user_reset(sqlite3 *db, const char *name, char **temp_pw, mk_error *err);
+int mk_user_reset(mk_store *s, const char *name, char **temp_pw, mk_error *err);
 /* Own change: OLD must verify; NEW must differ and be >= min_password. */
-int mk_user_change_password(sqlite3 *db, const char *name, const char *old_pw,
+int mk_user_change_password(mk_store *s, const char *name, const char *old_pw,
                             const char *new_pw, const mk_auth_policy *pol,
                             mk_error *err);
-int mk_user_set_disabled(sqlite3 *db, const char *name, bool disabled,
+int mk_user_set_disabled(mk_store *s, const char *name, bool disabled,
                          mk_error *err);   /* unlock also clears a lockout */
-int mk_user_set_role(sqlite3 *db, const char *name, mk_urole role, mk_error *err);
-int mk_user_get(sqlite3 *db, const char *name, mk_user **out, mk_error *err);
-int mk_user_list(sqlite3 *db, GPtrArray **out, mk_error *err);
-int mk_user_count(sqlite3 *db, gint64 *n, mk_error *err);
+int mk_user_set_role(mk_store *s, const char *name, mk_urole role, mk_error *err);
+int mk_user_get(mk_store *s, const char *name, mk_user **out, mk_error *err);
+int mk_user_list(mk_store *s, GPtrArray **out, mk_error *err);
+int mk_user_count(mk_store *s, gint64 *n, mk_error *err);
 void mk_user_free(mk_user **u);
 
-int mk_user_login(sqlite3 *db, const char *name, const char *pw, const char *ip,
+int mk_user_login(mk_store *s, const char *name, const char *pw, const char *ip,
                   gint64 now, const mk_auth_policy *pol, mk_login *out,
                   mk_error *err);
 void mk_login_clear(mk_login *l);
 
-int mk_session_new(sqlite3 *db, const char *user, const char *ip, gint64 now,
+int mk_session_new(mk_store *s, const char *user, const char *ip, gint64 now,
                    char **token, mk_error *err);
 /* MK_ERR_NOINPUT when unknown, expired (removed) or the account is locked. */
-int mk_session_check(sqlite3 *db, const char *token, gint64 now,
+int mk_session_check(mk_store *s, const char *token, gint64 now,
                      const mk_auth_policy *pol, mk_session **out, mk_error *err);
-int mk_session_end(sqlite3 *db, const char *token, mk_error *err);
+int mk_session_end(mk_store *s, const char *token, mk_error *err);
 void mk_session_free(mk_session **s);
 
 #endif

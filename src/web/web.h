@@ -34,7 +34,7 @@ typedef struct web_throttle web_throttle;
 
 typedef struct web_ctx {
 	mk_config *cfg;
-	mk_qstore *q;               /* start-up check only; requests use req->q */
+	mk_store *q;               /* start-up check only; requests use req->q */
 	mk_engine *engine;          /* created on first use, under engine_lock */
 	GMutex engine_lock;
 	mk_auth_policy pol;
@@ -47,7 +47,7 @@ typedef struct web_ctx {
 
 typedef struct web_req {
 	web_ctx *ctx;
-	mk_qstore *q;               /* this thread's store handle (borrowed) */
+	mk_store *q;               /* this thread's store handle (borrowed) */
 	const char *method;         /* "GET" | "HEAD" | "POST" */
 	char **seg;                 /* path segments, NULL-terminated */
 	int nseg;

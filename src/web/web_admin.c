@@ -62,7 +62,7 @@ users_page(web_req *r, const char *temp_user, const char *temp_pw, const char *m
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	if (mk_user_list(mk_qstore_db(r->q), &a, &err) != 0) {
+	if (mk_user_list(r->q, &a, &err) != 0) {
 		web_error(r, 503, "failed");
 		return;
 	}
@@ -119,7 +119,7 @@ page_users(web_req *r)
 void
 page_users_post(web_req *r)
 {
-	sqlite3 *db = mk_qstore_db(r->q);
+	mk_store *db = r->q;
 	const char *op = web_field(r, "op"), *name = web_field(r, "name");
 	mk_urole role = mk_urole_parse(web_field(r, "role"));
 	bool self = strcmp(name, r->sess->user) == 0;

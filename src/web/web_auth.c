@@ -110,7 +110,7 @@ welcome(web_req *r, const mk_login *l)
 void
 page_login_post(web_req *r)
 {
-	sqlite3 *db = mk_qstore_db(r->q);
+	mk_store *db = r->q;
 	const char *user = web_field(r, "user");
 	mk_login l = { 0 };
 	mk_error err = { 0 };
@@ -152,7 +152,7 @@ page_logout(web_req *r)
 	mk_error err = { 0 };
 
 	web_audit(r, "logout", NULL, "ok", NULL);
-	(void)mk_session_end(mk_qstore_db(r->q), r->token, &err);
+	(void)mk_session_end(r->q, r->token, &err);
 	set_cookie(r, "mk_session", "", true);
 	web_redirect(r, "/login");
 }
@@ -223,7 +223,7 @@ page_passwd(web_req *r)
 void
 page_passwd_post(web_req *r)
 {
-	sqlite3 *db = mk_qstore_db(r->q);
+	mk_store *db = r->q;
 	mk_error err = { 0 };
 	char *token = NULL;
 	mk_pwpolicy pwp;

@@ -307,7 +307,7 @@ void
 web_audit(web_req *r, const char *what, const char *item, const char *result,
           const char *detail)
 {
-	(void)mk_audit_add(mk_qstore_db(r->q), web_now(),
+	(void)mk_audit_add(r->q, web_now(),
 	                   r->sess != NULL ? r->sess->user : "-", r->ip, what, item,
 	                   result, detail, NULL);
 }

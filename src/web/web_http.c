@@ -143,7 +143,7 @@ load_session(web_req *r)
 
 	if (r->cookie_session == NULL)
 		return;
-	if (mk_session_check(mk_qstore_db(r->q), r->cookie_session, web_now(),
+	if (mk_session_check(r->q, r->cookie_session, web_now(),
 	                     &r->ctx->pol, &r->sess, &err) == 0) {
 		r->token = g_strdup(r->cookie_session);
 	} else if (strcmp(err.msg, "session expired") == 0) {

@@ -91,7 +91,7 @@ main(int argc, char **argv)
 	/* either key set means TLS; web_serve refuses a half configuration */
 	ctx.tls = *ctx.cfg->web.tls_cert != '\0' || *ctx.cfg->web.tls_key != '\0';
 	mk_auth_policy_from(ctx.cfg, &ctx.pol);
-	if ((ctx.q = mk_qstore_open(ctx.cfg, &err)) == NULL) {
+	if ((ctx.q = mk_store_open(ctx.cfg, &err)) == NULL) {
 		fprintf(stderr, "mukaika-web: %s\n", err.msg);
 		code = 75;
 		goto out;
@@ -105,7 +105,7 @@ main(int argc, char **argv)
 	}
 out:
 	mk_engine_free(&ctx.engine);
-	mk_qstore_close(&ctx.q);
+	mk_store_close(&ctx.q);
 	mk_config_unref(&ctx.cfg);
 	return code;
 }

@@ -36,21 +36,21 @@ typedef struct web_job {
 static void
 store_close(gpointer p)
 {
-	mk_qstore *q = p;
+	mk_store *q = p;
 
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 
 static GPrivate thread_store = G_PRIVATE_INIT(store_close);
 
-static mk_qstore *
+static mk_store *
 thread_store_get(web_ctx *ctx)
 {
-	mk_qstore *q = g_private_get(&thread_store);
+	mk_store *q = g_private_get(&thread_store);
 	mk_error err = { 0 };
 
 	if (q == NULL) {
-		if ((q = mk_qstore_open(ctx->cfg, &err)) == NULL) {
+		if ((q = mk_store_open(ctx->cfg, &err)) == NULL) {
 			g_printerr("mukaika-web: store: %s\n", err.msg);
 			return NULL;
 		}

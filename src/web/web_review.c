@@ -150,7 +150,7 @@ page_audit(web_req *r)
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	if (mk_audit_list(mk_qstore_db(r->q), &f, &a, &err) != 0) {
+	if (mk_audit_list(r->q, &f, &a, &err) != 0) {
 		web_error(r, 503, "failed");
 		return;
 	}

@@ -11,6 +11,8 @@
  */
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "audit.h"
 #include "qstore.h"
 #include "testutil.h"
@@ -19,7 +21,7 @@
 
 static char *tmp;
 static mk_config *cfg;
-static mk_qstore *q;
+static mk_store *q;
 static sqlite3 *db;
 static gint64 now;
 
@@ -32,16 +34,16 @@ setup(void)
 	tmp = mkt_fx.dir;
 	cfg = mkt_fx.cfg;
 	q = mkt_fx.q;
-	db = mk_qstore_db(q);
+	db = mkt_raw_db(mkt_fx.cfg);
 	now = g_get_real_time() / G_USEC_PER_SEC;
 	/* ages in days: 400, 100, 10, 0 */
-	ck_assert_int_eq(mk_audit_add(db, now - 400 * DAY, "alice", "192.0.2.1", "login", NULL,
+	ck_assert_int_eq(mk_audit_add(q, now - 400 * DAY, "alice", "192.0.2.1", "login", NULL,
 	                              "ok", NULL, &err), 0);
-	ck_assert_int_eq(mk_audit_add(db, now - 100 * DAY, "bob", "192.0.2.2", "release.request",
+	ck_assert_int_eq(mk_audit_add(q, now - 100 * DAY, "bob", "192.0.2.2", "release.request",
 	                              "item-1", "ok", "=HYPERLINK(\"x\")", &err), 0);
-	ck_assert_int_eq(mk_audit_add(db, now - 10 * DAY, "carol", "192.0.2.3", "release.approve",
+	ck_assert_int_eq(mk_audit_add(q, now - 10 * DAY, "carol", "192.0.2.3", "release.approve",
 	                              "item-1", "ok", "line1\nline2 \"q\"", &err), 0);
-	ck_assert_int_eq(mk_audit_add(db, now, "bob", "192.0.2.2", "release.deliver", "item-1",
+	ck_assert_int_eq(mk_audit_add(q, now, "bob", "192.0.2.2", "release.deliver", "item-1",
 	                              "ok", NULL, &err), 0);
 }
 
@@ -70,10 +72,10 @@ START_TEST(test_append_only)
 	gint64 bad = -1;
 
 	ck_assert_int_ne(sqlite3_exec(db, attacks[_i], NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(mk_audit_list(db, NULL, &a, &err), 0);
+	ck_assert_int_eq(mk_audit_list(q, NULL, &a, &err), 0);
 	ck_assert_int_eq(a->len, 4);
 	g_ptr_array_unref(a);
-	ck_assert_int_eq(mk_audit_verify(db, &bad, &err), 0);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &err), 0);
 	ck_assert_int_eq(bad, 0);
 }
 END_TEST
@@ -89,17 +91,17 @@ START_TEST(test_purge)
 	gint64 bad = -1;
 	int n = -1;
 
-	ck_assert_int_eq(mk_audit_purge(db, now, purges[_i].days, &n, &err), 0);
+	ck_assert_int_eq(mk_audit_purge(q, now, purges[_i].days, &n, &err), 0);
 	ck_assert_int_eq(n, purges[_i].removed);
-	ck_assert_int_eq(mk_audit_list(db, NULL, &a, &err), 0);
+	ck_assert_int_eq(mk_audit_list(q, NULL, &a, &err), 0);
 	ck_assert_int_eq(a->len, 4 - purges[_i].removed + 1);   /* + the purge event */
 	ck_assert_str_eq(((mk_audit_row *)g_ptr_array_index(a, 0))->what, "audit.purge");
 	g_ptr_array_unref(a);
-	ck_assert_int_eq(mk_audit_verify(db, &bad, &err), 0);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &err), 0);
 	ck_assert_int_eq(bad, 0);
 	/* the retention now in force protects younger rows from a direct delete */
 	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(mk_audit_purge(db, now, 0, &n, &err), MK_ERR_USAGE);
+	ck_assert_int_eq(mk_audit_purge(q, now, 0, &n, &err), MK_ERR_USAGE);
 }
 END_TEST
 
@@ -111,7 +113,7 @@ START_TEST(test_chain_detects_tamper)
 	/* someone with file access drops the trigger and edits a row */
 	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update; UPDATE audit SET "
 	                              "who = 'mallory' WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(mk_audit_verify(db, &bad, &err), 0);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &err), 0);
 	ck_assert_int_eq(bad, 2);
 }
 END_TEST
@@ -132,7 +134,7 @@ START_TEST(test_filters)
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 
-	ck_assert_int_eq(mk_audit_list(db, &f, &a, &err), 0);
+	ck_assert_int_eq(mk_audit_list(q, &f, &a, &err), 0);
 	ck_assert_int_eq(a->len, filters[_i].want);
 	g_ptr_array_unref(a);
 }
@@ -144,7 +146,7 @@ START_TEST(test_export)
 	mk_error err = { 0 };
 	char *csv, *json;
 
-	ck_assert_int_eq(mk_audit_list(db, NULL, &a, &err), 0);
+	ck_assert_int_eq(mk_audit_list(q, NULL, &a, &err), 0);
 	csv = mk_audit_csv(a);
 	json = mk_audit_json(a);
 	ck_assert_ptr_nonnull(strstr(csv, "\"'=HYPERLINK(\"\"x\"\")\""));

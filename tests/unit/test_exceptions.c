@@ -18,6 +18,8 @@
  */
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "engine.h"
 #include "qstore.h"
 #include "review.h"
@@ -25,7 +27,7 @@
 
 static char *tmp;
 static mk_config *cfg;
-static mk_qstore *q;
+static mk_store *q;
 
 static void
 setup(void)
@@ -147,7 +149,7 @@ add_exception(int i)
 	sqlite3_stmt *st = NULL;
 	int state = rows[i].state;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(mk_qstore_db(q), "INSERT INTO exceptions "
+	ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg), "INSERT INTO exceptions "
 	    "(pattern, action, reason, requester, approver, created, approved, expires, revoked) "
 	    "VALUES (?1, ?2, 'test', 'adm1', ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_text(st, 1, rows[i].pattern, -1, SQLITE_STATIC);
@@ -273,7 +275,7 @@ START_TEST(test_refresh_and_unreadable)
 	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);
 	ck_assert(applied);
 	cfg->quarantine.exceptions_refresh_s = 0;     /* every item from now */
-	ck_assert_int_eq(sqlite3_exec(mk_qstore_db(q), "ALTER TABLE exceptions RENAME TO "
+	ck_assert_int_eq(sqlite3_exec(mkt_raw_db(mkt_fx.cfg), "ALTER TABLE exceptions RENAME TO "
 	                              "gone", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);      /* last list kept */
 	ck_assert(applied);

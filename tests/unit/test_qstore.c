@@ -21,11 +21,11 @@
 
 /* every test gets mkt_fx (testutil.h): a temp dir and its config */
 
-static mk_qstore *
+static mk_store *
 open_store(void)
 {
 	mk_error err = { 0 };
-	mk_qstore *q = mk_qstore_open(mkt_fx.cfg, &err);
+	mk_store *q = mk_store_open(mkt_fx.cfg, &err);
 
 	ck_assert_msg(q != NULL, "open: %s", err.msg);
 	return q;
@@ -51,7 +51,7 @@ static const struct {
 };
 
 static void
-put_row(mk_qstore *q, int i)
+put_row(mk_store *q, int i)
 {
 	mk_error err = { 0 };
 	mk_qmeta m = {
@@ -92,7 +92,7 @@ check_record(const mk_qrecord *r, int i)
 
 START_TEST(test_roundtrip_rows)
 {
-	mk_qstore *q = open_store();
+	mk_store *q = open_store();
 	mk_qrecord *r = NULL;
 	mk_error err = { 0 };
 	GBytes *obj;
@@ -110,7 +110,7 @@ START_TEST(test_roundtrip_rows)
 	g_bytes_unref(obj);
 	mk_qrecord_free(&r);
 	ck_assert_ptr_null(r);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 	ck_assert_ptr_null(q);
 }
 END_TEST
@@ -129,7 +129,7 @@ static const struct {
 
 START_TEST(test_list_rows)
 {
-	mk_qstore *q = open_store();
+	mk_store *q = open_store();
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 	GString *ids = g_string_new(NULL);
@@ -147,7 +147,7 @@ START_TEST(test_list_rows)
 	ck_assert_str_eq(ids->str, list_rows[_i].ids);
 	g_string_free(ids, TRUE);
 	g_ptr_array_unref(a);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 END_TEST
 
@@ -168,7 +168,7 @@ count_objects(const char *dir)
 
 START_TEST(test_dedupe_and_layout)
 {
-	mk_qstore *q = open_store();
+	mk_store *q = open_store();
 	char *qdir = g_build_filename(mkt_fx.cfg->general.state_dir, "quarantine", NULL);
 	char *objs = g_build_filename(qdir, "objects", NULL);
 	char *tmpd = g_build_filename(qdir, "tmp", NULL);
@@ -193,7 +193,7 @@ START_TEST(test_dedupe_and_layout)
 	g_free(tmpd);
 	g_free(objs);
 	g_free(qdir);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 END_TEST
 
@@ -216,7 +216,7 @@ static const struct {
 
 START_TEST(test_object_rows)
 {
-	mk_qstore *q = open_store();
+	mk_store *q = open_store();
 	mk_qrecord *r = NULL;
 	mk_error err = { 0 };
 	GBytes *b;
@@ -244,22 +244,22 @@ START_TEST(test_object_rows)
 		ck_assert_int_eq(err.code, obj_rows[_i].expect);
 	}
 	mk_qrecord_free(&r);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 END_TEST
 
 START_TEST(test_reopen_and_migrations)
 {
-	mk_qstore *q = open_store();
-	mk_qstore *q2 = open_store();   /* concurrent handle, same files */
+	mk_store *q = open_store();
+	mk_store *q2 = open_store();   /* concurrent handle, same files */
 	mk_qrecord *r = NULL;
 	mk_error err = { 0 };
 	sqlite3_stmt *st = NULL;
 
 	put_row(q, 0);
 	put_row(q2, 1);
-	mk_qstore_close(&q);
-	mk_qstore_close(&q2);
+	mk_store_close(&q);
+	mk_store_close(&q2);
 	for (int i = 0; i < 3; i++) {
 		q = open_store();
 		ck_assert_int_eq(mk_qstore_get(q, rows[0].id, &r, &err), 0);
@@ -267,18 +267,44 @@ START_TEST(test_reopen_and_migrations)
 		mk_qrecord_free(&r);
 		ck_assert_int_eq(mk_qstore_get(q, rows[1].id, &r, &err), 0);
 		mk_qrecord_free(&r);
-		ck_assert_int_eq(sqlite3_prepare_v2(mk_qstore_db(q),
+		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 		ck_assert_int_eq(sqlite3_column_int(st, 0), 2);   /* v2: review tables */
 		sqlite3_finalize(st);
-		ck_assert_int_eq(sqlite3_prepare_v2(mk_qstore_db(q),
+		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
 		sqlite3_finalize(st);
-		mk_qstore_close(&q);
+		mk_store_close(&q);
 	}
+}
+END_TEST
+
+/* store.backend names a backend; one not built in is a configuration
+ * error at open, never a fall back to another. */
+static const struct {
+	const char *backend;
+	int expect;
+} backend_rows[] = {
+	{ "sqlite", 0 },
+	{ "postgresql", MK_ERR_CONFIG },
+	{ "nosuch", MK_ERR_CONFIG },
+};
+
+START_TEST(test_backend_rows)
+{
+	mk_error err = { 0 };
+	mk_store *q;
+
+	g_free(mkt_fx.cfg->store.backend);
+	mkt_fx.cfg->store.backend = g_strdup(backend_rows[_i].backend);
+	q = mk_store_open(mkt_fx.cfg, &err);
+	ck_assert_int_eq(q != NULL, backend_rows[_i].expect == 0);
+	if (q == NULL)
+		ck_assert_int_eq(err.code, backend_rows[_i].expect);
+	mk_store_close(&q);
 }
 END_TEST
 
@@ -294,7 +320,7 @@ static const struct {
 
 START_TEST(test_get_rows)
 {
-	mk_qstore *q = open_store();
+	mk_store *q = open_store();
 	mk_qrecord *r = NULL;
 	mk_error err = { 0 };
 
@@ -303,17 +329,17 @@ START_TEST(test_get_rows)
 	                 get_rows[_i].expect);
 	ck_assert_int_eq(r != NULL, get_rows[_i].expect == 0);
 	mk_qrecord_free(&r);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 END_TEST
 
 static int
-count_rows(mk_qstore *q, const char *id)
+count_rows(mk_store *q, const char *id)
 {
 	sqlite3_stmt *st = NULL;
 	int n = -1;
 
-	if (sqlite3_prepare_v2(mk_qstore_db(q), "SELECT count(*) FROM items WHERE id = ?1",
+	if (sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg), "SELECT count(*) FROM items WHERE id = ?1",
 	                       -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -325,7 +351,7 @@ count_rows(mk_qstore *q, const char *id)
 
 START_TEST(test_duplicate_id_and_usage)
 {
-	mk_qstore *q = open_store();
+	mk_store *q = open_store();
 	mk_error err = { 0 };
 	mk_qmeta m = { .id = rows[0].id, .channel = "mail",
 	               .report_json = "{}" };
@@ -344,7 +370,7 @@ START_TEST(test_duplicate_id_and_usage)
 	/* the handle still works after a failed transaction */
 	put_row(q, 1);
 	g_bytes_unref(b);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 END_TEST
 
@@ -364,11 +390,11 @@ open_unprivileged(void)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		mk_error err = { 0 };
-		mk_qstore *q;
+		mk_store *q;
 
 		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
 			_exit(1);
-		q = mk_qstore_open(mkt_fx.cfg, &err);
+		q = mk_store_open(mkt_fx.cfg, &err);
 		_exit(q == NULL && err.msg[0] != '\0' ? -err.code : 0);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -381,7 +407,7 @@ START_TEST(test_unwritable_rows)
 	char *file = g_build_filename(mkt_fx.dir, "plainfile", NULL);
 	char *ro = g_build_filename(mkt_fx.dir, "ro", NULL);
 	mk_error err = { 0 };
-	mk_qstore *q;
+	mk_store *q;
 
 	ck_assert(g_file_set_contents(file, "x", 1, NULL));
 	switch (_i) {
@@ -401,7 +427,7 @@ START_TEST(test_unwritable_rows)
 		ck_assert_int_eq(open_unprivileged(), MK_ERR_TEMP);
 		goto out;
 	}
-	q = mk_qstore_open(mkt_fx.cfg, &err);
+	q = mk_store_open(mkt_fx.cfg, &err);
 	ck_assert_ptr_null(q);
 	ck_assert_int_eq(err.code, MK_ERR_TEMP);
 	ck_assert(err.msg[0] != '\0');
@@ -424,6 +450,7 @@ main(void)
 	tcase_add_loop_test(tc, test_object_rows, 0, G_N_ELEMENTS(obj_rows));
 	tcase_add_test(tc, test_reopen_and_migrations);
 	tcase_add_loop_test(tc, test_get_rows, 0, G_N_ELEMENTS(get_rows));
+	tcase_add_loop_test(tc, test_backend_rows, 0, G_N_ELEMENTS(backend_rows));
 	tcase_add_test(tc, test_duplicate_id_and_usage);
 	tcase_add_loop_test(tc, test_unwritable_rows, 0, RO_READONLY_DIR + 1);
 	suite_add_tcase(s, tc);

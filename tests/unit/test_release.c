@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "audit.h"
 #include "qstore.h"
 #include "review.h"
@@ -22,7 +24,7 @@
 
 static char *tmp;
 static mk_config *cfg;
-static mk_qstore *q;
+static mk_store *q;
 
 static void
 setup(void)
@@ -101,7 +103,7 @@ START_TEST(test_trigger_refuses_self_decision)
 	ck_assert_int_eq(mk_review_request(q, &op, "item-2", "why", 2000, &id, &err), 0);
 	sql = g_strdup_printf("INSERT INTO decisions (request, approver, created, decision) "
 	                      "VALUES (%" G_GINT64_FORMAT ", 'alice', 1, 'approve')", id);
-	ck_assert_int_ne(sqlite3_exec(mk_qstore_db(q), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(sqlite3_exec(mkt_raw_db(mkt_fx.cfg), sql, NULL, NULL, NULL), SQLITE_OK);
 	g_free(sql);
 }
 END_TEST

@@ -32,7 +32,7 @@
 
 static char *tmp;
 static mk_config *cfg;
-static mk_qstore *q;
+static mk_store *q;
 static mk_engine *eng;
 
 static void
@@ -182,7 +182,7 @@ last_result(const char *id)
 	mk_error err = { 0 };
 	char *res;
 
-	ck_assert_int_eq(mk_audit_list(mk_qstore_db(q), &f, &a, &err), 0);
+	ck_assert_int_eq(mk_audit_list(q, &f, &a, &err), 0);
 	ck_assert_uint_gt(a->len, 0);
 	for (guint i = 0; i < a->len; i++) {
 		mk_audit_row *e = g_ptr_array_index(a, i);

@@ -16,8 +16,7 @@
 #include "testutil.h"
 #include "users.h"
 
-static mk_qstore *q;
-static sqlite3 *db;
+static mk_store *q;
 static const mk_auth_policy pol = {
 	.max_failed = 3, .lockout_s = 600, .idle_s = 900, .max_s = 3600, .min_password = 12,
 };
@@ -29,15 +28,14 @@ setup(void)
 
 	mkt_fx_setup();
 	mk_auth_policy_from(mkt_fx.cfg, &(mk_auth_policy){ 0 });   /* minimum hash cost */
-	q = mk_qstore_open(mkt_fx.cfg, &err);
+	q = mk_store_open(mkt_fx.cfg, &err);
 	ck_assert_msg(q != NULL, "%s", err.msg);
-	db = mk_qstore_db(q);
 }
 
 static void
 teardown(void)
 {
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 	mkt_fx_teardown();
 }
 
@@ -48,9 +46,9 @@ add_user(const char *name, mk_urole role, const char *pw)
 	mk_error err = { 0 };
 	char *temp = NULL;
 
-	ck_assert_int_eq(mk_user_add(db, name, role, 1000, &temp, &err), 0);
+	ck_assert_int_eq(mk_user_add(q, name, role, 1000, &temp, &err), 0);
 	ck_assert_int_eq(strlen(temp), 16);
-	ck_assert_int_eq(mk_user_change_password(db, name, temp, pw, &pol, &err), 0);
+	ck_assert_int_eq(mk_user_change_password(q, name, temp, pw, &pol, &err), 0);
 	g_free(temp);
 }
 
@@ -87,7 +85,7 @@ START_TEST(test_names)
 	char *pw = NULL;
 
 	ck_assert(mk_user_valid_name(names[_i].name) == names[_i].ok);
-	ck_assert_int_eq(mk_user_add(db, names[_i].name, MK_UR_VIEWER, 1, &pw, &err) == 0,
+	ck_assert_int_eq(mk_user_add(q, names[_i].name, MK_UR_VIEWER, 1, &pw, &err) == 0,
 	                 names[_i].ok);
 	g_free(pw);
 }
@@ -126,7 +124,7 @@ START_TEST(test_login_sequences)
 		const step *st = &seqs[_i].steps[s];
 		mk_login l;
 
-		ck_assert_int_eq(mk_user_login(db, "alice", st->right ? "correct horse battery"
+		ck_assert_int_eq(mk_user_login(q, "alice", st->right ? "correct horse battery"
 		                               : "wrong", "192.0.2.1", st->t, &pol, &l, &err), 0);
 		ck_assert_msg(l.result == st->want, "%s: step %d: got %d want %d",
 		              seqs[_i].what, s, l.result, st->want);
@@ -141,13 +139,13 @@ START_TEST(test_last_login_report)
 	mk_login l;
 
 	add_user("bob", MK_UR_VIEWER, "correct horse battery");
-	ck_assert_int_eq(mk_user_login(db, "bob", "correct horse battery", "192.0.2.7", 5000,
+	ck_assert_int_eq(mk_user_login(q, "bob", "correct horse battery", "192.0.2.7", 5000,
 	                               &pol, &l, &err), 0);
 	ck_assert_int_eq(l.prev_login, 0);
 	mk_login_clear(&l);
-	ck_assert_int_eq(mk_user_login(db, "bob", "nope", "198.51.100.1", 5001, &pol, &l, &err), 0);
+	ck_assert_int_eq(mk_user_login(q, "bob", "nope", "198.51.100.1", 5001, &pol, &l, &err), 0);
 	mk_login_clear(&l);
-	ck_assert_int_eq(mk_user_login(db, "bob", "correct horse battery", "192.0.2.8", 5002,
+	ck_assert_int_eq(mk_user_login(q, "bob", "correct horse battery", "192.0.2.8", 5002,
 	                               &pol, &l, &err), 0);
 	ck_assert_int_eq(l.result, MK_LOGIN_OK);
 	ck_assert_int_eq(l.prev_login, 5000);
@@ -164,13 +162,13 @@ START_TEST(test_temp_password_and_unknown)
 	mk_login l;
 	char *pw = NULL;
 
-	ck_assert_int_eq(mk_user_add(db, "carol", MK_UR_ADMIN, 1, &pw, &err), 0);
-	ck_assert_int_eq(mk_user_login(db, "carol", pw, "::1", 10, &pol, &l, &err), 0);
+	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, 1, &pw, &err), 0);
+	ck_assert_int_eq(mk_user_login(q, "carol", pw, "::1", 10, &pol, &l, &err), 0);
 	ck_assert_int_eq(l.result, MK_LOGIN_OK);
 	ck_assert(l.must_change);
 	mk_login_clear(&l);
-	ck_assert_int_eq(mk_user_add(db, "carol", MK_UR_ADMIN, 1, &pw, &err), MK_ERR_USAGE);
-	ck_assert_int_eq(mk_user_login(db, "nobody", "x", "::1", 10, &pol, &l, &err), 0);
+	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, 1, &pw, &err), MK_ERR_USAGE);
+	ck_assert_int_eq(mk_user_login(q, "nobody", "x", "::1", 10, &pol, &l, &err), 0);
 	ck_assert_int_eq(l.result, MK_LOGIN_BAD);
 	mk_login_clear(&l);
 	g_free(pw);
@@ -190,7 +188,7 @@ START_TEST(test_password_rules)
 	mk_error err = { 0 };
 
 	add_user("dave", MK_UR_VIEWER, "correct horse battery");
-	ck_assert_int_eq(mk_user_change_password(db, "dave", changes[_i].old,
+	ck_assert_int_eq(mk_user_change_password(q, "dave", changes[_i].old,
 	                 changes[_i].new_pw, &pol, &err), changes[_i].want);
 }
 END_TEST
@@ -213,17 +211,17 @@ START_TEST(test_session_lifetime)
 	gint64 t0 = 100000, t;
 
 	add_user("erin", lives[_i].role, "correct horse battery");
-	ck_assert_int_eq(mk_session_new(db, "erin", "192.0.2.1", t0, &tok, &err), 0);
+	ck_assert_int_eq(mk_session_new(q, "erin", "192.0.2.1", t0, &tok, &err), 0);
 	ck_assert_int_eq(strlen(tok), 64);
 	/* keep the session in use until the last step */
 	for (t = t0 + 60; t < t0 + lives[_i].age - lives[_i].idle; t += 60) {
-		ck_assert_int_eq(mk_session_check(db, tok, t, &pol, &s, &err), 0);
+		ck_assert_int_eq(mk_session_check(q, tok, t, &pol, &s, &err), 0);
 		mk_session_free(&s);
 	}
-	ck_assert_int_eq(mk_session_check(db, tok, t0 + lives[_i].age - lives[_i].idle, &pol,
+	ck_assert_int_eq(mk_session_check(q, tok, t0 + lives[_i].age - lives[_i].idle, &pol,
 	                                  &s, &err), 0);
 	mk_session_free(&s);
-	ck_assert_int_eq(mk_session_check(db, tok, t0 + lives[_i].age, &pol, &s, &err) == 0,
+	ck_assert_int_eq(mk_session_check(q, tok, t0 + lives[_i].age, &pol, &s, &err) == 0,
 	                 lives[_i].alive);
 	if (s != NULL) {
 		ck_assert_str_eq(s->user, "erin");
@@ -241,13 +239,13 @@ START_TEST(test_session_ends_on_lock_and_forgery)
 	char *tok = NULL;
 
 	add_user("frank", MK_UR_OPERATOR, "correct horse battery");
-	ck_assert_int_eq(mk_session_new(db, "frank", "192.0.2.1", 10, &tok, &err), 0);
-	ck_assert_int_eq(mk_session_check(db, "0000000000000000000000000000000000000000000000"
+	ck_assert_int_eq(mk_session_new(q, "frank", "192.0.2.1", 10, &tok, &err), 0);
+	ck_assert_int_eq(mk_session_check(q, "0000000000000000000000000000000000000000000000"
 	                 "000000000000000000", 11, &pol, &s, &err), MK_ERR_NOINPUT);
-	ck_assert_int_eq(mk_session_check(db, "../../etc/passwd", 11, &pol, &s, &err),
+	ck_assert_int_eq(mk_session_check(q, "../../etc/passwd", 11, &pol, &s, &err),
 	                 MK_ERR_NOINPUT);
-	ck_assert_int_eq(mk_user_set_disabled(db, "frank", true, &err), 0);
-	ck_assert_int_eq(mk_session_check(db, tok, 12, &pol, &s, &err), MK_ERR_NOINPUT);
+	ck_assert_int_eq(mk_user_set_disabled(q, "frank", true, &err), 0);
+	ck_assert_int_eq(mk_session_check(q, tok, 12, &pol, &s, &err), MK_ERR_NOINPUT);
 	ck_assert_ptr_null(s);
 	g_free(tok);
 }

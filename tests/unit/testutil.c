@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,10 @@ mkt_config(const char *dir)
 	cfg->clamav.database_dir = db;
 	g_free(cfg->web.password_hash_cost);
 	cfg->web.password_hash_cost = g_strdup("minimum");
+	if (g_getenv("MK_STORE_BACKEND") != NULL) {   /* the same suites, another backend */
+		g_free(cfg->store.backend);
+		cfg->store.backend = g_strdup(g_getenv("MK_STORE_BACKEND"));
+	}
 	return cfg;
 }
 
@@ -160,9 +165,28 @@ mkt_fixture_init(mkt_fixture *f)
 	f->cfg = mkt_config(f->dir);
 }
 
+static sqlite3 *raw_db;
+
+sqlite3 *
+mkt_raw_db(const mk_config *cfg)
+{
+	char *path;
+
+	if (raw_db != NULL)
+		return raw_db;
+	path = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
+	ck_assert_int_eq(sqlite3_open_v2(path, &raw_db, SQLITE_OPEN_READWRITE, NULL),
+	                 SQLITE_OK);
+	sqlite3_busy_timeout(raw_db, 5000);
+	g_free(path);
+	return raw_db;
+}
+
 void
 mkt_fixture_clear(mkt_fixture *f)
 {
+	sqlite3_close(raw_db);
+	raw_db = NULL;
 	mk_config_unref(&f->cfg);
 	mkt_rm_rf(f->dir);
 	g_clear_pointer(&f->dir, g_free);
@@ -189,14 +213,14 @@ mkt_fx_store_setup(void)
 	g_free(mkt_fx.cfg->dropd.out_dir);
 	mkt_fx.cfg->dropd.out_dir = g_build_filename(mkt_fx.dir, "out", NULL);
 	g_mkdir_with_parents(mkt_fx.cfg->dropd.out_dir, 0700);
-	mkt_fx.q = mk_qstore_open(mkt_fx.cfg, &err);
+	mkt_fx.q = mk_store_open(mkt_fx.cfg, &err);
 	ck_assert_msg(mkt_fx.q != NULL, "%s", err.msg);
 }
 
 void
 mkt_fx_store_teardown(void)
 {
-	mk_qstore_close(&mkt_fx.q);
+	mk_store_close(&mkt_fx.q);
 	mkt_fx_teardown();
 }
 

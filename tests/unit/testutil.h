@@ -34,7 +34,7 @@
 #include <glib.h>
 
 #include "config.h"
-#include "qstore.h"
+#include "store.h"
 
 char *mkt_tmpdir(void);
 void mkt_rm_rf(const char *dir);
@@ -65,7 +65,7 @@ int mkt_run(Suite *s);
 typedef struct mkt_fixture {
 	char *dir;
 	mk_config *cfg;
-	mk_qstore *q;      /* mkt_fx_store_setup() only */
+	mk_store *q;      /* mkt_fx_store_setup() only */
 } mkt_fixture;
 extern mkt_fixture mkt_fx;
 void mkt_fixture_init(mkt_fixture *f);
@@ -76,5 +76,10 @@ void mkt_fx_teardown(void);
  * store open in mkt_fx.q (the review, release and unlock tests). */
 void mkt_fx_store_setup(void);
 void mkt_fx_store_teardown(void);
+/* A second, raw connection to the SQLite file of CFG's store: the tests
+ * that play an attacker with write access to the database file (triggers,
+ * forged rows) use it; the code under test never sees it.  Opened once per
+ * test process, closed by mkt_fixture_clear(). */
+struct sqlite3 *mkt_raw_db(const mk_config *cfg);
 
 #endif

@@ -1,0 +1,52 @@
+/*
+ * NAME
+ *   sq_ops - the SQLite backend's table of functions (store_backend.h)
+ *
+ * DESCRIPTION
+ *   The operations live in qstore.c, qsearch.c (items and originals),
+ *   users.c, session.c (accounts, sessions), review.c (requests,
+ *   decisions), exceptions.c and audit.c.  Schema: qstore.c's migrations
+ *   and review_sql.h.
+ */
+#include "store_int.h"
+
+const mk_store_ops mk_store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.item_put = sq_qstore_put,
+	.item_get = sq_qstore_get,
+	.item_list = sq_qstore_list,
+	.item_object = sq_qstore_object,
+	.item_search = sq_qstore_search,
+	.item_count = sq_qstore_count,
+	.item_set_status = sq_qstore_set_status,
+	.item_delete = sq_qstore_delete,
+	.item_purge = sq_qstore_purge,
+	.user_add = sq_user_add,
+	.user_reset = sq_user_reset,
+	.user_change_password = sq_user_change_password,
+	.user_set_disabled = sq_user_set_disabled,
+	.user_set_role = sq_user_set_role,
+	.user_get = sq_user_get,
+	.user_list = sq_user_list,
+	.user_count = sq_user_count,
+	.user_login = sq_user_login,
+	.session_new = sq_session_new,
+	.session_check = sq_session_check,
+	.session_end = sq_session_end,
+	.review_request = sq_review_request,
+	.review_decide = sq_review_decide,
+	.review_list = sq_review_list,
+	.review_get = sq_review_get,
+	.review_set_status = sq_review_set_status,
+	.exception_propose = sq_exception_propose,
+	.exception_approve = sq_exception_approve,
+	.exception_revoke = sq_exception_revoke,
+	.exception_list = sq_exception_list,
+	.audit_add = sq_audit_add,
+	.audit_list = sq_audit_list,
+	.audit_count = sq_audit_count,
+	.audit_purge = sq_audit_purge,
+	.audit_verify = sq_audit_verify,
+};

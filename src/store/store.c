@@ -1,0 +1,281 @@
+/*
+ * NAME
+ *   store - open the configured backend and dispatch every operation of
+ *   store.h through its table (store_backend.h)
+ *
+ * DESCRIPTION
+ *   store.backend names the backend; a backend that is known but not
+ *   built into this program (postgresql without libpq) is a start-up
+ *   error, never a silent fall back to another one.
+ *
+ * FAILURE
+ *   Unknown or unbuilt backend: MK_ERR_CONFIG.  Otherwise the backend's.
+ */
+#include <string.h>
+
+#include "store_backend.h"
+
+static const struct {
+	const char *name;
+	mk_store_backend id;
+	const mk_store_ops *ops;     /* NULL: not built */
+} backends[] = {
+	{ "sqlite", MK_STORE_SQLITE, &mk_store_sqlite_ops },
+	{ "postgresql", MK_STORE_POSTGRESQL, NULL },
+};
+
+mk_store *
+mk_store_open(const mk_config *cfg, mk_error *err)
+{
+	const char *want = cfg->store.backend != NULL && *cfg->store.backend
+	                   ? cfg->store.backend : "sqlite";
+
+	for (gsize i = 0; i < G_N_ELEMENTS(backends); i++) {
+		if (strcmp(backends[i].name, want) != 0)
+			continue;
+		if (backends[i].ops == NULL)
+			break;
+		return backends[i].ops->open(cfg, err);
+	}
+	mk_error_set(err, MK_ERR_CONFIG, "store.backend %s is not built into this "
+	             "program", want);
+	return NULL;
+}
+
+void
+mk_store_close(mk_store **sp)
+{
+	if (sp == NULL || *sp == NULL)
+		return;
+	(*sp)->ops->close(*sp);
+	*sp = NULL;
+}
+
+/* --- dispatch: one line per operation ------------------------------------ */
+
+int
+mk_qstore_put(mk_store *s, const mk_qmeta *m, GBytes *original, mk_error *err)
+{
+	return s->ops->item_put(s, m, original, err);
+}
+
+int
+mk_qstore_get(mk_store *s, const char *id, mk_qrecord **out, mk_error *err)
+{
+	return s->ops->item_get(s, id, out, err);
+}
+
+int
+mk_qstore_list(mk_store *s, int limit, GPtrArray **out, mk_error *err)
+{
+	return s->ops->item_list(s, limit, out, err);
+}
+
+GBytes *
+mk_qstore_object(mk_store *s, const char *sha256, mk_error *err)
+{
+	return s->ops->item_object(s, sha256, err);
+}
+
+int
+mk_qstore_search(mk_store *s, const mk_qfilter *f, GPtrArray **out, mk_error *err)
+{
+	return s->ops->item_search(s, f, out, err);
+}
+
+int
+mk_qstore_count(mk_store *s, const mk_qfilter *f, gint64 *n, mk_error *err)
+{
+	return s->ops->item_count(s, f, n, err);
+}
+
+int
+mk_qstore_set_status(mk_store *s, const char *id, const char *status, mk_error *err)
+{
+	return s->ops->item_set_status(s, id, status, err);
+}
+
+int
+mk_qstore_delete(mk_store *s, const char *id, mk_error *err)
+{
+	return s->ops->item_delete(s, id, err);
+}
+
+int
+mk_qstore_purge(mk_store *s, gint64 now, int *n, mk_error *err)
+{
+	return s->ops->item_purge(s, now, n, err);
+}
+
+int
+mk_user_add(mk_store *s, const char *name, mk_urole role, gint64 now, char **temp_pw,
+            mk_error *err)
+{
+	return s->ops->user_add(s, name, role, now, temp_pw, err);
+}
+
+int
+mk_user_reset(mk_store *s, const char *name, char **temp_pw, mk_error *err)
+{
+	return s->ops->user_reset(s, name, temp_pw, err);
+}
+
+int
+mk_user_change_password(mk_store *s, const char *name, const char *old_pw,
+                        const char *new_pw, const mk_auth_policy *pol, mk_error *err)
+{
+	return s->ops->user_change_password(s, name, old_pw, new_pw, pol, err);
+}
+
+int
+mk_user_set_disabled(mk_store *s, const char *name, bool disabled, mk_error *err)
+{
+	return s->ops->user_set_disabled(s, name, disabled, err);
+}
+
+int
+mk_user_set_role(mk_store *s, const char *name, mk_urole role, mk_error *err)
+{
+	return s->ops->user_set_role(s, name, role, err);
+}
+
+int
+mk_user_get(mk_store *s, const char *name, mk_user **out, mk_error *err)
+{
+	return s->ops->user_get(s, name, out, err);
+}
+
+int
+mk_user_list(mk_store *s, GPtrArray **out, mk_error *err)
+{
+	return s->ops->user_list(s, out, err);
+}
+
+int
+mk_user_count(mk_store *s, gint64 *n, mk_error *err)
+{
+	return s->ops->user_count(s, n, err);
+}
+
+int
+mk_user_login(mk_store *s, const char *name, const char *pw, const char *ip,
+              gint64 now, const mk_auth_policy *pol, mk_login *out, mk_error *err)
+{
+	return s->ops->user_login(s, name, pw, ip, now, pol, out, err);
+}
+
+int
+mk_session_new(mk_store *s, const char *user, const char *ip, gint64 now, char **token,
+               mk_error *err)
+{
+	return s->ops->session_new(s, user, ip, now, token, err);
+}
+
+int
+mk_session_check(mk_store *s, const char *token, gint64 now, const mk_auth_policy *pol,
+                 mk_session **out, mk_error *err)
+{
+	return s->ops->session_check(s, token, now, pol, out, err);
+}
+
+int
+mk_session_end(mk_store *s, const char *token, mk_error *err)
+{
+	return s->ops->session_end(s, token, err);
+}
+
+int
+mk_review_request(mk_store *s, const mk_actor *a, const char *item, const char *reason,
+                  gint64 now, gint64 *req_id, mk_error *err)
+{
+	return s->ops->review_request(s, a, item, reason, now, req_id, err);
+}
+
+int
+mk_review_decide(mk_store *s, const mk_actor *a, gint64 req_id, bool approve,
+                 const char *comment, gint64 now, mk_error *err)
+{
+	return s->ops->review_decide(s, a, req_id, approve, comment, now, err);
+}
+
+int
+mk_review_list(mk_store *s, const char *status, const char *item, GPtrArray **out,
+               mk_error *err)
+{
+	return s->ops->review_list(s, status, item, out, err);
+}
+
+int
+mk_review_get(mk_store *s, gint64 req_id, mk_request **out, mk_error *err)
+{
+	return s->ops->review_get(s, req_id, out, err);
+}
+
+int
+mk_review_set_status(mk_store *s, gint64 id, const char *from, const char *to,
+                     int *changed, mk_error *err)
+{
+	return s->ops->review_set_status(s, id, from, to, changed, err);
+}
+
+int
+mk_exception_propose(mk_store *s, const mk_actor *a, const char *pattern,
+                     const char *action, const char *reason, gint64 expires,
+                     gint64 now, gint64 *id, mk_error *err)
+{
+	return s->ops->exception_propose(s, a, pattern, action, reason, expires, now,
+	                                 id, err);
+}
+
+int
+mk_exception_approve(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+                     mk_error *err)
+{
+	return s->ops->exception_approve(s, a, id, now, err);
+}
+
+int
+mk_exception_revoke(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+                    mk_error *err)
+{
+	return s->ops->exception_revoke(s, a, id, now, err);
+}
+
+int
+mk_exception_list(mk_store *s, GPtrArray **out, mk_error *err)
+{
+	return s->ops->exception_list(s, out, err);
+}
+
+int
+mk_audit_add(mk_store *s, gint64 now, const char *who, const char *ip,
+             const char *what, const char *item, const char *result,
+             const char *detail, mk_error *err)
+{
+	return s->ops->audit_add(s, now, who, ip, what, item, result, detail, err);
+}
+
+int
+mk_audit_list(mk_store *s, const mk_audit_filter *f, GPtrArray **out, mk_error *err)
+{
+	return s->ops->audit_list(s, f, out, err);
+}
+
+int
+mk_audit_count(mk_store *s, const char *what, const char *item, const char *result,
+               gint64 since, gint64 *n, mk_error *err)
+{
+	return s->ops->audit_count(s, what, item, result, since, n, err);
+}
+
+int
+mk_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n, mk_error *err)
+{
+	return s->ops->audit_purge(s, now, retention_days, n, err);
+}
+
+int
+mk_audit_verify(mk_store *s, gint64 *bad, mk_error *err)
+{
+	return s->ops->audit_verify(s, bad, err);
+}

@@ -1,0 +1,104 @@
+/*
+ * NAME
+ *   store_backend.h - the table of functions a store backend provides
+ *   (internal to src/store/)
+ *
+ * DESCRIPTION
+ *   mk_store_open() (store.c) picks the table named by store.backend and
+ *   calls its open(); every public operation of store.h is a one-line
+ *   dispatch through s->ops.  A backend's handle starts with struct
+ *   mk_store (its ops pointer) and keeps its own state after it, the way
+ *   OpenSMTPD's queue backends are one struct of functions each.  An
+ *   operation keeps the meaning, ownership and error codes its public
+ *   declaration states; the rules the database enforces (two-person
+ *   decisions, append-only audit) are enforced by every backend's schema.
+ *
+ *   Backends: sqlite (sq_*.c, store_int.h).  postgresql is a name in the
+ *   enum only until it is built (libpq).
+ */
+#ifndef MK_STORE_BACKEND_H
+#define MK_STORE_BACKEND_H
+
+#include "store.h"
+
+typedef enum {
+	MK_STORE_SQLITE = 0,
+	MK_STORE_POSTGRESQL,
+} mk_store_backend;
+
+typedef struct mk_store_ops {
+	const char *name;
+	mk_store *(*open)(const mk_config *cfg, mk_error *err);
+	void (*close)(mk_store *s);
+	int (*item_put)(mk_store *s, const mk_qmeta *m, GBytes *original,
+	                mk_error *err);
+	int (*item_get)(mk_store *s, const char *id, mk_qrecord **out, mk_error *err);
+	int (*item_list)(mk_store *s, int limit, GPtrArray **out, mk_error *err);
+	GBytes *(*item_object)(mk_store *s, const char *sha256, mk_error *err);
+	int (*item_search)(mk_store *s, const mk_qfilter *f, GPtrArray **out,
+	                   mk_error *err);
+	int (*item_count)(mk_store *s, const mk_qfilter *f, gint64 *n, mk_error *err);
+	int (*item_set_status)(mk_store *s, const char *id, const char *status,
+	                       mk_error *err);
+	int (*item_delete)(mk_store *s, const char *id, mk_error *err);
+	int (*item_purge)(mk_store *s, gint64 now, int *n, mk_error *err);
+	int (*user_add)(mk_store *s, const char *name, mk_urole role, gint64 now,
+	                char **temp_pw, mk_error *err);
+	int (*user_reset)(mk_store *s, const char *name, char **temp_pw, mk_error *err);
+	int (*user_change_password)(mk_store *s, const char *name, const char *old_pw,
+	                            const char *new_pw, const mk_auth_policy *pol,
+	                            mk_error *err);
+	int (*user_set_disabled)(mk_store *s, const char *name, bool disabled,
+	                         mk_error *err);
+	int (*user_set_role)(mk_store *s, const char *name, mk_urole role,
+	                     mk_error *err);
+	int (*user_get)(mk_store *s, const char *name, mk_user **out, mk_error *err);
+	int (*user_list)(mk_store *s, GPtrArray **out, mk_error *err);
+	int (*user_count)(mk_store *s, gint64 *n, mk_error *err);
+	int (*user_login)(mk_store *s, const char *name, const char *pw,
+	                  const char *ip, gint64 now, const mk_auth_policy *pol,
+	                  mk_login *out, mk_error *err);
+	int (*session_new)(mk_store *s, const char *user, const char *ip, gint64 now,
+	                   char **token, mk_error *err);
+	int (*session_check)(mk_store *s, const char *token, gint64 now,
+	                     const mk_auth_policy *pol, mk_session **out,
+	                     mk_error *err);
+	int (*session_end)(mk_store *s, const char *token, mk_error *err);
+	int (*review_request)(mk_store *s, const mk_actor *a, const char *item,
+	                      const char *reason, gint64 now, gint64 *req_id,
+	                      mk_error *err);
+	int (*review_decide)(mk_store *s, const mk_actor *a, gint64 req_id,
+	                     bool approve, const char *comment, gint64 now,
+	                     mk_error *err);
+	int (*review_list)(mk_store *s, const char *status, const char *item,
+	                   GPtrArray **out, mk_error *err);
+	int (*review_get)(mk_store *s, gint64 req_id, mk_request **out, mk_error *err);
+	int (*review_set_status)(mk_store *s, gint64 id, const char *from,
+	                         const char *to, int *changed, mk_error *err);
+	int (*exception_propose)(mk_store *s, const mk_actor *a, const char *pattern,
+	                         const char *action, const char *reason,
+	                         gint64 expires, gint64 now, gint64 *id, mk_error *err);
+	int (*exception_approve)(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+	                         mk_error *err);
+	int (*exception_revoke)(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+	                        mk_error *err);
+	int (*exception_list)(mk_store *s, GPtrArray **out, mk_error *err);
+	int (*audit_add)(mk_store *s, gint64 now, const char *who, const char *ip,
+	                 const char *what, const char *item, const char *result,
+	                 const char *detail, mk_error *err);
+	int (*audit_list)(mk_store *s, const mk_audit_filter *f, GPtrArray **out,
+	                  mk_error *err);
+	int (*audit_count)(mk_store *s, const char *what, const char *item,
+	                   const char *result, gint64 since, gint64 *n, mk_error *err);
+	int (*audit_purge)(mk_store *s, gint64 now, gint64 retention_days, int *n,
+	                   mk_error *err);
+	int (*audit_verify)(mk_store *s, gint64 *bad, mk_error *err);
+} mk_store_ops;
+
+struct mk_store {
+	const mk_store_ops *ops;
+};
+
+extern const mk_store_ops mk_store_sqlite_ops;
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * NAME
+ *   store_int.h - internals of the SQLite store shared by the files of
+ *   src/store/ (never included outside it)
+ *
+ * DESCRIPTION
+ *   The SQLite backend's handle (struct mk_store first, then its state),
+ *   the one SQLite error helper, the item row reader and the sq_*
+ *   operations its table (sq_ops.c) lists.
+ */
+#ifndef MK_STORE_INT_H
+#define MK_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store_backend.h"
+
+#define QSTORE_ITEM_COLS "id, channel, sender, recipients, subject, verdict, " \
+	"findings, report, sha256, size, received, expires, status"
+
+typedef struct sq_store {
+	struct mk_store base;
+	sqlite3 *db;
+	char *dir;          /* quarantine.dir */
+	char *objdir;       /* DIR/objects */
+	char *tmpdir;       /* DIR/tmp */
+	gint64 retention_days;
+	sqlite3_stmt *st_put, *st_get, *st_list;
+} sq_store;
+
+#define SQ(s) ((sq_store *)(s))
+
+mk_store *sq_open(const mk_config *cfg, mk_error *err);
+void sq_close(mk_store *s);
+
+/* The connection of S (borrowed). */
+sqlite3 *mk_sq_db(mk_store *s);
+/* Set ERR to MK_ERR_TEMP "store: WHAT: sqlite message"; returns MK_ERR_TEMP. */
+int mk_sq_fail(sqlite3 *db, mk_error *err, const char *what);
+
+bool qstore_valid_sha256(const char *s);
+/* DIR/objects/ab/cdef...; *sub (may be NULL) gets DIR/objects/ab.  Caller frees. */
+char *qstore_object_path(mk_store *q, const char *sha, char **sub);
+/* A row selected with QSTORE_ITEM_COLS; NULL + err on a bad verdict. */
+mk_qrecord *qstore_row_record(sqlite3_stmt *st, mk_error *err);
+void qstore_record_free_func(gpointer p);
+
+/* The operations (meaning: the public mk_* of the same name). */
+int sq_qstore_put(mk_store *s, const mk_qmeta *m, GBytes *original, mk_error *err);
+int sq_qstore_get(mk_store *s, const char *id, mk_qrecord **out, mk_error *err);
+int sq_qstore_list(mk_store *s, int limit, GPtrArray **out, mk_error *err);
+GBytes *sq_qstore_object(mk_store *s, const char *sha256, mk_error *err);
+int sq_qstore_search(mk_store *s, const mk_qfilter *f, GPtrArray **out, mk_error *err);
+int sq_qstore_count(mk_store *s, const mk_qfilter *f, gint64 *n, mk_error *err);
+int sq_qstore_set_status(mk_store *s, const char *id, const char *status,
+                         mk_error *err);
+int sq_qstore_delete(mk_store *s, const char *id, mk_error *err);
+int sq_qstore_purge(mk_store *s, gint64 now, int *n, mk_error *err);
+int sq_user_add(mk_store *s, const char *name, mk_urole role, gint64 now,
+                char **temp_pw, mk_error *err);
+int sq_user_reset(mk_store *s, const char *name, char **temp_pw, mk_error *err);
+int sq_user_change_password(mk_store *s, const char *name, const char *old_pw,
+                            const char *new_pw, const mk_auth_policy *pol,
+                            mk_error *err);
+int sq_user_set_disabled(mk_store *s, const char *name, bool disabled, mk_error *err);
+int sq_user_set_role(mk_store *s, const char *name, mk_urole role, mk_error *err);
+int sq_user_get(mk_store *s, const char *name, mk_user **out, mk_error *err);
+int sq_user_list(mk_store *s, GPtrArray **out, mk_error *err);
+int sq_user_count(mk_store *s, gint64 *n, mk_error *err);
+int sq_user_login(mk_store *s, const char *name, const char *pw, const char *ip,
+                  gint64 now, const mk_auth_policy *pol, mk_login *out, mk_error *err);
+int sq_session_new(mk_store *s, const char *user, const char *ip, gint64 now,
+                   char **token, mk_error *err);
+int sq_session_check(mk_store *s, const char *token, gint64 now,
+                     const mk_auth_policy *pol, mk_session **out, mk_error *err);
+int sq_session_end(mk_store *s, const char *token, mk_error *err);
+int sq_review_request(mk_store *s, const mk_actor *a, const char *item,
+                      const char *reason, gint64 now, gint64 *req_id, mk_error *err);
+int sq_review_decide(mk_store *s, const mk_actor *a, gint64 req_id, bool approve,
+                     const char *comment, gint64 now, mk_error *err);
+int sq_review_list(mk_store *s, const char *status, const char *item, GPtrArray **out,
+                   mk_error *err);
+int sq_review_get(mk_store *s, gint64 req_id, mk_request **out, mk_error *err);
+int sq_review_set_status(mk_store *s, gint64 id, const char *from, const char *to,
+                         int *changed, mk_error *err);
+int sq_exception_propose(mk_store *s, const mk_actor *a, const char *pattern,
+                         const char *action, const char *reason, gint64 expires,
+                         gint64 now, gint64 *id, mk_error *err);
+int sq_exception_approve(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+                         mk_error *err);
+int sq_exception_revoke(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+                        mk_error *err);
+int sq_exception_list(mk_store *s, GPtrArray **out, mk_error *err);
+int sq_audit_add(mk_store *s, gint64 now, const char *who, const char *ip,
+                 const char *what, const char *item, const char *result,
+                 const char *detail, mk_error *err);
+int sq_audit_list(mk_store *s, const mk_audit_filter *f, GPtrArray **out,
+                  mk_error *err);
+int sq_audit_count(mk_store *s, const char *what, const char *item, const char *result,
+                   gint64 since, gint64 *n, mk_error *err);
+int sq_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
+                   mk_error *err);
+int sq_audit_verify(mk_store *s, gint64 *bad, mk_error *err);
+
+#endif
