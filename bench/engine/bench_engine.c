@@ -124,7 +124,7 @@ run_full(mk_config *cfg, GPtrArray *files, guint64 total)
 
 	mk_mime_init();
 	t0 = now_s();
-	e = mk_engine_new(cfg, &err);
+	e = mk_engine_new(cfg, NULL, &err);   /* no_store: no port */
 	t1 = now_s();
 	if (e == NULL || mk_engine_ready(e, &err) < 0) {
 		fprintf(stderr, "bench_engine: engine not ready: %s\n", err.msg);

@@ -17,7 +17,9 @@
 
 #include "cli.h"
 #include "qstore.h"
+#include "release.h"
 #include "review.h"
+#include "store_port.h"
 
 typedef struct cli_opts {
 	const char *config, *as, *reason, *comment, *role, *format;

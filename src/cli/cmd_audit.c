@@ -74,12 +74,17 @@ audit_run(mk_store *q, const mk_config *cfg, const cli_opts *o)
 	int code, n = 0;
 
 	if (strcmp(o->sub, "verify") == 0) {
-		if (mk_audit_verify(q, &bad, &err) != 0)
+		char *why = NULL;
+
+		if (mk_audit_verify(q, &bad, &why, &err) != 0)
 			return cli_fail("audit", &err);
-		if (bad != 0)
-			printf("audit chain broken at event %" G_GINT64_FORMAT "\n", bad);
+		if (bad > 0)
+			printf("audit chain broken at event %" G_GINT64_FORMAT ": %s\n", bad, why);
+		else if (bad != 0)
+			printf("audit chain broken: %s\n", why);
 		else
 			printf("audit chain OK\n");
+		g_free(why);
 		return bad != 0 ? MK_EXIT_FAIL : MK_EXIT_OK;
 	}
 	if (strcmp(o->sub, "purge") == 0) {

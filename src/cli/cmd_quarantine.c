@@ -40,7 +40,9 @@ static const char q_usage[] =
 	"report of one item.  An original leaves the quarantine only when one account\n"
 	"has requested it and another (approver or admin) has approved; release then\n"
 	"re-injects a mail through release.smtp_relay or writes a file into\n"
-	"dropd.out_dir/OWNER/.  purge deletes items past quarantine.retention_days.\n"
+	"dropd.out_dir/OWNER/.  delete asks to delete an item and its original:\n"
+	"another admin approves that request (two-person).  An original with a virus\n"
+	"finding is never released.  purge deletes items past quarantine.retention_days.\n"
 	"unlock (PPAP) opens a held encrypted archive: the engine runs again on the\n"
 	"original with the archive password(s) and, only if nothing is then held\n"
 	"and no virus is found, delivers the sanitized result (never the original)\n"
@@ -193,7 +195,7 @@ q_unlock(mk_store *q, mk_config *cfg, const cli_opts *o, const mk_actor *a,
 
 	if (pw == NULL)
 		return MK_EXIT_NOINPUT;
-	if ((e = mk_engine_new(cfg, &err)) == NULL) {
+	if ((e = mk_engine_new(cfg, mk_store_port_new(cfg), &err)) == NULL) {
 		g_ptr_array_unref(pw);
 		return cli_fail("quarantine", &err);
 	}
@@ -250,7 +252,10 @@ q_act(mk_store *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
 		if (rc == 0)
 			printf("released: %s\n", where);
 	} else if (strcmp(sub, "delete") == 0 && o->nargs == 1) {
-		rc = mk_review_delete(q, a, o->args[0], cli_now(), &err);
+		rc = mk_review_delete(q, a, o->args[0], cli_now(), &id, &err);
+		if (rc == 0)
+			printf("deletion request %" G_GINT64_FORMAT ": another admin approves it "
+			       "(mukaika quarantine approve --as ADMIN %" G_GINT64_FORMAT ")\n", id, id);
 	} else if (strcmp(sub, "purge") == 0 && mk_urole_can(a->role, MK_PERM_ADMIN)) {
 		rc = mk_qstore_purge(q, cli_now(), &n, &err);
 		(void)mk_audit_add(q, cli_now(), a->who, a->ip, "item.purge",

@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "engine.h"
+#include "store_port.h"
 #include "util.h"
 
 typedef struct opts {
@@ -180,7 +181,7 @@ cmd_sanitize(int argc, char **argv, bool scan_only)
 		return MK_EXIT_CONFIG;
 	if ((in = read_input(&o, cfg, &code)) == NULL)
 		goto out;
-	e = mk_engine_new(cfg, &err);
+	e = mk_engine_new(cfg, mk_store_port_new(cfg), &err);
 	mk_input item = {
 		.data = in, .mode = o.mode, .name = o.name ? o.name :
 		        (strcmp(o.input, "-") ? o.input : NULL),

@@ -1,6 +1,6 @@
 /*
  * NAME
- *   cmd_user - `mukaika user add|passwd|lock|unlock|role|list` and the
+ *   cmd_user - `mukaika user add|passwd|lock|unlock|role|confirm|list` and the
  *   helpers shared by the review commands (cli_review.h)
  *
  * DESCRIPTION
@@ -10,7 +10,9 @@
  *   standard output; it must be changed at first login.  `user passwd
  *   --as NAME NAME` changes one's own password (current password first
  *   line of stdin or $MUKAIKA_PASSWORD, new one second line or
- *   $MUKAIKA_NEW_PASSWORD).
+ *   $MUKAIKA_NEW_PASSWORD).  An account added, reset or given a role by
+ *   admin X stays "set up by X" until another admin confirms it (`user
+ *   confirm`); until then it and X cannot decide each other's requests.
  *
  * NEVER
  *   Never prints or logs a password other than a fresh temporary one.
@@ -205,9 +207,10 @@ print_user(const mk_user *u)
 		g_free(s);
 		g_date_time_unref(t);
 	}
-	printf("%-20s %-9s %s%s%s last-login %s\n", u->name, mk_urole_name(u->role),
+	printf("%-20s %-9s %s%s%s last-login %s%s%s\n", u->name, mk_urole_name(u->role),
 	       u->disabled ? "locked " : "", u->locked_until > cli_now() ? "locked-out " : "",
-	       u->must_change ? "must-change " : "", last);
+	       u->must_change ? "must-change " : "", last,
+	       u->granted_by ? " set-up-by " : "", u->granted_by ? u->granted_by : "");
 }
 
 static int
@@ -236,6 +239,7 @@ user_change(mk_store *q, const mk_config *cfg, const char *sub, cli_opts *o)
 	mk_pwpolicy pwp;
 	mk_error err = { 0 };
 	char *pw = NULL, *old = NULL;
+	const char *by;
 	gint64 n = 0;
 	int rc, code;
 
@@ -245,6 +249,7 @@ user_change(mk_store *q, const mk_config *cfg, const char *sub, cli_opts *o)
 		g_free(what);
 		return code;
 	}
+	by = n > 0 ? a.who : NULL;      /* the first account: nobody to confirm it */
 	mk_auth_policy_from(cfg, &pol);
 	if (strcmp(sub, "passwd") == 0 && strcmp(a.who, name) == 0) {
 		old = cli_read_secret("MUKAIKA_PASSWORD", 0);
@@ -257,12 +262,15 @@ user_change(mk_store *q, const mk_config *cfg, const char *sub, cli_opts *o)
 		mk_error_set(&err, MK_ERR_USAGE, "only an admin may change accounts");
 		rc = MK_ERR_USAGE;
 	} else if (strcmp(sub, "add") == 0) {
-		rc = mk_user_add(db, name, mk_urole_parse(o->role ? o->role : "viewer"),
+		rc = mk_user_add(db, name, mk_urole_parse(o->role ? o->role : "viewer"), by,
 		                 cli_now(), &pw, &err);
 	} else if (strcmp(sub, "passwd") == 0) {
-		rc = mk_user_reset(db, name, &pw, &err);
+		rc = mk_user_reset(db, name, by, &pw, &err);
 	} else if (strcmp(sub, "role") == 0) {
-		rc = mk_user_set_role(db, name, mk_urole_parse(o->nargs > 1 ? o->args[1] : o->role), &err);
+		rc = mk_user_set_role(db, name, mk_urole_parse(o->nargs > 1 ? o->args[1] : o->role),
+		                      by, &err);
+	} else if (strcmp(sub, "confirm") == 0) {
+		rc = mk_user_confirm(db, name, by, &err);
 	} else {
 		rc = mk_user_set_disabled(db, name, strcmp(sub, "lock") == 0, &err);
 	}
@@ -280,6 +288,7 @@ static const char user_usage[] =
 	"       mukaika user passwd --as ACCOUNT NAME\n"
 	"       mukaika user lock|unlock --as ADMIN NAME\n"
 	"       mukaika user role --as ADMIN NAME ROLE\n"
+	"       mukaika user confirm --as ADMIN NAME\n"
 	"       mukaika user list [--config F]\n"
 	"\n"
 	"Roles: viewer, operator (asks for releases), approver (approves or denies\n"
@@ -289,12 +298,15 @@ static const char user_usage[] =
 	"password; passwd of one's own account reads the current and the new\n"
 	"password from standard input (two lines) or $MUKAIKA_PASSWORD and\n"
 	"$MUKAIKA_NEW_PASSWORD.  --as reads the acting account's password the same way.\n"
+	"Two-person rule: an account added, reset or given a role by admin X may not\n"
+	"decide X's requests (nor X its requests) until another admin runs confirm.\n"
 	"Options, exit status and examples: mukaika help user.\n";
 
 int
 cmd_user(int argc, char **argv)
 {
-	static const char *const subs[] = { "add", "passwd", "lock", "unlock", "role" };
+	static const char *const subs[] = { "add", "passwd", "lock", "unlock", "role",
+	                                    "confirm" };
 	mk_config *cfg = NULL;
 	mk_store *q = NULL;
 	cli_opts o;

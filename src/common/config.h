@@ -117,6 +117,8 @@ typedef struct mk_config {
 
 	struct {
 		gint64 retention_days;
+		char *key_file;            /* HMAC key of the chain; "" = STATE/audit.key */
+		char *checkpoint_file;     /* chain head; "" = STATE/audit.head */
 	} audit;
 
 	struct {

@@ -138,6 +138,12 @@ const mk_key mk_schema[] = {
 	{ "audit", "retention_days", MK_T_INT, OFF(audit.retention_days),
 	  XSTR(MK_DEF_AUDIT_RETENTION_DAYS), 1, 36500, NULL,
 	  "days audit events are kept" },
+	{ "audit", "key_file", MK_T_STR, OFF(audit.key_file), "", 0, 0, NULL,
+	  "HMAC key of the audit chain, outside the database, created at first start "
+	  "(mode 0640; empty: STATE_DIR/audit.key)" },
+	{ "audit", "checkpoint_file", MK_T_STR, OFF(audit.checkpoint_file), "", 0, 0, NULL,
+	  "newest audit event (id and MAC), written at every event; audit verify "
+	  "checks the store is not behind it (empty: STATE_DIR/audit.head)" },
 
 	{ "milter", "socket", MK_T_STR, OFF(milter.socket), "unix:/run/mukaika/milter.sock", 0, 0, NULL,
 	  "listening socket: unix:PATH or inet:PORT@HOST" },

@@ -31,6 +31,7 @@
 #include "daemon.h"
 #include "dd.h"
 #include "log.h"
+#include "store_port.h"
 
 int
 dd_owner_resolve(const mk_config *cfg, uid_t *uid, gid_t *gid, mk_error *err)
@@ -84,7 +85,7 @@ dd_engine_new(mk_config *cfg, mk_error *err)
 	h->created_us = g_get_monotonic_time();
 	if (dd_owner_resolve(cfg, &h->out_uid, &h->out_gid, err) != 0)
 		goto fail;
-	h->engine = mk_engine_new(cfg, err);
+	h->engine = mk_engine_new(cfg, mk_store_port_new(cfg), err);
 	if (h->engine == NULL)
 		goto fail;
 	if (mk_engine_ready(h->engine, &rerr) == 0)

@@ -1,11 +1,14 @@
 /*
  * NAME
  *   engine - the pipeline: parse, classify, scan, decide, sanitize,
- *   store, rebuild, report (see engine.h)
+ *   rebuild, report, store (see engine.h)
  *
  * OWNS
- *   the scanner (shared read-only by all threads) and one quarantine store
- *   handle behind a mutex.
+ *   the scanner (shared read-only by all threads) and its store port.
+ *
+ * NEVER
+ *   Never opens the quarantine store: originals and exceptions pass
+ *   through the port only.
  *
  * FAILURE
  *   Every internal failure ends in TEMPFAIL with a reason and no output.
@@ -21,10 +24,8 @@
 #include "mime.h"
 #include "notice.h"
 #include "policy.h"
-#include "qstore.h"
 #include "rebuild.h"
 #include "report.h"
-#include "review.h"
 #include "scanstep.h"
 #include "sniff.h"
 #include "util.h"
@@ -33,81 +34,34 @@ struct mk_engine {
 	mk_config *cfg;
 	mk_scanner *scanner;       /* NULL when the database did not load */
 	char *scanner_error;
-	GMutex store_lock;
-	mk_store *store;          /* opened on first use */
-	GPtrArray *exceptions;     /* mk_exception*, under store_lock */
-	gint64 exc_loaded_us;      /* monotonic time of the last attempt */
+	mk_engine_port *port;      /* NULL: nothing can be stored */
 };
 
-/* Re-read the policy exceptions when due; keeps the last list when the
- * store cannot be read.  Never creates a store that does not exist. */
-static void
-refresh_exceptions(mk_engine *e)
-{
-	gint64 now = g_get_monotonic_time();
-	GPtrArray *list = NULL;
-	mk_error err = { 0 };
-	char *db;
-
-	g_mutex_lock(&e->store_lock);
-	if (e->exc_loaded_us != 0 &&
-	    now - e->exc_loaded_us < e->cfg->quarantine.exceptions_refresh_s * G_USEC_PER_SEC)
-		goto out;
-	e->exc_loaded_us = now;
-	db = mk_config_state_path(e->cfg, e->cfg->quarantine.db, "mukaika.db");
-	if (e->store == NULL && g_file_test(db, G_FILE_TEST_EXISTS))
-		e->store = mk_store_open(e->cfg, &err);
-	g_free(db);
-	if (e->store == NULL && err.msg[0] == '\0')
-		goto out;                     /* no store yet: no exceptions */
-	if (e->store == NULL || mk_exception_list(e->store, &list, &err) != 0) {
-		mk_log(MK_LOG_WARNING, NULL, "policy exceptions not re-read, keeping the "
-		       "last %u: %s", e->exceptions ? e->exceptions->len : 0, err.msg);
-		mk_store_close(&e->store);   /* reopen next time */
-		goto out;
-	}
-	if (e->exceptions != NULL)
-		g_ptr_array_unref(e->exceptions);
-	e->exceptions = list;
-out:
-	g_mutex_unlock(&e->store_lock);
-}
-
 /* The exception for SENDER as a policy input in *PE (pattern copied to
- * *PAT, caller frees); false when none applies. */
+ * *PAT, caller frees); false when none applies or there is no port. */
 static bool
 match_exception(mk_engine *e, const char *sender, mk_policy_exc *pe, char **pat)
 {
-	const mk_exception *x;
-	bool found = false;
-
-	refresh_exceptions(e);
-	g_mutex_lock(&e->store_lock);
-	x = mk_exception_match(e->exceptions, sender, g_get_real_time() / G_USEC_PER_SEC);
-	if (x != NULL && mk_action_parse(x->action, &pe->action) == 0) {
-		pe->id = x->id;
-		pe->pattern = *pat = g_strdup(x->pattern);
-		found = true;
-	}
-	g_mutex_unlock(&e->store_lock);
-	return found;
+	if (e->port == NULL || e->port->exception == NULL)
+		return false;
+	return e->port->exception(e->port->ctx, sender,
+	                          g_get_real_time() / G_USEC_PER_SEC, pe, pat);
 }
 
 mk_engine *
-mk_engine_new(mk_config *cfg, mk_error *err)
+mk_engine_new(mk_config *cfg, mk_engine_port *port, mk_error *err)
 {
 	mk_engine *e = g_new0(mk_engine, 1);
 	mk_error serr = { 0 };
 
 	mk_mime_init();
 	e->cfg = mk_config_ref(cfg);
-	g_mutex_init(&e->store_lock);
+	e->port = port;
 	e->scanner = mk_scanner_new(cfg, &serr);
 	if (e->scanner == NULL) {
 		e->scanner_error = g_strdup(serr.msg);
 		mk_log(MK_LOG_ERROR, NULL, "virus scanner not ready: %s", serr.msg);
 	}
-	refresh_exceptions(e);
 	(void)err;
 	return e;
 }
@@ -122,10 +76,9 @@ mk_engine_free(mk_engine **ep)
 	e = *ep;
 	*ep = NULL;
 	mk_scanner_free(&e->scanner);
-	mk_store_close(&e->store);
-	if (e->exceptions != NULL)
-		g_ptr_array_unref(e->exceptions);
-	g_mutex_clear(&e->store_lock);
+	if (e->port != NULL && e->port->free != NULL)
+		e->port->free(e->port->ctx);
+	g_free(e->port);
 	mk_config_unref(&e->cfg);
 	g_free(e->scanner_error);
 	g_free(e);
@@ -298,12 +251,17 @@ static int
 store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 {
 	const mk_node *root = r->root;
-	char *findings = mk_report_findings(root);
+	char *findings;
 	const char *subject = NULL;
 	int rc;
 
+	if (e->port == NULL || e->port->put == NULL) {
+		mk_error_set(err, MK_ERR_TEMP, "no quarantine store");
+		return MK_ERR_TEMP;
+	}
 	if (root->mime != NULL && GMIME_IS_MESSAGE(root->mime))
 		subject = g_mime_message_get_subject(GMIME_MESSAGE(root->mime));
+	findings = mk_report_findings(root);
 	mk_qmeta m = {
 		.id = r->id, .channel = r->is_mail ? "mail" : "file",
 		.sender = in->sender, .recipients = in->recipients,
@@ -311,13 +269,7 @@ store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 		.findings = findings, .report_json = r->report_json,
 		.received = g_get_real_time() / G_USEC_PER_SEC,
 	};
-	g_mutex_lock(&e->store_lock);
-	if (e->store == NULL)
-		e->store = mk_store_open(e->cfg, err);
-	rc = e->store ? mk_qstore_put(e->store, &m, in->data, err) : MK_ERR_TEMP;
-	if (rc < 0)
-		mk_store_close(&e->store);   /* reopen next time */
-	g_mutex_unlock(&e->store_lock);
+	rc = e->port->put(e->port->ctx, &m, in->data, err);
 	g_free(findings);
 	return rc;
 }
@@ -346,8 +298,8 @@ file_message(mk_node *root)
 
 /* File channel: what goes on is the file itself, but only when nothing in
  * it was changed (pass); its filter output; or, for a mail file, the mail
- * rebuilt from its parts like the mail channel's (returned: finish()
- * rebuilds it after the store).  A mail file is rebuilt even when nothing
+ * rebuilt from its parts like the mail channel's (returned:
+ * decide_output() rebuilds it).  A mail file is rebuilt even when nothing
  * in it was changed: its bytes are what our MIME reader made of them, and
  * another reader may make something else of the same bytes (ambiguous
  * MIME).  An allowed container with changed members is never forwarded as
@@ -410,8 +362,10 @@ mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_node *msg,
 	g_free(notice);
 }
 
+/* Verdict, what goes on and the actions, in that order: a file that is
+ * a mail is rebuilt here, and held when that fails. */
 static void
-finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
+decide_output(mk_engine *e, const mk_input *in, mk_result *r)
 {
 	mk_error err = { 0 };
 	mk_node *file_msg = NULL;
@@ -419,9 +373,34 @@ finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
 	r->verdict = mk_policy_verdict(r->root);
 	if (!r->is_mail)
 		file_msg = file_output(r);
-	r->actions = actions_text(r->root, r->verdict);
-	r->reason = reason_text(r->root, r->verdict);
 	r->stored = wants_store(e, in, r->verdict);
+	r->actions = actions_text(r->root, r->verdict);
+	if (r->is_mail) {
+		mail_output(e, in, r, r->root, &err);
+	} else if (file_msg != NULL && r->verdict <= MK_V_STRIPPED) {
+		mail_output(e, in, r, file_msg, &err);
+		if (r->output == NULL) {
+			mk_log(MK_LOG_ERROR, r->id, "rebuilding the mail file failed: %s",
+			       err.msg);
+			r->verdict = MK_V_QUARANTINED;
+			r->stored = wants_store(e, in, r->verdict);
+			g_free(r->actions);
+			r->actions = actions_text(r->root, r->verdict);
+		}
+	}
+}
+
+/* Decide first, store once: the verdict, output and report are final
+ * before the original is stored with that very report.  Only a store
+ * failure changes the result afterwards (TEMPFAIL, nothing stored, no
+ * output), and the report then says so. */
+static void
+finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
+{
+	mk_error err = { 0 };
+
+	decide_output(e, in, r);
+	r->reason = reason_text(r->root, r->verdict);
 	r->elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
 	make_report(e, r);
 	if (r->stored && store_original(e, in, r, &err) < 0) {
@@ -430,26 +409,12 @@ finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
 		r->verdict = MK_V_TEMPFAIL;
 		g_free(r->reason);
 		r->reason = g_strdup_printf("quarantine store failed: %s", err.msg);
-		if (r->output != NULL)
-			g_bytes_unref(r->output);
-		r->output = NULL;
-	}
-	if (r->is_mail)
-		mail_output(e, in, r, r->root, &err);
-	else if (file_msg != NULL && r->verdict <= MK_V_STRIPPED) {
-		mail_output(e, in, r, file_msg, &err);
-		if (r->output == NULL) {
-			mk_log(MK_LOG_ERROR, r->id, "rebuilding the mail file failed: %s",
-			       err.msg);
-			r->verdict = MK_V_QUARANTINED;
-		}
+		make_report(e, r);
 	}
 	if (r->verdict == MK_V_TEMPFAIL && r->output != NULL) {
 		g_bytes_unref(r->output);
 		r->output = NULL;
 	}
-	r->elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
-	make_report(e, r);
 }
 
 /* True for an encrypted finding of the scanner's archive heuristic. */

@@ -3,13 +3,16 @@
  *   engine - the sanitization pipeline shared by every front end
  *
  * SUMMARY
- *   mk_engine *mk_engine_new(mk_config *cfg, mk_error *err);
+ *   mk_engine *mk_engine_new(mk_config *cfg, mk_engine_port *port,
+ *                            mk_error *err);
  *   int mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
  *                         mk_error *err);
  *
  * DESCRIPTION
- *   parse -> classify -> scan -> decide -> sanitize -> rebuild -> store ->
- *   report (DESIGN §3).  mk_engine_new() loads the scanner; when the
+ *   parse -> classify -> scan -> decide -> sanitize -> rebuild -> report
+ *   -> store (DESIGN §3): the verdict, the output and the report are
+ *   final before the original is stored, and what is stored is that
+ *   report; a store failure then turns the item into TEMPFAIL.  mk_engine_new() loads the scanner; when the
  *   signature database is missing, empty, unloadable or stale it still
  *   returns an engine, whose every item ends TEMPFAIL with the reason
  *   (mk_engine_ready() tells).  mk_engine_process() always produces a result
@@ -17,17 +20,19 @@
  *   TEMPFAIL, never a forwarded output.  It returns negative only for usage
  *   errors (no input).
  *
- *   Approved policy exceptions (review.h, src/store/exceptions.c) are read
- *   from the quarantine store when the engine is created, if its database
- *   exists, and again at most every quarantine.exceptions_refresh_s
- *   seconds; when the store cannot be read the last list is kept (logged).
- *   The one matching the envelope sender is applied by the policy step.
+ *   The engine never opens the quarantine store: it sees it through a
+ *   narrow port (mk_engine_port, DESIGN §5) that puts an original with
+ *   its report and finds the approved policy exception for an envelope
+ *   sender; src/store/store_port.h makes one over the configured store.
+ *   Without a port nothing can be stored, so an item that must be kept
+ *   ends TEMPFAIL (scan-only callers set no_store).
  *
  *   Thread safety: one engine serves many threads; each call uses its own
- *   context, this thread's sniffer and its own store handle.
+ *   context and this thread's sniffer; the port is called from any of
+ *   them (it serialises itself).
  *
  * OWNERSHIP
- *   The engine holds a reference on CFG.  The result is new (free with
+ *   The engine holds a reference on CFG and owns PORT (port->free).  The result is new (free with
  *   mk_result_free); its strings and bytes are owned by it.
  */
 #ifndef MK_ENGINE_H
@@ -39,6 +44,7 @@
 #include "config.h"
 #include "item.h"
 #include "mk_error.h"
+#include "policy.h"
 
 typedef struct mk_engine mk_engine;
 
@@ -73,9 +79,23 @@ typedef struct mk_result {
 	bool is_mail;
 } mk_result;
 
-mk_engine *mk_engine_new(mk_config *cfg, mk_error *err);
+/* The engine's view of the quarantine store.  put(): keep ORIGINAL with
+ * META (0, or MK_ERR_TEMP/MK_ERR_DATA with ERR set).  exception(): the
+ * approved exception that applies to envelope SENDER at NOW in *PE, its
+ * pattern copied to *PATTERN (caller frees); false when none.  free()
+ * releases ctx. */
+typedef struct mk_engine_port {
+	void *ctx;
+	int (*put)(void *ctx, const mk_qmeta *meta, GBytes *original, mk_error *err);
+	bool (*exception)(void *ctx, const char *sender, gint64 now, mk_policy_exc *pe,
+	                  char **pattern);
+	void (*free)(void *ctx);
+} mk_engine_port;
+
+/* PORT (may be NULL: nothing can be stored) is taken over, also on failure. */
+mk_engine *mk_engine_new(mk_config *cfg, mk_engine_port *port, mk_error *err);
 void mk_engine_free(mk_engine **e);
-/* 0 when the scanner and store are usable, else MK_ERR_TEMP + reason. */
+/* 0 when the scanner is usable, else MK_ERR_TEMP + reason. */
 int mk_engine_ready(mk_engine *e, mk_error *err);
 const mk_config *mk_engine_config(const mk_engine *e);
 

@@ -29,6 +29,7 @@
 #include "config_open.h"
 #include "log.h"
 #include "mm.h"
+#include "store_port.h"
 
 static GMutex cur_lock;
 static mm_engine *cur;
@@ -36,7 +37,7 @@ static mm_engine *cur;
 static mm_engine *
 holder_new(mk_config *cfg, mk_error *err)
 {
-	mk_engine *e = mk_engine_new(cfg, err);
+	mk_engine *e = mk_engine_new(cfg, mk_store_port_new(cfg), err);
 	mm_engine *h;
 	mk_error rerr = {0};
 

@@ -128,6 +128,21 @@ void mk_node_walk(mk_node *root, mk_node_fn fn, void *user);
 guint mk_node_count(const mk_node *root);
 
 /* Item verdict for a node action ("allow" → PASS, ...). */
+/* What is kept beside an item's original in the quarantine: the engine
+ * fills it (its port's put), the store keeps it (qstore.h).  Strings are
+ * borrowed. */
+typedef struct mk_qmeta {
+	const char *id;          /* report/quarantine id */
+	const char *channel;     /* "mail" | "file" */
+	const char *sender;      /* envelope sender or NULL */
+	const char *recipients;  /* comma-separated, or owner for files */
+	const char *subject;     /* subject (mail) or file name (file) */
+	mk_verdict verdict;
+	const char *findings;    /* comma-separated finding names */
+	const char *report_json;
+	gint64 received;         /* unix seconds */
+} mk_qmeta;
+
 mk_verdict mk_verdict_for_action(mk_action a, bool sanitized_ok);
 const char *mk_verdict_name(mk_verdict v);  /* "pass", "cleaned", ... */
 const char *mk_node_kind_name(mk_node_kind k);

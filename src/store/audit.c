@@ -3,10 +3,13 @@
  *   audit - append-only, hash-chained audit events (see audit.h)
  *
  * DESCRIPTION
- *   add() reads the newest row's hash and inserts the new row in one
- *   BEGIN IMMEDIATE transaction (or inside the caller's transaction), so
- *   concurrent writers (web, CLI) keep one chain.  Fields are hashed as
- *   prev \x1f ts \x1f who \x1f ip \x1f what \x1f item \x1f result \x1f detail.
+ *   add() reads the newest row's id and MAC and inserts the new row with
+ *   the next id in one BEGIN IMMEDIATE transaction (or inside the
+ *   caller's), so concurrent writers (web, CLI, daemons) keep one chain;
+ *   the MAC is audit_chain.h's.  The checkpoint moves when the
+ *   transaction commits (sq_end).  purge() deletes the oldest events
+ *   (never the newest) and records in its own, keyed event where the kept
+ *   chain starts (MK_AUDIT_ANCHOR); verify is audit_verify.c.
  *
  * NEVER
  *   Never updates a row; deletes only through purge(), which the database
@@ -21,57 +24,67 @@
 #include "audit.h"
 #include "csvcell.h"
 #include "json.h"
+#include "log.h"
 #include "util.h"
 
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define SECS_PER_DAY 86400
 #define AUDIT_COLS "id, ts, who, ip, what, item, result, detail, prev, hash"
 
-static void
-chain_hash(const char *prev, gint64 ts, const char *const f[6], char out[65])
-{
-	GString *g = g_string_new(prev);
-
-	g_string_append_printf(g, "\x1f%" G_GINT64_FORMAT, ts);
-	for (int i = 0; i < 6; i++) {
-		g_string_append_c(g, '\x1f');
-		g_string_append(g, f[i] != NULL ? f[i] : "");
-	}
-	mk_sha256_hex(g->str, g->len, out);
-	g_string_free(g, TRUE);
-}
-
-static int
-last_hash(sqlite3 *db, char out[65], mk_error *err)
+/* Id and MAC of the newest event (0 and the genesis value when none). */
+int
+sq_audit_head(sqlite3 *db, gint64 *id, char mac[65], mk_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = 0, s;
 
-	g_strlcpy(out, GENESIS, 65);
-	if (sqlite3_prepare_v2(db, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
+	*id = 0;
+	g_strlcpy(mac, MK_AUDIT_GENESIS, 65);
+	if (sqlite3_prepare_v2(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return mk_sq_fail(db, err, "prepare");
 	s = sqlite3_step(st);
-	if (s == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		g_strlcpy(out, (const char *)sqlite3_column_text(st, 0), 65);
-	else if (s != SQLITE_DONE)
-		rc = mk_sq_fail(db, err, "last");
+	if (s == SQLITE_ROW && sqlite3_column_text(st, 1) != NULL) {
+		*id = sqlite3_column_int64(st, 0);
+		g_strlcpy(mac, (const char *)sqlite3_column_text(st, 1), 65);
+	} else if (s != SQLITE_DONE) {
+		rc = mk_sq_fail(db, err, "head");
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static int
-insert(sqlite3 *db, gint64 now, const char *const f[6], mk_error *err)
+/* The next id: after the newest event, and never at or below the
+ * checkpoint (newest events removed: the gap stays visible). */
+static gint64
+next_id(mk_store *q, gint64 last)
 {
-	char prev[65], hash[65];
+	char mac[65];
+	gint64 ck = 0;
+
+	if (mk_audit_checkpoint_read(q->checkpoint, &ck, mac, NULL) == 0 && ck > last) {
+		mk_log(MK_LOG_ERROR, NULL, "audit: the store's newest event %" G_GINT64_FORMAT
+		       " is behind the checkpoint %" G_GINT64_FORMAT ": events were removed",
+		       last, ck);
+		return ck + 1;
+	}
+	return last + 1;
+}
+
+static int
+insert(mk_store *q, gint64 now, const char *const f[6], mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	char prev[65], mac[65];
 	sqlite3_stmt *st = NULL;
+	gint64 last = 0, id;
 	int rc;
 
-	if ((rc = last_hash(db, prev, err)) != 0)
+	if ((rc = sq_audit_head(db, &last, prev, err)) != 0)
 		return rc;
-	chain_hash(prev, now, f, hash);
-	if (sqlite3_prepare_v2(db, "INSERT INTO audit (ts, who, ip, what, item, result, "
-	                       "detail, prev, hash) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+	id = next_id(q, last);
+	mk_audit_mac(q->audit_key, prev, id, now, f, mac);
+	if (sqlite3_prepare_v2(db, "INSERT INTO audit (id, ts, who, ip, what, item, result, "
+	                       "detail, prev, hash) VALUES (?10,?1,?2,?3,?4,?5,?6,?7,?8,?9)",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return mk_sq_fail(db, err, "prepare");
 	sqlite3_bind_int64(st, 1, now);
@@ -79,9 +92,14 @@ insert(sqlite3 *db, gint64 now, const char *const f[6], mk_error *err)
 		if (f[i] != NULL)
 			sqlite3_bind_text(st, i + 2, f[i], -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, prev, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 9, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 9, mac, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 10, id);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mk_sq_fail(db, err, "insert");
 	sqlite3_finalize(st);
+	if (rc == 0) {                 /* the checkpoint moves once committed */
+		q->head_id = id;
+		g_strlcpy(q->head_mac, mac, sizeof q->head_mac);
+	}
 	return rc;
 }
 
@@ -90,26 +108,19 @@ sq_audit_add(mk_store *q, gint64 now, const char *who, const char *ip,
              const char *what, const char *item, const char *result,
              const char *detail, mk_error *err)
 {
-	sqlite3 *db = mk_sq_db(q);
 	const char *f[6] = { who ? who : "-", ip ? ip : "-", what, item,
 	                     result ? result : "ok", detail };
-	bool own = sqlite3_get_autocommit(db) != 0;
+	bool own = sqlite3_get_autocommit(mk_sq_db(q)) != 0;
 	int rc;
 
 	if (what == NULL) {
 		mk_error_set(err, MK_ERR_USAGE, "audit: event without a name");
 		return MK_ERR_USAGE;
 	}
-	if (own && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return mk_sq_fail(db, err, "begin");
-	rc = insert(db, now, f, err);
-	if (!own)
+	if (own && (rc = sq_begin(q, err)) != 0)
 		return rc;
-	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = mk_sq_fail(db, err, "commit");
-	if (rc != 0)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	rc = insert(q, now, f, err);
+	return own ? sq_end(q, rc, err) : rc;
 }
 
 int
@@ -220,12 +231,40 @@ exec_int(sqlite3 *db, const char *sql, gint64 a, int *changes, mk_error *err)
 	return rc;
 }
 
+/* Delete the oldest events before CUTOFF, never the newest one (the
+ * chain's head stays in the store): *first = the first event kept,
+ * PREV = the MAC it follows. */
+static int
+purge_prefix(sqlite3 *db, gint64 cutoff, int *n, gint64 *first, char prev[65],
+             mk_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, prev FROM audit WHERE id >= (SELECT "
+	                       "coalesce(min(id), 0) FROM audit WHERE ts >= ?1 OR id = "
+	                       "(SELECT max(id) FROM audit)) ORDER BY id LIMIT 1", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return mk_sq_fail(db, err, "prepare");
+	sqlite3_bind_int64(st, 1, cutoff);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*first = sqlite3_column_int64(st, 0);
+		g_strlcpy(prev, (const char *)sqlite3_column_text(st, 1), 65);
+	}
+	sqlite3_finalize(st);
+	if (*first == 0)
+		return 0;                      /* no events at all */
+	rc = exec_int(db, "DELETE FROM audit WHERE id < ?1", *first, n, err);
+	return rc;
+}
+
 int
 sq_audit_purge(mk_store *q, gint64 now, gint64 retention_days, int *n,
                mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
-	char detail[96];
+	char detail[256], prev[65] = MK_AUDIT_GENESIS;
+	gint64 first = 0;
 	int rc;
 
 	*n = 0;
@@ -233,54 +272,20 @@ sq_audit_purge(mk_store *q, gint64 now, gint64 retention_days, int *n,
 		mk_error_set(err, MK_ERR_USAGE, "audit: retention must be at least one day");
 		return MK_ERR_USAGE;
 	}
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return mk_sq_fail(db, err, "begin");
+	if ((rc = sq_begin(q, err)) != 0)
+		return rc;
 	if ((rc = exec_int(db, "UPDATE audit_keep SET days = ?1", retention_days, NULL, err)) != 0 ||
-	    (rc = exec_int(db, "DELETE FROM audit WHERE ts < ?1",
-	                   now - retention_days * SECS_PER_DAY, n, err)) != 0)
+	    (rc = purge_prefix(db, now - retention_days * SECS_PER_DAY, n, &first, prev,
+	                       err)) != 0)
 		goto out;
 	g_snprintf(detail, sizeof detail, "%d events older than %" G_GINT64_FORMAT
-	           " days removed", *n, retention_days);
+	           " days removed; " MK_AUDIT_ANCHOR, *n, retention_days,
+	           first > 0 ? first : 1, prev);
 	rc = mk_audit_add(q, now, "system", "local", "audit.purge", NULL, "ok", detail, err);
 out:
-	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = mk_sq_fail(db, err, "commit");
-	if (rc != 0) {
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	if ((rc = sq_end(q, rc, err)) != 0)
 		*n = 0;
-	}
 	return rc;
-}
-
-int
-sq_audit_verify(mk_store *q, gint64 *bad, mk_error *err)
-{
-	sqlite3 *db = mk_sq_db(q);
-	sqlite3_stmt *st = NULL;
-	char want[65], prev[65] = "";
-	int s;
-
-	*bad = 0;
-	if (sqlite3_prepare_v2(db, "SELECT " AUDIT_COLS " FROM audit ORDER BY id", -1,
-	                       &st, NULL) != SQLITE_OK)
-		return mk_sq_fail(db, err, "prepare");
-	while ((s = sqlite3_step(st)) == SQLITE_ROW && *bad == 0) {
-		const char *f[6];
-		const char *rprev = (const char *)sqlite3_column_text(st, 8);
-		const char *rhash = (const char *)sqlite3_column_text(st, 9);
-
-		for (int i = 0; i < 6; i++)
-			f[i] = (const char *)sqlite3_column_text(st, i + 2);
-		chain_hash(rprev ? rprev : "", sqlite3_column_int64(st, 1), f, want);
-		if (rhash == NULL || strcmp(want, rhash) != 0 ||
-		    (prev[0] != '\0' && strcmp(prev, rprev ? rprev : "") != 0))
-			*bad = sqlite3_column_int64(st, 0);
-		g_strlcpy(prev, rhash ? rhash : "", sizeof prev);
-	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE && s != SQLITE_ROW)
-		return mk_sq_fail(db, err, "verify");
-	return 0;
 }
 
 char *

@@ -7,7 +7,7 @@
  *                "reason text", err);
  *   mk_audit_list(s, &filter, &rows, err);
  *   mk_audit_purge(s, retention_days, &n, err);
- *   mk_audit_verify(s, &bad_id, err);
+ *   mk_audit_verify(s, &bad_id, &why, err);
  *
  * DESCRIPTION
  *   Events: who (account, "cli:NAME" from the shell, or "-" before login),
@@ -22,9 +22,10 @@
  *   in audit_keep (triggers, review_sql.h).  mk_audit_purge() is the one
  *   delete path: in one transaction it records the retention it applies in
  *   audit_keep, deletes older rows (the trigger lets only those through)
- *   and appends an "audit.purge" event.  Rows are hash-chained
- *   (hash = sha256(prev.hash, fields)); verify() walks the chain from the
- *   oldest kept row and reports the first row that does not match.
+ *   and appends an "audit.purge" event.  Rows are chained with a keyed
+ *   MAC whose key and checkpoint live outside the database
+ *   (src/store/audit_chain.h); verify() finds any event changed,
+ *   inserted or removed, the oldest and the newest included.
  *
  * FAILURE
  *   store failures are MK_ERR_TEMP.  A caller that cannot write its audit
@@ -61,8 +62,12 @@ int mk_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
 /* *n = events WHAT on ITEM with RESULT at or after SINCE. */
 int mk_audit_count(mk_store *s, const char *what, const char *item,
                    const char *result, gint64 since, gint64 *n, mk_error *err);
-/* 0 and *bad = 0 when the chain holds; else *bad = first bad row id. */
-int mk_audit_verify(mk_store *s, gint64 *bad, mk_error *err);
+/* The chain from its first event (event 1, or where the last purge says
+ * it starts) to its head, every MAC, and the head not behind the
+ * checkpoint.  0 and *bad = 0 when all holds; else 0 with *bad = the first
+ * bad event's id (-1: the chain as a whole, e.g. newest events removed)
+ * and *why (may be NULL; caller frees) saying what is wrong. */
+int mk_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
 /* CSV (RFC 4180, cells starting = + - @ prefixed with ') / JSON lines. */
 char *mk_audit_csv(GPtrArray *rows);
 char *mk_audit_json(GPtrArray *rows);

@@ -23,6 +23,18 @@
 #include "store_int.h"
 
 bool
+mk_codes_have(const char *list, const char *code)
+{
+	char **v = g_strsplit(list != NULL ? list : "", ",", -1);
+	bool found = false;
+
+	for (char **p = v; *p && !found; p++)
+		found = strcmp(g_strstrip(*p), code) == 0;
+	g_strfreev(v);
+	return found;
+}
+
+bool
 mk_qstore_valid_id(const char *id)
 {
 	gsize n = 0;
@@ -194,6 +206,35 @@ sq_qstore_set_status(mk_store *q, const char *id, const char *status,
 		mk_error_set(err, MK_ERR_NOINPUT, "quarantine: no item %s", id);
 		rc = MK_ERR_NOINPUT;
 	}
+	return rc;
+}
+
+int
+sq_qstore_set_result(mk_store *q, const char *id, mk_verdict verdict,
+                     const char *findings, const char *report_json, mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (!mk_qstore_valid_id(id) || report_json == NULL) {
+		mk_error_set(err, MK_ERR_USAGE, "quarantine: malformed id or no report");
+		return MK_ERR_USAGE;
+	}
+	if (sqlite3_prepare_v2(db, "UPDATE items SET verdict = ?2, findings = ?3, "
+	                       "report = ?4 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return mk_sq_fail(db, err, "prepare");
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, mk_verdict_name(verdict), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, findings != NULL ? findings : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, report_json, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = mk_sq_fail(db, err, "set result");
+	else if (sqlite3_changes(db) == 0) {
+		mk_error_set(err, MK_ERR_NOINPUT, "quarantine: no item %s", id);
+		rc = MK_ERR_NOINPUT;
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 

@@ -67,6 +67,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX items_received ON items(received);",
 	/* v2: review accounts, requests, decisions, exceptions, audit */
 	MK_SCHEMA_V2,
+	/* v3: unconfirmed grants and resets, deletion requests */
+	MK_SCHEMA_V3,
 };
 
 #define ITEM_COLS QSTORE_ITEM_COLS
@@ -78,6 +80,28 @@ mk_sq_fail(sqlite3 *db, mk_error *err, const char *what)
 	mk_error_set(err, MK_ERR_TEMP, "store: %s: %s", what,
 	             db != NULL ? sqlite3_errmsg(db) : "no handle");
 	return MK_ERR_TEMP;
+}
+
+int
+sq_begin(mk_store *q, mk_error *err)
+{
+	if (sqlite3_exec(SQ(q)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return mk_sq_fail(SQ(q)->db, err, "begin");
+	return 0;
+}
+
+int
+sq_end(mk_store *q, int rc, mk_error *err)
+{
+	if (rc == 0 && sqlite3_exec(SQ(q)->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = mk_sq_fail(SQ(q)->db, err, "commit");
+	if (rc != 0) {
+		sqlite3_exec(SQ(q)->db, "ROLLBACK", NULL, NULL, NULL);
+		q->head_id = 0;             /* that event is gone */
+	} else {
+		mk_store_head_flush(q);
+	}
+	return rc;
 }
 
 static int

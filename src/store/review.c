@@ -30,23 +30,6 @@ refuse(mk_store *q, const mk_actor *a, const char *what, const char *item,
 }
 
 static int
-begin(sqlite3 *db, mk_error *err)
-{
-	return sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
-	       ? 0 : mk_sq_fail(db, err, "begin");
-}
-
-static int
-finish(sqlite3 *db, int rc, mk_error *err)
-{
-	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = mk_sq_fail(db, err, "commit");
-	if (rc != 0)
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return rc;
-}
-
-static int
 step_done(sqlite3 *db, sqlite3_stmt *st, mk_error *err)
 {
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : mk_sq_fail(db, err, "write");
@@ -55,13 +38,53 @@ step_done(sqlite3 *db, sqlite3_stmt *st, mk_error *err)
 	return rc;
 }
 
+/* One open request of KIND for ITEM by A, with its audit event WHAT, in
+ * one transaction. */
+static int
+insert_request(mk_store *q, const mk_actor *a, const char *item, const char *reason,
+               const char *kind, const char *what, gint64 now, gint64 *req_id,
+               mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = sq_begin(q, err)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(db, "INSERT INTO requests (item, requester, created, reason, "
+	                       "kind) VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL)
+	    != SQLITE_OK) {
+		rc = mk_sq_fail(db, err, "prepare");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		bool dup = sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE;
+
+		sqlite3_finalize(st);
+		sq_end(q, MK_ERR_TEMP, NULL);
+		if (dup)
+			return refuse(q, a, what, item, now,
+			              "a request for this item is already open", err);
+		return mk_sq_fail(db, err, "insert");
+	}
+	sqlite3_finalize(st);
+	*req_id = sqlite3_last_insert_rowid(db);
+	rc = mk_audit_add(q, now, a->who, a->ip, what, item, "ok", reason, err);
+out:
+	return sq_end(q, rc, err);
+}
+
 int
 sq_review_request(mk_store *q, const mk_actor *a, const char *item,
                   const char *reason, gint64 now, gint64 *req_id, mk_error *err)
 {
-	sqlite3 *db = mk_sq_db(q);
 	mk_qrecord *r = NULL;
-	sqlite3_stmt *st = NULL;
+	const char *why = NULL;
 	int rc;
 
 	*req_id = 0;
@@ -73,42 +96,39 @@ sq_review_request(mk_store *q, const mk_actor *a, const char *item,
 		return refuse(q, a, "release.request", item, now, "a reason is required", err);
 	if ((rc = mk_qstore_get(q, item, &r, err)) != 0)
 		return rc;
-	if (strcmp(r->status, "held") != 0) {
-		mk_qrecord_free(&r);
-		return refuse(q, a, "release.request", item, now, "item is not held", err);
-	}
+	if (strcmp(r->status, "held") != 0)
+		why = "item is not held";
+	else if (mk_codes_have(r->findings, "virus"))
+		why = MK_VIRUS_NO_RELEASE;
 	mk_qrecord_free(&r);
-	if ((rc = begin(db, err)) != 0)
-		return rc;
-	if (sqlite3_prepare_v2(db, "INSERT INTO requests (item, requester, created, reason) "
-	                       "VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) != SQLITE_OK) {
-		rc = mk_sq_fail(db, err, "prepare");
-		goto out;
-	}
-	sqlite3_bind_text(st, 1, item, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		bool dup = sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE;
+	if (why != NULL)
+		return refuse(q, a, "release.request", item, now, why, err);
+	return insert_request(q, a, item, reason, "release", "release.request", now, req_id,
+	                      err);
+}
 
-		sqlite3_finalize(st);
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		if (dup)
-			return refuse(q, a, "release.request", item, now,
-			              "a request for this item is already open", err);
-		return mk_sq_fail(db, err, "insert");
-	}
-	sqlite3_finalize(st);
-	*req_id = sqlite3_last_insert_rowid(db);
-	rc = mk_audit_add(q, now, a->who, a->ip, "release.request", item, "ok", reason, err);
-out:
-	return finish(db, rc, err);
+int
+sq_review_delete(mk_store *q, const mk_actor *a, const char *item, gint64 now,
+                 gint64 *req_id, mk_error *err)
+{
+	mk_qrecord *r = NULL;
+	int rc;
+
+	*req_id = 0;
+	if (!mk_qstore_valid_id(item))
+		return refuse(q, a, "item.delete", NULL, now, "malformed item id", err);
+	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
+		return refuse(q, a, "item.delete", item, now, "only an admin may delete", err);
+	if ((rc = mk_qstore_get(q, item, &r, err)) != 0)
+		return rc;
+	mk_qrecord_free(&r);
+	return insert_request(q, a, item, "delete", "delete", "item.delete.request", now,
+	                      req_id, err);
 }
 
 static const char *const REQ_SELECT =
 	"SELECT r.id, r.created, r.item, r.requester, r.reason, r.status, "
-	"d.approver, d.comment, d.created, i.subject, i.sender "
+	"d.approver, d.comment, d.created, i.subject, i.sender, r.kind "
 	"FROM requests r LEFT JOIN decisions d ON d.request = r.id "
 	"LEFT JOIN items i ON i.id = r.item ";
 
@@ -136,6 +156,7 @@ row_request(sqlite3_stmt *st)
 	r->decided = sqlite3_column_int64(st, 8);
 	r->subject = col(st, 9);
 	r->sender = col(st, 10);
+	r->kind = col(st, 11);
 	return r;
 }
 
@@ -219,8 +240,61 @@ mk_request_free(mk_request **rp)
 	g_free(r->comment);
 	g_free(r->subject);
 	g_free(r->sender);
+	g_free(r->kind);
 	g_free(r);
 	*rp = NULL;
+}
+
+static bool
+is_delete(const mk_request *r)
+{
+	return g_strcmp0(r->kind, "delete") == 0;
+}
+
+static const char *
+decision_event(const mk_request *r, bool approve)
+{
+	if (is_delete(r))
+		return approve ? "item.delete.approve" : "item.delete.deny";
+	return approve ? "release.approve" : "release.deny";
+}
+
+/* Why A may not decide R under the two-person rule for accounts: one of
+ * them was set up or reset by the other and no third admin confirmed it
+ * (users.granted_by); NULL when A may.  The trigger decisions_unconfirmed
+ * says the same. */
+static const char *
+unconfirmed(mk_store *q, const mk_actor *a, const mk_request *r)
+{
+	mk_user *u = NULL;
+	const char *why = NULL;
+
+	if (mk_user_get(q, a->who, &u, NULL) == 0 &&
+	    g_strcmp0(u->granted_by, r->requester) == 0)
+		why = "two-person rule: your account was set up or reset by the requester "
+		      "and no other admin has confirmed it (mukaika user confirm)";
+	mk_user_free(&u);
+	if (why == NULL && mk_user_get(q, r->requester, &u, NULL) == 0 &&
+	    g_strcmp0(u->granted_by, a->who) == 0)
+		why = "two-person rule: you set up or reset the requester's account and no "
+		      "other admin has confirmed it (mukaika user confirm)";
+	mk_user_free(&u);
+	return why;
+}
+
+/* An approved deletion takes effect at once; the item's requests go with
+ * it, the audit events stay. */
+static int
+delete_approved(mk_store *q, const mk_actor *a, const mk_request *r, gint64 now,
+                mk_error *err)
+{
+	char *detail = g_strdup_printf("requested by %s, approved by %s", r->requester, a->who);
+	int rc = mk_qstore_delete(q, r->item, err);
+
+	(void)mk_audit_add(q, now, a->who, a->ip, "item.delete", r->item,
+	                   rc == 0 ? "ok" : "failed", rc == 0 ? detail : err->msg, NULL);
+	g_free(detail);
+	return rc;
 }
 
 static int
@@ -253,47 +327,36 @@ write_decision(mk_store *q, const mk_actor *a, const mk_request *r, bool approve
 		mk_error_set(err, MK_ERR_USAGE, "request was decided meanwhile");
 		return MK_ERR_USAGE;
 	}
-	return mk_audit_add(q, now, a->who, a->ip, approve ? "release.approve"
-	                    : "release.deny", r->item, "ok", comment, err);
+	return mk_audit_add(q, now, a->who, a->ip, decision_event(r, approve), r->item, "ok",
+	                    comment, err);
 }
 
 int
 sq_review_decide(mk_store *q, const mk_actor *a, gint64 req_id, bool approve,
                  const char *comment, gint64 now, mk_error *err)
 {
-	sqlite3 *db = mk_sq_db(q);
-	const char *what = approve ? "release.approve" : "release.deny";
+	const char *what, *why;
 	mk_request *r = NULL;
 	int rc;
 
 	if ((rc = mk_review_get(q, req_id, &r, err)) != 0)
 		return rc;
-	if (!mk_urole_can(a->role, MK_PERM_DECIDE))
-		rc = refuse(q, a, what, r->item, now, "role may not approve or deny", err);
+	what = decision_event(r, approve);
+	if (!mk_urole_can(a->role, is_delete(r) ? MK_PERM_ADMIN : MK_PERM_DECIDE))
+		rc = refuse(q, a, what, r->item, now, is_delete(r) ? "only an admin may decide "
+		            "a deletion" : "role may not approve or deny", err);
 	else if (strcmp(r->requester, a->who) == 0)
 		rc = refuse(q, a, what, r->item, now,
 		            "two-person rule: the requester cannot decide their own request", err);
+	else if ((why = unconfirmed(q, a, r)) != NULL)
+		rc = refuse(q, a, what, r->item, now, why, err);
 	else if (strcmp(r->status, "pending") != 0)
 		rc = refuse(q, a, what, r->item, now, "request is not pending", err);
-	else if ((rc = begin(db, err)) == 0)
-		rc = finish(db, write_decision(q, a, r, approve, comment, now, err), err);
+	else if ((rc = sq_begin(q, err)) == 0 &&
+	         (rc = sq_end(q, write_decision(q, a, r, approve, comment, now, err), err)) == 0 &&
+	         approve && is_delete(r))
+		rc = delete_approved(q, a, r, now, err);
 	mk_request_free(&r);
-	return rc;
-}
-
-int
-mk_review_delete(mk_store *q, const mk_actor *a, const char *item, gint64 now,
-                 mk_error *err)
-{
-	int rc;
-
-	if (!mk_qstore_valid_id(item))
-		return refuse(q, a, "item.delete", NULL, now, "malformed item id", err);
-	if (!mk_urole_can(a->role, MK_PERM_ADMIN))
-		return refuse(q, a, "item.delete", item, now, "only an admin may delete", err);
-	rc = mk_qstore_delete(q, item, err);
-	(void)mk_audit_add(q, now, a->who, a->ip, "item.delete", item,
-	                   rc == 0 ? "ok" : "failed", rc == 0 || err == NULL ? NULL : err->msg, NULL);
 	return rc;
 }
 

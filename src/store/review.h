@@ -1,22 +1,17 @@
 /*
  * NAME
- *   review - release requests, two-person decisions, release of originals,
- *   policy exceptions
+ *   review - release requests, two-person decisions, policy exceptions
  *
  * SUMMARY
  *   rc = mk_review_request(q, &actor, item_id, reason, now, &req_id, err);
  *   rc = mk_review_decide(q, &actor, req_id, true, comment, now, err);
- *   rc = mk_review_release(q, cfg, &actor, req_id, now, &where, err);
- *   rc = mk_review_unlock(q, engine, &actor, item_id, passwords, now, &where, err);
+ *   (release and unlock, which sit above the engine: src/review/release.h)
  *
  * DESCRIPTION
  *   An original leaves the quarantine only through an approved request:
  *   request (operator or above; item must be held, one open request per
  *   item) -> decide (approver or above, never the requester: checked here
- *   and by a trigger) -> release (operator or above): mail is re-injected
- *   unchanged but for a prepended X-Mukaika-Released-By header to the
- *   original envelope recipients through release.smtp_relay; a file is
- *   written into dropd.out_dir/OWNER/ (atomic, no replace).  Every step,
+ *   and by a trigger) -> release (release.h).  Every step,
  *   refused ones included, is an audit event written by these functions
  *   (actor->who, actor->ip).
  *
@@ -25,16 +20,9 @@
  *   unexpired, unrevoked exceptions are "active"; the engine applies the
  *   one matching the envelope sender (semantics in exceptions.c).
  *
- *   PPAP unlock (operator or above, no approval: the original never
- *   leaves): the engine opens the held encrypted archive with the given
- *   password(s) and only a clean sanitized result is delivered
- *   (mk_review_unlock, release.c).
- *
  * FAILURE
  *   Not allowed (role, two-person rule, wrong state): MK_ERR_USAGE with
- *   the reason, audited as "refused".  Unknown ids MK_ERR_NOINPUT.  Relay
- *   or disk failure during release: MK_ERR_TEMP, the request goes back to
- *   "approved" so it may be retried; audited as "failed".
+ *   the reason, audited as "refused".  Unknown ids MK_ERR_NOINPUT.
  */
 #ifndef MK_REVIEW_H
 #define MK_REVIEW_H
@@ -44,6 +32,11 @@
 #include "store.h"
 
 #include "config.h"
+
+/* An item with a virus finding (found when it arrived or by a PPAP
+ * unlock) never leaves as its original: requests and releases refuse. */
+#define MK_VIRUS_NO_RELEASE "the original holds a virus: it can never be released " \
+	"(delete it, or use its sanitized copy)"
 
 typedef struct mk_actor {
 	const char *who;     /* account name */
@@ -56,6 +49,7 @@ typedef struct mk_request {
 	char *item, *requester, *reason, *status;
 	char *approver, *comment;      /* NULL while pending */
 	char *subject, *sender;        /* of the item, for lists */
+	char *kind;                    /* "release" | "delete" */
 } mk_request;
 
 typedef struct mk_exception {
@@ -69,9 +63,6 @@ int mk_review_request(mk_store *q, const mk_actor *a, const char *item,
 int mk_review_decide(mk_store *q, const mk_actor *a, gint64 req_id,
                      bool approve, const char *comment, gint64 now,
                      mk_error *err);
-/* *where: "smtp HOST:PORT n recipients" or the output path (caller frees). */
-int mk_review_release(mk_store *q, const mk_config *cfg, const mk_actor *a,
-                      gint64 req_id, gint64 now, char **where, mk_error *err);
 /* Requests, newest first; status NULL = all, item NULL = any. */
 int mk_review_list(mk_store *q, const char *status, const char *item,
                    GPtrArray **out, mk_error *err);
@@ -82,9 +73,12 @@ void mk_request_free(mk_request **r);
 int mk_review_set_status(mk_store *s, gint64 id, const char *from, const char *to,
                          int *changed, mk_error *err);
 
-/* Admin: delete one item / purge expired ones, audited. */
+/* Admin: ask to delete ITEM (*req_id).  Deleting an original is a
+ * two-person action: another admin approves the request with
+ * mk_review_decide(), which deletes the item at once (its requests go
+ * with it; audit events stay). */
 int mk_review_delete(mk_store *q, const mk_actor *a, const char *item,
-                     gint64 now, mk_error *err);
+                     gint64 now, gint64 *req_id, mk_error *err);
 
 int mk_exception_propose(mk_store *q, const mk_actor *a, const char *pattern,
                          const char *action, const char *reason, gint64 expires,
@@ -104,27 +98,5 @@ bool mk_exception_active(const mk_exception *e, gint64 now);
  * strip > sanitize > allow): a block always beats a relaxation. */
 const mk_exception *mk_exception_match(const GPtrArray *list, const char *sender,
                                        gint64 now);
-
-/* PPAP: open a held item's encrypted archive with candidate PASSWORDS
- * (char*, not kept, never logged) by re-running ENGINE on the stored
- * original; deliver the sanitized result only when nothing is held and
- * no virus was found (see release.c); the configuration is the engine's.
- * Returns 0 when delivered (*where as mk_review_release, caller frees);
- * MK_ERR_USAGE with the reason when refused: role, item not held, too many
- * wrong passwords ("rate limited"), password wrong ("wrong password"),
- * encryption libarchive cannot open, 7z/rar ("this archive's encryption
- * cannot be opened..."), content still held ("still held: REASON");
- * MK_ERR_TEMP when delivery failed.  Every attempt is an audit event
- * "item.unlock" with result ok, wrong_password, unsupported, still_held,
- * rate_limited, refused or failed. */
-struct mk_engine;
-int mk_review_unlock(mk_store *q, struct mk_engine *e, const mk_actor *a,
-                     const char *item, GPtrArray *passwords, gint64 now,
-                     char **where, mk_error *err);
-
-/* SMTP delivery of DATA to RCPTS (NULL-terminated) via HOST:PORT (smtp.c). */
-int mk_smtp_send(const char *relay, const char *helo, const char *from,
-                 char *const *rcpts, GBytes *data, gint64 timeout_s,
-                 mk_error *err);
 
 #endif

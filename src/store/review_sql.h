@@ -107,4 +107,21 @@
 	"CREATE TRIGGER audit_keep_no_delete BEFORE DELETE ON audit_keep" \
 	" BEGIN SELECT RAISE(ABORT, 'audit retention row is required'); END;"
 
+/* v3: no one-person release through a second account.  users.granted_by
+ * names the admin whose grant (add, role) or password reset of the
+ * account no other admin has confirmed yet; while it is set, the account
+ * and that admin cannot decide each other's requests.  requests.kind:
+ * a release of the original, or the deletion of an item (two admins). */
+#define MK_SCHEMA_V3 \
+	"ALTER TABLE users ADD COLUMN granted_by TEXT;" \
+	"ALTER TABLE requests ADD COLUMN kind TEXT NOT NULL DEFAULT 'release'" \
+	" CHECK (kind IN ('release','delete'));" \
+	"CREATE TRIGGER decisions_unconfirmed BEFORE INSERT ON decisions" \
+	" WHEN (SELECT granted_by FROM users WHERE name = new.approver)" \
+	"  = (SELECT requester FROM requests WHERE id = new.request)" \
+	" OR (SELECT u.granted_by FROM users u JOIN requests r ON u.name = r.requester" \
+	"  WHERE r.id = new.request) = new.approver" \
+	" BEGIN SELECT RAISE(ABORT, 'two-person rule: an account set up or reset by" \
+	" the other party is not confirmed by another admin'); END;"
+
 #endif

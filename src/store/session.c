@@ -8,7 +8,11 @@
  *   working sessions.  Each session has its own CSRF token (also 256-bit).
  *   check() ends a session that was idle longer than pol->idle_s, or (for
  *   approver and admin) began more than pol->max_s ago, or whose account
- *   is disabled or locked; otherwise it refreshes last_seen.
+ *   is disabled or locked; otherwise it refreshes last_seen.  The SELECT
+ *   is finished before any write, so the write waits for another
+ *   process's write lock (busy timeout) instead of failing at once; a
+ *   last_seen that still cannot be written is logged and the session
+ *   stays valid (a busy store never logs anyone out).
  *
  * FAILURE
  *   Unknown/expired: MK_ERR_NOINPUT.  sqlite: MK_ERR_TEMP.
@@ -18,6 +22,7 @@
 
 #include "store_int.h"
 #include "users.h"
+#include "log.h"
 #include "util.h"
 
 #define TOKEN_BYTES 32
@@ -130,6 +135,7 @@ sq_session_check(mk_store *q, const char *token, gint64 now,
 	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
 	mk_session *s = NULL;
+	mk_error terr = { 0 };
 	bool blocked;
 	char hash[65];
 	int rc = 0, step;
@@ -161,6 +167,10 @@ sq_session_check(mk_store *q, const char *token, gint64 now,
 	s->created = sqlite3_column_int64(st, 4);
 	s->last_seen = sqlite3_column_int64(st, 5);
 	blocked = sqlite3_column_int(st, 6) != 0 || sqlite3_column_int64(st, 7) > now;
+	/* End the read before writing: a write under an open SELECT cannot
+	 * wait for another connection's write lock (busy timeout). */
+	sqlite3_finalize(st);
+	st = NULL;
 	if (expired(s, blocked, now, pol)) {
 		mk_session_free(&s);
 		mk_error_set(err, MK_ERR_NOINPUT, "session expired");
@@ -168,7 +178,9 @@ sq_session_check(mk_store *q, const char *token, gint64 now,
 		rc = rc != 0 ? rc : MK_ERR_NOINPUT;
 		goto out;
 	}
-	rc = touch(db, hash, now, err);
+	if (touch(db, hash, now, &terr) != 0)   /* still valid: only last use is lost */
+		mk_log(MK_LOG_WARNING, NULL, "session of %s: last use not recorded: %s",
+		       s->user, terr.msg);
 out:
 	sqlite3_finalize(st);
 	if (rc == 0)

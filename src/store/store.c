@@ -6,7 +6,9 @@
  * DESCRIPTION
  *   store.backend names the backend; a backend that is known but not
  *   built into this program (postgresql without libpq) is a start-up
- *   error, never a silent fall back to another one.
+ *   error, never a silent fall back to another one.  Opening also loads
+ *   (or at first start creates) the audit chain's key: a store whose
+ *   events could not be keyed does not open.
  *
  * FAILURE
  *   Unknown or unbuilt backend: MK_ERR_CONFIG.  Otherwise the backend's.
@@ -31,11 +33,18 @@ mk_store_open(const mk_config *cfg, mk_error *err)
 	                   ? cfg->store.backend : "sqlite";
 
 	for (gsize i = 0; i < G_N_ELEMENTS(backends); i++) {
+		mk_store *s;
+
 		if (strcmp(backends[i].name, want) != 0)
 			continue;
 		if (backends[i].ops == NULL)
 			break;
-		return backends[i].ops->open(cfg, err);
+		if ((s = backends[i].ops->open(cfg, err)) == NULL)
+			return NULL;
+		s->checkpoint = mk_audit_checkpoint_path(cfg);
+		if (mk_audit_key_load(cfg, s->audit_key, err) != 0)
+			mk_store_close(&s);
+		return s;
 	}
 	mk_error_set(err, MK_ERR_CONFIG, "store.backend %s is not built into this "
 	             "program", want);
@@ -47,8 +56,19 @@ mk_store_close(mk_store **sp)
 {
 	if (sp == NULL || *sp == NULL)
 		return;
+	explicit_bzero((*sp)->audit_key, sizeof (*sp)->audit_key);
+	g_free((*sp)->checkpoint);
 	(*sp)->ops->close(*sp);
 	*sp = NULL;
+}
+
+void
+mk_store_head_flush(mk_store *s)
+{
+	if (s->head_id == 0)
+		return;
+	mk_audit_checkpoint_write(s->checkpoint, s->head_id, s->head_mac);
+	s->head_id = 0;
 }
 
 /* --- dispatch: one line per operation ------------------------------------ */
@@ -96,6 +116,13 @@ mk_qstore_set_status(mk_store *s, const char *id, const char *status, mk_error *
 }
 
 int
+mk_qstore_set_result(mk_store *s, const char *id, mk_verdict verdict,
+                     const char *findings, const char *report_json, mk_error *err)
+{
+	return s->ops->item_set_result(s, id, verdict, findings, report_json, err);
+}
+
+int
 mk_qstore_delete(mk_store *s, const char *id, mk_error *err)
 {
 	return s->ops->item_delete(s, id, err);
@@ -108,16 +135,23 @@ mk_qstore_purge(mk_store *s, gint64 now, int *n, mk_error *err)
 }
 
 int
-mk_user_add(mk_store *s, const char *name, mk_urole role, gint64 now, char **temp_pw,
-            mk_error *err)
+mk_user_add(mk_store *s, const char *name, mk_urole role, const char *by, gint64 now,
+            char **temp_pw, mk_error *err)
 {
-	return s->ops->user_add(s, name, role, now, temp_pw, err);
+	return s->ops->user_add(s, name, role, by, now, temp_pw, err);
 }
 
 int
-mk_user_reset(mk_store *s, const char *name, char **temp_pw, mk_error *err)
+mk_user_reset(mk_store *s, const char *name, const char *by, char **temp_pw,
+              mk_error *err)
 {
-	return s->ops->user_reset(s, name, temp_pw, err);
+	return s->ops->user_reset(s, name, by, temp_pw, err);
+}
+
+int
+mk_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err)
+{
+	return s->ops->user_confirm(s, name, by, err);
 }
 
 int
@@ -134,9 +168,10 @@ mk_user_set_disabled(mk_store *s, const char *name, bool disabled, mk_error *err
 }
 
 int
-mk_user_set_role(mk_store *s, const char *name, mk_urole role, mk_error *err)
+mk_user_set_role(mk_store *s, const char *name, mk_urole role, const char *by,
+                 mk_error *err)
 {
-	return s->ops->user_set_role(s, name, role, err);
+	return s->ops->user_set_role(s, name, role, by, err);
 }
 
 int
@@ -196,6 +231,13 @@ mk_review_decide(mk_store *s, const mk_actor *a, gint64 req_id, bool approve,
                  const char *comment, gint64 now, mk_error *err)
 {
 	return s->ops->review_decide(s, a, req_id, approve, comment, now, err);
+}
+
+int
+mk_review_delete(mk_store *s, const mk_actor *a, const char *item, gint64 now,
+                 gint64 *req_id, mk_error *err)
+{
+	return s->ops->review_delete(s, a, item, now, req_id, err);
 }
 
 int
@@ -275,7 +317,7 @@ mk_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n, mk_error 
 }
 
 int
-mk_audit_verify(mk_store *s, gint64 *bad, mk_error *err)
+mk_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err)
 {
-	return s->ops->audit_verify(s, bad, err);
+	return s->ops->audit_verify(s, bad, why, err);
 }

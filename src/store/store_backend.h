@@ -19,6 +19,7 @@
 #ifndef MK_STORE_BACKEND_H
 #define MK_STORE_BACKEND_H
 
+#include "audit_chain.h"
 #include "store.h"
 
 typedef enum {
@@ -40,18 +41,23 @@ typedef struct mk_store_ops {
 	int (*item_count)(mk_store *s, const mk_qfilter *f, gint64 *n, mk_error *err);
 	int (*item_set_status)(mk_store *s, const char *id, const char *status,
 	                       mk_error *err);
+	int (*item_set_result)(mk_store *s, const char *id, mk_verdict verdict,
+	                       const char *findings, const char *report_json,
+	                       mk_error *err);
 	int (*item_delete)(mk_store *s, const char *id, mk_error *err);
 	int (*item_purge)(mk_store *s, gint64 now, int *n, mk_error *err);
-	int (*user_add)(mk_store *s, const char *name, mk_urole role, gint64 now,
-	                char **temp_pw, mk_error *err);
-	int (*user_reset)(mk_store *s, const char *name, char **temp_pw, mk_error *err);
+	int (*user_add)(mk_store *s, const char *name, mk_urole role, const char *by,
+	                gint64 now, char **temp_pw, mk_error *err);
+	int (*user_reset)(mk_store *s, const char *name, const char *by, char **temp_pw,
+	                  mk_error *err);
+	int (*user_confirm)(mk_store *s, const char *name, const char *by, mk_error *err);
 	int (*user_change_password)(mk_store *s, const char *name, const char *old_pw,
 	                            const char *new_pw, const mk_auth_policy *pol,
 	                            mk_error *err);
 	int (*user_set_disabled)(mk_store *s, const char *name, bool disabled,
 	                         mk_error *err);
 	int (*user_set_role)(mk_store *s, const char *name, mk_urole role,
-	                     mk_error *err);
+	                     const char *by, mk_error *err);
 	int (*user_get)(mk_store *s, const char *name, mk_user **out, mk_error *err);
 	int (*user_list)(mk_store *s, GPtrArray **out, mk_error *err);
 	int (*user_count)(mk_store *s, gint64 *n, mk_error *err);
@@ -70,6 +76,8 @@ typedef struct mk_store_ops {
 	int (*review_decide)(mk_store *s, const mk_actor *a, gint64 req_id,
 	                     bool approve, const char *comment, gint64 now,
 	                     mk_error *err);
+	int (*review_delete)(mk_store *s, const mk_actor *a, const char *item, gint64 now,
+	                     gint64 *req_id, mk_error *err);
 	int (*review_list)(mk_store *s, const char *status, const char *item,
 	                   GPtrArray **out, mk_error *err);
 	int (*review_get)(mk_store *s, gint64 req_id, mk_request **out, mk_error *err);
@@ -92,13 +100,23 @@ typedef struct mk_store_ops {
 	                   const char *result, gint64 since, gint64 *n, mk_error *err);
 	int (*audit_purge)(mk_store *s, gint64 now, gint64 retention_days, int *n,
 	                   mk_error *err);
-	int (*audit_verify)(mk_store *s, gint64 *bad, mk_error *err);
+	int (*audit_verify)(mk_store *s, gint64 *bad, char **why, mk_error *err);
 } mk_store_ops;
 
+/* What every backend's handle starts with: its table, and the audit
+ * chain's key and checkpoint (audit_chain.h), loaded by mk_store_open(). */
 struct mk_store {
 	const mk_store_ops *ops;
+	guint8 audit_key[MK_AUDIT_KEY_BYTES];
+	char *checkpoint;          /* audit.checkpoint_file */
+	gint64 head_id;            /* written, not yet committed: id 0 = none */
+	char head_mac[65];
 };
 
 extern const mk_store_ops mk_store_sqlite_ops;
+
+/* The head of the chain after a committed transaction: moves the
+ * checkpoint to the newest event S wrote, if any, and forgets it. */
+void mk_store_head_flush(mk_store *s);
 
 #endif

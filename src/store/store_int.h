@@ -38,6 +38,14 @@ sqlite3 *mk_sq_db(mk_store *s);
 /* Set ERR to MK_ERR_TEMP "store: WHAT: sqlite message"; returns MK_ERR_TEMP. */
 int mk_sq_fail(sqlite3 *db, mk_error *err, const char *what);
 
+/* BEGIN IMMEDIATE. */
+int sq_begin(mk_store *q, mk_error *err);
+/* COMMIT when RC is 0 (the audit checkpoint then moves to the event the
+ * transaction wrote), else ROLLBACK; returns RC or the commit's failure. */
+int sq_end(mk_store *q, int rc, mk_error *err);
+/* Id and MAC of the newest audit event (0 and the genesis value: none). */
+int sq_audit_head(sqlite3 *db, gint64 *id, char mac[65], mk_error *err);
+
 bool qstore_valid_sha256(const char *s);
 /* DIR/objects/ab/cdef...; *sub (may be NULL) gets DIR/objects/ab.  Caller frees. */
 char *qstore_object_path(mk_store *q, const char *sha, char **sub);
@@ -54,16 +62,21 @@ int sq_qstore_search(mk_store *s, const mk_qfilter *f, GPtrArray **out, mk_error
 int sq_qstore_count(mk_store *s, const mk_qfilter *f, gint64 *n, mk_error *err);
 int sq_qstore_set_status(mk_store *s, const char *id, const char *status,
                          mk_error *err);
+int sq_qstore_set_result(mk_store *s, const char *id, mk_verdict verdict,
+                         const char *findings, const char *report_json, mk_error *err);
 int sq_qstore_delete(mk_store *s, const char *id, mk_error *err);
 int sq_qstore_purge(mk_store *s, gint64 now, int *n, mk_error *err);
-int sq_user_add(mk_store *s, const char *name, mk_urole role, gint64 now,
-                char **temp_pw, mk_error *err);
-int sq_user_reset(mk_store *s, const char *name, char **temp_pw, mk_error *err);
+int sq_user_add(mk_store *s, const char *name, mk_urole role, const char *by,
+                gint64 now, char **temp_pw, mk_error *err);
+int sq_user_reset(mk_store *s, const char *name, const char *by, char **temp_pw,
+                  mk_error *err);
+int sq_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err);
 int sq_user_change_password(mk_store *s, const char *name, const char *old_pw,
                             const char *new_pw, const mk_auth_policy *pol,
                             mk_error *err);
 int sq_user_set_disabled(mk_store *s, const char *name, bool disabled, mk_error *err);
-int sq_user_set_role(mk_store *s, const char *name, mk_urole role, mk_error *err);
+int sq_user_set_role(mk_store *s, const char *name, mk_urole role, const char *by,
+                     mk_error *err);
 int sq_user_get(mk_store *s, const char *name, mk_user **out, mk_error *err);
 int sq_user_list(mk_store *s, GPtrArray **out, mk_error *err);
 int sq_user_count(mk_store *s, gint64 *n, mk_error *err);
@@ -78,6 +91,8 @@ int sq_review_request(mk_store *s, const mk_actor *a, const char *item,
                       const char *reason, gint64 now, gint64 *req_id, mk_error *err);
 int sq_review_decide(mk_store *s, const mk_actor *a, gint64 req_id, bool approve,
                      const char *comment, gint64 now, mk_error *err);
+int sq_review_delete(mk_store *s, const mk_actor *a, const char *item, gint64 now,
+                     gint64 *req_id, mk_error *err);
 int sq_review_list(mk_store *s, const char *status, const char *item, GPtrArray **out,
                    mk_error *err);
 int sq_review_get(mk_store *s, gint64 req_id, mk_request **out, mk_error *err);
@@ -100,6 +115,6 @@ int sq_audit_count(mk_store *s, const char *what, const char *item, const char *
                    gint64 since, gint64 *n, mk_error *err);
 int sq_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
                    mk_error *err);
-int sq_audit_verify(mk_store *s, gint64 *bad, mk_error *err);
+int sq_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
 
 #endif

@@ -38,7 +38,8 @@ static const struct { const char *name; unsigned long long ops; size_t mem; } co
 };
 static gint cost_idx;   /* into costs[], set by mk_auth_policy_from */
 #define SESSION_FIELDS "name, role, pwhash, must_change, failed, " \
-	"failed_since_login, locked_until, disabled, last_login, last_login_ip, created"
+	"failed_since_login, locked_until, disabled, last_login, last_login_ip, created, " \
+	"granted_by"
 
 static const char *const role_names[] = {
 	"none", "viewer", "operator", "approver", "admin",
@@ -151,7 +152,7 @@ no_user(const char *name, mk_error *err)
 }
 
 int
-sq_user_add(mk_store *q, const char *name, mk_urole role, gint64 now,
+sq_user_add(mk_store *q, const char *name, mk_urole role, const char *by, gint64 now,
             char **temp_pw, mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
@@ -171,6 +172,9 @@ sq_user_add(mk_store *q, const char *name, mk_urole role, gint64 now,
 	ts = g_strdup_printf("%" G_GINT64_FORMAT, now);
 	rc = run(db, "INSERT INTO users (name, role, pwhash, must_change, created) "
 	         "VALUES (?1, ?2, ?3, 1, 0)", name, mk_urole_name(role), hash, NULL, err);
+	if (rc == 0 && by != NULL)
+		rc = run(db, "UPDATE users SET granted_by = ?2 WHERE name = ?1", name, by,
+		         NULL, NULL, err);
 	if (rc != 0 && sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
 		mk_error_set(err, MK_ERR_USAGE, "account \"%s\" exists", name);
 		rc = MK_ERR_USAGE;
@@ -214,15 +218,17 @@ set_hash(sqlite3 *db, const char *name, const char *pw, bool temporary,
 }
 
 int
-sq_user_reset(mk_store *q, const char *name, char **temp_pw, mk_error *err)
+sq_user_reset(mk_store *q, const char *name, const char *by, char **temp_pw,
+              mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
 	char *pw = temp_password();
 	int rc = set_hash(db, name, pw, true, err);
 
 	if (rc == 0)
-		rc = run(db, "UPDATE users SET failed = 0, locked_until = 0 WHERE name = ?1",
-		         name, NULL, NULL, NULL, err);
+		rc = run(db, "UPDATE users SET failed = 0, locked_until = 0, "
+		         "granted_by = coalesce(granted_by, ?2) WHERE name = ?1", name, by,
+		         NULL, NULL, err);
 	if (rc == 0) {
 		*temp_pw = pw;
 		return 0;
@@ -251,6 +257,8 @@ row_user(sqlite3_stmt *st, char **hash)
 	u->last_login = sqlite3_column_int64(st, 8);
 	u->last_login_ip = ip != NULL ? g_strdup(ip) : NULL;
 	u->created = sqlite3_column_int64(st, 10);
+	if (sqlite3_column_text(st, 11) != NULL)
+		u->granted_by = g_strdup((const char *)sqlite3_column_text(st, 11));
 	return u;
 }
 
@@ -337,6 +345,7 @@ mk_user_free(mk_user **up)
 		return;
 	g_free((*up)->name);
 	g_free((*up)->last_login_ip);
+	g_free((*up)->granted_by);
 	g_free(*up);
 	*up = NULL;
 }
@@ -357,7 +366,8 @@ sq_user_set_disabled(mk_store *q, const char *name, bool disabled, mk_error *err
 }
 
 int
-sq_user_set_role(mk_store *q, const char *name, mk_urole role, mk_error *err)
+sq_user_set_role(mk_store *q, const char *name, mk_urole role, const char *by,
+                 mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
 	int n = 0, rc;
@@ -366,11 +376,39 @@ sq_user_set_role(mk_store *q, const char *name, mk_urole role, mk_error *err)
 		mk_error_set(err, MK_ERR_USAGE, "role must be viewer, operator, approver or admin");
 		return MK_ERR_USAGE;
 	}
-	rc = run(db, "UPDATE users SET role = ?2 WHERE name = ?1", name,
-	         mk_urole_name(role), NULL, &n, err);
+	rc = run(db, "UPDATE users SET role = ?2, granted_by = coalesce(granted_by, ?3) "
+	         "WHERE name = ?1", name, mk_urole_name(role), by, &n, err);
 	if (rc == 0 && n == 0)
 		return no_user(name, err);
 	return rc != 0 ? rc : end_sessions(db, name, err);
+}
+
+int
+sq_user_confirm(mk_store *q, const char *name, const char *by, mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	mk_user *u = NULL;
+	int n = 0, rc;
+
+	if ((rc = get_user(db, name, &u, NULL, err)) != 0)
+		return rc;
+	if (u->granted_by == NULL) {
+		mk_error_set(err, MK_ERR_USAGE, "account \"%s\" has nothing to confirm", name);
+		rc = MK_ERR_USAGE;
+	} else if (by == NULL || strcmp(by, u->granted_by) == 0 || strcmp(by, name) == 0) {
+		mk_error_set(err, MK_ERR_USAGE, "two-person rule: \"%s\" was set up by %s; "
+		             "another admin must confirm it", name, u->granted_by);
+		rc = MK_ERR_USAGE;
+	} else {
+		rc = run(db, "UPDATE users SET granted_by = NULL WHERE name = ?1 AND "
+		         "granted_by = ?2", name, u->granted_by, NULL, &n, err);
+		if (rc == 0 && n != 1) {
+			mk_error_set(err, MK_ERR_USAGE, "account \"%s\" changed meanwhile", name);
+			rc = MK_ERR_USAGE;
+		}
+	}
+	mk_user_free(&u);
+	return rc;
 }
 
 static bool

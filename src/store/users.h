@@ -68,6 +68,7 @@ typedef struct mk_user {
 	bool must_change, disabled;
 	gint64 failed, failed_since_login, locked_until, last_login, created;
 	char *last_login_ip;
+	char *granted_by;        /* admin whose grant/reset awaits confirmation */
 } mk_user;
 
 typedef struct mk_auth_policy {
@@ -106,17 +107,26 @@ struct mk_config;
 void mk_auth_policy_from(const struct mk_config *cfg, mk_auth_policy *pol);
 bool mk_user_valid_name(const char *name);  /* [a-z0-9._-]{1,32} */
 
-int mk_user_add(mk_store *s, const char *name, mk_urole role, gint64 now,
-                char **temp_pw, mk_error *err);
+/* BY: the admin who adds, resets or changes the role (NULL: the first
+ * account, set up from the shell).  Until another admin confirms it
+ * (mk_user_confirm), the account may not decide BY's requests nor BY
+ * decide its requests (two-person rule, also a trigger: review_sql.h). */
+int mk_user_add(mk_store *s, const char *name, mk_urole role, const char *by,
+                gint64 now, char **temp_pw, mk_error *err);
 /* Admin reset: new temporary password, must_change, sessions end. */
-int mk_user_reset(mk_store *s, const char *name, char **temp_pw, mk_error *err);
+int mk_user_reset(mk_store *s, const char *name, const char *by, char **temp_pw,
+                  mk_error *err);
+/* Admin BY confirms the pending grant/reset of NAME; MK_ERR_USAGE when
+ * BY is the admin who made it, NAME itself, or nothing is pending. */
+int mk_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err);
 /* Own change: OLD must verify; NEW must differ and be >= min_password. */
 int mk_user_change_password(mk_store *s, const char *name, const char *old_pw,
                             const char *new_pw, const mk_auth_policy *pol,
                             mk_error *err);
 int mk_user_set_disabled(mk_store *s, const char *name, bool disabled,
                          mk_error *err);   /* unlock also clears a lockout */
-int mk_user_set_role(mk_store *s, const char *name, mk_urole role, mk_error *err);
+int mk_user_set_role(mk_store *s, const char *name, mk_urole role, const char *by,
+                     mk_error *err);
 int mk_user_get(mk_store *s, const char *name, mk_user **out, mk_error *err);
 int mk_user_list(mk_store *s, GPtrArray **out, mk_error *err);
 int mk_user_count(mk_store *s, gint64 *n, mk_error *err);

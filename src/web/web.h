@@ -25,7 +25,9 @@
 #include "config.h"
 #include "engine.h"
 #include "qstore.h"
+#include "release.h"
 #include "review.h"
+#include "store_port.h"
 #include "users.h"
 
 typedef enum { WEB_POOL_PAGE = 0, WEB_POOL_AUTH, WEB_POOL_WORK, WEB_NPOOLS } web_pool_kind;

@@ -130,15 +130,15 @@ page_users_post(web_req *r)
 	if (!web_admin_only(r))
 		return;
 	if (strcmp(op, "add") == 0)
-		rc = mk_user_add(db, name, role, web_now(), &pw, &err);
+		rc = mk_user_add(db, name, role, r->sess->user, web_now(), &pw, &err);
 	else if (strcmp(op, "reset") == 0)
-		rc = mk_user_reset(db, name, &pw, &err);
+		rc = mk_user_reset(db, name, r->sess->user, &pw, &err);
 	else if (self && (strcmp(op, "lock") == 0 || strcmp(op, "role") == 0))
 		rc = (mk_error_set(&err, MK_ERR_USAGE, "not on your own account"), MK_ERR_USAGE);
 	else if (strcmp(op, "lock") == 0 || strcmp(op, "unlock") == 0)
 		rc = mk_user_set_disabled(db, name, strcmp(op, "lock") == 0, &err);
 	else if (strcmp(op, "role") == 0)
-		rc = mk_user_set_role(db, name, role, &err);
+		rc = mk_user_set_role(db, name, role, r->sess->user, &err);
 	else
 		rc = (mk_error_set(&err, MK_ERR_USAGE, "unknown operation"), MK_ERR_USAGE);
 	what = g_strconcat("user.", mk_user_valid_name(op) ? op : "?", NULL);

@@ -150,7 +150,8 @@ web_engine(web_req *r)
 	mk_engine *e;
 
 	g_mutex_lock(&ctx->engine_lock);
-	if (ctx->engine == NULL && (ctx->engine = mk_engine_new(ctx->cfg, &err)) == NULL)
+	if (ctx->engine == NULL &&
+	    (ctx->engine = mk_engine_new(ctx->cfg, mk_store_port_new(ctx->cfg), &err)) == NULL)
 		g_printerr("mukaika-web: engine: %s\n", err.msg);
 	e = ctx->engine;
 	g_mutex_unlock(&ctx->engine_lock);

@@ -5,17 +5,21 @@
  * DESCRIPTION
  *   Table of SQL statements an attacker or a bug might run against the
  *   audit table, each of which the database must refuse; purge removes
- *   only rows past the retention and records itself; the hash chain finds
- *   a row changed behind the triggers' back; filters; CSV neutralises
- *   formula cells and quotes; JSON escapes.
+ *   only rows past the retention and records itself; the keyed chain and
+ *   its checkpoint find every row changed, inserted or removed behind the
+ *   triggers' back, the oldest and the newest included, also when the
+ *   attacker recomputes unkeyed hashes; filters; CSV neutralises formula
+ *   cells and quotes; JSON escapes.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
 #include "audit.h"
 #include "qstore.h"
 #include "testutil.h"
+#include "util.h"
 
 #define DAY 86400
 
@@ -75,7 +79,7 @@ START_TEST(test_append_only)
 	ck_assert_int_eq(mk_audit_list(q, NULL, &a, &err), 0);
 	ck_assert_int_eq(a->len, 4);
 	g_ptr_array_unref(a);
-	ck_assert_int_eq(mk_audit_verify(q, &bad, &err), 0);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
 	ck_assert_int_eq(bad, 0);
 }
 END_TEST
@@ -97,7 +101,7 @@ START_TEST(test_purge)
 	ck_assert_int_eq(a->len, 4 - purges[_i].removed + 1);   /* + the purge event */
 	ck_assert_str_eq(((mk_audit_row *)g_ptr_array_index(a, 0))->what, "audit.purge");
 	g_ptr_array_unref(a);
-	ck_assert_int_eq(mk_audit_verify(q, &bad, &err), 0);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
 	ck_assert_int_eq(bad, 0);
 	/* the retention now in force protects younger rows from a direct delete */
 	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
@@ -113,7 +117,7 @@ START_TEST(test_chain_detects_tamper)
 	/* someone with file access drops the trigger and edits a row */
 	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update; UPDATE audit SET "
 	                              "who = 'mallory' WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(mk_audit_verify(q, &bad, &err), 0);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
 	ck_assert_int_eq(bad, 2);
 }
 END_TEST
@@ -159,6 +163,130 @@ START_TEST(test_export)
 }
 END_TEST
 
+/* More events (ages 0), so that "the newest 20" leaves some. */
+static void
+add_events(int n)
+{
+	mk_error err = { 0 };
+
+	for (int i = 0; i < n; i++)
+		ck_assert_int_eq(mk_audit_add(q, now, "dave", "192.0.2.4", "login", NULL, "ok",
+		                              NULL, &err), 0);
+}
+
+/* The attacker's own chain: every hash from event FROM on recomputed the
+ * way an unkeyed chain would be (sha256 of prev and fields). */
+static void
+rechain_unkeyed(gint64 from)
+{
+	sqlite3_stmt *st = NULL;
+	char prev[65] = "", hash[65];
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT id, ts, who, ip, what, item, result, "
+	                 "detail, prev FROM audit WHERE id >= ?1 ORDER BY id", -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, from);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		GString *g = g_string_new(prev[0] ? prev : (const char *)sqlite3_column_text(st, 8));
+		char *sql;
+
+		g_string_append_printf(g, "\x1f%lld", (long long)sqlite3_column_int64(st, 1));
+		for (int i = 2; i < 8; i++) {
+			g_string_append_c(g, '\x1f');
+			if (sqlite3_column_text(st, i) != NULL)
+				g_string_append(g, (const char *)sqlite3_column_text(st, i));
+		}
+		mk_sha256_hex(g->str, g->len, hash);
+		sql = prev[0] ? sqlite3_mprintf("UPDATE audit SET prev = %Q, hash = %Q WHERE "
+		                                "id = %lld", prev, hash,
+		                                (long long)sqlite3_column_int64(st, 0))
+		      : sqlite3_mprintf("UPDATE audit SET hash = %Q WHERE id = %lld", hash,
+		                        (long long)sqlite3_column_int64(st, 0));
+		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_free(sql);
+		g_strlcpy(prev, hash, sizeof prev);
+		g_string_free(g, TRUE);
+	}
+	sqlite3_finalize(st);
+}
+
+/* Each row: what someone with write access to the database file does,
+ * triggers dropped first; verify must report it (bad != 0, a reason). */
+static const struct {
+	const char *name;
+	const char *sql;
+	gint64 rechain_from;      /* 0: no recomputed hashes */
+} tampers[] = {
+	{ "newest 1", "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)", 0 },
+	{ "newest 20", "DELETE FROM audit WHERE id > (SELECT max(id) FROM audit) - 20", 0 },
+	{ "all", "DELETE FROM audit", 0 },
+	{ "oldest 1", "DELETE FROM audit WHERE id = 1", 0 },
+	{ "oldest 3", "DELETE FROM audit WHERE id <= 3", 0 },
+	{ "oldest, rechained", "DELETE FROM audit WHERE id = 1", 2 },
+	{ "middle", "DELETE FROM audit WHERE id = 10", 0 },
+	{ "rewrite", "UPDATE audit SET who = 'mallory' WHERE id = 2", 0 },
+	{ "rewrite, rechained", "UPDATE audit SET who = 'mallory' WHERE id = 2", 2 },
+	{ "rewrite newest, rechained", "UPDATE audit SET result = 'refused' WHERE id = "
+	  "(SELECT max(id) FROM audit)", 1 },
+	{ "forged purge anchor", "UPDATE audit SET what = 'audit.purge', detail = "
+	  "'chain kept from event 5 after 00' WHERE id = 20", 0 },
+	{ "insert unkeyed", "INSERT INTO audit (ts, who, ip, what, result, prev, hash) "
+	  "SELECT ts, 'mallory', ip, 'login', 'ok', hash, hash FROM audit "
+	  "ORDER BY id DESC LIMIT 1", 0 },
+};
+
+START_TEST(test_tamper_reported)
+{
+	mk_error err = { 0 };
+	char *why = NULL;
+	gint64 bad = 0;
+
+	add_events(21);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);
+	ck_assert_msg(bad == 0, "clean chain reported: %s", why);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update; DROP TRIGGER "
+	                              "audit_no_delete; DROP TRIGGER audit_no_replace",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, tampers[_i].sql, NULL, NULL, NULL), SQLITE_OK);
+	if (tampers[_i].rechain_from > 0)
+		rechain_unkeyed(tampers[_i].rechain_from);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);
+	ck_assert_msg(bad != 0, "%s: not reported", tampers[_i].name);
+	ck_assert_msg(why != NULL && *why != '\0', "%s: no reason", tampers[_i].name);
+	g_free(why);
+	/* events written after the tampering do not hide it */
+	add_events(25);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);
+	ck_assert_msg(bad != 0, "%s: hidden by later events", tampers[_i].name);
+	g_free(why);
+}
+END_TEST
+
+/* The key is outside the database: created 0640 at first start, refused
+ * when others may read it; the checkpoint follows every event. */
+START_TEST(test_key_and_checkpoint)
+{
+	char *key = g_build_filename(cfg->general.state_dir, "audit.key", NULL);
+	char *head = g_build_filename(cfg->general.state_dir, "audit.head", NULL);
+	mk_error err = { 0 };
+	struct stat st;
+	char *text = NULL;
+	mk_store *q2;
+
+	ck_assert_int_eq(stat(key, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	ck_assert(g_file_get_contents(head, &text, NULL, NULL));
+	ck_assert_msg(g_str_has_prefix(text, "4 "), "checkpoint: %s", text);
+	g_free(text);
+	ck_assert_int_eq(chmod(key, 0644), 0);
+	q2 = mk_store_open(cfg, &err);
+	ck_assert_ptr_null(q2);
+	ck_assert_ptr_nonnull(strstr(err.msg, "readable by others"));
+	g_free(key);
+	g_free(head);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -169,6 +297,8 @@ main(void)
 	tcase_add_loop_test(tc, test_append_only, 0, G_N_ELEMENTS(attacks));
 	tcase_add_loop_test(tc, test_purge, 0, G_N_ELEMENTS(purges));
 	tcase_add_test(tc, test_chain_detects_tamper);
+	tcase_add_loop_test(tc, test_tamper_reported, 0, G_N_ELEMENTS(tampers));
+	tcase_add_test(tc, test_key_and_checkpoint);
 	tcase_add_loop_test(tc, test_filters, 0, G_N_ELEMENTS(filters));
 	tcase_add_test(tc, test_export);
 	suite_add_tcase(su, tc);

@@ -9,6 +9,7 @@
 
 #include "engine.h"
 #include "mime.h"
+#include "store_port.h"
 #include "testutil.h"
 
 static char *
@@ -95,7 +96,7 @@ setup(void)
 
 	mkt_fixture_init(&f.base);
 	f.cfg = f.base.cfg;
-	f.e = mk_engine_new(f.cfg, &err);
+	f.e = mk_engine_new(f.cfg, mk_store_port_new(f.cfg), &err);
 	ck_assert_msg(mk_engine_ready(f.e, &err) == 0, "%s", err.msg);
 	return f;
 }
@@ -330,7 +331,7 @@ START_TEST(test_no_database_tempfails)
 	g_mkdir(empty, 0700);
 	g_free(cfg->clamav.database_dir);
 	cfg->clamav.database_dir = empty;
-	mk_engine *e = mk_engine_new(cfg, &err);
+	mk_engine *e = mk_engine_new(cfg, mk_store_port_new(cfg), &err);
 	ck_assert(mk_engine_ready(e, &err) == MK_ERR_TEMP);
 	mk_input in = { .data = b };
 	ck_assert_int_eq(mk_engine_process(e, &in, &r, &err), 0);

@@ -22,7 +22,9 @@
 
 #include "engine.h"
 #include "qstore.h"
+#include "release.h"
 #include "review.h"
+#include "store_port.h"
 #include "testutil.h"
 
 static char *tmp;
@@ -198,7 +200,7 @@ START_TEST(test_engine_exceptions)
 
 	if (rows[_i].state != NONE)
 		add_exception(_i);
-	e = mk_engine_new(cfg, &err);
+	e = mk_engine_new(cfg, mk_store_port_new(cfg), &err);
 	ck_assert_ptr_nonnull(e);
 	if (rows[_i].file_mode) {
 		data = g_bytes_ref(att);
@@ -266,12 +268,12 @@ START_TEST(test_refresh_and_unreadable)
 	bool applied = false;
 
 	cfg->quarantine.exceptions_refresh_s = 3600;
-	e = mk_engine_new(cfg, &err);                 /* reads: none yet */
+	e = mk_engine_new(cfg, mk_store_port_new(cfg), &err);   /* reads: none yet */
 	add_exception(1);                             /* domain strip, active */
 	ck_assert_int_eq(run_enc(e, &applied), MK_V_QUARANTINED);   /* not re-read */
 	ck_assert(!applied);
 	mk_engine_free(&e);
-	e = mk_engine_new(cfg, &err);                 /* reads it now */
+	e = mk_engine_new(cfg, mk_store_port_new(cfg), &err);   /* reads it now */
 	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);
 	ck_assert(applied);
 	cfg->quarantine.exceptions_refresh_s = 0;     /* every item from now */

@@ -19,7 +19,9 @@
 
 #include "audit.h"
 #include "qstore.h"
+#include "release.h"
 #include "review.h"
+#include "store_port.h"
 #include "testutil.h"
 
 static char *tmp;
@@ -222,8 +224,19 @@ START_TEST(test_delete_and_purge)
 
 	put_item("d-1", "file", "o", "a", "same", 1000);
 	put_item("d-2", "file", "o", "b", "same", 1000);   /* shares the object */
-	ck_assert_int_eq(mk_review_delete(q, &op, "d-1", 5, &err), MK_ERR_USAGE);
-	ck_assert_int_eq(mk_review_delete(q, &ad, "d-1", 5, &err), 0);
+	mk_actor ad2 = { "root2", MK_UR_ADMIN, "local" }, ap = { "bob", MK_UR_APPROVER, "local" };
+	gint64 req = 0;
+
+	ck_assert_int_eq(mk_review_delete(q, &op, "d-1", 5, &req, &err), MK_ERR_USAGE);
+	/* deleting an original is a two-person action */
+	ck_assert_int_eq(mk_review_delete(q, &ad, "d-1", 5, &req, &err), 0);
+	ck_assert_int_eq(mk_qstore_get(q, "d-1", &r, &err), 0);           /* still there */
+	mk_qrecord_free(&r);
+	ck_assert_int_eq(mk_review_decide(q, &ad, req, true, NULL, 6, &err), MK_ERR_USAGE);
+	ck_assert_int_eq(mk_review_decide(q, &ap, req, true, NULL, 6, &err), MK_ERR_USAGE);
+	ck_assert_int_eq(mk_review_release(q, cfg, &ad2, req, 6, &(char *){ NULL }, &err),
+	                 MK_ERR_USAGE);
+	ck_assert_int_eq(mk_review_decide(q, &ad2, req, true, NULL, 6, &err), 0);
 	ck_assert_int_eq(mk_qstore_get(q, "d-1", &r, &err), MK_ERR_NOINPUT);
 	ck_assert_int_eq(mk_qstore_get(q, "d-2", &r, &err), 0);
 	ck_assert_ptr_nonnull(mk_qstore_object(q, r->sha256, &err));   /* leak ok in test */
@@ -232,6 +245,70 @@ START_TEST(test_delete_and_purge)
 	ck_assert_int_eq(n, 0);
 	ck_assert_int_eq(mk_qstore_purge(q, 1000 + 91 * 86400, &n, &err), 0);
 	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
+/* No one-person release through a second account (issue 18.2): an
+ * account added, reset or given a role by admin X may not decide X's
+ * requests, nor X its requests, until a third admin confirmed it; the
+ * database trigger says the same when the code is bypassed. */
+static const struct {
+	const char *name;
+	const char *setup;       /* "add" | "reset" | "role" */
+	bool confirm;            /* a second admin confirms */
+	bool x_requests;         /* X requests, the account decides; else reverse */
+	int want;
+} grants[] = {
+	{ "reset, X requests", "reset", false, true, MK_ERR_USAGE },
+	{ "reset, confirmed", "reset", true, true, 0 },
+	{ "added as approver", "add", false, true, MK_ERR_USAGE },
+	{ "added, confirmed", "add", true, true, 0 },
+	{ "role raised", "role", false, true, MK_ERR_USAGE },
+	{ "reset, it requests, X decides", "reset", false, false, MK_ERR_USAGE },
+};
+
+START_TEST(test_unconfirmed_accounts)
+{
+	mk_actor x = { "xadmin", MK_UR_ADMIN, "local" };
+	mk_actor acc = { "appr", MK_UR_APPROVER, "local" };
+	mk_error err = { 0 };
+	char *pw = NULL, *sql;
+	gint64 id = 0;
+
+	ck_assert_int_eq(mk_user_add(q, "xadmin", MK_UR_ADMIN, NULL, 1, &pw, &err), 0);
+	g_free(pw);
+	ck_assert_int_eq(mk_user_add(q, "yadmin", MK_UR_ADMIN, NULL, 1, &pw, &err), 0);
+	g_free(pw);
+	if (strcmp(grants[_i].setup, "add") == 0) {
+		ck_assert_int_eq(mk_user_add(q, "appr", MK_UR_APPROVER, "xadmin", 1, &pw, &err), 0);
+	} else {
+		ck_assert_int_eq(mk_user_add(q, "appr", MK_UR_OPERATOR, NULL, 1, &pw, &err), 0);
+		g_free(pw);
+		pw = NULL;
+		if (strcmp(grants[_i].setup, "reset") == 0)
+			ck_assert_int_eq(mk_user_reset(q, "appr", "xadmin", &pw, &err), 0);
+		else
+			ck_assert_int_eq(mk_user_set_role(q, "appr", MK_UR_APPROVER, "xadmin", &err), 0);
+	}
+	g_free(pw);
+	if (grants[_i].confirm) {
+		ck_assert_int_eq(mk_user_confirm(q, "appr", "xadmin", &err), MK_ERR_USAGE);
+		ck_assert_int_eq(mk_user_confirm(q, "appr", "appr", &err), MK_ERR_USAGE);
+		ck_assert_int_eq(mk_user_confirm(q, "appr", "yadmin", &err), 0);
+	}
+	put_item("g-1", "file", "owner1", "a.zip", "PK", 1000);
+	ck_assert_int_eq(mk_review_request(q, grants[_i].x_requests ? &x : &acc, "g-1", "why",
+	                                   2000, &id, &err), 0);
+	ck_assert_int_eq(mk_review_decide(q, grants[_i].x_requests ? &acc : &x, id, true, "ok",
+	                                  2001, &err), grants[_i].want);
+	if (grants[_i].want == 0)
+		return;
+	ck_assert_ptr_nonnull(strstr(err.msg, "two-person"));
+	sql = g_strdup_printf("INSERT INTO decisions (request, approver, created, decision) "
+	                      "VALUES (%" G_GINT64_FORMAT ", '%s', 1, 'approve')", id,
+	                      grants[_i].x_requests ? "appr" : "xadmin");
+	ck_assert_int_ne(sqlite3_exec(mkt_raw_db(mkt_fx.cfg), sql, NULL, NULL, NULL), SQLITE_OK);
+	g_free(sql);
 }
 END_TEST
 
@@ -244,6 +321,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_two_person_rule, 0, G_N_ELEMENTS(rules));
+	tcase_add_loop_test(tc, test_unconfirmed_accounts, 0, G_N_ELEMENTS(grants));
 	tcase_add_test(tc, test_trigger_refuses_self_decision);
 	tcase_add_test(tc, test_states_and_file_release);
 	tcase_add_loop_test(tc, test_mail_release, 0, G_N_ELEMENTS(mails));

@@ -25,7 +25,9 @@
 #include "audit.h"
 #include "engine.h"
 #include "qstore.h"
+#include "release.h"
 #include "review.h"
+#include "store_port.h"
 #include "testutil.h"
 
 #define RIGHT "Right-Pw-7391"
@@ -43,7 +45,7 @@ setup(void)
 	cfg = mkt_fx.cfg;
 	q = mkt_fx.q;
 	cfg->web.max_unlock_attempts = 2;
-	eng = mk_engine_new(cfg, NULL);
+	eng = mk_engine_new(cfg, mk_store_port_new(cfg), NULL);
 	ck_assert_ptr_nonnull(eng);
 }
 
@@ -310,6 +312,44 @@ START_TEST(test_unlock_refusals)
 }
 END_TEST
 
+/* A virus found by an unlock is recorded on the item (findings, verdict,
+ * report) and said in the refusal; such an original is never released,
+ * not even through a request made before the unlock and approved after. */
+START_TEST(test_unlock_virus_recorded)
+{
+	mk_actor op = { "op1", MK_UR_OPERATOR, "192.0.2.9" };
+	mk_actor ap = { "ap1", MK_UR_APPROVER, "192.0.2.10" };
+	char *id = held_item(ZIPCRYPTO, true, false), *where = NULL;
+	GPtrArray *pw = g_ptr_array_new();
+	mk_qrecord *rec = NULL;
+	mk_error err = { 0 };
+	gint64 req = 0, req2 = 0;
+
+	ck_assert_int_eq(mk_review_request(q, &op, id, "needed", 100, &req, &err), 0);
+	g_ptr_array_add(pw, (char *)RIGHT);
+	ck_assert_int_eq(mk_review_unlock(q, eng, &op, id, pw, 101, &where, &err), MK_ERR_USAGE);
+	ck_assert_msg(strstr(err.msg, "virus") != NULL, "refusal: %s", err.msg);
+	ck_assert_int_eq(mk_qstore_get(q, id, &rec, &err), 0);
+	ck_assert_msg(mk_codes_have(rec->findings, "virus"), "findings: %s", rec->findings);
+	ck_assert_msg(mk_codes_have(rec->findings, "encrypted"), "findings: %s", rec->findings);
+	ck_assert_int_ge(rec->verdict, MK_V_QUARANTINED);
+	ck_assert_ptr_nonnull(strstr(rec->report_json, "\"virus\""));
+	ck_assert_ptr_null(strstr(rec->report_json, RIGHT));
+	ck_assert_str_eq(rec->status, "held");
+	mk_qrecord_free(&rec);
+	/* the request made before the unlock: approved, then refused at release */
+	ck_assert_int_eq(mk_review_decide(q, &ap, req, true, "ok", 102, &err), 0);
+	ck_assert_int_eq(mk_review_release(q, cfg, &op, req, 103, &where, &err), MK_ERR_USAGE);
+	ck_assert_ptr_null(where);
+	ck_assert_ptr_nonnull(strstr(err.msg, "virus"));
+	/* and no new request is accepted */
+	ck_assert_int_eq(mk_review_request(q, &op, id, "again", 104, &req2, &err), MK_ERR_USAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "virus"));
+	g_ptr_array_unref(pw);
+	g_free(id);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -320,6 +360,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_unlock, 0, G_N_ELEMENTS(rows));
 	tcase_add_test(tc, test_unlock_refusals);
+	tcase_add_test(tc, test_unlock_virus_recorded);
 	suite_add_tcase(su, tc);
 	return mkt_run(su);
 }

@@ -10,7 +10,10 @@
  *   result per step; session lifetimes (idle and absolute limits by role,
  *   lock ends sessions); password change rules.  Times are fixed numbers.
  */
+#include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "qstore.h"
 #include "testutil.h"
@@ -46,7 +49,7 @@ add_user(const char *name, mk_urole role, const char *pw)
 	mk_error err = { 0 };
 	char *temp = NULL;
 
-	ck_assert_int_eq(mk_user_add(q, name, role, 1000, &temp, &err), 0);
+	ck_assert_int_eq(mk_user_add(q, name, role, NULL, 1000, &temp, &err), 0);
 	ck_assert_int_eq(strlen(temp), 16);
 	ck_assert_int_eq(mk_user_change_password(q, name, temp, pw, &pol, &err), 0);
 	g_free(temp);
@@ -85,7 +88,7 @@ START_TEST(test_names)
 	char *pw = NULL;
 
 	ck_assert(mk_user_valid_name(names[_i].name) == names[_i].ok);
-	ck_assert_int_eq(mk_user_add(q, names[_i].name, MK_UR_VIEWER, 1, &pw, &err) == 0,
+	ck_assert_int_eq(mk_user_add(q, names[_i].name, MK_UR_VIEWER, NULL, 1, &pw, &err) == 0,
 	                 names[_i].ok);
 	g_free(pw);
 }
@@ -162,12 +165,12 @@ START_TEST(test_temp_password_and_unknown)
 	mk_login l;
 	char *pw = NULL;
 
-	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, 1, &pw, &err), 0);
+	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, NULL, 1, &pw, &err), 0);
 	ck_assert_int_eq(mk_user_login(q, "carol", pw, "::1", 10, &pol, &l, &err), 0);
 	ck_assert_int_eq(l.result, MK_LOGIN_OK);
 	ck_assert(l.must_change);
 	mk_login_clear(&l);
-	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, 1, &pw, &err), MK_ERR_USAGE);
+	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, NULL, 1, &pw, &err), MK_ERR_USAGE);
 	ck_assert_int_eq(mk_user_login(q, "nobody", "x", "::1", 10, &pol, &l, &err), 0);
 	ck_assert_int_eq(l.result, MK_LOGIN_BAD);
 	mk_login_clear(&l);
@@ -251,6 +254,68 @@ START_TEST(test_session_ends_on_lock_and_forgery)
 }
 END_TEST
 
+/* Another process holds the store's write lock (as every sanitize does)
+ * for HOLD_MS and commits a change meanwhile: a valid session must still
+ * be valid (the check waits, or at worst does not record its last use). */
+#define HOLD_MS 800
+
+static pid_t
+hold_write_lock(const char *dbpath)
+{
+	int fds[2];
+	pid_t pid;
+	char c = 0;
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sqlite3 *db = NULL;
+
+		close(fds[0]);
+		if (sqlite3_open(dbpath, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "BEGIN IMMEDIATE; CREATE TABLE IF NOT EXISTS t_hold(x);"
+		                 "INSERT INTO t_hold VALUES (1)", NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		(void)!write(fds[1], "x", 1);
+		g_usleep(HOLD_MS * 1000);
+		_exit(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : 1);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &c, 1), 1);   /* the lock is held now */
+	close(fds[0]);
+	return pid;
+}
+
+START_TEST(test_session_while_store_busy)
+{
+	mk_error err = { 0 };
+	mk_session *s = NULL;
+	char *tok = NULL;
+	char *dbpath = mk_config_state_path(mkt_fx.cfg, mkt_fx.cfg->quarantine.db,
+	                                    "mukaika.db");
+	int status = 0;
+	pid_t pid;
+
+	add_user("gina", MK_UR_APPROVER, "correct horse battery");
+	ck_assert_int_eq(mk_session_new(q, "gina", "192.0.2.1", 100, &tok, &err), 0);
+	/* a read before the other process writes: the snapshot goes stale */
+	ck_assert_int_eq(mk_session_check(q, tok, 101, &pol, &s, &err), 0);
+	mk_session_free(&s);
+	pid = hold_write_lock(dbpath);
+	ck_assert_msg(mk_session_check(q, tok, 102, &pol, &s, &err) == 0,
+	              "valid session refused while the store is busy: %s", err.msg);
+	ck_assert_str_eq(s->user, "gina");
+	mk_session_free(&s);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_int_eq(mk_session_check(q, tok, 103, &pol, &s, &err), 0);
+	mk_session_free(&s);
+	g_free(dbpath);
+	g_free(tok);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -267,6 +332,7 @@ main(void)
 	tcase_add_loop_test(tc, test_password_rules, 0, G_N_ELEMENTS(changes));
 	tcase_add_loop_test(tc, test_session_lifetime, 0, G_N_ELEMENTS(lives));
 	tcase_add_test(tc, test_session_ends_on_lock_and_forgery);
+	tcase_add_test(tc, test_session_while_store_busy);
 	suite_add_tcase(su, tc);
 	return mkt_run(su);
 }

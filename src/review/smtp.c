@@ -1,7 +1,7 @@
 /*
  * NAME
  *   smtp - a minimal SMTP client for re-injecting released originals
- *   (mk_smtp_send, review.h)
+ *   (mk_smtp_send, release.h)
  *
  * DESCRIPTION
  *   One connection to HOST:PORT (release.smtp_relay), EHLO, MAIL FROM,
@@ -25,7 +25,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "review.h"
+#include "release.h"
 
 #define REPLY_MAX 1024
 

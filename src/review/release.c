@@ -1,6 +1,6 @@
 /*
  * NAME
- *   release - deliver an approved original (mk_review_release, review.h)
+ *   release - deliver an approved original (mk_review_release, release.h)
  *
  * DESCRIPTION
  *   The request is claimed first (approved -> released in one UPDATE), so
@@ -35,11 +35,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "store_int.h"
-#include "audit.h"
-#include "engine.h"
 #include "names.h"
-#include "review.h"
+#include "release.h"
+#include "report.h"
 
 #define MAX_NAME_TRIES 100
 #define OUT_NAME_MAX 200
@@ -187,7 +185,10 @@ deliver(mk_store *q, const mk_config *cfg, const mk_actor *a, const mk_request *
 
 	if ((rc = mk_qstore_get(q, r->item, &item, err)) != 0)
 		return rc;
-	if ((orig = mk_qstore_object(q, item->sha256, err)) == NULL)
+	if (mk_codes_have(item->findings, "virus")) {
+		mk_error_set(err, MK_ERR_USAGE, "%s", MK_VIRUS_NO_RELEASE);
+		rc = MK_ERR_USAGE;
+	} else if ((orig = mk_qstore_object(q, item->sha256, err)) == NULL)
 		rc = MK_ERR_TEMP;
 	else if (strcmp(item->channel, "mail") == 0) {
 		char *h = g_strdup_printf("X-Mukaika-Released-By: %s (approved by %s, request %"
@@ -217,6 +218,12 @@ mk_review_release(mk_store *q, const mk_config *cfg, const mk_actor *a,
 	*where = NULL;
 	if ((rc = mk_review_get(q, req_id, &r, err)) != 0)
 		return rc;
+	if (g_strcmp0(r->kind, "delete") == 0) {
+		mk_error_set(err, MK_ERR_USAGE, "request %" G_GINT64_FORMAT " is a deletion, "
+		             "not a release", req_id);
+		rc = MK_ERR_USAGE;
+		goto out;
+	}
 	if (!mk_urole_can(a->role, MK_PERM_REQUEST) ||
 	    (rc = mk_review_set_status(q, req_id, "approved", "released", &changed, err)) != 0 ||
 	    changed != 1) {
@@ -242,18 +249,6 @@ out:
 }
 
 /* --- PPAP unlock ---------------------------------------------------------- */
-
-static bool
-has_code(const char *list, const char *code)
-{
-	char **v = g_strsplit(list != NULL ? list : "", ",", -1);
-	bool found = false;
-
-	for (char **p = v; *p && !found; p++)
-		found = strcmp(g_strstrip(*p), code) == 0;
-	g_strfreev(v);
-	return found;
-}
 
 static bool
 tree_has(mk_node *n, void *user)
@@ -312,7 +307,7 @@ unlock_refusal(mk_store *q, const mk_config *cfg, const mk_actor *a,
 		return "role may not unlock";
 	if (strcmp(rec->status, "held") != 0)
 		return "item is not held";
-	if (!has_code(rec->findings, "encrypted"))
+	if (!mk_codes_have(rec->findings, "encrypted"))
 		return "item has no encrypted content";
 	if (passwords == NULL || passwords->len == 0)
 		return "no password given";
@@ -344,6 +339,41 @@ deliver_unlocked(const mk_config *cfg, const mk_actor *a, const mk_qrecord *rec,
 	return rc;
 }
 
+/* OLD's comma-separated codes, then those of NEW not in it. */
+static char *
+merge_codes(const char *old, const char *new)
+{
+	GString *g = g_string_new(old != NULL ? old : "");
+	char **v = g_strsplit(new != NULL ? new : "", ",", -1);
+
+	for (char **p = v; *p; p++) {
+		g_strstrip(*p);
+		if (**p == '\0' || mk_codes_have(g->str, *p))
+			continue;
+		if (g->len > 0)
+			g_string_append_c(g, ',');
+		g_string_append(g, *p);
+	}
+	g_strfreev(v);
+	return g_string_free(g, FALSE);
+}
+
+/* What the opened archive showed goes on the item before anything is
+ * delivered: its findings (added), the higher verdict and its report. */
+static int
+record_unlock(mk_store *q, const mk_qrecord *rec, const mk_result *res, mk_error *err)
+{
+	char *found = mk_report_findings(res->root);
+	char *all = merge_codes(rec->findings, found);
+	int rc;
+
+	rc = mk_qstore_set_result(q, rec->id, MAX(rec->verdict, res->verdict), all,
+	                          res->report_json, err);
+	g_free(all);
+	g_free(found);
+	return rc;
+}
+
 /* Run the engine with the passwords and act on the result. */
 static int
 unlock_run(mk_store *q, mk_engine *e, const mk_actor *a, const mk_qrecord *rec,
@@ -372,8 +402,14 @@ unlock_run(mk_store *q, mk_engine *e, const mk_actor *a, const mk_qrecord *rec,
 		*result = "wrong_password";
 		mk_error_set(err, MK_ERR_USAGE, "wrong password (still encrypted)");
 		rc = MK_ERR_USAGE;
-	} else if (res->verdict > MK_V_STRIPPED || res->output == NULL ||
-	           tree_has_finding(res->root, MK_F_VIRUS)) {
+	} else if ((rc = record_unlock(q, rec, res, err)) != 0) {
+		;                               /* not recorded: nothing leaves */
+	} else if (tree_has_finding(res->root, MK_F_VIRUS)) {
+		*result = "still_held";
+		mk_error_set(err, MK_ERR_USAGE, "still held: a virus was found inside (%s); "
+		             "the original can never be released", res->reason);
+		rc = MK_ERR_USAGE;
+	} else if (res->verdict > MK_V_STRIPPED || res->output == NULL) {
 		*result = "still_held";
 		mk_error_set(err, MK_ERR_USAGE, "still held: %s (%s)",
 		             mk_verdict_name(res->verdict), res->reason);
