@@ -33,6 +33,7 @@ typedef struct cli_opts {
 
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Parse the common options (argv[0] = command, argv[1] = subcommand).
  * Returns -1 when parsing succeeded, else an exit code. */

@@ -95,6 +95,7 @@ cli_parse(int argc, char **argv, const char *usage, cli_opts *o)
 		{ "reason", required_argument, NULL, 'r' }, { "comment", required_argument, NULL, 'm' },
 		{ "role", required_argument, NULL, 'R' }, { "format", required_argument, NULL, 'f' },
 		{ "since", required_argument, NULL, 's' }, { "until", required_argument, NULL, 'u' },
+		{ "from", required_argument, NULL, 's' }, { "to", required_argument, NULL, 'u' },
 		{ "sender", required_argument, NULL, 'S' }, { "recipient", required_argument, NULL, 'T' },
 		{ "verdict", required_argument, NULL, 'v' }, { "finding", required_argument, NULL, 'F' },
 		{ "status", required_argument, NULL, 'x' }, { "who", required_argument, NULL, 'w' },

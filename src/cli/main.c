@@ -147,6 +147,7 @@ static const struct topic {
 	  "       mukaika user passwd --as ACCOUNT NAME\n"
 	  "       mukaika user lock|unlock --as ADMIN NAME\n"
 	  "       mukaika user role --as ADMIN NAME ROLE\n"
+	  "       mukaika user confirm --as ADMIN NAME\n"
 	  "       mukaika user list [--config FILE]\n"
 	  "\n"
 	  "Accounts of the review UI (mukaika-web) and of the changing quarantine\n"
@@ -170,7 +171,12 @@ static const struct topic {
 	  "  lock NAME      disable an account (admin); unlock enables it again and\n"
 	  "                 ends a lockout after web.max_failed_logins\n"
 	  "  role NAME ROLE change the role (admin)\n"
-	  "  list           name, role, locked/locked-out/must-change, last login\n"
+	  "  confirm NAME   a second admin confirms that NAME was added, reset or\n"
+	  "                 given its role by the admin shown as set-up-by; until\n"
+	  "                 then NAME and that admin cannot decide each other's\n"
+	  "                 requests (two-person rule)\n"
+	  "  list           name, role, locked/locked-out/must-change, last login,\n"
+	  "                 set-up-by ADMIN while unconfirmed\n"
 	  "\n"
 	  "Options:\n"
 	  "  -c, --config FILE   configuration file (default $MUKAIKA_CONFIG, else\n"
@@ -198,14 +204,17 @@ static const struct topic {
 	  "Every login, request, decision, release, unlock, deletion and account\n"
 	  "change is an event: number, time (UTC), account, client address (\"local\"\n"
 	  "for this command), action, item, result, detail.  Events are chained by\n"
-	  "hashes and cannot be changed.\n"
+	  "HMAC-SHA256 under a key outside the database (audit.key_file) and the\n"
+	  "newest one is kept in audit.checkpoint_file and the log.\n"
 	  "\n"
 	  "Subcommands:\n"
 	  "  list           events newest first, one per line, fields escaped\n"
 	  "  export         the same events as CSV (RFC 4180, cells that a spreadsheet\n"
 	  "                 would run as a formula neutralised) or JSON\n"
-	  "  verify         walk the hash chain; prints \"audit chain OK\" or the first\n"
-	  "                 broken event\n"
+	  "  verify         check the chain from event 1 (or the last purge's anchor),\n"
+	  "                 every MAC and the head against the checkpoint; prints\n"
+	  "                 \"audit chain OK\" or what is wrong (an event changed,\n"
+	  "                 inserted or removed, oldest and newest included)\n"
 	  "  purge          delete events older than audit.retention_days (admin,\n"
 	  "                 --as) - the only way events are ever removed\n"
 	  "\n"
@@ -229,6 +238,33 @@ static const struct topic {
 	  "Example:\n"
 	  "  mukaika audit list --item 20260401-093012-1a2b3c4d --what release.request\n"
 	  "  mukaika audit export --format csv --since 2026-04-01 > audit-april.csv\n" },
+	{ "report",
+	  "usage: mukaika report [--config FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	  "                      [--format text|csv|json]\n"
+	  "\n"
+	  "Every item processed in the days FROM..TO (UTC, both included; default\n"
+	  "today): mail and files, passed ones included (not scan-only runs, not\n"
+	  "temporary failures, which come again).  Each item left a small row: id,\n"
+	  "time, channel, verdict, finding codes, size, whether the original is kept\n"
+	  "- no addresses, no subjects, no content.\n"
+	  "\n"
+	  "Formats:\n"
+	  "  text   totals by channel and verdict, originals kept, bytes, items per\n"
+	  "         finding code and per day (default)\n"
+	  "  csv    one line per item (RFC 4180, formula cells neutralised)\n"
+	  "  json   the totals and the items\n"
+	  "\n"
+	  "Options:\n"
+	  "  -c, --config FILE   configuration file (default $MUKAIKA_CONFIG, else\n"
+	  "                      " MK_DEFAULT_CONFIG ")\n"
+	  "      --from DAY, --to DAY, --format F\n"
+	  "\n"
+	  "Exit status: 0 done, 64 usage error, 75 store unavailable, 78\n"
+	  "configuration error.\n"
+	  "\n"
+	  "Example:\n"
+	  "  mukaika report --from 2026-04-01 --to 2026-04-30\n"
+	  "  mukaika report --from 2026-04-01 --to 2026-04-30 --format csv > april.csv\n" },
 };
 
 void
@@ -241,8 +277,9 @@ cli_usage(FILE *to)
 	      "  scan        print the report for a message or file, change nothing\n"
 	      "  config      check or dump a configuration file\n"
 	      "  quarantine  list, search, show, request, approve, release held items\n"
-	      "  user        review accounts (add, passwd, lock, unlock, role, list)\n"
+	      "  user        review accounts (add, passwd, lock, unlock, role, confirm, list)\n"
 	      "  audit       list, export, verify or purge the audit log\n"
+	      "  report      processed items of a period: totals or one line per item\n"
 	      "  help CMD    help for one command\n"
 	      "\n"
 	      "Options: --help, --version.  See mukaika(1).\n", to);
@@ -302,6 +339,8 @@ main(int argc, char **argv)
 		return cmd_user(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	fprintf(stderr, "mukaika: unknown command \"%s\"\n", cmd);
 	cli_usage(stderr);
 	return MK_EXIT_USAGE;

@@ -34,9 +34,11 @@ mk_fsync_dir(const char *dir, mk_error *err)
 	return 0;
 }
 
-static int
-write_all_fd(int fd, const char *p, gsize left)
+int
+mk_write_all(int fd, const void *buf, gsize left)
 {
+	const char *p = buf;
+
 	while (left > 0) {
 		ssize_t n = write(fd, p, left);
 		if (n < 0 && errno == EINTR)
@@ -66,7 +68,7 @@ special_target(const char *path, const void *buf, gsize len, mk_error *err)
 		return MK_ERR_IO;
 	}
 	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || write_all_fd(fd, buf, len) < 0)
+	if (fd < 0 || mk_write_all(fd, buf, len) < 0)
 		mk_error_set(err, MK_ERR_IO, "write %s: %s", path, g_strerror(errno));
 	else
 		rc = 0;
@@ -94,7 +96,7 @@ mk_write_atomic(const char *path, const void *buf, gsize len, int mode,
 		mk_error_set(err, MK_ERR_IO, "%s: %s", tmp, g_strerror(errno));
 		goto out;
 	}
-	if (write_all_fd(fd, p, left) < 0) {
+	if (mk_write_all(fd, p, left) < 0) {
 		mk_error_set(err, MK_ERR_IO, "write %s: %s", tmp, g_strerror(errno));
 		goto out;
 	}

@@ -31,6 +31,8 @@
 
 int mk_write_atomic(const char *path, const void *buf, gsize len, int mode,
                     mk_error *err);
+/* All of BUF to FD (EINTR retried); 0, or -1 with errno set. */
+int mk_write_all(int fd, const void *buf, gsize len);
 GBytes *mk_read_file(const char *path, gint64 max, mk_error *err);
 GBytes *mk_read_fd(int fd, gint64 max, mk_error *err);
 void mk_sha256_hex(const void *buf, gsize len, char out[65]);

@@ -247,31 +247,55 @@ check_size(const mk_config *cfg, mk_node *root, bool mail)
 		                    mail ? "message" : "file", max);
 }
 
+/* What is kept about R beside its original; *findings is new (caller frees). */
+static mk_qmeta
+item_meta(const mk_input *in, const mk_result *r, char **findings)
+{
+	const mk_node *root = r->root;
+	const char *subject = NULL;
+
+	if (root->mime != NULL && GMIME_IS_MESSAGE(root->mime))
+		subject = g_mime_message_get_subject(GMIME_MESSAGE(root->mime));
+	*findings = mk_report_findings(root);
+	return (mk_qmeta){
+		.id = r->id, .channel = r->is_mail ? "mail" : "file",
+		.sender = in->sender, .recipients = in->recipients,
+		.subject = r->is_mail ? subject : in->name, .verdict = r->verdict,
+		.findings = *findings, .report_json = r->report_json,
+		.received = g_get_real_time() / G_USEC_PER_SEC,
+	};
+}
+
 static int
 store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 {
-	const mk_node *root = r->root;
-	char *findings;
-	const char *subject = NULL;
+	char *findings = NULL;
+	mk_qmeta m;
 	int rc;
 
 	if (e->port == NULL || e->port->put == NULL) {
 		mk_error_set(err, MK_ERR_TEMP, "no quarantine store");
 		return MK_ERR_TEMP;
 	}
-	if (root->mime != NULL && GMIME_IS_MESSAGE(root->mime))
-		subject = g_mime_message_get_subject(GMIME_MESSAGE(root->mime));
-	findings = mk_report_findings(root);
-	mk_qmeta m = {
-		.id = r->id, .channel = r->is_mail ? "mail" : "file",
-		.sender = in->sender, .recipients = in->recipients,
-		.subject = r->is_mail ? subject : in->name, .verdict = r->verdict,
-		.findings = findings, .report_json = r->report_json,
-		.received = g_get_real_time() / G_USEC_PER_SEC,
-	};
+	m = item_meta(in, r, &findings);
 	rc = e->port->put(e->port->ctx, &m, in->data, err);
 	g_free(findings);
 	return rc;
+}
+
+/* Count the finished item (stats.h): final verdicts only. */
+static void
+note_item(mk_engine *e, const mk_input *in, mk_result *r)
+{
+	char *findings = NULL;
+	mk_qmeta m;
+
+	if (in->no_store || r->verdict == MK_V_TEMPFAIL || e->port == NULL ||
+	    e->port->note == NULL)
+		return;
+	m = item_meta(in, r, &findings);
+	e->port->note(e->port->ctx, &m, (gint64)g_bytes_get_size(in->data), r->stored);
+	g_free(findings);
 }
 
 static bool
@@ -415,6 +439,7 @@ finish(mk_engine *e, const mk_input *in, mk_result *r, gint64 t0)
 		g_bytes_unref(r->output);
 		r->output = NULL;
 	}
+	note_item(e, in, r);
 }
 
 /* True for an encrypted finding of the scanner's archive heuristic. */

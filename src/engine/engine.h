@@ -82,13 +82,16 @@ typedef struct mk_result {
 /* The engine's view of the quarantine store.  put(): keep ORIGINAL with
  * META (0, or MK_ERR_TEMP/MK_ERR_DATA with ERR set).  exception(): the
  * approved exception that applies to envelope SENDER at NOW in *PE, its
- * pattern copied to *PATTERN (caller frees); false when none.  free()
+ * pattern copied to *PATTERN (caller frees); false when none.  note():
+ * count a finished item (every verdict but TEMPFAIL, stored or not; not
+ * scan-only runs), for `mukaika report`; it cannot fail the item.  free()
  * releases ctx. */
 typedef struct mk_engine_port {
 	void *ctx;
 	int (*put)(void *ctx, const mk_qmeta *meta, GBytes *original, mk_error *err);
 	bool (*exception)(void *ctx, const char *sender, gint64 now, mk_policy_exc *pe,
 	                  char **pattern);
+	void (*note)(void *ctx, const mk_qmeta *meta, gint64 size, bool stored);
 	void (*free)(void *ctx);
 } mk_engine_port;
 

@@ -38,6 +38,7 @@
 #include "names.h"
 #include "release.h"
 #include "report.h"
+#include "util.h"
 
 #define MAX_NAME_TRIES 100
 #define OUT_NAME_MAX 200
@@ -77,17 +78,7 @@ write_fd(int fd, GBytes *b)
 	gsize len = 0;
 	const guint8 *p = g_bytes_get_data(b, &len);
 
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (gsize)n;
-	}
-	return fsync(fd);
+	return mk_write_all(fd, p, len) < 0 ? -1 : fsync(fd);
 }
 
 /* "a.pdf" try 2 -> "a (2).pdf" */

@@ -69,40 +69,12 @@ static const char *const migrations[] = {
 	MK_SCHEMA_V2,
 	/* v3: unconfirmed grants and resets, deletion requests */
 	MK_SCHEMA_V3,
+	/* v4: one row per processed item (stats.h) */
+	MK_SCHEMA_V4,
 };
 
 #define ITEM_COLS QSTORE_ITEM_COLS
 
-
-int
-mk_sq_fail(sqlite3 *db, mk_error *err, const char *what)
-{
-	mk_error_set(err, MK_ERR_TEMP, "store: %s: %s", what,
-	             db != NULL ? sqlite3_errmsg(db) : "no handle");
-	return MK_ERR_TEMP;
-}
-
-int
-sq_begin(mk_store *q, mk_error *err)
-{
-	if (sqlite3_exec(SQ(q)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return mk_sq_fail(SQ(q)->db, err, "begin");
-	return 0;
-}
-
-int
-sq_end(mk_store *q, int rc, mk_error *err)
-{
-	if (rc == 0 && sqlite3_exec(SQ(q)->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = mk_sq_fail(SQ(q)->db, err, "commit");
-	if (rc != 0) {
-		sqlite3_exec(SQ(q)->db, "ROLLBACK", NULL, NULL, NULL);
-		q->head_id = 0;             /* that event is gone */
-	} else {
-		mk_store_head_flush(q);
-	}
-	return rc;
-}
 
 static int
 exec_sql(mk_store *q, const char *sql, mk_error *err)
@@ -315,25 +287,6 @@ os_fail(mk_error *err, const char *what, const char *path)
 	return MK_ERR_TEMP;
 }
 
-static int
-write_all(int fd, const guint8 *p, gsize len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += n;
-		len -= (gsize)n;
-	}
-	return 0;
-}
-
 /* tmp -> write -> fsync -> rename into objects/ab/ -> fsync dir. */
 static int
 object_write(mk_store *q, const char *sha, GBytes *data, mk_error *err)
@@ -358,7 +311,7 @@ object_write(mk_store *q, const char *sha, GBytes *data, mk_error *err)
 		goto out;
 	}
 	made = true;
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (mk_write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
 		os_fail(err, "write", tmp);
 		goto out;
 	}
@@ -494,8 +447,8 @@ col_text(sqlite3_stmt *st, int i)
 	return t != NULL ? g_strdup((const char *)t) : NULL;
 }
 
-static int
-parse_verdict(const char *s, mk_verdict *out)
+int
+qstore_parse_verdict(const char *s, mk_verdict *out)
 {
 	for (int v = MK_V_PASS; v <= MK_V_TEMPFAIL; v++)
 		if (s != NULL && strcmp(s, mk_verdict_name((mk_verdict)v)) == 0) {
@@ -523,7 +476,7 @@ qstore_row_record(sqlite3_stmt *st, mk_error *err)
 	r->received = sqlite3_column_int64(st, 10);
 	r->expires = sqlite3_column_int64(st, 11);
 	r->status = col_text(st, 12);
-	if (parse_verdict(verdict, &r->verdict) != 0) {
+	if (qstore_parse_verdict(verdict, &r->verdict) != 0) {
 		mk_error_set(err, MK_ERR_TEMP, "quarantine db: item %s has an "
 		             "unknown verdict", r->id != NULL ? r->id : "?");
 		mk_qrecord_free(&r);

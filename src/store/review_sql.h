@@ -1,11 +1,12 @@
 /*
  * NAME
- *   review_sql.h - schema v2 of the quarantine database: review accounts,
- *   sessions, release requests, decisions, policy exceptions and the
- *   append-only audit table
+ *   review_sql.h - schema v2..v4 of the quarantine database: review
+ *   accounts, sessions, release requests, decisions, policy exceptions, the
+ *   append-only audit table (v2); unconfirmed grants and deletion requests
+ *   (v3); processed-item rows (v4)
  *
  * DESCRIPTION
- *   Included by qstore.c only, as entry 2 of its migrations array.
+ *   Included by qstore.c only, as entries 2..4 of its migrations array.
  *
  *   Rules the database itself enforces (so that no code path, CLI or web,
  *   can skip them):
@@ -123,5 +124,17 @@
 	"  WHERE r.id = new.request) = new.approver" \
 	" BEGIN SELECT RAISE(ABORT, 'two-person rule: an account set up or reset by" \
 	" the other party is not confirmed by another admin'); END;"
+
+/* v4: one row per processed item, for `mukaika report` (stats.h). */
+#define MK_SCHEMA_V4 \
+	"CREATE TABLE processed (" \
+	" id TEXT PRIMARY KEY," \
+	" received INTEGER NOT NULL," \
+	" channel TEXT NOT NULL," \
+	" verdict TEXT NOT NULL," \
+	" findings TEXT," \
+	" size INTEGER NOT NULL," \
+	" stored INTEGER NOT NULL);" \
+	"CREATE INDEX processed_received ON processed(received);"
 
 #endif

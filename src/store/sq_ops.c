@@ -3,12 +3,44 @@
  *   sq_ops - the SQLite backend's table of functions (store_backend.h)
  *
  * DESCRIPTION
+ *   Also the helpers every sq_* file shares: the one SQLite error helper
+ *   and the transaction pair that moves the audit checkpoint on commit.
  *   The operations live in qstore.c, qsearch.c (items and originals),
  *   users.c, session.c (accounts, sessions), review.c (requests,
  *   decisions), exceptions.c and audit.c.  Schema: qstore.c's migrations
  *   and review_sql.h.
  */
 #include "store_int.h"
+
+int
+mk_sq_fail(sqlite3 *db, mk_error *err, const char *what)
+{
+	mk_error_set(err, MK_ERR_TEMP, "store: %s: %s", what,
+	             db != NULL ? sqlite3_errmsg(db) : "no handle");
+	return MK_ERR_TEMP;
+}
+
+int
+sq_begin(mk_store *q, mk_error *err)
+{
+	if (sqlite3_exec(SQ(q)->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return mk_sq_fail(SQ(q)->db, err, "begin");
+	return 0;
+}
+
+int
+sq_end(mk_store *q, int rc, mk_error *err)
+{
+	if (rc == 0 && sqlite3_exec(SQ(q)->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = mk_sq_fail(SQ(q)->db, err, "commit");
+	if (rc != 0) {
+		sqlite3_exec(SQ(q)->db, "ROLLBACK", NULL, NULL, NULL);
+		q->head_id = 0;             /* that event is gone */
+	} else {
+		mk_store_head_flush(q);
+	}
+	return rc;
+}
 
 const mk_store_ops mk_store_sqlite_ops = {
 	.name = "sqlite",
@@ -47,6 +79,8 @@ const mk_store_ops mk_store_sqlite_ops = {
 	.exception_approve = sq_exception_approve,
 	.exception_revoke = sq_exception_revoke,
 	.exception_list = sq_exception_list,
+	.stats_add = sq_stats_add,
+	.stats_list = sq_stats_list,
 	.audit_add = sq_audit_add,
 	.audit_list = sq_audit_list,
 	.audit_count = sq_audit_count,

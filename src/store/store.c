@@ -321,3 +321,15 @@ mk_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err)
 {
 	return s->ops->audit_verify(s, bad, why, err);
 }
+
+int
+mk_stats_add(mk_store *s, const mk_qmeta *meta, gint64 size, bool stored, mk_error *err)
+{
+	return s->ops->stats_add(s, meta, size, stored, err);
+}
+
+int
+mk_stats_list(mk_store *s, gint64 from, gint64 until, GPtrArray **out, mk_error *err)
+{
+	return s->ops->stats_list(s, from, until, out, err);
+}

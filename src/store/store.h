@@ -49,5 +49,6 @@ void mk_store_close(mk_store **s);
 #include "users.h"
 #include "audit.h"
 #include "review.h"
+#include "stats.h"
 
 #endif

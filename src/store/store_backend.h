@@ -91,6 +91,10 @@ typedef struct mk_store_ops {
 	int (*exception_revoke)(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
 	                        mk_error *err);
 	int (*exception_list)(mk_store *s, GPtrArray **out, mk_error *err);
+	int (*stats_add)(mk_store *s, const mk_qmeta *meta, gint64 size, bool stored,
+	                 mk_error *err);
+	int (*stats_list)(mk_store *s, gint64 from, gint64 until, GPtrArray **out,
+	                  mk_error *err);
 	int (*audit_add)(mk_store *s, gint64 now, const char *who, const char *ip,
 	                 const char *what, const char *item, const char *result,
 	                 const char *detail, mk_error *err);

@@ -52,6 +52,12 @@ char *qstore_object_path(mk_store *q, const char *sha, char **sub);
 /* A row selected with QSTORE_ITEM_COLS; NULL + err on a bad verdict. */
 mk_qrecord *qstore_row_record(sqlite3_stmt *st, mk_error *err);
 void qstore_record_free_func(gpointer p);
+/* A verdict name as stored; -1 when unknown. */
+int qstore_parse_verdict(const char *s, mk_verdict *out);
+int sq_stats_add(mk_store *s, const mk_qmeta *meta, gint64 size, bool stored,
+                 mk_error *err);
+int sq_stats_list(mk_store *s, gint64 from, gint64 until, GPtrArray **out,
+                  mk_error *err);
 
 /* The operations (meaning: the public mk_* of the same name). */
 int sq_qstore_put(mk_store *s, const mk_qmeta *m, GBytes *original, mk_error *err);

@@ -39,6 +39,23 @@ port_put(void *ctx, const mk_qmeta *m, GBytes *original, mk_error *err)
 	return rc;
 }
 
+/* Count a finished item; a failure is logged, never the item's. */
+static void
+port_note(void *ctx, const mk_qmeta *m, gint64 size, bool stored)
+{
+	port_ctx *p = ctx;
+	mk_error err = { 0 };
+
+	g_mutex_lock(&p->lock);
+	if (p->store == NULL)
+		p->store = mk_store_open(p->cfg, &err);
+	if (p->store == NULL || mk_stats_add(p->store, m, size, stored, &err) != 0) {
+		mk_log(MK_LOG_ERROR, m->id, "processed item not counted: %s", err.msg);
+		mk_store_close(&p->store);   /* reopen next time */
+	}
+	g_mutex_unlock(&p->lock);
+}
+
 /* Re-read the exceptions when due (under the lock).  Never creates a
  * store that does not exist. */
 static void
@@ -116,6 +133,7 @@ mk_store_port_new(mk_config *cfg)
 	port->ctx = p;
 	port->put = port_put;
 	port->exception = port_exception;
+	port->note = port_note;
 	port->free = port_free;
 	g_mutex_lock(&p->lock);
 	refresh(p);                        /* the list as the engine starts */

@@ -7,6 +7,7 @@
  *
  * DESCRIPTION
  *   put() keeps an original with its report through mk_qstore_put();
+ *   note() adds the item's row for `mukaika report` (mk_stats_add);
  *   exception() answers from the approved policy exceptions, read when
  *   the port is made and again at most every quarantine.exceptions_refresh_s
  *   seconds (when the store cannot be read the last list is kept, logged;

@@ -53,8 +53,9 @@ while read -r cmd words; do
 	cmp -s "$T/o" "$T/help-$cmd" && mk_ok || mk_fail "$cmd --help differs from help $cmd"
 done <<'ROWS'
 quarantine list search show requests request approve deny release unlock delete purge --as --reason --comment --password-file --since --finding 66
-user add passwd lock unlock role list --role --as viewer operator approver admin
+user add passwd lock unlock role confirm list --role --as viewer operator approver admin
 audit list export verify purge --format --who --what --item csv json
+report --from --to --format text csv json
 ROWS
 
 # --- configuration --------------------------------------------------------
@@ -157,5 +158,22 @@ else
 fi
 "$MK" quarantine show --config "$CONF" no-such-id-0000 > /dev/null 2>&1; rc=$?
 [ "$rc" -ne 0 ] && [ "$rc" -lt 128 ] && mk_ok || mk_fail "quarantine show unknown id: exit $rc"
+# report: every processed item of the day, the held one included; bad format 64
+expect 0 "report csv" "$MK" report --config "$CONF" --format csv
+if [ -n "$qid" ]; then
+	grep -qF "\"$qid\"" "$T/o" && mk_ok || mk_fail "report csv lacks $qid"
+fi
+expect 0 "report text" "$MK" report --config "$CONF"
+grep -q '^quarantined ' "$T/o" && mk_ok || mk_fail "report text: no verdict table"
+expect 64 "report bad format" "$MK" report --config "$CONF" --format xml
+expect 64 "report bad date" "$MK" report --config "$CONF" --from 2026-13-01
+# audit verify: intact, then the newest event removed behind the triggers' back
+expect 0 "first admin" "$MK" user add --config "$CONF" --role admin root
+expect 0 "audit verify" "$MK" audit verify --config "$CONF"
+sqlite3 "$T/state/mukaika.db" "DROP TRIGGER audit_no_delete;
+	DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)" \
+	&& mk_ok || mk_fail "sqlite3 could not delete the newest event"
+expect 1 "audit verify after the newest event was removed" "$MK" audit verify --config "$CONF"
+grep -q "removed" "$T/o" && mk_ok || mk_fail "audit verify: no reason ($(cat "$T/o"))"
 mk_schema_batch   # the reports kept above, against docs/report-schema.json
 mk_finish
