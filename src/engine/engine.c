@@ -386,6 +386,39 @@ mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_node *msg,
 	g_free(notice);
 }
 
+/* The parts inside a stripped multipart or attached message (ambiguous
+ * MIME, say) go with it: each gets its action and the finding that forced
+ * it, so that the notice, the actions header and the report name every
+ * part that was removed, not an empty container. */
+static void
+strip_below(mk_node *n, const mk_node *c)
+{
+	bool leaf = n->kind != MK_NODE_MESSAGE && n->kind != MK_NODE_MULTIPART;
+	int code;
+
+	if (c == NULL && !leaf && n->parent != NULL && n->action >= MK_ACT_STRIP)
+		c = n;
+	if (c != NULL && leaf && n->action < c->action) {
+		n->action = c->action;
+		g_free(n->rule);
+		n->rule = g_strdup_printf("container:%s", c->path);
+		code = g_str_has_prefix(c->rule ? c->rule : "", "finding:")
+		       ? mk_finding_parse(c->rule + 8) : -1;
+		for (guint i = 0; code >= 0 && i < c->findings->len; i++) {
+			const mk_finding *f = g_ptr_array_index(c->findings, i);
+
+			if ((int)f->code == code) {
+				mk_node_add_finding(n, f->code, "in %s: %s", c->path,
+				                    f->detail ? f->detail : "");
+				break;
+			}
+		}
+		return;   /* members of a leaf go with it */
+	}
+	for (guint i = 0; i < n->children->len; i++)
+		strip_below(g_ptr_array_index(n->children, i), c);
+}
+
 /* Verdict, what goes on and the actions, in that order: a file that is
  * a mail is rebuilt here, and held when that fails. */
 static void
@@ -395,6 +428,7 @@ decide_output(mk_engine *e, const mk_input *in, mk_result *r)
 	mk_node *file_msg = NULL;
 
 	r->verdict = mk_policy_verdict(r->root);
+	strip_below(r->root, NULL);
 	if (!r->is_mail)
 		file_msg = file_output(r);
 	r->stored = wants_store(e, in, r->verdict);

@@ -29,6 +29,8 @@ DESCRIPTION
       code=A|B           some node carries one of these finding codes
       not_original       what is forwarded (if anything) is not the input
       rebuilt            something is forwarded and it is a rebuilt mail
+      named              a forwarded mail's X-Mukaika-Actions names what was
+                         done (not "none": a removed multipart names its parts)
     Nothing hostile is stored in the repository: the payloads come from the
     system's clamav-testfiles and are wrapped here.
 """
@@ -443,7 +445,7 @@ CASES = [
 
 for _n, _build in AMBIGUOUS:
     CASES.append(("ambiguous_" + _n, "pe", "mail",
-                  "code=ambiguous_mime,verdict=stripped|quarantined", _build))
+                  "code=ambiguous_mime,verdict=stripped|quarantined,named", _build))
     CASES.append(("ambiguous_" + _n + "_file", "pe", "file",
                   "code=ambiguous_mime,verdict=stripped|quarantined,not_original", _build))
     FILE_EXT["ambiguous_" + _n + "_file"] = "eml"

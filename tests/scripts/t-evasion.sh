@@ -58,6 +58,11 @@ for n, line in enumerate(open(sys.argv[1]), 1):
         elif e == "not_original":
             if os.path.exists(r.out) and open(r.out, "rb").read() == open(_inp, "rb").read():
                 bad.append("the input went on as its original bytes")
+        elif e == "named":
+            m = re.search(rb"^X-Mukaika-Actions: *(\S+)", open(r.out, "rb").read(), re.M) \
+                if os.path.exists(r.out) else None
+            if m is not None and m.group(1) == b"none":
+                bad.append("X-Mukaika-Actions: none")
         elif e == "rebuilt":
             if not os.path.exists(r.out) or b"X-Mukaika-Status:" not in open(r.out, "rb").read():
                 bad.append("no rebuilt mail forwarded")
