@@ -16,7 +16,9 @@
  *       with the same si; the cell keeps its cached value as a constant
  *       (a t="str" result becomes an inline string);
  *     - a denied <definedName>, table <calculatedColumnFormula> or
- *       <totalsRowFormula>;
+ *       <totalsRowFormula>, a pivot <calculatedItem> whose formula
+ *       attribute is denied, and such a formula attribute of a pivot
+ *       cache's calculated <cacheField> (the field stays, as data);
  *     - a conditional format / data validation rule whose <formula>,
  *       <formula1> or <formula2> is denied (the whole rule);
  *   and a <conditionalFormatting>, <definedNames> or <dataValidations>
@@ -107,6 +109,22 @@ static bool formula_elem_denied(xmlNodePtr n)
 	return deny;
 }
 
+/* A pivot cache's calculated field or a pivot table's calculated item
+ * (pivotCacheDefinition / pivotTable parts) holds its formula in an
+ * attribute. */
+static bool formula_attr_denied(xmlNodePtr n)
+{
+	char *f;
+	bool deny;
+
+	if (!mk_ox_is_elem(n, "cacheField") && !mk_ox_is_elem(n, "calculatedItem"))
+		return false;
+	f = mk_ox_attr(n, "formula");
+	deny = f && formula_denied(f);
+	g_free(f);
+	return deny;
+}
+
 /* Cell C loses its formula: a string result (t="str") becomes an inline
  * string, every other cached value stays as it is. */
 static void cell_to_constant(xmlNodePtr c)
@@ -155,6 +173,11 @@ static void collect_formulas(xmlNodePtr n, GPtrArray *kill, GHashTable *si)
 		/* a table column's formula (tables/tableN.xml) */
 		dn = dn || mk_ox_is_elem(n, "calculatedColumnFormula") ||
 		     mk_ox_is_elem(n, "totalsRowFormula");
+		if (formula_attr_denied(n)) {   /* the item; a field its formula */
+			if (!g_ptr_array_find(kill, n, NULL))
+				g_ptr_array_add(kill, n);
+			continue;
+		}
 		if ((f || dn || rule) && formula_elem_denied(n)) {
 			char *id = f ? mk_ox_attr(n, "si") : NULL;
 			if (id)
@@ -191,6 +214,11 @@ void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc)
 		collect_shared(xmlDocGetRootElement(doc), kill, si);
 	for (guint i = 0; i < kill->len; i++) {
 		xmlNodePtr n = kill->pdata[i], parent = n->parent;
+		if (mk_ox_is_elem(n, "cacheField")) {   /* stays, not calculated */
+			xmlUnsetProp(n, (const xmlChar *)"formula");
+			mk_ox_count(x, "fetching/external formula");
+			continue;
+		}
 		xmlUnlinkNode(n);
 		if (mk_ox_is_elem(n, "f") && parent && mk_ox_is_elem(parent, "c"))
 			cell_to_constant(parent);

