@@ -87,6 +87,12 @@ static const struct {
 	[MK_F_AMBIGUOUS_MIME] = { "ambiguous_mime", MK_ACT_STRIP,
 		"読み手によって解釈が分かれる MIME ヘッダです（重複した境界・文字コード・ファイル名など）",
 		"MIME headers that mail readers read differently (a repeated boundary, charset or file name)" },
+	[MK_F_WORKER_CRASH] = { "worker_crash", MK_ACT_QUARANTINE,
+		"隔離環境での解析が異常終了しました（メモリ上限・破損データ等）",
+		"parsing it in the sandbox failed (memory limit, crash)" },
+	[MK_F_WORKER_TIMEOUT] = { "worker_timeout", MK_ACT_QUARANTINE,
+		"隔離環境での解析が時間上限を超えました",
+		"parsing it in the sandbox ran out of time" },
 };
 
 const char *

@@ -43,6 +43,9 @@ typedef enum {
 	MK_F_UNPARSED_MIME,     /* multipart content that cannot be split into parts */
 	MK_F_EXCEPTION_APPLIED, /* an approved policy exception changed the decision */
 	MK_F_AMBIGUOUS_MIME,    /* MIME headers two readers read differently */
+	MK_F_WORKER_CRASH,      /* the sandboxed parser of this node died (memory
+	                         * limit, crash) or answered nonsense */
+	MK_F_WORKER_TIMEOUT,    /* the sandboxed parser ran out of time */
 	MK_F_COUNT
 } mk_finding_code;
 

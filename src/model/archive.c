@@ -4,6 +4,10 @@
  *   (see archive.h)
  *
  * DESCRIPTION
+ *   Runs in mukaika-worker only (the "unpack" run, src/worker/wunpack.c,
+ *   under its memory, CPU and wall-clock limits): this is where raw
+ *   attacker bytes meet libarchive's format readers.
+ *
  *   The leaf's data is opened with archive_read_open_memory(), every filter,
  *   and the archive formats only (7z, ar, cab, cpio, iso9660, lha, rar, rar5,
  *   tar, xar, zip: no mtree/warc, which bid on plain text).  The raw format
@@ -51,6 +55,10 @@
 
 #define ARC_CHUNK (64 * 1024)   /* read buffer, not a limit */
 
+static const char *const stream_exts[] = {
+	".gz", ".gzip", ".bz2", ".xz", ".zst", ".lzma", ".lz", ".lz4", ".z",
+};
+
 typedef struct {
 	mk_ctx *ctx;
 	mk_node *leaf;
@@ -60,50 +68,6 @@ typedef struct {
 	gint64 entries;
 	bool enc_noted;
 } arc_state;
-
-static const char *const container_types[] = {
-	"application/zip", "application/x-zip-compressed",
-	"application/x-7z-compressed", "application/x-tar", "application/x-gtar",
-	"application/x-ustar", "application/vnd.rar", "application/x-rar",
-	"application/x-rar-compressed", "application/x-iso9660-image",
-	"application/vnd.ms-cab-compressed", "application/x-cpio",
-	"application/x-archive", "application/x-lzh-compressed",
-	"application/x-lha", "application/x-xar",
-};
-
-static const char *const stream_types[] = {
-	"application/gzip", "application/x-gzip", "application/x-bzip2",
-	"application/x-xz", "application/zstd", "application/x-zstd",
-	"application/x-lzma", "application/x-lzip", "application/x-lz4",
-	"application/x-compress",
-};
-
-static const char *const stream_exts[] = {
-	".gz", ".gzip", ".bz2", ".xz", ".zst", ".lzma", ".lz", ".lz4", ".z",
-};
-
-static bool
-in_list(const char *t, const char *const *list, size_t n)
-{
-	for (size_t i = 0; t != NULL && i < n; i++)
-		if (g_ascii_strcasecmp(t, list[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool
-is_stream_type(const char *t)
-{
-	return in_list(t, stream_types, G_N_ELEMENTS(stream_types));
-}
-
-bool
-mk_archive_is_container(const char *true_type)
-{
-	return in_list(true_type, container_types,
-	               G_N_ELEMENTS(container_types)) ||
-	       is_stream_type(true_type);
-}
 
 char *
 mk_archive_entry_name(void *entry)
@@ -433,7 +397,7 @@ mk_archive_expand(mk_ctx *ctx, mk_node *leaf, mk_error *err)
 	buf = g_bytes_get_data(leaf->data, &len);
 	st.in_size = (gint64)len;
 	st.a = archive_read_new();
-	if (st.a == NULL || !support_formats(st.a, is_stream_type(leaf->true_type)) ||
+	if (st.a == NULL || !support_formats(st.a, mk_archive_is_stream(leaf->true_type)) ||
 	    !add_passwords(&st)) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "libarchive: cannot set up reader");
 		rc = MK_ERR_SOFTWARE;

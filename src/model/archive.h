@@ -4,9 +4,14 @@
  *
  * SUMMARY
  *   bool mk_archive_is_container(const char *true_type);
+ *   bool mk_archive_is_stream(const char *true_type);
  *   int mk_archive_expand(mk_ctx *ctx, mk_node *leaf, mk_error *err);
  *
  * DESCRIPTION
+ *   mk_archive_is_container() / mk_archive_is_stream() (arctypes.c, in every
+ *   process) only compare a true type with the lists.  mk_archive_expand()
+ *   and the zip helpers read the archive: mukaika-worker only (wunpack.c).
+ *
  *   For zip, 7z, tar (+gz/bz2/xz/zstd), gz/bz2/xz single streams, rar, iso9660,
  *   cab, cpio, ar: adds one MK_NODE_MEMBER child per regular member with its
  *   decoded data and declared_name = the member path (as data, normalised to
@@ -33,7 +38,8 @@
 #include "item.h"
 #include "mk_error.h"
 
-bool mk_archive_is_container(const char *true_type);
+bool mk_archive_is_container(const char *true_type);   /* arctypes.c */
+bool mk_archive_is_stream(const char *true_type);      /* gz, bz2, xz ... */
 int mk_archive_expand(mk_ctx *ctx, mk_node *leaf, mk_error *err);
 
 /*

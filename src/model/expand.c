@@ -3,26 +3,29 @@
  *   expand - classify every leaf and unpack containers, recursively
  *
  * DESCRIPTION
- *   Dispatch only: sniff (true type), names, Office inspection, then the
- *   container parsers (archive, TNEF, uuencode, attached messages that were
- *   not declared message/rfc822).  Every step adds findings to the node; none
- *   of them drops content.  Work stops at the item's time budget with a
- *   `limit` finding on the node that was next.
+ *   Dispatch only: sniff (true type, libmagic), names, then the worker's
+ *   unpack run (unpack.h) for every leaf that is a container, an Office or
+ *   RTF document, TNEF or a text with uuencoded blocks: the zip type
+ *   refinement, the Office inspection and the container parsers (archive,
+ *   TNEF, uuencode) run in mukaika-worker, and their findings and children
+ *   come back as a node list.  Attached messages that were not declared
+ *   message/rfc822 are parsed here (GMime).  Every step adds findings to
+ *   the node; none of them drops content.  Work stops at the item's time
+ *   budget with a `limit` finding on the node that was next.
  *
  * NEVER
- *   Writes to the filesystem, follows a name, or decides an action.
+ *   Writes to the filesystem, follows a name, decides an action, or
+ *   parses a container in this process.
  */
 #include "expand.h"
 
 #include <string.h>
 
-#include "archive.h"
 #include "mime.h"
 #include "names.h"
-#include "office.h"
 #include "sniff.h"
 #include "tnef.h"
-#include "uu.h"
+#include "unpack.h"
 
 static int expand_node(mk_ctx *ctx, mk_node *n, mk_error *err);
 
@@ -79,22 +82,24 @@ expand_message(mk_ctx *ctx, mk_node *leaf, mk_error *err)
 	return 0;
 }
 
+/* Uuencoded blocks are looked for in text a reader gets. */
+static bool
+uu_wanted(const mk_node *n)
+{
+	return g_str_has_prefix(n->true_type, "text/") &&
+	       (n->role == MK_ROLE_BODY || n->role == MK_ROLE_ATTACHMENT ||
+	        n->kind == MK_NODE_FILE);
+}
+
+/* What is left for this process: messages (GMime).  TNEF was the
+ * worker's, whatever its declared or sniffed type. */
 static int
 unpack(mk_ctx *ctx, mk_node *n, mk_error *err)
 {
-	gsize len = 0;
-	const char *p = g_bytes_get_data(n->data, &len);
-
-	if (mk_tnef_is_tnef(p, len))
-		return mk_tnef_expand(ctx, n, err);
-	if (mk_archive_is_container(n->true_type))
-		return mk_archive_expand(ctx, n, err);
+	if (mk_tnef_is_tnef(g_bytes_get_data(n->data, NULL), g_bytes_get_size(n->data)))
+		return 0;
 	if (type_is(n, "message/rfc822") || type_is(n, "message/news"))
 		return n->kind == MK_NODE_MESSAGE ? 0 : expand_message(ctx, n, err);
-	if (g_str_has_prefix(n->true_type, "text/") &&
-	    (n->role == MK_ROLE_BODY || n->role == MK_ROLE_ATTACHMENT ||
-	     n->kind == MK_NODE_FILE))
-		return mk_uu_extract(ctx, n, err);
 	return 0;
 }
 
@@ -127,6 +132,8 @@ render_as_named(mk_node *n)
 static int
 classify_leaf(mk_ctx *ctx, mk_node *n, mk_error *err)
 {
+	mk_node *res = NULL;
+	bool sniffed = false;
 	gsize len = 0;
 	const void *p;
 
@@ -142,12 +149,16 @@ classify_leaf(mk_ctx *ctx, mk_node *n, mk_error *err)
 		/* an empty body part is plain text of length 0 */
 		if (len == 0 && declared_is(n, "text/plain"))
 			mk_set_str(&n->true_type, "text/plain");
+		sniffed = true;
 	}
+	render_as_named(n);
+	if (mk_unpack_wanted(n, uu_wanted(n)) &&
+	    (res = mk_unpack_run(ctx, n, sniffed, uu_wanted(n), err)) == NULL)
+		return err ? err->code : MK_ERR_SOFTWARE;
 	if (mk_sniff_is_unknown(n->true_type))
 		mk_node_add_finding(n, MK_F_UNKNOWN_TYPE, "%s", n->magic ? n->magic : "data");
-	render_as_named(n);
 	mk_names_check(ctx, n);
-	mk_office_inspect(ctx, n);
+	mk_unpack_adopt(n, &res);
 	return 0;
 }
 

@@ -3,6 +3,10 @@
  *   office - active-content detection in Office containers (see office.h)
  *
  * DESCRIPTION
+ *   Runs in mukaika-worker only (the "unpack" run, src/worker/wunpack.c):
+ *   the OLE2 walker and the zip listing never see attacker bytes in a
+ *   daemon.
+ *
  *   Dispatch is on the content signature of n->data, not on names:
  *   - zip whose true type is not a plain archive (mk_archive_is_container
  *     false: OOXML, ODF, JAR, ...): member names (mk_zip_list, headers only).  OOXML ([Content_Types]

@@ -12,8 +12,9 @@
  *   calling thread's handle (created on first use, freed at thread exit).
  *   mk_sniff() sets *mime to the lower-case MIME type without parameters
  *   ("application/octet-stream" when unknown) and *desc to the one-line
- *   description.  Zip containers are refined by their member names:
- *   OOXML (docx/xlsx/pptx and macro-enabled variants), ODF, JAR, APK, XPS.
+ *   description.  Zip containers stay libmagic's answer: their refinement
+ *   (OOXML, ODF, JAR, APK, XPS) reads the archive and runs in the worker
+ *   (zipsniff.h).
  *   Empty input is "application/x-empty".  A type that a lenient reader
  *   finds in the same bytes (a PDF header after junk, sniffed HTML, a zip
  *   found from its end, RTF after junk) replaces libmagic's answer when it

@@ -3,6 +3,9 @@
  *   tnef - MS-TNEF (winmail.dat, application/ms-tnef) attachments as children
  *
  * DESCRIPTION
+ *   Runs in mukaika-worker only (the "unpack" run, src/worker/wunpack.c):
+ *   the engine never parses TNEF in its own process.
+ *
  *   A small bounded parser for the TNEF stream: signature, key, then
  *   attributes (level u8, id u32, length u32, data, checksum u16).  Message
  *   level: attBody, attOemCodepage, attMsgProps (PR_BODY, PR_RTF_COMPRESSED,
@@ -33,7 +36,6 @@
 
 #include <string.h>
 
-#define TNEF_SIGNATURE   0x223E9F78u
 #define TNEF_HDR_LEN     6u   /* signature u32 + key u16 */
 #define TNEF_ATTR_HDR    9u   /* level u8 + id u32 + length u32 */
 #define TNEF_ATTR_TRAIL  2u   /* checksum u16 */
@@ -683,11 +685,6 @@ emit_children(tn_state *st)
 
 /* --- public ------------------------------------------------------------- */
 
-bool
-mk_tnef_is_tnef(const void *buf, size_t len)
-{
-	return buf != NULL && len >= TNEF_HDR_LEN && le32(buf) == TNEF_SIGNATURE;
-}
 
 int
 mk_tnef_expand(mk_ctx *ctx, mk_node *leaf, mk_error *err)

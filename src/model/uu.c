@@ -4,6 +4,10 @@
  *        (see uu.h)
  *
  * DESCRIPTION
+ *   mk_uu_extract() (the decoding) runs in mukaika-worker only (the
+ *   "unpack" run, src/worker/wunpack.c); mk_uu_strip() runs in the engine on
+ *   body text it already holds, and only replaces lines.
+ *
  *   One scanner (find_block) finds the blocks; mk_uu_extract() decodes each
  *   into an MK_NODE_EMBEDDED child of the text leaf, mk_uu_strip() replaces
  *   each by one notice line.  Both use the same scanner, so whatever is
@@ -360,6 +364,32 @@ mk_uu_extract(mk_ctx *ctx, mk_node *text_leaf, mk_error *err)
 			break;
 	}
 	return 0;
+}
+
+/* A line starting with S (at offset 0 or after a newline)? */
+static bool
+line_starts(const char *t, gsize len, const char *s)
+{
+	gsize sl = strlen(s);
+
+	for (gsize pos = 0; pos < len;) {
+		const char *nl;
+
+		if (len - pos >= sl && memcmp(t + pos, s, sl) == 0)
+			return true;
+		nl = memchr(t + pos, '\n', len - pos);
+		if (nl == NULL)
+			break;
+		pos = (gsize)(nl - t) + 1;
+	}
+	return false;
+}
+
+bool
+mk_uu_maybe(const void *buf, gsize len)
+{
+	return buf != NULL && (line_starts(buf, len, "begin") ||
+	                       line_starts(buf, len, "=ybegin "));
 }
 
 char *

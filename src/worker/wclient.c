@@ -110,7 +110,8 @@ park(int fd)
 }
 
 static char **
-build_argv(const mk_config *cfg, const char *path, const char *filter)
+build_argv(const mk_config *cfg, const char *path, const char *filter,
+           gint64 max_output)
 {
 	GPtrArray *a = g_ptr_array_new();
 
@@ -119,7 +120,7 @@ build_argv(const mk_config *cfg, const char *path, const char *filter)
 #define OPT(k, v) g_ptr_array_add(a, g_strdup_printf("%s=%" G_GINT64_FORMAT, k, (gint64)(v)))
 	OPT("memory", cfg->worker.max_memory);
 	OPT("cpu", cfg->worker.cpu_s);
-	OPT("max_output", cfg->worker.max_output);
+	OPT("max_output", max_output);
 	OPT("pdf_dpi", cfg->pdf.dpi);
 	OPT("pdf_max_pages", cfg->pdf.max_pages);
 	OPT("pdf_max_pixels", cfg->pdf.max_pixels);
@@ -310,7 +311,8 @@ signal_text(int sig)
 	case SIGXFSZ: return "SIGXFSZ: output over worker.max_output";
 	case SIGSEGV: return "SIGSEGV: crashed";
 	case SIGBUS:  return "SIGBUS: crashed";
-	case SIGABRT: return "SIGABRT: aborted, e.g. out of memory";
+	case SIGABRT: return "SIGABRT: aborted, e.g. out of memory (worker.max_memory)";
+	case SIGTRAP: return "SIGTRAP: aborted, e.g. out of memory (worker.max_memory)";
 	default:      return "unexpected signal";
 	}
 }
@@ -394,12 +396,13 @@ read_output(int fd, gint64 max, mk_error *err, const char *filter)
 
 /* The verdict on a finished run; 0 when the output may be used. */
 static int
-judge(const char *filter, const mk_config *cfg, bool killed, int ws,
+judge(const char *filter, const mk_wcall *c, bool killed, int ws,
       int prc, const char *type, const char *fail, mk_error *err)
 {
 	if (killed) {
 		mk_error_set(err, MK_ERR_LIMIT, "%s: timeout after %" G_GINT64_FORMAT
-		             " ms (worker.timeout_ms)", filter, cfg->worker.timeout_ms);
+		             " ms (%s)", filter, c->timeout_ms,
+		             c->timeout_key ? c->timeout_key : "worker.timeout_ms");
 		return MK_ERR_LIMIT;
 	}
 	if (WIFSIGNALED(ws)) {
@@ -440,7 +443,8 @@ start_zygote(wrun *w, const char *path, char **argv, const char *filter)
 }
 
 static int
-start(wrun *w, const mk_config *cfg, const char *filter, mk_error *err)
+start(wrun *w, const mk_config *cfg, const char *filter, gint64 max_output,
+      mk_error *err)
 {
 	char *path = mk_worker_path(cfg);
 	char **argv = NULL;
@@ -451,7 +455,7 @@ start(wrun *w, const mk_config *cfg, const char *filter, mk_error *err)
 		             filter, WORKER_NAME);
 		goto out;
 	}
-	argv = build_argv(cfg, path, filter);
+	argv = build_argv(cfg, path, filter, max_output);
 	if (cfg->worker.zygote && start_zygote(w, path, argv, filter) == 0) {
 		rc = 0;
 		goto out;
@@ -478,6 +482,16 @@ int
 mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
               GBytes **out, char **out_type, GPtrArray *notes, mk_error *err)
 {
+	mk_wcall c = { cfg->worker.timeout_ms, cfg->worker.max_output, NULL };
+
+	return mk_worker_call(cfg, filter, &c, in, out, out_type, notes, err);
+}
+
+int
+mk_worker_call(const mk_config *cfg, const char *filter, const mk_wcall *c,
+               GBytes *in, GBytes **out, char **out_type, GPtrArray *notes,
+               mk_error *err)
+{
 	wrun w = { -1, -1, -1, -1, -1, -1, -1, -1 };
 	GString *st = g_string_new(NULL);
 	GPtrArray *mine = g_ptr_array_new_with_free_func(g_free);
@@ -487,14 +501,14 @@ mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
 
 	rc = setup_fds(&w, in, err);
 	if (rc == 0)
-		rc = start(&w, cfg, filter, err);
+		rc = start(&w, cfg, filter, c->max_output, err);
 	if (rc < 0)
 		goto out;
-	killed = watch(&w, cfg->worker.timeout_ms, st, &ws);
+	killed = watch(&w, c->timeout_ms, st, &ws);
 	prc = parse_status(st->str, mine, &type, &fail);
-	rc = judge(filter, cfg, killed, ws, prc, type, fail, err);
+	rc = judge(filter, c, killed, ws, prc, type, fail, err);
 	if (rc == 0) {
-		GBytes *b = read_output(w.out, cfg->worker.max_output, err, filter);
+		GBytes *b = read_output(w.out, c->max_output, err, filter);
 		rc = b ? 0 : (err ? err->code : MK_ERR_IO);
 		if (b != NULL) {
 			*out = b;

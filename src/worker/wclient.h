@@ -6,8 +6,10 @@
  *   int mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
  *                     GBytes **out, char **out_type, GPtrArray *notes,
  *                     mk_error *err);
+ *   int mk_worker_call(const mk_config *cfg, const char *filter,
+ *                      const mk_wcall *c, GBytes *in, GBytes **out,
+ *                      char **out_type, GPtrArray *notes, mk_error *err);
  *   char *mk_worker_path(const mk_config *cfg);
-void mk_worker_shutdown(void);
  *   void mk_worker_shutdown(void);
  *
  * DESCRIPTION
@@ -25,6 +27,12 @@ void mk_worker_shutdown(void);
  *   parent kills the process group on timeout the same way, and the exit
  *   status comes from the zygote's runner instead of waitpid().  When the
  *   zygote cannot be used the run is exec'd as above.
+ *
+ *   mk_worker_call(): the same with the wall-clock limit and the output
+ *   bound of this call (C; timeout_key names the setting in the timeout
+ *   message) instead of worker.timeout_ms / worker.max_output: the unpack
+ *   run (src/model/unpack.c) is bounded by the item's time budget and its
+ *   output by limits.max_unpacked_size.
  *
  *   mk_worker_shutdown(): end this process's zygote now and reap it (its
  *   runs' CPU time then shows in getrusage(RUSAGE_CHILDREN)); the next run
@@ -71,9 +79,19 @@ void mk_worker_shutdown(void);
 #define MK_WORKER_FD_OUT    4
 #define MK_WORKER_FD_STATUS 5
 
+/* Limits of one call (mk_worker_call). */
+typedef struct mk_wcall {
+	gint64 timeout_ms;        /* wall clock, then SIGKILL */
+	gint64 max_output;        /* bytes (RLIMIT_FSIZE and the read bound) */
+	const char *timeout_key;  /* config key named on timeout; NULL = worker.timeout_ms */
+} mk_wcall;
+
 int mk_worker_run(const mk_config *cfg, const char *filter, GBytes *in,
                   GBytes **out, char **out_type, GPtrArray *notes,
                   mk_error *err);
+int mk_worker_call(const mk_config *cfg, const char *filter, const mk_wcall *c,
+                   GBytes *in, GBytes **out, char **out_type, GPtrArray *notes,
+                   mk_error *err);
 
 char *mk_worker_path(const mk_config *cfg);
 void mk_worker_shutdown(void);

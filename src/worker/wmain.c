@@ -178,6 +178,7 @@ mk_worker_child_main(int argc, char **argv)
 	if (f == NULL)
 		fail(64, "unknown filter");
 	signal(SIGXFSZ, SIG_IGN);   /* an oversize write fails with EFBIG */
+	mk_wfilter_init_all();
 	if (mk_wsandbox_limits(&l, &err) < 0 || mk_wsandbox_seccomp(&err) < 0)
 		fail(1, err.msg);
 	in = read_input(&err);

@@ -22,13 +22,21 @@ extern const mk_wfilter mk_wfilter_image;
 extern const mk_wfilter mk_wfilter_ooxml;
 extern const mk_wfilter mk_wfilter_rtf;
 extern const mk_wfilter mk_wfilter_pdf;
+extern const mk_wfilter mk_wfilter_unpack;
 
 static const mk_wfilter *const wfilters[] = {
 	&mk_wfilter_image,
 	&mk_wfilter_ooxml,
 	&mk_wfilter_rtf,
 	&mk_wfilter_pdf,
+	&mk_wfilter_unpack,
 };
+
+void
+mk_wfilter_init_all(void)
+{
+	mk_wunpack_init();
+}
 
 const mk_wfilter *
 mk_wfilter_find(const char *name)

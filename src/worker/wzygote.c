@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "wclient.h"
+#include "wfilter.h"
 
 #define MK_WZ_MAXARGS 64
 
@@ -164,6 +165,7 @@ mk_wzygote_main(int sock)
 	 * (a milter connection thread), not the process.  The engine process's
 	 * end closes our socket: end of file, we exit. */
 	signal(SIGPIPE, SIG_IGN);
+	mk_wfilter_init_all();     /* shared by every run forked from here */
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);

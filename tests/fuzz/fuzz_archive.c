@@ -5,10 +5,11 @@
  *
  * DESCRIPTION
  *   The input becomes the data of a MK_NODE_FILE leaf; its true type is set
- *   by mk_sniff() exactly as mk_expand_tree() would, then mk_archive_expand()
- *   unpacks it with the built-in default limits.  Each member is then walked
- *   by mk_expand_tree(), so nested archives, TNEF, uuencoded text, names and
- *   Office inspection are reached from archive members too.
+ *   by mk_sniff() and mk_zip_refine() as the engine and the worker's unpack
+ *   run would, then mk_archive_expand() unpacks it with the built-in default
+ *   limits.  Members that are archives themselves are unpacked the same way
+ *   (as the engine would send them to the worker again), so nested archives
+ *   are reached too.  (TNEF, Office and uu have their own targets.)
  *
  * OWNS
  *   One configuration snapshot (built once, kept for the process lifetime).
@@ -26,11 +27,10 @@
 #include "archive.h"
 #include "config.h"
 #include "ctx.h"
-#include "expand.h"
 #include "item.h"
-#include "mime.h"
 #include "mk_error.h"
 #include "sniff.h"
+#include "zipsniff.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,9 +40,37 @@ static mk_config *fuzz_cfg;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	mk_mime_init();   /* members may be messages: mk_expand_tree parses them */
 	fuzz_cfg = mk_config_defaults();
 	return 0;
+}
+
+/* Sniff N as the engine and the worker would; false when libmagic fails. */
+static bool
+type_of(mk_sniffer *sniffer, mk_node *n)
+{
+	gsize len = 0;
+	const void *p = g_bytes_get_data(n->data, &len);
+	mk_error err = { 0 };
+	char *refined;
+
+	if (mk_sniff(sniffer, p, len, &n->true_type, &n->magic, &err) < 0)
+		return false;
+	if ((refined = mk_zip_refine(p, len)) != NULL) {
+		g_free(n->true_type);
+		n->true_type = refined;
+	}
+	return true;
+}
+
+static void
+unpack_rec(mk_ctx *ctx, mk_sniffer *sniffer, mk_node *n)
+{
+	mk_error err = { 0 };
+
+	if (!type_of(sniffer, n) || mk_archive_expand(ctx, n, &err) < 0)
+		return;
+	for (guint i = 0; i < n->children->len; i++)
+		unpack_rec(ctx, sniffer, g_ptr_array_index(n->children, i));
 }
 
 int
@@ -60,14 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	leaf = mk_node_new(MK_NODE_FILE, NULL);
 	bytes = g_bytes_new(data, size);
 	mk_node_set_data(leaf, bytes);
-	if (mk_sniff(sniffer, data, size, &leaf->true_type, &leaf->magic, &err) < 0)
-		goto out;
-	if (mk_archive_expand(&ctx, leaf, &err) < 0)
-		goto out;
-	for (guint i = 0; i < leaf->children->len; i++)
-		if (mk_expand_tree(&ctx, g_ptr_array_index(leaf->children, i), &err) < 0)
-			goto out;
-out:
+	unpack_rec(&ctx, sniffer, leaf);
 	g_bytes_unref(bytes);
 	mk_node_free(&leaf);
 	return 0;

@@ -6,7 +6,8 @@
 #   tests/fuzz/run.sh BUILDDIR [SECONDS]
 #
 # DESCRIPTION
-#   For each of fuzz_mime, fuzz_archive, fuzz_tnef, fuzz_html found in
+#   For each of fuzz_mime, fuzz_archive, fuzz_tnef, fuzz_html, fuzz_office,
+#   fuzz_uu, fuzz_names, fuzz_nodewire found in
 #   BUILDDIR/tests/fuzz, runs libFuzzer for SECONDS (default 60) with
 #   -max_total_time.  The first corpus directory is a fresh temporary one
 #   (new inputs go there); the seed directories follow, read only:
@@ -14,6 +15,9 @@
 #     archive - corpora/zip-slip, /usr/share/clamav-testfiles
 #     tnef    - corpora/tnef
 #     html    - a few HTML bodies written by this script, tests/data/text
+#     office  - corpora/oletools, /usr/share/clamav-testfiles
+#     uu      - a few uuencoded/yEnc texts written by this script
+#     names   - none;  nodewire - none
 #   Prints one line per target, "fuzz NAME: ok" or "fuzz NAME: FAILED", and
 #   exits 1 if any target crashed, leaked, hung (-timeout, default 25 s per
 #   input) or ran out of memory.  Reproducers are kept in FUZZ_CRASH_DIR
@@ -59,14 +63,26 @@ seeds_for() {
 	archive) echo "$corp/zip-slip $testfiles" ;;
 	tnef)    echo "$corp/tnef" ;;
 	html)    echo "$work/seeds-html $here/../data/text" ;;
+	office)  echo "$corp/oletools $testfiles" ;;
+	uu)      echo "$work/seeds-uu" ;;
 	esac
 }
 
+# uuencode, begin-base64 and yEnc blocks in text.
+write_uu_seeds() {
+	d=$work/seeds-uu
+	mkdir -p "$d"
+	printf 'Hi\nbegin 644 a.txt\n#86)C\n`\nend\nbye\n' >"$d/1.txt"
+	printf 'begin-base64 644 b.bin\naGVsbG8K\n====\n' >"$d/2.txt"
+	printf '=ybegin line=128 size=3 name=c.bin\n\x8b\x8c\x8d\n=yend size=3\n' >"$d/3.txt"
+}
+
 write_html_seeds
+write_uu_seeds
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 failed=0
-for t in mime archive tnef html; do
+for t in mime archive tnef html office uu names nodewire; do
 	bin=$build/tests/fuzz/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "fuzz $t: skipped (not built)"

@@ -31,6 +31,7 @@
 #include "config.h"
 #include "mk_error.h"
 #include "sniff.h"
+#include "zipsniff.h"
 
 typedef struct {
 	const mk_config *cfg;
@@ -118,7 +119,7 @@ static void
 check_attachment(verifier *v, GMimeObject *obj, const char *path)
 {
 	GByteArray *ba = leaf_content(obj);
-	char *mime = NULL, *desc = NULL;
+	char *mime = NULL, *desc = NULL, *refined;
 	const char *pattern = NULL;
 	mk_action act;
 	mk_error err = { 0 };
@@ -128,6 +129,10 @@ check_attachment(verifier *v, GMimeObject *obj, const char *path)
 	if (mk_sniff(v->sniffer, ba->data, ba->len, &mime, &desc, &err) < 0) {
 		problem(v, path, "cannot determine the attachment type: %s", err.msg);
 		goto out;
+	}
+	if ((refined = mk_zip_refine(ba->data, ba->len)) != NULL) {
+		g_free(mime);
+		mime = refined;
 	}
 	if (mk_sniff_is_unknown(mime)) {
 		problem(v, path, "attachment of unknown type %s (%s)", mime, desc);

@@ -17,8 +17,21 @@
 #include "testutil.h"
 #include "model/archive.h"
 #include "model/sniff.h"
+#include "model/zipsniff.h"
 
 #define CLAM_SHA "71e7b604d18aefd839e51a39c88df8383bb4c071dc31f87f00a2b5df580d4495"
+
+/* The worker's unpack run refines a zip's type before anything else. */
+static void
+refine(mk_node *n, const void *p, gsize len)
+{
+	char *r = mk_zip_refine(p, len);
+
+	if (r != NULL) {
+		g_free(n->true_type);
+		n->true_type = r;
+	}
+}
 
 static void
 sniff_node(mk_node *n)
@@ -31,6 +44,7 @@ sniff_node(mk_node *n)
 	g_clear_pointer(&n->magic, g_free);
 	ck_assert_int_eq(mk_sniff(mk_sniffer_thread(NULL), p, len, &n->true_type,
 	                          &n->magic, &err), 0);
+	refine(n, p, len);
 }
 
 /* Sniff and expand N and, like mk_expand_tree, its container children. */

@@ -14,6 +14,7 @@
 #include "testutil.h"
 #include "model/office.h"
 #include "model/sniff.h"
+#include "model/zipsniff.h"
 
 #define AC (1u << MK_F_ACTIVE_CONTENT)
 #define EN (1u << MK_F_ENCRYPTED)
@@ -124,11 +125,17 @@ inspect(GBytes *b)
 	mk_node *n = mk_node_new(MK_NODE_FILE, NULL);
 	mk_error err = { 0 };
 	mk_ctx ctx;
+	char *refined;
 
 	mk_node_set_data(n, b);
 	ck_assert_int_eq(mk_sniff(mk_sniffer_thread(NULL), g_bytes_get_data(b, NULL),
 	                          g_bytes_get_size(b), &n->true_type, &n->magic,
 	                          &err), 0);
+	refined = mk_zip_refine(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+	if (refined != NULL) {    /* as the worker's unpack run does first */
+		g_free(n->true_type);
+		n->true_type = refined;
+	}
 	mk_ctx_init(&ctx, cfg_g, NULL);
 	mk_office_inspect(&ctx, n);
 	return n;

@@ -89,6 +89,7 @@ mkt_config(const char *dir)
 		g_free(cfg->store.backend);
 		cfg->store.backend = g_strdup(g_getenv("MK_STORE_BACKEND"));
 	}
+	mkt_set_worker(cfg);   /* containers are unpacked by the worker */
 	return cfg;
 }
 
@@ -108,16 +109,23 @@ mkt_src_path(const char *rel)
 	return g_build_filename(s ? s : ".", rel, NULL);
 }
 
-mk_config *
-mkt_worker_config(void)
+void
+mkt_set_worker(mk_config *cfg)
 {
-	mk_config *cfg = mk_config_defaults();
 	const char *w = g_getenv("MK_WORKER");
 
 	g_free(cfg->worker.path);
 	cfg->worker.path = w ? g_strdup(w)
 	                     : g_build_filename(g_getenv("MK_BUILDDIR"), "src",
 	                                        "worker", "mukaika-worker", NULL);
+}
+
+mk_config *
+mkt_worker_config(void)
+{
+	mk_config *cfg = mk_config_defaults();
+
+	mkt_set_worker(cfg);
 	return cfg;
 }
 

@@ -16,6 +16,8 @@
  *   mkt_shared_path("corpora/x"): $MK_SHARED/corpora/x.
  *   mkt_read(path): whole file or a test failure.
  *   mkt_fixture / mkt_fx: temp dir + mkt_config, set up and torn down.
+ *   mkt_set_worker(): worker.path of CFG as below (mkt_config() calls it:
+ *   the engine unpacks containers in the worker).
  *   mkt_worker_config(): the defaults with worker.path = $MK_WORKER, else
  *     the build tree's mukaika-worker.
  *   mkt_children_of(pid): PID's child processes as "PID PID ..." ("" when
@@ -44,6 +46,7 @@ const char *mkt_eicar(void);
 char *mkt_shared_path(const char *rel);
 char *mkt_src_path(const char *rel);
 mk_config *mkt_worker_config(void);
+void mkt_set_worker(mk_config *cfg);
 char *mkt_children_of(int pid);
 
 typedef struct mkt_sink {
