@@ -78,8 +78,8 @@ if [ ! -f "$db/.done" ]; then
 fi
 
 conf=$w/bench.conf
-printf '[general]\nstate_dir = %s\n[log]\nlevel = error\n[clamav]\ndatabase_dir = %s\nmax_db_age_hours = 0\n' \
-	"$w/state" "$db" >"$conf"
+printf '[general]\nstate_dir = %s\n[log]\nlevel = error\n[clamav]\ndatabase_dir = %s\nmax_db_age_hours = 0\n[worker]\npath = %s\n' \
+	"$w/state" "$db" "$build/src/worker/mukaika-worker" >"$conf"
 list=$w/list-$seed-$n.txt
 find "$mails" -name 'mail-*.eml' | sort >"$list"
 nfiles=$(wc -l <"$list")

@@ -224,8 +224,11 @@ req_field(mk_wire_req *r, GBytes *in, const guint8 *base, char tag,
 	gint64 t[9];
 
 	switch (tag) {
-	case 't': return (r->true_type = get_str(v, vlen)) != NULL;
-	case 'n': return (r->declared_name = get_str(v, vlen)) != NULL;
+	case 't':
+		return r->true_type == NULL && (r->true_type = get_str(v, vlen)) != NULL;
+	case 'n':
+		return r->declared_name == NULL &&
+		       (r->declared_name = get_str(v, vlen)) != NULL;
 	case 'k':
 		if (!get_i64s(v, vlen, t, 4))
 			return false;
@@ -249,6 +252,8 @@ req_field(mk_wire_req *r, GBytes *in, const guint8 *base, char tag,
 		g_ptr_array_add(r->passwords, g_strndup((const char *)v, vlen));
 		return true;
 	case 'd':
+		if (r->data != NULL)
+			return false;
 		r->data = g_bytes_new_from_bytes(in, (gsize)(v - base), vlen);
 		return true;
 	default:
@@ -380,8 +385,8 @@ resp_field(resp_st *s, char tag, const guint8 *v, gsize vlen)
 
 	switch (tag) {
 	case 'T':
-		g_free(*s->refined);
-		return cur == NULL && (*s->refined = get_str(v, vlen)) != NULL;
+		return cur == NULL && *s->refined == NULL &&
+		       (*s->refined = get_str(v, vlen)) != NULL;
 	case 'F': return cur == NULL && add_finding(s->holder, v, vlen);
 	case 'C':
 		if (cur != NULL || !get_i64s(v, vlen, c, 3))
