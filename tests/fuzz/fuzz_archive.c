@@ -24,6 +24,7 @@
 
 #include <glib.h>
 
+#include "fuzz_model.h"
 #include "archive.h"
 #include "config.h"
 #include "ctx.h"
@@ -31,18 +32,6 @@
 #include "mk_error.h"
 #include "sniff.h"
 #include "zipsniff.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static mk_config *fuzz_cfg;
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_cfg = mk_config_defaults();
-	return 0;
-}
 
 /* Sniff N as the engine and the worker would; false when libmagic fails. */
 static bool

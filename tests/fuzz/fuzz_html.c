@@ -26,22 +26,11 @@
 
 #include <glib.h>
 
+#include "fuzz_model.h"
 #include "config.h"
 #include "f_html.h"
 #include "f_text.h"
 #include "mk_error.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static mk_config *fuzz_cfg;
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_cfg = mk_config_defaults();
-	return 0;
-}
 
 static void
 check_defang(const char *utf8)

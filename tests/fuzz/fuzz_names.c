@@ -12,30 +12,12 @@
  *   Writes to the filesystem; only crashes, sanitizer reports, leaks,
  *   hangs and a broken mk_names_safe() contract are failures.
  */
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-#include <glib.h>
-
-#include "config.h"
-#include "ctx.h"
-#include "item.h"
+#include "fuzz_model.h"
 #include "names.h"
 
 #define SAFE_MAX 64    /* a short cut exercises the stem/extension split */
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static mk_config *fuzz_cfg;
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_cfg = mk_config_defaults();
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -44,13 +26,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gsize nlen = nul ? (gsize)(nul - data) : size;
 	char *name = g_utf8_make_valid((const char *)data, (gssize)nlen);
 	char *dtype = nul ? g_strndup((const char *)nul + 1, size - nlen - 1) : NULL;
-	mk_node *n = mk_node_new(MK_NODE_PART, NULL);
-	char *safe, *ext;
 	mk_ctx ctx;
+	mk_node *n = fuzz_leaf(&ctx, MK_NODE_PART, NULL, 0);
+	char *safe, *ext;
 
-	if (fuzz_cfg == NULL)
-		__builtin_trap();   /* setup failure: not the input's fault */
-	mk_ctx_init(&ctx, fuzz_cfg, NULL);
 	n->role = MK_ROLE_ATTACHMENT;
 	n->declared_name = g_strdup(name);
 	n->declared_type = dtype;

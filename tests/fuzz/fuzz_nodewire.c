@@ -14,28 +14,10 @@
  *   Writes to the filesystem; only crashes, sanitizer reports, leaks and
  *   hangs are failures.
  */
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-#include <glib.h>
-
-#include "config.h"
-#include "ctx.h"
-#include "item.h"
+#include "fuzz_model.h"
 #include "nodewire.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static mk_config *fuzz_cfg;
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	fuzz_cfg = mk_config_defaults();
-	return 0;
-}
 
 static GBytes *
 with_magic(const char *magic, const uint8_t *data, size_t size)
