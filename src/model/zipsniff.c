@@ -21,6 +21,7 @@
 
 #include "archive.h"
 #include "mk_limits.h"
+#include "sniff.h"
 
 #define SNIFF_ZIP_MEMBERS    4096      /* names listed to refine a zip */
 #define SNIFF_CT_MAX         (64 * MK_KiB)  /* [Content_Types].xml read */
@@ -198,4 +199,17 @@ mk_zip_refine(const void *buf, size_t len)
 	if (t == NULL && m.manifest)
 		t = "application/java-archive";
 	return g_strdup(t);
+}
+
+char *
+mk_zip_refine_type(const void *buf, size_t len, const char *true_type)
+{
+	gssize junk;
+
+	if (len >= 4 && memcmp(buf, "PK\003\004", 4) == 0)
+		return mk_zip_refine(buf, len);
+	if (g_strcmp0(true_type, "application/zip") == 0 &&
+	    (junk = mk_sniff_zip_from_end(buf, len)) > 0)
+		return mk_zip_refine((const char *)buf + junk, len - (size_t)junk);
+	return NULL;
 }

@@ -31,37 +31,10 @@
 #include "archive.h"
 #include "nodewire.h"
 #include "office.h"
-#include "sniff.h"
 #include "tnef.h"
 #include "uu.h"
 #include "wfilter.h"
 #include "zipsniff.h"
-
-static bool
-is_zip(GBytes *b)
-{
-	gsize len = 0;
-	const char *p = g_bytes_get_data(b, &len);
-
-	return len >= 4 && memcmp(p, "PK\003\004", 4) == 0;
-}
-
-/* The refined type of a zip: at the start, or (a type the engine's
- * polyglot sniffing set) behind junk, found from its end. */
-static char *
-refine(const mk_node *leaf)
-{
-	gsize len = 0;
-	const char *p = g_bytes_get_data(leaf->data, &len);
-	gssize junk;
-
-	if (is_zip(leaf->data))
-		return mk_zip_refine(p, len);
-	if (g_strcmp0(leaf->true_type, "application/zip") == 0 &&
-	    (junk = mk_sniff_zip_from_end(p, len)) > 0)
-		return mk_zip_refine(p + junk, len - (gsize)junk);
-	return NULL;
-}
 
 static mk_node *
 leaf_from(const mk_wire_req *r)
@@ -119,7 +92,8 @@ unpack_run(GBytes *in, const mk_wopts *o, GBytes **out, char **out_type,
 		ctx.deadline_us = g_get_monotonic_time() + r.time_left_ms * 1000;
 	leaf = leaf_from(&r);
 	if (r.ops & MK_WIRE_OP_ZIP_REFINE)
-		refined = refine(leaf);
+		refined = mk_zip_refine_type(g_bytes_get_data(leaf->data, NULL),
+		                             g_bytes_get_size(leaf->data), leaf->true_type);
 	if (refined != NULL)
 		mk_set_str(&leaf->true_type, refined);
 	if ((rc = unpack(&ctx, leaf, r.ops, err)) < 0)

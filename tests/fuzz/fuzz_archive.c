@@ -44,7 +44,7 @@ type_of(mk_sniffer *sniffer, mk_node *n)
 
 	if (mk_sniff(sniffer, p, len, &n->true_type, &n->magic, &err) < 0)
 		return false;
-	if ((refined = mk_zip_refine(p, len)) != NULL) {
+	if ((refined = mk_zip_refine_type(p, len, n->true_type)) != NULL) {
 		g_free(n->true_type);
 		n->true_type = refined;
 	}

@@ -130,7 +130,7 @@ check_attachment(verifier *v, GMimeObject *obj, const char *path)
 		problem(v, path, "cannot determine the attachment type: %s", err.msg);
 		goto out;
 	}
-	if ((refined = mk_zip_refine(ba->data, ba->len)) != NULL) {
+	if ((refined = mk_zip_refine_type(ba->data, ba->len, mime)) != NULL) {
 		g_free(mime);
 		mime = refined;
 	}

@@ -25,7 +25,7 @@
 static void
 refine(mk_node *n, const void *p, gsize len)
 {
-	char *r = mk_zip_refine(p, len);
+	char *r = mk_zip_refine_type(p, len, n->true_type);
 
 	if (r != NULL) {
 		g_free(n->true_type);

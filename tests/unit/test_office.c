@@ -131,7 +131,8 @@ inspect(GBytes *b)
 	ck_assert_int_eq(mk_sniff(mk_sniffer_thread(NULL), g_bytes_get_data(b, NULL),
 	                          g_bytes_get_size(b), &n->true_type, &n->magic,
 	                          &err), 0);
-	refined = mk_zip_refine(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+	refined = mk_zip_refine_type(g_bytes_get_data(b, NULL), g_bytes_get_size(b),
+	                             n->true_type);
 	if (refined != NULL) {    /* as the worker's unpack run does first */
 		g_free(n->true_type);
 		n->true_type = refined;

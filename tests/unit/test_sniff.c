@@ -111,7 +111,7 @@ check_type(GBytes *b, const char *expect, const char *what)
 	ck_assert_msg(s != NULL, "%s", err.msg);
 	ck_assert_int_eq(mk_sniff(s, g_bytes_get_data(b, NULL), g_bytes_get_size(b),
 	                          &mime, &desc, &err), 0);
-	refined = mk_zip_refine(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+	refined = mk_zip_refine_type(g_bytes_get_data(b, NULL), g_bytes_get_size(b), mime);
 	if (refined != NULL) {    /* the worker's unpack run refines zips */
 		g_free(mime);
 		mime = refined;
