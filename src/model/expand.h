@@ -6,6 +6,9 @@
  *   For every leaf below ROOT: sniff the true type, check names, inspect
  *   Office containers, and unpack containers (archives, TNEF, uuencoded text)
  *   into children, within the limits of CTX; then the same for each child.
+ *   The Office inspection and the unpacking run in the sandboxed worker
+ *   (unpack.h), one run per container; this process sees their result as
+ *   a node list.
  */
 #ifndef MK_EXPAND_H
 #define MK_EXPAND_H
