@@ -206,6 +206,10 @@ typedef struct mk_config {
 		gint64 queue_max;          /* waiting requests per pool */
 		gint64 login_burst;        /* POST /login per address: bucket size */
 		gint64 login_rate_per_minute;   /* ... and refill rate */
+		char *time_zone;           /* IANA name for every time shown */
+		char *mfa_min_role;        /* viewer|operator|approver|admin */
+		char *mfa_key_file;        /* "" = general.state_dir/mfa.key */
+		gint64 mfa_max_tries, mfa_pending_minutes, mfa_recovery_codes;
 	} web;
 
 	struct {

@@ -33,6 +33,7 @@
 typedef enum { WEB_POOL_PAGE = 0, WEB_POOL_AUTH, WEB_POOL_WORK, WEB_NPOOLS } web_pool_kind;
 
 typedef struct web_throttle web_throttle;
+typedef struct web_mfa web_mfa;
 
 typedef struct web_ctx {
 	mk_config *cfg;
@@ -45,6 +46,8 @@ typedef struct web_ctx {
 	web_throttle *throttle;     /* POST /login per client address */
 	char **hosts;               /* accepted Host values (lower case) */
 	unsigned char pre_key[32];  /* MACs pre-login tokens (this process) */
+	web_mfa *mfa;               /* second factor: key, pending logins */
+	GTimeZone *tz;              /* web.time_zone: every time shown */
 } web_ctx;
 
 typedef struct web_req {
@@ -94,6 +97,18 @@ void page_logout(web_req *r);
 void page_passwd(web_req *r);
 void page_passwd_post(web_req *r);
 char *web_random_hex(void);
+void web_set_cookie(web_req *r, const char *name, const char *value, bool expire);
+void web_welcome(web_req *r, const mk_login *l, const GPtrArray *recovery);
+
+/* web_mfa.c, web_mfa_page.c: the second login factor */
+void web_mfa_init(web_ctx *ctx);
+void web_mfa_clear(web_ctx *ctx);
+bool web_mfa_required(const web_ctx *ctx, mk_urole role);
+/* After a right password of an account that needs the second factor:
+ * the code form, or the enrolment; never a session.  Takes L's strings. */
+void web_mfa_begin(web_req *r, const char *user, mk_login *l);
+void page_mfa(web_req *r);
+void page_mfa_post(web_req *r);
 
 /* web_items.c */
 void page_items(web_req *r);

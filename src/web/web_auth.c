@@ -9,7 +9,8 @@
  *   never kept or accepted.  A
  *   successful POST /login starts a session (cookie mk_session: HttpOnly,
  *   SameSite=Strict, Secure with TLS) and answers with the last successful
- *   login and the failed attempts since; an account with a temporary
+ *   login and the failed attempts since, unless the account needs the
+ *   second factor (web_mfa.c: then only after the code); an account with a temporary
  *   password goes to /passwd and can do nothing else.  Failures give one
  *   message whatever the reason (unknown name, wrong password, locked).
  *   Every attempt is audited.
@@ -32,8 +33,8 @@ web_random_hex(void)
 	return hex;
 }
 
-static void
-set_cookie(web_req *r, const char *name, const char *value, bool expire)
+void
+web_set_cookie(web_req *r, const char *name, const char *value, bool expire)
 {
 	char *c = g_strdup_printf("%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name,
 	                          value, r->ctx->tls ? "; Secure" : "",
@@ -51,7 +52,7 @@ login_form(web_req *r, bool failed)
 	char *pre = web_pre_valid(r->ctx, r->cookie_pre) ? g_strdup(r->cookie_pre)
 	            : web_pre_issue(r->ctx);
 
-	set_cookie(r, "mk_pre", pre, false);
+	web_set_cookie(r, "mk_pre", pre, false);
 	web_begin(r, T(r, "login"));
 	web_printf(r, "<div class=\"banner\" id=\"banner\"><b>");
 	web_put(r, T(r, "banner"));
@@ -82,10 +83,23 @@ page_login(web_req *r)
 	login_form(r, false);
 }
 
-static void
-welcome(web_req *r, const mk_login *l)
+/* Last login and failures since; RECOVERY (or NULL): the codes of a
+ * second factor just enrolled, shown this once. */
+void
+web_welcome(web_req *r, const mk_login *l, const GPtrArray *recovery)
 {
 	web_begin(r, T(r, "welcome"));
+	if (recovery != NULL) {
+		web_printf(r, "<p class=\"ok\" id=\"mfa-enrolled\">");
+		web_put(r, T(r, "mfa_enrolled"));
+		web_printf(r, "</p><ol id=\"recovery-codes\">");
+		for (guint i = 0; i < recovery->len; i++) {
+			web_printf(r, "<li><code>");
+			web_put(r, g_ptr_array_index(recovery, i));
+			web_printf(r, "</code></li>");
+		}
+		web_printf(r, "</ol>");
+	}
 	web_printf(r, "<table id=\"lastlogin\"><tr><th>");
 	web_put(r, T(r, "last_login"));
 	web_printf(r, "</th><td id=\"prev-login\">");
@@ -133,14 +147,18 @@ page_login_post(web_req *r)
 		login_form(r, true);
 		goto out;
 	}
+	web_set_cookie(r, "mk_pre", "", true);
+	if (web_mfa_required(r->ctx, l.role)) {     /* no session before the code */
+		web_mfa_begin(r, user, &l);
+		goto out;
+	}
 	if (mk_session_new(db, user, r->ip, web_now(), &token, &err) != 0 ||
 	    mk_session_check(db, token, web_now(), &r->ctx->pol, &r->sess, &err) != 0) {
 		web_error(r, 503, "failed");
 		goto out;
 	}
-	set_cookie(r, "mk_session", token, false);
-	set_cookie(r, "mk_pre", "", true);
-	welcome(r, &l);
+	web_set_cookie(r, "mk_session", token, false);
+	web_welcome(r, &l, NULL);
 out:
 	g_free(token);
 	mk_login_clear(&l);
@@ -153,7 +171,7 @@ page_logout(web_req *r)
 
 	web_audit(r, "logout", NULL, "ok", NULL);
 	(void)mk_session_end(r->q, r->token, &err);
-	set_cookie(r, "mk_session", "", true);
+	web_set_cookie(r, "mk_session", "", true);
 	web_redirect(r, "/login");
 }
 
@@ -255,7 +273,7 @@ page_passwd_post(web_req *r)
 
 		mk_session_free(&r->sess);
 		(void)mk_session_check(db, token, web_now(), &r->ctx->pol, &r->sess, &err);
-		set_cookie(r, "mk_session", token, false);
+		web_set_cookie(r, "mk_session", token, false);
 		g_free(user);
 	}
 	g_free(token);

@@ -27,6 +27,9 @@
  *   that are full again are dropped first, then all (fail open for
  *   addresses, never for the per-account lockout of users.c).
  *
+ *   web_gate_init also loads web.time_zone (an unknown zone stops the
+ *   start, 78).
+ *
  * NEVER
  *   Never touches the store: it runs in the polling thread.
  */
@@ -97,6 +100,11 @@ web_gate_init(web_ctx *ctx, mk_error *err)
 	g_strfreev(names);
 	g_ptr_array_add(a, NULL);
 	ctx->hosts = (char **)g_ptr_array_free(a, FALSE);
+	if ((ctx->tz = g_time_zone_new_identifier(ctx->cfg->web.time_zone)) == NULL) {
+		mk_error_set(err, MK_ERR_CONFIG, "web.time_zone \"%s\" is not a known time zone",
+		             ctx->cfg->web.time_zone);
+		return MK_ERR_CONFIG;
+	}
 	randombytes_buf(ctx->pre_key, sizeof ctx->pre_key);
 	ctx->throttle = g_new0(web_throttle, 1);
 	g_mutex_init(&ctx->throttle->lock);
@@ -111,6 +119,7 @@ web_gate_clear(web_ctx *ctx)
 {
 	g_strfreev(ctx->hosts);
 	ctx->hosts = NULL;
+	g_clear_pointer(&ctx->tz, g_time_zone_unref);
 	if (ctx->throttle != NULL) {
 		g_hash_table_unref(ctx->throttle->ip);
 		g_mutex_clear(&ctx->throttle->lock);

@@ -105,6 +105,26 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	  "Forms posted from another site are refused." },
 	{ "throttled", "ログインの試行が多すぎます。しばらくしてから再度お試しください。",
 	  "Too many login attempts. Please try again later." },
+	{ "mfa", "確認コード(二要素認証)", "Verification code (second factor)" },
+	{ "mfa_code", "認証アプリの 6 桁のコード", "6-digit code from the authenticator app" },
+	{ "mfa_recovery", "または回復コード", "or a recovery code" },
+	{ "mfa_enrol", "二要素認証の登録", "Set up the second factor" },
+	{ "mfa_enrol_help", "このアカウントは二要素認証が必要です。認証アプリ(TOTP)でこの QR コードを"
+	  "読み取り、表示された 6 桁のコードを入力してください。QR コードはこの一度だけ表示されます。",
+	  "This account needs a second factor. Scan this QR code with an authenticator app "
+	  "(TOTP) and enter the 6-digit code it shows. The QR code is shown this once only." },
+	{ "mfa_secret", "手入力用のキー:", "Key for manual entry:" },
+	{ "mfa_recovery_title", "回復コード", "Recovery codes" },
+	{ "mfa_enrolled", "二要素認証を登録しました。次の回復コードを安全な場所に保管してください"
+	  "(各コードは一度だけ使えます。この画面は一度だけ表示されます)。",
+	  "The second factor is set up. Keep these recovery codes in a safe place (each works "
+	  "once; this page is shown once)." },
+	{ "mfa_wrong", "コードが違うか、すでに使われたコードです。",
+	  "Wrong code, or a code already used." },
+	{ "mfa_expired", "ログインの有効期限が切れました。もう一度ログインしてください。",
+	  "The login expired. Please log in again." },
+	{ "mfa_unavailable", "二要素認証を利用できません(管理者に連絡してください)。",
+	  "The second factor is unavailable (contact the administrator)." },
 	{ "busy", "混み合っています。しばらくしてから再度お試しください。",
 	  "The server is busy. Please try again shortly." },
 	{ "lang_other", "English", "日本語" },
@@ -251,8 +271,9 @@ void
 web_time(web_req *r, gint64 t)
 {
 	GDateTime *u = t > 0 ? g_date_time_new_from_unix_utc(t) : NULL;
-	GDateTime *l = u != NULL ? g_date_time_to_local(u) : NULL;
-	char *s = l != NULL ? g_date_time_format(l, "%Y-%m-%d %H:%M:%S %z") : g_strdup("-");
+	GDateTime *l = u != NULL ? (r->ctx->tz != NULL ? g_date_time_to_timezone(u, r->ctx->tz)
+	                                                : g_date_time_to_utc(u)) : NULL;
+	char *s = l != NULL ? g_date_time_format(l, "%Y-%m-%d %H:%M:%S %Z") : g_strdup("-");
 
 	web_put(r, s);
 	g_free(s);

@@ -12,7 +12,8 @@
  *   "..") or the answer is 404; /static/style.css is answered there;
  *   POST /login takes a token from its address's bucket (else 429).
  *   Everything else is suspended and run by a pool thread (web_pool.c),
- *   whose answer is queued when the connection resumes: /login is public;
+ *   whose answer is queued when the connection resumes: /login and /mfa
+ *   (the second factor of a pending login, web_mfa.c) are public;
  *   every other path needs a valid session (else 303 to /login, and
  *   403 for POST); a POST needs the session's CSRF token (login: the
  *   pre-login token, which must be one we issued) compared in constant
@@ -207,6 +208,10 @@ web_dispatch(web_req *r)
 	bool post = strcmp(r->method, "POST") == 0;
 	const char *a = r->nseg > 0 ? r->seg[0] : "";
 
+	if (strcmp(a, "mfa") == 0 && r->nseg == 1) {
+		post ? page_mfa_post(r) : page_mfa(r);
+		return;
+	}
 	if (strcmp(a, "login") == 0 && r->nseg == 1) {
 		if (!post)
 			page_login(r);
@@ -369,7 +374,8 @@ gate(web_req *r, const char *url, body *b)
 	           strcmp(r->seg[1], "style.css") == 0 && !post) {
 		g_string_assign(r->out, web_css);
 		r->ctype = "text/css; charset=utf-8";
-	} else if (post && r->nseg == 1 && strcmp(r->seg[0], "login") == 0 &&
+	} else if (post && r->nseg == 1 && (strcmp(r->seg[0], "login") == 0 ||
+	                                    strcmp(r->seg[0], "mfa") == 0) &&
 	           !web_login_allowed(r)) {
 		web_error(r, 429, "throttled");
 		web_header(r, "Retry-After", "60");
@@ -564,6 +570,7 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 	}
 	if (ctx->tls && (rc = web_tls_load(ctx->cfg, &t, err)) != 0)
 		return rc;
+	web_mfa_init(ctx);
 	if ((rc = web_gate_init(ctx, err)) != 0 || (rc = web_pools_start(ctx, err)) != 0)
 		goto out;
 	if ((d = start_daemon(ctx, &ss, &t)) == NULL) {
@@ -582,6 +589,7 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 out:
 	web_pools_stop(ctx);
 	web_gate_clear(ctx);
+	web_mfa_clear(ctx);
 	web_tls_clear(&t);
 	return rc;
 }

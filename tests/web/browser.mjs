@@ -3,6 +3,7 @@
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 
 const E = process.env;
 const base = E.BASE;
@@ -13,11 +14,52 @@ function check(name, cond, info = '') {
 async function shot(page, name) {
   await page.screenshot({ path: `${E.SHOTS}/${name}.png`, fullPage: true });
 }
+// TOTP (RFC 6238, SHA-1, 30 s, 6 digits) computed here from the key the
+// enrolment page shows; a time step is never used twice (the server refuses).
+const secrets = {}, lastStep = {};
+function b32decode(s) {
+  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', out = [];
+  let bits = 0, val = 0;
+  for (const ch of s) {
+    val = ((val << 5) | a.indexOf(ch)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) { out.push((val >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+function totp(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', b32decode(secret)).update(msg).digest();
+  const o = mac[19] & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+async function nextCode(user) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 30000);
+    const step = Math.max(now - 1, (lastStep[user] ?? 0) + 1);
+    if (step <= now + 1) { lastStep[user] = step; return totp(secrets[user], step); }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+let mfaLogins = 0, qrShown = 0;
 async function login(page, user, pw) {
   await page.goto(`${base}/login`);
   await page.fill('#user', user);
   await page.fill('#password', pw);
   await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+  if ((await page.locator('form[action="/mfa"]').count()) === 0)
+    return;
+  if ((await page.locator('#secret').count()) === 1) {
+    secrets[user] = (await page.textContent('#secret')).trim();
+    if ((await page.locator('svg#qr path').count()) === 1) qrShown++;
+    await shot(page, `00-mfa-enrol-${user}`);
+  }
+  await page.fill('#code', await nextCode(user));
+  await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+  mfaLogins++;
+  if ((await page.locator('#recovery-codes').count()) === 1)
+    await shot(page, `00-mfa-recovery-${user}`);
 }
 async function changePw(page, oldPw, newPw) {
   await page.fill('#old', oldPw);
@@ -71,6 +113,8 @@ try {
   // 4. operator requests the release of the held mail
   await op.goto(`${base}/items`);
   check('held mail listed', (await op.textContent('#items')).includes(E.MAIL_ID));
+  check('times shown in JST (web.time_zone default Asia/Tokyo)',
+        /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST/.test(await op.textContent('#items')));
   await shot(op, '05-items');
   await op.goto(`${base}/item/${E.MAIL_ID}`);
   const text = await op.textContent('#text');
@@ -160,13 +204,17 @@ try {
   await ad.goto(`${base}/audit`);
   const audit = await ad.textContent('#audit');
   for (const w of ['login.failed', 'account.locked', 'user.passwd', 'release.request',
-                   'release.approve', 'release.deliver', 'csrf.refused', 'item.unlock'])
+                   'release.approve', 'release.deliver', 'csrf.refused', 'item.unlock',
+                   'login.mfa', 'mfa.enrol'])
     check(`audit shows ${w}`, audit.includes(w));
   check('audit shows the client address', audit.includes('127.0.0.1'));
   await shot(ad, '11-audit');
   await ad.goto(`${base}/users`);
   check('admin sees accounts', (await ad.textContent('#users')).includes('victim'));
   await shot(ad, '12-users');
+
+  check('approver and admin logged in with a TOTP code', mfaLogins >= 2, mfaLogins);
+  check('enrolment showed a QR code', qrShown >= 2, qrShown);
 
   // 9. expired session refused (last use moved back past the idle limit)
   sql("UPDATE sessions SET last_seen = last_seen - 86400 WHERE user = 'op1'");

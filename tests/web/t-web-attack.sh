@@ -12,11 +12,14 @@
 #   server-issued pre-login token, HEAD, that 16 parallel logins (argon2id
 #   at the interactive cost) do not delay a static file or a page, and that
 #   a login flood from one address is answered 429 before argon2 runs.
+#   mfa.py checks the second factor of approvers (no session from the
+#   password alone, enrolment, replay, recovery codes, storage).
 . "$(dirname "$0")/web-lib.sh"
 web_init
 web_account viewer1 viewer 'viewer-password-01'
 web_account op1 operator 'operator-password-01'
 web_account ap1 approver 'approver-password-01'
+web_account mfa1 approver 'mfa-approver-pass-01'
 # an account whose hash has the production cost (the others: minimum)
 sed 's/^password_hash_cost = minimum/password_hash_cost = interactive/' "$CONF" > "$T/slow.conf"
 SLOW_TEMP=$(web_account slow1 viewer)
@@ -34,6 +37,7 @@ for weak in password1234 'Password2024!' 'viewer1-Long-pw-9'; do
 done
 web_start
 python3 "$(dirname "$0")/attack.py" "$BASE" "$MAIL_ID" "$CONF" "$MK" || rc=1
+python3 "$(dirname "$0")/mfa.py" "$BASE" "$T/state" mfa1 mfa-approver-pass-01 || rc=1
 python3 "$(dirname "$0")/gate.py" "$BASE" slow1 slow-viewer-pass-77 || rc=1
 [ $rc -eq 0 ] || { echo "--- web.log"; cat "$T/web.log"; }
 exit $rc

@@ -95,8 +95,17 @@ ck "HSTS header" 'grep -qi "^Strict-Transport-Security: max-age=[1-9]" "$T/h1"'
 ck "pre-login cookie Secure, HttpOnly, SameSite=Strict" \
 	'grep -i "^Set-Cookie: mk_pre=" "$T/h1" | grep -q "; HttpOnly; SameSite=Strict; Secure"'
 csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/login.html")
-"${C[@]}" -D "$T/h2" -o "$T/welcome.html" -H "Origin: $B" --data-urlencode "csrf=$csrf" \
+"${C[@]}" -D "$T/h1b" -o "$T/mfa.html" -H "Origin: $B" --data-urlencode "csrf=$csrf" \
 	--data-urlencode user=root --data-urlencode "password=$ADMIN_PW" "$B/login"
+ck "admin asked for the second factor" 'grep -q "action=\"/mfa\"" "$T/mfa.html"'
+ck "pending-login cookie Secure, HttpOnly, SameSite=Strict" \
+	'grep -i "^Set-Cookie: mk_mfa=" "$T/h1b" | grep -q "; HttpOnly; SameSite=Strict; Secure"'
+secret=$(sed -n 's/.*id="secret">\([A-Z2-7]*\)<.*/\1/p' "$T/mfa.html")
+code=$(cd "$(dirname "$0")" && python3 -c 'import sys, time; from webclient import totp
+print(totp(sys.argv[1], int(time.time()) // 30))' "$secret")
+csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/mfa.html")
+"${C[@]}" -D "$T/h2" -o "$T/welcome.html" -H "Origin: $B" --data-urlencode "csrf=$csrf" \
+	--data-urlencode "code=$code" "$B/mfa"
 ck "login over TLS" 'grep -q "id=\"lastlogin\"" "$T/welcome.html"'
 ck "session cookie Secure, HttpOnly, SameSite=Strict" \
 	'grep -i "^Set-Cookie: mk_session=" "$T/h2" | grep -q "; HttpOnly; SameSite=Strict; Secure"'

@@ -67,7 +67,7 @@ web_init() {
 	mk_write_conf "$CONF" "$T/state" "$T/db" \
 		"[dropd]" "out_dir = $T/out" \
 		"[web]" "listen = 127.0.0.1:$PORT" "max_failed_logins = 3" \
-		"password_hash_cost = minimum" "login_burst = 40" \
+		"password_hash_cost = minimum" "login_burst = 80" \
 		"banner = 許可された職員のみ利用できます。TEST-BANNER" \
 		"[release]" "smtp_relay = 127.0.0.1:$(cat "$T/sink.port")" "helo = test.invalid"
 	local temp

@@ -5,10 +5,39 @@ Client(base, timeout).req(METHOD, PATH, data=FORM | body=BYTES) returns
 them).  POSTs carry Origin: BASE (as a browser's do) unless origin=False
 or another origin is given.  csrf(PATH) fetches PATH and returns its form's CSRF token ("" when
 none); login(USER, PASSWORD) posts the login form and returns
-(status, text).  Used by attack.py and unlock.py.
+(status, text), passing the second factor (TOTP) when the account needs it:
+the key shown at enrolment is kept in SECRETS, and each code is of a
+later time step than the last one used (a step is never used twice).
+Used by attack.py, gate.py, mfa.py and unlock.py.
 """
+SECRETS = {}     # account -> base32 TOTP key (seen at enrolment)
+LAST_STEP = {}   # account -> last time step used
+
+
+def totp(secret, step):
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    o = mac[19] & 15
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def next_code(user):
+    """A code of a step not used yet (now - 1 .. now + 1), waiting if need be."""
+    while True:
+        now = int(time.time()) // 30
+        step = max(now - 1, LAST_STEP.get(user, 0) + 1)
+        if step <= now + 1:
+            LAST_STEP[user] = step
+            return totp(SECRETS[user], step)
+        time.sleep(1)
+
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import re
+import struct
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -46,7 +75,20 @@ class Client:
         m = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
         return m.group(1) if m else ""
 
-    def login(self, user, pw):
+    def login(self, user, pw, mfa=True):
         tok = self.csrf("/login")
         st, _, page = self.req("POST", "/login", {"csrf": tok, "user": user, "password": pw})
+        if mfa and 'action="/mfa"' in page:
+            m = re.search(r'id="secret">([A-Z2-7]+)<', page)
+            if m:
+                SECRETS[user] = m.group(1)
+                LAST_STEP.pop(user, None)
+            st, page = self.mfa(user, page)
+        return st, page
+
+    def mfa(self, user, page, code=None, recovery=""):
+        tok = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        st, _, page = self.req("POST", "/mfa", {
+            "csrf": tok, "code": code if code is not None else next_code(user),
+            "recovery": recovery})
         return st, page
