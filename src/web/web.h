@@ -81,6 +81,8 @@ void web_end(web_req *r);
 void web_csrf_field(web_req *r);
 void web_time(web_req *r, gint64 t);
 void web_error(web_req *r, int status, const char *msg_key);
+void web_label(web_req *r, const char *prefix, const char *code);   /* ja + code */
+void web_findings(web_req *r, const char *csv);
 void web_redirect(web_req *r, const char *to);
 void web_header(web_req *r, const char *name, const char *value);
 const char *web_field(const web_req *r, const char *name);   /* form, "" if absent */

@@ -6,9 +6,10 @@
  *   Accounts: add (shows the temporary password once), reset password,
  *   lock, unlock, change role.  An admin cannot lock or demote their own
  *   account here (keeps one admin able to act).  Exceptions: propose,
- *   approve (another admin), revoke.  Dashboard: items per day over the
- *   last 14 days as a server-side SVG bar chart, counts per verdict and
- *   per finding.
+ *   approve (another admin), revoke.  The role list shows the account's
+ *   current role.  Dashboard: items held now and requests waiting for
+ *   approval (links), items per day over the last 14 days as a server-side
+ *   SVG bar chart, counts per verdict and per finding.
  */
 #include <string.h>
 
@@ -18,12 +19,16 @@
 #define DASH_DAYS 14
 #define SECS_PER_DAY 86400
 
+/* A <select>; the option equal to SEL (may be NULL) is selected. */
 static void
-option_list(web_req *r, const char *name, const char *const *vals, gsize n)
+option_list(web_req *r, const char *name, const char *const *vals, gsize n,
+            const char *sel)
 {
 	web_printf(r, "<select name=\"%s\">", name);
 	for (gsize i = 0; i < n; i++)
-		web_printf(r, "<option>%s</option>", vals[i]);
+		web_printf(r, "<option value=\"%s\"%s>%s</option>", vals[i],
+		           sel != NULL && strcmp(sel, vals[i]) == 0 ? " selected" : "",
+		           T(r, vals[i]));
 	web_printf(r, "</select>");
 }
 
@@ -50,7 +55,7 @@ user_actions(web_req *r, const mk_user *u)
 	           "<input type=\"hidden\" name=\"name\" value=\"");
 	web_put(r, u->name);
 	web_printf(r, "\">");
-	option_list(r, "role", roles, G_N_ELEMENTS(roles));
+	option_list(r, "role", roles, G_N_ELEMENTS(roles), mk_urole_name(u->role));
 	web_printf(r, "<button type=\"submit\">");
 	web_put(r, T(r, "set_role"));
 	web_printf(r, "</button></form>");
@@ -102,7 +107,7 @@ users_page(web_req *r, const char *temp_user, const char *temp_pw, const char *m
 	web_csrf_field(r);
 	web_printf(r, "<input type=\"hidden\" name=\"op\" value=\"add\"><label>%s "
 	           "<input name=\"name\" id=\"new-user\"></label>", T(r, "user"));
-	option_list(r, "role", roles, G_N_ELEMENTS(roles));
+	option_list(r, "role", roles, G_N_ELEMENTS(roles), "viewer");
 	web_printf(r, "<button type=\"submit\" id=\"add-user\">%s</button></form>",
 	           T(r, "add_user"));
 	web_end(r);
@@ -202,7 +207,7 @@ exceptions_page(web_req *r, const char *msg)
 	web_csrf_field(r);
 	web_printf(r, "<input type=\"hidden\" name=\"op\" value=\"propose\"><label>%s "
 	           "<input name=\"pattern\"></label><label>%s ", T(r, "pattern"), T(r, "action"));
-	option_list(r, "action", acts, G_N_ELEMENTS(acts));
+	option_list(r, "action", acts, G_N_ELEMENTS(acts), NULL);
 	web_printf(r, "</label><label>%s <input name=\"reason\"></label><label>%s "
 	           "<input name=\"days\" value=\"30\"></label><button type=\"submit\">%s</button>"
 	           "</form>", T(r, "reason"), T(r, "days"), T(r, "propose"));
@@ -290,6 +295,28 @@ svg_days(web_req *r, const guint *per_day, gint64 today0)
 	web_printf(r, "</svg>");
 }
 
+/* Items held now and requests waiting for an approver, as links. */
+static void
+counts(web_req *r)
+{
+	mk_qfilter held = { .status = "held" };
+	GPtrArray *pend = NULL;
+	gint64 n = -1;
+	mk_error err = { 0 };
+
+	(void)mk_qstore_count(r->q, &held, &n, &err);
+	(void)mk_review_list(r->q, "pending", NULL, &pend, &err);
+	web_printf(r, "<table id=\"counts\"><tr><th><a href=\"/items?status=held\">");
+	web_put(r, T(r, "held_count"));
+	web_printf(r, "</a></th><td id=\"held-count\">%" G_GINT64_FORMAT "</td></tr><tr><th>"
+	           "<a href=\"/approvals\">", n);
+	web_put(r, T(r, "pending_count"));
+	web_printf(r, "</a></th><td id=\"pending-count\">%d</td></tr></table>",
+	           pend != NULL ? (int)pend->len : -1);
+	if (pend != NULL)
+		g_ptr_array_unref(pend);
+}
+
 void
 page_dashboard(web_req *r)
 {
@@ -319,6 +346,7 @@ page_dashboard(web_req *r)
 		g_strfreev(fs);
 	}
 	web_begin(r, T(r, "dashboard"));
+	counts(r);
 	svg_days(r, per_day, today0);
 	count_table(r, "per_verdict", verd);
 	count_table(r, "per_finding", find);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "finding.h"
 #include "web.h"
 
 static const struct msg { const char *key, *ja, *en; } msgs[] = {
@@ -149,6 +150,32 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	  "This archive's encryption cannot be opened (only ZIP can, not 7z or RAR); "
 	  "it stays held." },
 	{ "back", "戻る", "Back" },
+	{ "v_pass", "問題なし", "Clean" },
+	{ "v_cleaned", "無害化済み", "Sanitized" },
+	{ "v_stripped", "一部削除", "Parts removed" },
+	{ "v_quarantined", "隔離", "Held" },
+	{ "v_rejected", "拒否", "Rejected" },
+	{ "v_tempfail", "一時エラー", "Temporary failure" },
+	{ "s_held", "保留中", "Held" },
+	{ "s_released", "リリース済み", "Released" },
+	{ "s_deleted", "削除済み", "Deleted" },
+	{ "s_pending", "申請中", "Requested" },
+	{ "s_approved", "承認済み", "Approved" },
+	{ "s_denied", "却下", "Denied" },
+	{ "viewer", "閲覧者", "Viewer" },
+	{ "operator", "担当者", "Operator" },
+	{ "admin", "管理者", "Administrator" },
+	{ "confirm_title", "承認してリリースの確認", "Confirm approval and release" },
+	{ "confirm_warning", "承認すると、隔離された原本をそのまま元の宛先に配送します。"
+	  "取り消せません。内容と申請理由を確認してください。",
+	  "Approving delivers the held original as it is to its recipients. This cannot "
+	  "be undone. Check the item and the reason." },
+	{ "confirm_button", "確認して承認・リリース", "Approve and release" },
+	{ "since", "受信日(から)", "Received from" },
+	{ "until", "受信日(まで)", "Received until" },
+	{ "held_count", "保留中のアイテム", "Items held" },
+	{ "pending_count", "承認待ちの申請", "Requests waiting for approval" },
+	{ "total", "件", "items" },
 };
 
 const char *
@@ -283,6 +310,53 @@ web_time(web_req *r, gint64 t)
 		g_date_time_unref(u);
 }
 
+/* CODE (a verdict, a status) in the page's language with the code small
+ * beside it; the message key is PREFIX CODE.  Unknown codes as they are. */
+void
+web_label(web_req *r, const char *prefix, const char *code)
+{
+	char key[64];
+	const char *t;
+
+	if (code == NULL || *code == '\0')
+		return;
+	g_snprintf(key, sizeof key, "%s%s", prefix, code);
+	t = T(r, key);
+	if (strcmp(t, key) != 0) {
+		web_put(r, t);
+		web_printf(r, " ");
+	}
+	web_printf(r, "<small class=\"code\">");
+	web_put(r, code);
+	web_printf(r, "</small>");
+}
+
+/* A comma list of finding codes, each described (finding.c) with its code. */
+void
+web_findings(web_req *r, const char *csv)
+{
+	char **fs = g_strsplit(csv != NULL ? csv : "", ",", -1);
+	bool first = true;
+
+	for (char **p = fs; *p; p++) {
+		int c;
+
+		if (**p == '\0')
+			continue;
+		if (!first)
+			web_printf(r, "<br>");
+		first = false;
+		if ((c = mk_finding_parse(*p)) >= 0) {
+			web_put(r, mk_finding_text((mk_finding_code)c, r->lang));
+			web_printf(r, " ");
+		}
+		web_printf(r, "<small class=\"code\">");
+		web_put(r, *p);
+		web_printf(r, "</small>");
+	}
+	g_strfreev(fs);
+}
+
 void
 web_error(web_req *r, int status, const char *msg_key)
 {
@@ -343,4 +417,5 @@ const char web_css[] =
 	".error{color:#a00;font-weight:bold}.ok{color:#060;font-weight:bold}"
 	"pre{white-space:pre-wrap;background:#f6f6f6;padding:.5em;max-width:60em}"
 	"form.inline{display:inline}.logout{margin-left:auto}label{display:block;margin:.3em 0}"
-	".bar{fill:#468}.axis{font-size:10px}";
+	".bar{fill:#468}.axis{font-size:10px}small.code{color:#666;font-size:75%}"
+	"#counts td{font-size:150%;text-align:right}";

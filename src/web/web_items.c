@@ -22,6 +22,7 @@
  */
 #include <gmime/gmime.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "web.h"
@@ -57,8 +58,10 @@ item_row(web_req *r, const mk_qrecord *q)
 	web_time(r, q->received);
 	web_printf(r, "</td><td>");
 	web_put(r, q->channel);
-	web_printf(r, "</td><td>%s</td><td>", mk_verdict_name(q->verdict));
-	web_put(r, q->findings);
+	web_printf(r, "</td><td>");
+	web_label(r, "v_", mk_verdict_name(q->verdict));
+	web_printf(r, "</td><td>");
+	web_findings(r, q->findings);
 	web_printf(r, "</td><td>");
 	web_put(r, q->sender);
 	web_printf(r, "</td><td>");
@@ -66,8 +69,56 @@ item_row(web_req *r, const mk_qrecord *q)
 	web_printf(r, "</td><td>");
 	web_put(r, q->subject);
 	web_printf(r, "</td><td>");
-	web_put(r, q->status);
+	web_label(r, "s_", q->status);
 	web_printf(r, "</td></tr>\n");
+}
+
+/* A date filter (YYYY-MM-DD, web.time_zone) as unix seconds at 00:00 of
+ * that day (+ DAYS days); 0 when empty or not a date. */
+static gint64
+day_start(web_req *r, const char *name, int days)
+{
+	int y = 0, m = 0, d = 0;
+	GDateTime *t;
+	gint64 v;
+
+	if (sscanf(web_arg(r, name), "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    (t = g_date_time_new(r->ctx->tz, y, m, d, 0, 0, 0)) == NULL)
+		return 0;
+	v = g_date_time_to_unix(t) + (gint64)days * 86400;
+	g_date_time_unref(t);
+	return v;
+}
+
+/* "&name=value..." of the filters in use, for the paging links. */
+static char *
+filter_query(web_req *r)
+{
+	static const char *const names[] = { "text", "sender", "recipient", "verdict",
+		"finding", "status", "since", "until" };
+	GString *g = g_string_new(NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		const char *v = web_arg(r, names[i]);
+		char *e;
+
+		if (*v == '\0')
+			continue;
+		e = g_uri_escape_string(v, NULL, FALSE);
+		g_string_append_printf(g, "&amp;%s=%s", names[i], e);
+		g_free(e);
+	}
+	return g_string_free(g, FALSE);
+}
+
+static void
+date_input(web_req *r, const char *name)
+{
+	web_printf(r, "<label>");
+	web_put(r, T(r, name));
+	web_printf(r, " <input type=\"date\" name=\"%s\" id=\"f-%s\" value=\"", name, name);
+	web_put(r, web_arg(r, name));
+	web_printf(r, "\"></label>");
 }
 
 void
@@ -78,7 +129,9 @@ page_items(web_req *r)
 	mk_qfilter f = { .sender = web_arg(r, "sender"), .recipient = web_arg(r, "recipient"),
 	                 .verdict = web_arg(r, "verdict"), .finding = web_arg(r, "finding"),
 	                 .status = web_arg(r, "status"), .text = web_arg(r, "text"),
+	                 .since = day_start(r, "since", 0), .until = day_start(r, "until", 1),
 	                 .limit = (int)size, .offset = (int)(page * size) };
+	char *fq = NULL;
 	static const char *const cols[] = { "ID", "received", "channel", "verdict",
 		"findings", "sender", "recipient", "subject", "status" };
 	GPtrArray *rows = NULL;
@@ -99,24 +152,28 @@ page_items(web_req *r)
 	filter_input(r, "verdict", "verdict");
 	filter_input(r, "finding", "findings");
 	filter_input(r, "status", "status");
+	date_input(r, "since");
+	date_input(r, "until");
 	web_printf(r, "<button type=\"submit\">");
 	web_put(r, T(r, "search"));
-	web_printf(r, "</button></form><p>%" G_GINT64_FORMAT "</p><table id=\"items\"><tr>",
-	           total);
+	web_printf(r, "</button></form><p id=\"total\">%" G_GINT64_FORMAT " %s</p>"
+	           "<table id=\"items\"><tr>", total, T(r, "total"));
 	for (gsize i = 0; i < G_N_ELEMENTS(cols); i++)
 		th(r, cols[i]);
 	web_printf(r, "</tr>\n");
 	for (guint i = 0; i < rows->len; i++)
 		item_row(r, g_ptr_array_index(rows, i));
 	web_printf(r, "</table><p>");
+	fq = filter_query(r);
 	if (page > 0)
-		web_printf(r, "<a href=\"/items?page=%" G_GINT64_FORMAT "\">%s</a> ", page - 1,
-		           T(r, "prev"));
+		web_printf(r, "<a id=\"prev\" href=\"/items?page=%" G_GINT64_FORMAT "%s\">%s</a> ",
+		           page - 1, fq, T(r, "prev"));
 	if ((page + 1) * size < total)
-		web_printf(r, "<a href=\"/items?page=%" G_GINT64_FORMAT "\">%s</a>", page + 1,
-		           T(r, "next"));
+		web_printf(r, "<a id=\"next\" href=\"/items?page=%" G_GINT64_FORMAT "%s\">%s</a>",
+		           page + 1, fq, T(r, "next"));
 	web_printf(r, "</p>");
 	web_end(r);
+	g_free(fq);
 	g_ptr_array_unref(rows);
 }
 
@@ -244,7 +301,12 @@ item_meta(web_req *r, const mk_qrecord *q)
 		web_printf(r, "<tr><th>");
 		web_put(r, T(r, keys[i]));
 		web_printf(r, "</th><td id=\"m-%s\">", keys[i]);
-		web_put(r, vals[i]);
+		if (strcmp(keys[i], "verdict") == 0 || strcmp(keys[i], "status") == 0)
+			web_label(r, keys[i][0] == 'v' ? "v_" : "s_", vals[i]);
+		else if (strcmp(keys[i], "findings") == 0)
+			web_findings(r, vals[i]);
+		else
+			web_put(r, vals[i]);
 		web_printf(r, "</td></tr>");
 	}
 	web_printf(r, "</table>");

@@ -4,9 +4,10 @@
  *   policy exceptions (admin)
  *
  * DESCRIPTION
- *   "Approve" records the decision and releases the original at once (the
- *   approver's one click; the two people are the requester and the
- *   approver).  The two-person rule, roles and states are enforced by the
+ *   "Approve" first shows what will be released to whom and asks again
+ *   (no script: a second form with confirm=1); the confirmed POST records
+ *   the decision and releases the original at once (the two people are
+ *   the requester and the approver).  The two-person rule, roles and states are enforced by the
  *   store (review.h); these pages only show the buttons that make sense and
  *   report refusals.  Admin pages check the role before anything else and
  *   audit refused attempts (access.denied).
@@ -95,7 +96,9 @@ page_approvals(web_req *r)
 		cell(r, q->subject);
 		cell(r, q->requester);
 		cell(r, q->reason);
-		cell(r, q->status);
+		web_printf(r, "<td>");
+		web_label(r, "s_", q->status);
+		web_printf(r, "</td>");
 		cell(r, q->approver);
 		cell(r, q->comment);
 		web_printf(r, "<td>");
@@ -105,6 +108,45 @@ page_approvals(web_req *r)
 	web_printf(r, "</table>");
 	web_end(r);
 	g_ptr_array_unref(a);
+}
+
+/* Approve-and-release asks once more: what goes where, and that it
+ * cannot be undone.  The decision itself is only made with confirm=1. */
+static void
+confirm_page(web_req *r, gint64 id)
+{
+	mk_request *q = NULL;
+	mk_error err = { 0 };
+
+	if (mk_review_get(r->q, id, &q, &err) != 0) {
+		web_error(r, 404, "not_found");
+		return;
+	}
+	web_begin(r, T(r, "confirm_title"));
+	web_printf(r, "<p class=\"error\" id=\"confirm-warning\">");
+	web_put(r, T(r, "confirm_warning"));
+	web_printf(r, "</p><table id=\"confirm-request\">");
+	web_printf(r, "<tr><th>%s</th><td>", T(r, "item"));
+	web_put(r, q->item);
+	web_printf(r, "</td></tr><tr><th>%s</th><td>", T(r, "subject"));
+	web_put(r, q->subject);
+	web_printf(r, "</td></tr><tr><th>%s</th><td>", T(r, "requester"));
+	web_put(r, q->requester);
+	web_printf(r, "</td></tr><tr><th>%s</th><td>", T(r, "reason"));
+	web_put(r, q->reason);
+	web_printf(r, "</td></tr></table><form method=\"post\" action=\"/request/%"
+	           G_GINT64_FORMAT "/approve\">", id);
+	web_csrf_field(r);
+	web_printf(r, "<input type=\"hidden\" name=\"confirm\" value=\"1\">"
+	           "<input type=\"hidden\" name=\"comment\" value=\"");
+	web_put(r, web_field(r, "comment"));
+	web_printf(r, "\"><button type=\"submit\" id=\"confirm\">");
+	web_put(r, T(r, "confirm_button"));
+	web_printf(r, "</button> <a href=\"/approvals\" id=\"cancel\">");
+	web_put(r, T(r, "back"));
+	web_printf(r, "</a></form>");
+	web_end(r);
+	mk_request_free(&q);
 }
 
 void
@@ -118,6 +160,13 @@ page_decide_post(web_req *r, const char *req_id, bool approve)
 
 	if (end == NULL || *end != '\0' || id <= 0) {
 		web_error(r, 404, "not_found");
+		return;
+	}
+	if (approve && strcmp(web_field(r, "confirm"), "1") != 0) {
+		if (!mk_urole_can(r->sess->role, MK_PERM_DECIDE))
+			web_error(r, 403, "forbidden");
+		else
+			confirm_page(r, id);
 		return;
 	}
 	rc = mk_review_decide(r->q, &a, id, approve, web_field(r, "comment"),

@@ -113,6 +113,7 @@ try {
   // 4. operator requests the release of the held mail
   await op.goto(`${base}/items`);
   check('held mail listed', (await op.textContent('#items')).includes(E.MAIL_ID));
+  check('verdict in Japanese with its code', (await op.textContent('#items')).includes('隔離'));
   check('times shown in JST (web.time_zone default Asia/Tokyo)',
         /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d JST/.test(await op.textContent('#items')));
   await shot(op, '05-items');
@@ -135,7 +136,8 @@ try {
   await shot(op, '07-own-request');
   const csrf = await op.getAttribute('input[name=csrf]', 'value');
   let r = await opCtx.request.post(`${base}/request/1/approve`,
-                                 { form: { csrf }, headers: { Origin: base }, maxRedirects: 0 });
+                                 { form: { csrf, confirm: '1' }, headers: { Origin: base },
+                                   maxRedirects: 0 });
   check('operator approve POST refused', r.status() === 403, r.status());
 
   // 6. CSRF-less POST refused
@@ -153,6 +155,10 @@ try {
   await shot(ap, '08-approvals');
   for (const id of [1, 2]) {
     await Promise.all([ap.waitForLoadState(), ap.click(`#approve-${id}`)]);
+    check(`approval ${id} asks for confirmation first`,
+          (await ap.textContent('#confirm-warning')).includes('取り消せません'));
+    if (id === 1) await shot(ap, '08a-confirm');
+    await Promise.all([ap.waitForLoadState(), ap.click('#confirm')]);
     check(`request ${id} approved and released`, (await ap.textContent('#msg')).includes('リリース'));
   }
   await shot(ap, '09-approved');
@@ -196,6 +202,9 @@ try {
   // 8. dashboard chart, audit trail as admin
   await ap.goto(`${base}/dashboard`);
   check('dashboard chart', (await ap.locator('svg#chart rect').count()) === 14);
+  check('dashboard counts held items and waiting requests',
+        /^\d+$/.test(await ap.textContent('#held-count')) &&
+        /^\d+$/.test(await ap.textContent('#pending-count')));
   await shot(ap, '10-dashboard');
   const adCtx = await browser.newContext();
   const ad = await adCtx.newPage();
@@ -211,6 +220,9 @@ try {
   await shot(ad, '11-audit');
   await ad.goto(`${base}/users`);
   check('admin sees accounts', (await ad.textContent('#users')).includes('victim'));
+  check('role list shows the current role',
+        (await ad.content()).includes('<option value="approver" selected="">') ||
+        (await ad.content()).includes('<option value="approver" selected>'));
   await shot(ad, '12-users');
 
   check('approver and admin logged in with a TOTP code', mfaLogins >= 2, mfaLogins);

@@ -13,19 +13,11 @@ import threading
 import time
 import urllib.parse
 
-from webclient import Client
+from webclient import Checks, Client
 
 BASE, SLOW_USER, SLOW_PW = sys.argv[1:4]
 HOSTPORT = urllib.parse.urlparse(BASE).netloc
-FAILS, PASSES = [], [0]
-
-
-def check(name, cond, info=""):
-    if cond:
-        PASSES[0] += 1
-    else:
-        FAILS.append(name)
-        print("FAIL: %s %s" % (name, info))
+check = Checks("gate.py")
 
 
 def raw(method, path, headers, body=None):
@@ -154,5 +146,4 @@ anon = Client(BASE, 10)
 st, _, _ = anon.req("GET", "/static/style.css")
 check("server serves after the flood", st == 200, st)
 
-print("gate.py: %d passed, %d failed" % (PASSES[0], len(FAILS)))
-sys.exit(1 if FAILS else 0)
+check.done()

@@ -17,18 +17,10 @@ import stat
 import sys
 
 import webclient
-from webclient import Client
+from webclient import Checks, Client
 
 BASE, STATE, USER, PW = sys.argv[1:5]
-FAILS, PASSES = [], [0]
-
-
-def check(name, cond, info=""):
-    if cond:
-        PASSES[0] += 1
-    else:
-        FAILS.append(name)
-        print("FAIL: %s %s" % (name, info))
+check = Checks("mfa.py")
 
 
 def cookie(c, name):
@@ -116,5 +108,4 @@ kf = os.path.join(STATE, "mfa.key")
 mode = stat.S_IMODE(os.stat(kf).st_mode) if os.path.exists(kf) else None
 check("key file 0640, 32 bytes", mode == 0o640 and os.path.getsize(kf) == 32, oct(mode or 0))
 
-print("mfa.py: %d passed, %d failed" % (PASSES[0], len(FAILS)))
-sys.exit(1 if FAILS else 0)
+check.done()

@@ -10,6 +10,25 @@ the key shown at enrolment is kept in SECRETS, and each code is of a
 later time step than the last one used (a step is never used twice).
 Used by attack.py, gate.py, mfa.py and unlock.py.
 """
+class Checks:
+    """check(name, cond, info): a named row; done() prints the tally and exits
+    1 when a row failed."""
+
+    def __init__(self, script):
+        self.script, self.fails, self.passes = script, [], 0
+
+    def __call__(self, name, cond, info=""):
+        if cond:
+            self.passes += 1
+        else:
+            self.fails.append(name)
+            print("FAIL: %s %s" % (name, info))
+
+    def done(self):
+        print("%s: %d passed, %d failed" % (self.script, self.passes, len(self.fails)))
+        sys.exit(1 if self.fails else 0)
+
+
 SECRETS = {}     # account -> base32 TOTP key (seen at enrolment)
 LAST_STEP = {}   # account -> last time step used
 
@@ -37,6 +56,7 @@ import hmac
 import http.cookiejar
 import re
 import struct
+import sys
 import time
 import urllib.error
 import urllib.parse
