@@ -159,6 +159,7 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	{ "s_held", "保留中", "Held" },
 	{ "s_released", "リリース済み", "Released" },
 	{ "s_deleted", "削除済み", "Deleted" },
+	{ "s_unlocked", "書庫を開いて配送済み", "Archive opened and delivered" },
 	{ "s_pending", "申請中", "Requested" },
 	{ "s_approved", "承認済み", "Approved" },
 	{ "s_denied", "却下", "Denied" },
