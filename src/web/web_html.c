@@ -130,7 +130,7 @@ static const struct msg { const char *key, *ja, *en; } msgs[] = {
 	  "The server is busy. Please try again shortly." },
 	{ "lang_other", "English", "日本語" },
 	{ "banner", "注意", "Notice" },
-	{ "unlock", "パスワード付き書庫を開く（PPAP）", "Open the encrypted archive (PPAP)" },
+	{ "unlock_archive", "パスワード付き書庫を開く（PPAP）", "Open the encrypted archive (PPAP)" },
 	{ "archive_pw", "書庫のパスワード", "Archive password" },
 	{ "unlock_help", "パスワードで書庫を開いて中身を検査・無害化し、問題がなければ無害化した結果"
 	  "だけを元の宛先に配送します。原本は隔離されたままです。",

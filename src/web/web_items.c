@@ -351,7 +351,7 @@ unlock_form(web_req *r, const mk_qrecord *q)
 	    !mk_urole_can(r->sess->role, MK_PERM_REQUEST))
 		return;
 	web_printf(r, "<h2>");
-	web_put(r, T(r, "unlock"));
+	web_put(r, T(r, "unlock_archive"));
 	web_printf(r, "</h2><p>");
 	web_put(r, T(r, "unlock_help"));
 	web_printf(r, "</p><form method=\"post\" autocomplete=\"off\" action=\"/item/");
@@ -362,7 +362,7 @@ unlock_form(web_req *r, const mk_qrecord *q)
 	web_put(r, T(r, "archive_pw"));
 	web_printf(r, " <input type=\"password\" name=\"password\" id=\"archive-pw\" "
 	           "autocomplete=\"off\"></label><button type=\"submit\" id=\"unlock\">");
-	web_put(r, T(r, "unlock"));
+	web_put(r, T(r, "unlock_archive"));
 	web_printf(r, "</button></form>");
 }
 

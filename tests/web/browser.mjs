@@ -178,6 +178,8 @@ try {
   // 7b. PPAP: the operator opens the held encrypted zip with its password
   await op.goto(`${base}/item/${E.PPAP_ID}`);
   check('PPAP password form shown', (await op.locator('#archive-pw').count()) === 1);
+  check('PPAP form labelled as opening the archive (not account unlock)',
+        (await op.textContent('#unlock')).includes('書庫'));
   check('PPAP form posts to /item/ID/unlock',
         (await op.getAttribute('form:has(#archive-pw)', 'action')) === `/item/${E.PPAP_ID}/unlock`);
   await op.fill('#archive-pw', 'not-the-password');
