@@ -8,7 +8,7 @@
  *   line numbers), then by GKeyFile for the values.  Every value, defaults
  *   included, goes through set_value(), so the defaults are checked by the
  *   same code as the file.  A few string keys have a form beyond their type
- *   (milter.socket): key_checks[] holds their validators, so `mukaika config
+ *   (milter.socket, milter.outbound_clients): key_checks[] holds their validators, so `mukaika config
  *   check` reports them like any other bad value.
  *
  * FAILURE
@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "config_schema.h"
 #include "finding.h"
 
@@ -139,12 +140,29 @@ check_milter_socket(const char *v)
 	return g_strdup_printf("expected unix:PATH or inet:PORT@HOST, got \"%s\"", v);
 }
 
+/* milter.outbound_clients: every entry of the list a CIDR or an address. */
+static char *
+check_cidr_list(const char *v)
+{
+	char **e = g_strsplit_set(v, MK_CONFIG_LIST_SEP, -1);
+	char *msg = NULL;
+	mk_cidr c;
+
+	for (char **p = e; *p != NULL && msg == NULL; p++)
+		if (**p != '\0' && mk_cidr_parse(*p, &c) != 0)
+			msg = g_strdup_printf("\"%s\" is not an address or network "
+			                      "(a.b.c.d/n or a:b::/n)", *p);
+	g_strfreev(e);
+	return msg;
+}
+
 /* Validators of string keys whose value has a form: NULL or a message. */
 static const struct {
 	const char *group, *key;
 	char *(*check)(const char *value);
 } key_checks[] = {
 	{ "milter", "socket", check_milter_socket },
+	{ "milter", "outbound_clients", check_cidr_list },
 };
 
 static char *

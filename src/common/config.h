@@ -33,6 +33,9 @@
 
 #include "mk_error.h"
 
+/* Separators of list values (outbound_clients, outbound_domains...). */
+#define MK_CONFIG_LIST_SEP ";, \t"
+
 typedef enum {
 	MK_ACT_NONE = 0,   /* not decided yet */
 	MK_ACT_ALLOW,      /* forward as is */
@@ -130,7 +133,8 @@ typedef struct mk_config {
 		gint64 timeout_s;
 		char *quarantine_mode;     /* notice|discard|reject */
 		char *outbound_clients;    /* ';'-separated CIDRs */
-		char *outbound_domains;    /* ';'-separated sender domains */
+		char *outbound_auth_users; /* ';'-separated SMTP AUTH ids, "*" = any */
+		char *outbound_domains;    /* ';'-separated sender domains (narrow) */
 		char *spool_dir;           /* "" = STATE/spool */
 	} milter;
 

@@ -5,7 +5,9 @@
  * DESCRIPTION
  *   A line scanner checks the syntax and records "group.key -> line" so every
  *   problem is reported as FILE:LINE: group.key: message.  Values are taken
- *   through GKeyFile (its escapes apply) and checked by the schema.
+ *   through GKeyFile (its escapes apply) and checked by the schema; rules
+ *   between keys (cross_checks) come last, reported at the line of the key
+ *   they refuse.
  */
 #include <string.h>
 
@@ -170,6 +172,33 @@ apply_entry(mk_config *cfg, GKeyFile *kf, const entry *e, const char *file,
 	g_free(id);
 }
 
+static int
+entry_line(GPtrArray *entries, const char *group, const char *key)
+{
+	for (guint i = 0; i < entries->len; i++) {
+		const entry *e = g_ptr_array_index(entries, i);
+
+		if (strcmp(e->group, group) == 0 && strcmp(e->key, key) == 0)
+			return e->line;
+	}
+	return 0;
+}
+
+/* Rules between keys, once every value is in.  The envelope sender is
+ * written by the client: a sender domain may only narrow the outbound
+ * (AV-only) route, so a route made of a domain list alone is refused. */
+static void
+cross_checks(const mk_config *cfg, GPtrArray *entries, const char *file,
+             GPtrArray *probs)
+{
+	if (*cfg->milter.outbound_domains != '\0' && *cfg->milter.outbound_clients == '\0' &&
+	    *cfg->milter.outbound_auth_users == '\0')
+		problem(probs, file, entry_line(entries, "milter", "outbound_domains"),
+		        "milter.outbound_domains", "a sender domain can be forged and only "
+		        "narrows the outbound route: set milter.outbound_clients or "
+		        "milter.outbound_auth_users too");
+}
+
 mk_config *
 mk_config_load(const char *path, GPtrArray **problems, mk_error *err)
 {
@@ -202,6 +231,8 @@ mk_config_load(const char *path, GPtrArray **problems, mk_error *err)
 	for (guint i = 0; i < entries->len; i++)
 		apply_entry(cfg, kf, g_ptr_array_index(entries, i), path,
 		            &policy_reset, probs);
+	if (probs->len == 0)
+		cross_checks(cfg, entries, path, probs);
 out:
 	if (probs->len > 0) {
 		mk_error_set(err, MK_ERR_CONFIG, "%s",

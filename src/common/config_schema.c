@@ -155,8 +155,13 @@ const mk_key mk_schema[] = {
 	  "for a held mail: deliver the notice only, discard, or reject" },
 	{ "milter", "outbound_clients", MK_T_STR, OFF(milter.outbound_clients), "", 0, 0, NULL,
 	  "client networks (';'-separated CIDRs) whose mail only gets AV and size checks" },
+	{ "milter", "outbound_auth_users", MK_T_STR, OFF(milter.outbound_auth_users), "", 0, 0, NULL,
+	  "SMTP AUTH identities (';'-separated; * = any authenticated client) whose mail "
+	  "only gets AV and size checks" },
 	{ "milter", "outbound_domains", MK_T_STR, OFF(milter.outbound_domains), "", 0, 0, NULL,
-	  "sender domains (';'-separated) whose mail only gets AV and size checks" },
+	  "sender domains (';'-separated) that narrow the outbound route: with it set, "
+	  "a listed or authenticated client's mail is outbound only from these domains; "
+	  "never outbound on its own" },
 	{ "milter", "spool_dir", MK_T_STR, OFF(milter.spool_dir), "", 0, 0, NULL,
 	  "private spool for message bodies (empty: STATE_DIR/spool)" },
 

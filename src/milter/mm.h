@@ -6,8 +6,6 @@
  *   mm_engine *mm_engine_get(void);            engine holder (refcounted)
  *   int mm_engine_reload(const char *path, mk_error *err);
  *   int mm_apply_output(SMFICTX *ctx, const mm_msg *m, GBytes *out, ...);
- *   bool mm_route_outbound(const mk_config *cfg, const char *client_ip,
- *                          const char *sender);
  *   extern struct smfiDesc mm_filter;
  *
  * DESCRIPTION
@@ -16,8 +14,9 @@
  *   SIGHUP reload swaps the holder without touching work in flight.
  *   mm_cb.c holds the libmilter callbacks (thin: they collect into mm_conn /
  *   mm_msg and spool the message); mm_apply.c turns a rebuilt message into
- *   smfi_chgheader/smfi_addheader/smfi_replacebody calls and decides the
- *   mail direction.
+ *   smfi_chgheader/smfi_addheader/smfi_replacebody calls; mm_route.c decides
+ *   the mail direction (client network or SMTP AUTH identity, narrowed by
+ *   the sender domain).
  *
  * OWNERSHIP
  *   mm_engine_get() returns a new reference (mm_engine_put releases it).
@@ -33,11 +32,15 @@
 #include "config.h"
 #include "engine/engine.h"
 #include "mk_error.h"
+#include "mm_route.h"
 
 /* Seconds between readiness retries of an engine that is not ready. */
 #define MM_READY_RETRY_S 60
 /* Bytes per smfi_replacebody call (below libmilter's MILTER_CHUNK_SIZE). */
 #define MM_BODY_CHUNK 65535
+/* Macros asked of the MTA at MAIL FROM (smfi_setsymlist): the queue id
+ * for the log line and the SMTP AUTH identity for the route. */
+#define MM_ENVFROM_MACROS "i {auth_type} {auth_authen}"
 /* Longest reason text put into an SMTP reply. */
 #define MM_REPLY_MAX 200
 
@@ -58,12 +61,14 @@ typedef struct mm_hdr {
 typedef struct mm_msg {
 	mm_engine *eng;     /* reference taken at MAIL FROM */
 	char *sender;
+	char *auth_authen;  /* {auth_authen} at MAIL FROM; NULL = no SMTP AUTH */
 	GPtrArray *rcpts;   /* char* */
 	GPtrArray *hdrs;    /* mm_hdr* in arrival order */
 	char *message_id;
 	FILE *spool;        /* unlinked temp file */
 	gint64 size;        /* bytes spooled */
 	bool in_body;
+	bool outbound;      /* AV-only route (mm_route_outbound), for the log */
 	bool failed;        /* internal failure: tempfail at end */
 	char fail_reason[160];
 	gint64 start_us;
@@ -85,10 +90,8 @@ int mm_engine_reload(const char *path, mk_error *err);
 void mm_engine_retry_if_unready(void);
 void mm_engine_shutdown(void);
 
-/* Output application and direction (mm_apply.c). */
+/* Output application (mm_apply.c). */
 int mm_apply_output(SMFICTX *ctx, const mm_conn *c, GBytes *out, mk_error *err);
-bool mm_route_outbound(const mk_config *cfg, const char *client_ip,
-                       const char *sender);
 /* Reply-safe copy of TEXT: printable ASCII, no '%', cut at MM_REPLY_MAX. */
 char *mm_reply_text(const char *text);
 

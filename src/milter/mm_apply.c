@@ -4,7 +4,6 @@
  *
  * SUMMARY
  *   mm_apply_output(ctx, conn, output, err);
- *   mm_route_outbound(cfg, client_ip, sender);
  *   mm_reply_text(text);
  *
  * DESCRIPTION
@@ -20,16 +19,11 @@
  *   then the body is replaced by the rebuilt body, CRLF line ends, in chunks.
  *   Header values are compared unfolded and without leading white space.
  *
- *   Direction: a message is outbound when the client address falls in one of
- *   milter.outbound_clients (CIDR list) or the sender's domain (or a parent
- *   domain) is in milter.outbound_domains.
- *
  * NEVER
  *   Never forwards part of the original body: the body is always replaced
  *   whole, and any libmilter failure is returned as an error (the caller
  *   tempfails).
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "mm.h"
@@ -263,76 +257,6 @@ mm_apply_output(SMFICTX *ctx, const mm_conn *c, GBytes *out, mk_error *err)
 		rc = replace_body(ctx, p + body_off, len - body_off, err);
 	g_ptr_array_unref(nh);
 	return rc;
-}
-
-/* ---- direction ---- */
-
-static bool
-cidr_match(const char *cidr, const char *ip)
-{
-	char net[64];
-	const char *slash = strchr(cidr, '/');
-	unsigned char a[16], b[16];
-	int fam = strchr(cidr, ':') ? AF_INET6 : AF_INET;
-	int bits = fam == AF_INET6 ? 128 : 32, blen = bits / 8;
-
-	g_strlcpy(net, cidr, slash && (gsize)(slash - cidr) < sizeof net ?
-	          (gsize)(slash - cidr) + 1 : sizeof net);
-	if (slash)
-		bits = atoi(slash + 1);
-	if (bits < 0 || bits > blen * 8 || inet_pton(fam, net, a) != 1 ||
-	    inet_pton(fam, ip, b) != 1)
-		return false;
-	for (int i = 0; i < blen && bits > 0; i++, bits -= 8) {
-		unsigned char mask = bits >= 8 ? 0xff : (unsigned char)(0xff << (8 - bits));
-		if ((a[i] & mask) != (b[i] & mask))
-			return false;
-	}
-	return true;
-}
-
-static bool
-list_match(const char *list, const char *s, bool (*match)(const char *, const char *))
-{
-	char **v;
-	bool hit = false;
-
-	if (list == NULL || *list == '\0' || s == NULL || *s == '\0')
-		return false;
-	v = g_strsplit_set(list, ";, ", -1);
-	for (char **p = v; *p && !hit; p++)
-		hit = **p != '\0' && match(*p, s);
-	g_strfreev(v);
-	return hit;
-}
-
-static bool
-domain_match(const char *dom, const char *d)
-{
-	gsize dl = strlen(dom), l = strlen(d);
-
-	if (l == dl)
-		return g_ascii_strcasecmp(d, dom) == 0;
-	return l > dl && d[l - dl - 1] == '.' &&
-	       g_ascii_strcasecmp(d + l - dl, dom) == 0;
-}
-
-bool
-mm_route_outbound(const mk_config *cfg, const char *client_ip, const char *sender)
-{
-	const char *at = sender ? strrchr(sender, '@') : NULL;
-	char *dom = NULL;
-	bool out;
-
-	if (list_match(cfg->milter.outbound_clients, client_ip, cidr_match))
-		return true;
-	if (at == NULL)
-		return false;
-	dom = g_strdup(at + 1);
-	g_strdelimit(dom, ">", '\0');
-	out = list_match(cfg->milter.outbound_domains, dom, domain_match);
-	g_free(dom);
-	return out;
 }
 
 char *

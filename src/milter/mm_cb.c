@@ -18,8 +18,11 @@
  *     rejected               -> 550 5.7.1 REASON
  *     tempfail, any failure  -> 451 4.7.1
  *   A SIZE= above the cap at MAIL FROM, or spooled bytes above it, -> 552 5.3.4.
+ *   The route (mm_route.c) is decided at end of message from the client
+ *   address and the SMTP AUTH identity ({auth_authen}, asked for at
+ *   negotiation with smfi_setsymlist), narrowed by the envelope sender.
  *   One log line per message: queue id, message id, sender, recipient count,
- *   verdict, actions, report id, milliseconds.
+ *   route, verdict, actions, report id, milliseconds.
  *
  * NEVER
  *   Never accepts a message unchanged: a forwarded verdict always replaces the
@@ -53,6 +56,7 @@ msg_reset(mm_msg *m)
 {
 	mm_engine_put(&m->eng);
 	g_clear_pointer(&m->sender, g_free);
+	g_clear_pointer(&m->auth_authen, g_free);
 	g_clear_pointer(&m->rcpts, g_ptr_array_unref);
 	g_clear_pointer(&m->hdrs, g_ptr_array_unref);
 	g_clear_pointer(&m->message_id, g_free);
@@ -110,6 +114,10 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	c->can_modify = (f0 & want) == want;
 	c->leadspc = (f1 & SMFIP_HDR_LEADSPC) != 0;
 	*pf0 = f0 & want;
+	/* the route needs the SMTP AUTH identity at MAIL FROM (mm_route.h) */
+	if ((f0 & SMFIF_SETSYMLIST) &&
+	    smfi_setsymlist(ctx, SMFIM_ENVFROM, (char *)MM_ENVFROM_MACROS) == MI_SUCCESS)
+		*pf0 |= SMFIF_SETSYMLIST;
 	*pf1 = (f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA |
 	              SMFIP_HDR_LEADSPC));
 	*pf2 = 0;
@@ -176,12 +184,15 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	mm_conn *c = CONN(ctx);
 	mm_msg *m = &c->msg;
 	gint64 size = esmtp_size(argv);
+	const char *auth;
 
 	msg_reset(m);
 	m->start_us = g_get_monotonic_time();
 	m->sender = g_strdup(argv && argv[0] ? argv[0] : "<>");
 	g_strdelimit(m->sender, "<>", ' ');
 	g_strstrip(m->sender);
+	auth = smfi_getsymval(ctx, (char *)"{auth_authen}");
+	m->auth_authen = auth != NULL && *auth != '\0' ? g_strdup(auth) : NULL;
 	m->rcpts = g_ptr_array_new_with_free_func(g_free);
 	m->hdrs = g_ptr_array_new_with_free_func(hdr_free);
 	m->eng = mm_engine_get();
@@ -304,9 +315,10 @@ log_message(SMFICTX *ctx, const mm_msg *m, const mk_result *r, const char *what)
 	char *act = mk_log_escape(r && r->actions ? r->actions : "-", 200);
 
 	mk_log(MK_LOG_INFO, r ? r->id : NULL,
-	       "queue=%s msgid=%s from=<%s> nrcpt=%u verdict=%s actions=\"%s\" "
-	       "report=%s ms=%" G_GINT64_FORMAT,
-	       qid ? qid : "-", mid, from, m->rcpts ? m->rcpts->len : 0, what, act,
+	       "queue=%s msgid=%s from=<%s> nrcpt=%u route=%s verdict=%s "
+	       "actions=\"%s\" report=%s ms=%" G_GINT64_FORMAT,
+	       qid ? qid : "-", mid, from, m->rcpts ? m->rcpts->len : 0,
+	       m->outbound ? "outbound" : "inbound", what, act,
 	       r && r->id ? r->id : "-",
 	       (g_get_monotonic_time() - m->start_us) / 1000);
 	g_free(mid);
@@ -371,10 +383,13 @@ cb_eom(SMFICTX *ctx)
 	g_ptr_array_add(m->rcpts, NULL);
 	rcpts = g_strjoinv(",", (char **)m->rcpts->pdata);
 	g_ptr_array_remove_index(m->rcpts, m->rcpts->len - 1);
+	mm_route_in route = {
+		.client_ip = c->client_ip, .auth_authen = m->auth_authen, .sender = m->sender,
+	};
+	m->outbound = mm_route_outbound(m->eng->cfg, &route);
 	mk_input in = {
 		.data = data, .mode = MK_MODE_MAIL, .channel = "mail",
-		.sender = m->sender, .recipients = rcpts,
-		.inbound_only_av = mm_route_outbound(m->eng->cfg, c->client_ip, m->sender),
+		.sender = m->sender, .recipients = rcpts, .inbound_only_av = m->outbound,
 	};
 	if (mk_engine_process(m->eng->engine, &in, &r, &err) != 0 || r == NULL)
 		goto fail;

@@ -5,6 +5,8 @@
 # SYNOPSIS
 #   check_mail.py sanitized FILE     prints "report=ID", exit 0; else exit 1
 #                                    with the reason on stderr
+#   check_mail.py avonly FILE        the AV-only route: HTML body and the
+#                                    attachment delivered as sent
 #   check_mail.py ids DIR            prints the Message-ID of every mail in DIR
 #
 # DESCRIPTION
@@ -65,6 +67,18 @@ def sanitized(path):
     print('report=%s' % rid)
 
 
+def avonly(path):
+    m = load(path)
+    leaves = [p for p in m.walk() if not p.is_multipart()]
+    types = [p.get_content_type() for p in leaves]
+    names = [p.get_filename() or '' for p in leaves]
+    if 'text/html' not in types:
+        die('no text/html part: %s' % types)
+    if 'tool.exe' not in names:
+        die('attachment gone: %s' % names)
+    print('html+attachment kept')
+
+
 def ids(d):
     for f in sorted(os.listdir(d)):
         print(load(os.path.join(d, f)).get('Message-ID', ''))
@@ -72,5 +86,5 @@ def ids(d):
 
 if __name__ == '__main__':
     if len(sys.argv) != 3:
-        die('usage: check_mail.py sanitized FILE | ids DIR')
-    {'sanitized': sanitized, 'ids': ids}[sys.argv[1]](sys.argv[2])
+        die('usage: check_mail.py sanitized|avonly FILE | ids DIR')
+    {'sanitized': sanitized, 'avonly': avonly, 'ids': ids}[sys.argv[1]](sys.argv[2])

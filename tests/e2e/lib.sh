@@ -13,6 +13,7 @@
 #   e2e_wait_queue_empty S  wait up to S seconds for the Postfix queue to empty
 #   e2e_queue_count         messages in the Postfix queue
 #   e2e_sink_count          delivered mails in the sink
+#   e2e_sink_by_sender ADDR delivered mail whose envelope sender is ADDR
 #   e2e_wait_sink N S       wait up to S seconds for N delivered mails
 #   ok MSG / fail MSG / finish
 #
@@ -131,6 +132,13 @@ e2e_wait_sink() {
 # Newest delivered mail file whose content matches PATTERN (grep -l).
 e2e_sink_find() {
 	grep -l -r -- "$1" "$GW_SINK_DIR" 2>/dev/null | head -1
+}
+
+# Delivered mail file whose envelope sender (smtp-sink's X-Mail-Args
+# line, written from MAIL FROM) is ADDR; "" when none.
+e2e_sink_by_sender() {
+	grep -l -r -i -F -- "<$1>" "$GW_SINK_DIR" 2>/dev/null |
+		xargs -r grep -l -i -E -- "^X-Mail-Args: *<$1>" 2>/dev/null | head -1
 }
 
 # Reply to the end of DATA in $T/swaks.out: the line after " -> .".

@@ -65,6 +65,8 @@ database_dir = $T/db
 max_db_age_hours = 0
 [milter]
 socket = unix:$T/m.sock
+outbound_auth_users = alice
+outbound_domains = city.example.jp
 CONF
 "$bin" --check --config "$T/mukaika.conf" >/dev/null || { echo "FAIL: --check"; exit 1; }
 # 512 bzip2 streams of 8 MiB of "A", then 64 KiB of noise (4 GiB decoded;

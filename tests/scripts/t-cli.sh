@@ -86,6 +86,9 @@ bad_conf bad-action 2 "[policy]" "image/* = explode"
 bad_conf bad-language 2 "[general]" "language = klingon"
 bad_conf bad-milter-socket 3 "[milter]" "timeout_s = 30" "socket = /run/m.sock"
 bad_conf bad-milter-port 2 "[milter]" "socket = inet:99999@127.0.0.1"
+# a sender domain alone would let anyone forge the AV-only route
+bad_conf outbound-domain-only 3 "[milter]" "timeout_s = 30" "outbound_domains = city.example.jp"
+bad_conf outbound-bad-cidr 2 "[milter]" "outbound_clients = city.example.jp"
 expect 78 "config check missing file" "$MK" config check "$T/does-not-exist.conf"
 
 # --- sanitize a plain mail -----------------------------------------------

@@ -38,6 +38,19 @@ static const struct { const char *text; const char *problem; } rows[] = {
 	{ "[policy]\nnot-a-type = allow\n", ":2: policy.not-a-type: not a MIME type pattern" },
 	{ "[findings]\nvirus = quarantine\nsigned = none\n", NULL },
 	{ "[findings]\nnosuch = strip\n", ":2: findings.nosuch: unknown finding" },
+	/* the outbound route: a sender domain only narrows a client proof */
+	{ "[milter]\noutbound_domains = city.example.jp\n",
+	  ":2: milter.outbound_domains: a sender domain can be forged" },
+	{ "[milter]\ntimeout_s = 30\n\noutbound_domains = a.example;b.example\n",
+	  ":4: milter.outbound_domains: a sender domain can be forged" },
+	{ "[milter]\noutbound_domains = city.example.jp\noutbound_clients = 192.0.2.0/24\n", NULL },
+	{ "[milter]\noutbound_domains = city.example.jp\noutbound_auth_users = *\n", NULL },
+	{ "[milter]\noutbound_auth_users = alice;bob\n", NULL },
+	{ "[milter]\noutbound_clients = 192.0.2.0/24, 2001:db8::/32 10.0.0.1\n", NULL },
+	{ "[milter]\noutbound_clients = 192.0.2.0/24;lgwan.example\n",
+	  ":2: milter.outbound_clients: \"lgwan.example\" is not an address or network" },
+	{ "[milter]\noutbound_clients = 192.0.2.0/40\n",
+	  ":2: milter.outbound_clients: \"192.0.2.0/40\" is not an address" },
 };
 
 START_TEST(test_rows)
