@@ -93,6 +93,8 @@ make_mixed() { # DIR: corpora + testfiles repeated to n
 [ -d "$W/text-$n" ] || make_text "$W/text-$n"
 [ -d "$W/mixed-$n" ] || make_mixed "$W/mixed-$n"
 
+duser=
+[ "$(id -u)" = 0 ] && duser=$("$(dirname "$0")/../../scripts/daemon-user.sh")
 # dropd_run SET: seconds for --once over a fresh copy of SET ("" = empty).
 dropd_run() {
 	local r=$W/run/d t0 t1
@@ -100,8 +102,10 @@ dropd_run() {
 	[ -n "$1" ] && cp -r "$1/." "$r/in/u/"
 	mk_write_conf "$r/c.conf" "$r/state" "$DB" "[dropd]" "in_dir = $r/in" \
 		"out_dir = $r/out" "work_dir = $r/work" "settle_ms = 0" "jobs = $jobs"
-	sed -i -e 's/^\[general\]$/[general]\nuser =/' \
+	sed -i -e "s/^\\[general\\]\$/[general]\\nuser = $duser/" \
 		-e 's/^\(database_dir = .*\)$/\1\nmax_db_age_hours = 0/' "$r/c.conf"
+	# run as root, the daemon switches to $duser: it must own its folders
+	[ -n "$duser" ] && chmod 755 "$W" "$W/run" && chown -R "$duser" "$r"
 	sync
 	/usr/bin/time -f "%e %U %S" -o "$W/run/time" \
 		"$DROPD" --once --config "$r/c.conf" 2> "$r/log"; rc=$?

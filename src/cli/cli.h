@@ -3,26 +3,15 @@
  *   cli - the `mukaika` operator command: shared definitions
  *
  * DESCRIPTION
- *   Exit codes follow sysexits(3) where they exist; the verdict codes are
- *   mukaika's own: 0 forwarded, 2 quarantined, 3 rejected.
+ *   Exit codes: mk_exit.h (sysexits(3) where they exist; the verdict codes
+ *   are mukaika's own: 0 forwarded, 2 quarantined, 3 rejected).
  */
 #ifndef MK_CLI_H
 #define MK_CLI_H
 
 #include "config.h"
+#include "mk_exit.h"
 
-enum {
-	MK_EXIT_OK = 0,
-	MK_EXIT_FAIL = 1,
-	MK_EXIT_QUARANTINED = 2,
-	MK_EXIT_REJECTED = 3,
-	MK_EXIT_USAGE = 64,
-	MK_EXIT_NOINPUT = 66,
-	MK_EXIT_SOFTWARE = 70,
-	MK_EXIT_IO = 74,
-	MK_EXIT_TEMPFAIL = 75,
-	MK_EXIT_CONFIG = 78,
-};
 
 #define MK_DEFAULT_CONFIG "/etc/mukaika/mukaika.conf"
 

@@ -83,6 +83,23 @@ parse_int(const char *s, gint64 *out, bool sizes)
 	return 0;
 }
 
+/* Octal digits only ("0660", "660"). */
+static int
+parse_mode(const char *s, gint64 *out)
+{
+	gint64 v = 0;
+
+	if (*s == '\0' || strlen(s) > 5)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7')
+			return -1;
+		v = v * 8 + (*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
 static int
 parse_bool(const char *s, bool *out)
 {
@@ -200,6 +217,13 @@ mk_config_set_key(mk_config *cfg, const mk_key *k, const char *value)
 		if (parse_bool(value, &b) < 0)
 			return g_strdup_printf("\"%s\" is not a boolean (true/false)", value);
 		*(bool *)field = b;
+		return NULL;
+	case MK_T_MODE:
+		if (parse_mode(value, &n) < 0 || n < k->min || n > k->max)
+			return g_strdup_printf("\"%s\" is not octal permission bits "
+			                       "(%04" G_GINT64_MODIFIER "o..%04"
+			                       G_GINT64_MODIFIER "o)", value, k->min, k->max);
+		*(gint64 *)field = n;
 		return NULL;
 	case MK_T_INT:
 	case MK_T_SIZE:
@@ -319,6 +343,8 @@ value_text(const mk_config *cfg, const mk_key *k)
 	case MK_T_INT:
 	case MK_T_SIZE:
 		return g_strdup_printf("%" G_GINT64_FORMAT, *(const gint64 *)field);
+	case MK_T_MODE:
+		return g_strdup_printf("%04" G_GINT64_MODIFIER "o", *(const gint64 *)field);
 	}
 	return g_strdup("?");
 }

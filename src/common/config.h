@@ -130,6 +130,8 @@ typedef struct mk_config {
 
 	struct {
 		char *socket;              /* unix:PATH | inet:PORT@HOST */
+		char *socket_group;        /* group of a unix socket ("" = the user's) */
+		gint64 socket_mode;        /* permission bits of a unix socket */
 		gint64 timeout_s;
 		char *quarantine_mode;     /* notice|discard|reject */
 		char *outbound_clients;    /* ';'-separated CIDRs */

@@ -147,6 +147,10 @@ const mk_key mk_schema[] = {
 
 	{ "milter", "socket", MK_T_STR, OFF(milter.socket), "unix:/run/mukaika/milter.sock", 0, 0, NULL,
 	  "listening socket: unix:PATH or inet:PORT@HOST" },
+	{ "milter", "socket_group", MK_T_STR, OFF(milter.socket_group), "postfix", 0, 0, NULL,
+	  "group of a unix socket: the MTA's (Debian Postfix: postfix; empty: general.user's)" },
+	{ "milter", "socket_mode", MK_T_MODE, OFF(milter.socket_mode), "0660", 0, 0777, NULL,
+	  "permission bits of a unix socket, octal (owner general.user, group socket_group)" },
 	{ "milter", "timeout_s", MK_T_INT, OFF(milter.timeout_s),
 	  XSTR(MK_DEF_MILTER_TIMEOUT_S), 1, 3600, NULL,
 	  "libmilter I/O timeout (seconds)" },

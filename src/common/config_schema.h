@@ -15,7 +15,8 @@
 
 #include "config.h"
 
-typedef enum { MK_T_STR, MK_T_INT, MK_T_SIZE, MK_T_BOOL, MK_T_WORD } mk_ktype;
+/* MK_T_MODE: permission bits written in octal ("0660"), kept in a gint64. */
+typedef enum { MK_T_STR, MK_T_INT, MK_T_SIZE, MK_T_BOOL, MK_T_WORD, MK_T_MODE } mk_ktype;
 
 typedef struct mk_key {
 	const char *group;

@@ -1,61 +1,62 @@
 /*
  * NAME
- *   daemon - what every mukaika daemon does at start: log target, detach,
- *   pidfile, drop root
+ *   daemon - the one start sequence of every mukaika daemon (milter,
+ *   dropd, web), with pre-drop / post-drop / serve hooks
  *
  * SUMMARY
- *   int mk_daemon_log_open(const char *prog, const char *level,
- *                          const char *target);
- *   int mk_daemon_start(const char *user, const char *own_path,
- *                       bool detach, const char *pidfile);
- *   int mk_daemon_drop_privileges(const char *user, const char *own_path);
- *   int mk_daemon_detach(void);
+ *   int mk_daemon_main(const mk_daemon_hooks *h, int argc, char **argv);
+ *   int mk_daemon_dir(mk_daemon *d, const char *path, int mode,
+ *                     const char *key, bool write, int code);
  *   int mk_daemon_chown_ok(const char *user, uid_t uid, gid_t gid,
  *                          mk_error *err);
- *   int mk_daemon_options(const char *prog, const char *param,
- *                         const char *summary, GOptionEntry *ent,
- *                         int argc, char **argv, char **config);
  *
  * DESCRIPTION
- *   mk_daemon_log_open(): mk_log_open() with log.file TARGET; a file that
- *   cannot be opened is reported on stderr ("PROG: cannot open log.file
- *   PATH: why") and returns MK_DAEMON_EX_CANTCREAT -- never a silent
- *   fallback to stderr.
+ *   mk_daemon_main() is the whole life of a daemon (Postfix's
+ *   single_server_main is the model), in this order:
+ *     1. options: --foreground, --config FILE, --pidfile FILE, --check,
+ *        --version, plus H->options; a bad one prints "PROG: why (see
+ *        --help)" and exits 64.  Without --config, MK_DAEMON_CONFIG when it
+ *        exists, else the built-in defaults;
+ *     2. the configuration (problems on stderr as FILE:LINE: ..., 78);
+ *     3. the identity: started as root, the daemon becomes general.user,
+ *        which must be set, exist and not be uid 0 -- otherwise it exits
+ *        78 with the reason, never "staying root".  Not started as root:
+ *        it stays as it is (general.user is not needed);
+ *     4. --check: H->check (or nothing more) and "FILE: OK", 0 or 78;
+ *     5. log.file opened (73 when it cannot be), while still root;
+ *     6. H->pre_drop, as root: sockets, key material, and the state
+ *        directories through mk_daemon_dir();
+ *     7. the pidfile created (root; O_NOFOLLOW, 0644), detach unless
+ *        --foreground or H->stay_attached(), the pid written and synced
+ *        (73 / 71);
+ *     8. the switch: supplementary groups, gid, uid of general.user (71
+ *        when it fails: never half privileged);
+ *     9. every directory given to mk_daemon_dir() is checked as the new
+ *        user (search, read, and write when asked): a start-up error
+ *        naming the key and path, with that directory's exit code;
+ *    10. H->post_drop (engine, store), then H->serve (the main loop); its
+ *        return value is the exit status;
+ *    11. H->cleanup (always, after a hook failed too), the pidfile removed
+ *        (best effort), the log closed.
+ *   Hooks return 0 or an exit code (mk_exit.h); any may be NULL.
  *
- *   mk_daemon_start(): the start sequence, in this order: PIDFILE (may be
- *   NULL) is created while still root (O_NOFOLLOW, mode 0644: its
- *   directory need not be writable by USER, as with other daemons); the
- *   process detaches when DETACH; the pid (of the detached process) is
- *   written and synced; then mk_daemon_drop_privileges(USER, OWN_PATH).
- *   Returns 0, MK_DAEMON_EX_CANTCREAT (73) when the pidfile cannot be
- *   created or written (logged; a file already created is removed) or
- *   MK_DAEMON_EX_OSERR (71) when detaching or the switch fails.
- *   mk_daemon_pidfile_remove() removes it at exit, best effort (after the
- *   switch its directory may not allow it).
- *
- *   mk_daemon_drop_privileges(): when running as root and USER is set and
- *   exists, hands OWN_PATH (a socket or work directory the daemon opened as
- *   root; may be NULL) to USER, then becomes USER (supplementary groups,
- *   gid, uid).  Not root, no USER, or an unknown USER: stays as it is, with
- *   a warning for the last.  Returns -1 only when the switch itself fails:
- *   the daemon must not go on half privileged.
- *
- *   mk_daemon_detach(): forks into the background (the parent exits), starts
- *   a new session, changes to "/" and points stdin/stdout at /dev/null
- *   (stderr stays: it may be the log).
+ *   mk_daemon_dir(): in pre_drop, a directory the daemon needs: created
+ *   with MODE (and its missing parents) when missing and, when the
+ *   daemon is about to switch, given to general.user; an existing one is
+ *   left as it is and checked after the switch (step 9).  KEY names it in
+ *   messages ("general.state_dir"); CODE is the exit status when it cannot
+ *   be created or used.  0 or CODE (logged).
  *
  *   mk_daemon_chown_ok(): whether the daemon, with the identity it has
- *   after mk_daemon_drop_privileges(USER) -- computed from USER's account
- *   while still root, the process's own credentials otherwise -- may give
- *   a file it creates to UID:GID ((uid_t)-1: nothing to give, 0).  Root
- *   may; anyone else only keeps the uid and picks its gid or one of its
- *   supplementary groups (chown(2)).  0, or MK_ERR_CONFIG with the reason.
+ *   after the switch to USER -- computed from USER's account while still
+ *   root, the process's own credentials otherwise -- may give a file it
+ *   creates to UID:GID ((uid_t)-1: nothing to give, 0).  Root may; anyone
+ *   else only keeps the uid and picks its gid or one of its supplementary
+ *   groups (chown(2)).  0, or MK_ERR_CONFIG with the reason.
  *
- *   mk_daemon_options(): parses ARGV with the daemon's option table ENT
- *   (GOption; PARAM and SUMMARY for --help); an unknown option or a stray
- *   argument prints "PROG: why (see --help)" and returns 64.  Without
- *   --config, *CONFIG becomes MK_DAEMON_CONFIG when that file exists (else
- *   stays NULL: the built-in defaults).
+ * OWNERSHIP
+ *   d->cfg is owned by the skeleton (unref'd at the end); hooks keep their
+ *   own state in d->ud.
  */
 #ifndef MK_DAEMON_H
 #define MK_DAEMON_H
@@ -64,20 +65,47 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "config.h"
 #include "mk_error.h"
+#include "mk_exit.h"
 
 #define MK_DAEMON_CONFIG "/etc/mukaika/mukaika.conf"
-#define MK_DAEMON_EX_OSERR 71
-#define MK_DAEMON_EX_CANTCREAT 73
 
-int mk_daemon_log_open(const char *prog, const char *level, const char *target);
-int mk_daemon_start(const char *user, const char *own_path, bool detach,
-                    const char *pidfile);
-void mk_daemon_pidfile_remove(const char *pidfile);
-int mk_daemon_drop_privileges(const char *user, const char *own_path);
-int mk_daemon_detach(void);
+typedef struct mk_daemon mk_daemon;
+
+typedef struct mk_daemon_hooks {
+	const char *prog;             /* "mukaika-milter" */
+	const char *param;            /* --help: parameter text */
+	const char *summary;          /* --help: summary, may be NULL */
+	GOptionEntry *options;        /* the program's own options, may be NULL */
+	int (*check)(mk_daemon *d);   /* --check beyond loading (e.g. owners) */
+	bool (*stay_attached)(mk_daemon *d);  /* no detach (dropd --once) */
+	int (*pre_drop)(mk_daemon *d);
+	int (*post_drop)(mk_daemon *d);
+	int (*serve)(mk_daemon *d);
+	void (*cleanup)(mk_daemon *d);
+	void *ud;                     /* the program's state */
+} mk_daemon_hooks;
+
+struct mk_daemon {
+	const mk_daemon_hooks *h;
+	void *ud;                     /* = h->ud */
+	mk_config *cfg;               /* the loaded snapshot (owned) */
+	char *config;                 /* --config or MK_DAEMON_CONFIG; NULL = defaults */
+	char *pidfile;
+	gboolean foreground, check, version;
+	/* identity after the switch */
+	bool drop;                    /* started as root: switch to user */
+	char *user;
+	uid_t uid;
+	gid_t gid;
+	GPtrArray *dirs;              /* mk_daemon_dir() entries, checked after */
+	bool pid_made;                /* the pidfile is ours to remove */
+};
+
+int mk_daemon_main(const mk_daemon_hooks *h, int argc, char **argv);
+int mk_daemon_dir(mk_daemon *d, const char *path, int mode, const char *key,
+                  bool write, int code);
 int mk_daemon_chown_ok(const char *user, uid_t uid, gid_t gid, mk_error *err);
-int mk_daemon_options(const char *prog, const char *param, const char *summary,
-                      GOptionEntry *ent, int argc, char **argv, char **config);
 
 #endif

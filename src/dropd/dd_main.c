@@ -9,13 +9,15 @@
  *   mukaika-dropd --help | --version
  *
  * DESCRIPTION
- *   Loads the configuration (FILE, else /etc/mukaika/mukaika.conf when it
- *   exists, else the built-in defaults), creates dropd.in_dir, out_dir and
- *   work_dir when missing (work_dir must be on in_dir's filesystem and
- *   neither may lie inside in_dir), writes the pidfile (still root),
- *   detaches, drops privileges to general.user when started as root and
- *   that account exists (mk_daemon_start), builds the engine -- refusing a
- *   dropd.out_owner it cannot give files to as it now runs -- and then:
+ *   The hooks of the common daemon skeleton (mk_daemon_main, daemon.h):
+ *   pre_drop (root) creates general.state_dir, quarantine.dir,
+ *   dropd.in_dir, out_dir, work_dir and report_dir (when set) when
+ *   missing, owned by general.user
+ *   (work_dir must be on in_dir's filesystem and neither may lie inside
+ *   in_dir); after the switch every one must be usable by general.user
+ *   (in_dir readable and writable: claims are renames), else the start
+ *   fails naming it; post_drop builds the engine -- refusing a
+ *   dropd.out_owner it cannot give files to as it now runs -- and serve:
  *   runs again every job left in work/ (restart recovery, once per start,
  *   as soon as the engine is ready and before anything new is claimed:
  *   at start, or when a rebuilt or SIGHUP-loaded engine is), watches in/
@@ -43,13 +45,15 @@
  *   recovered at the next start (--once then exits 75).
  *
  * DIAGNOSTICS
- *   Exit 0 on a clean stop (--once: everything handled), 64 usage, 71 when
- *   directories or privileges cannot be set up, 73 when log.file or the
- *   pidfile cannot be created, 75 (--once) when some files tempfailed or
+ *   Exit codes of mk_exit.h: 0 on a clean stop (--once: everything
+ *   handled), 64 usage, 66 when dropd.in_dir cannot be read or written by
+ *   general.user, 71 when privileges cannot be dropped, 73 when log.file,
+ *   the pidfile or another directory cannot be created or used, 75
+ *   (--once) when some files tempfailed or
  *   could not be claimed, the engine is not ready, or a signal stopped it
  *   with jobs or files left (they stay in in/ or work/), 78 configuration
- *   error (also a dropd.out_owner that cannot be given).  One log line per
- *   file.
+ *   error (also a dropd.out_owner that cannot be given, general.user
+ *   missing or empty when started as root).  One log line per file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,14 +76,9 @@
 #include "log.h"
 #include "util.h"
 
-#define EX_OK_ 0
-#define EX_OSERR_ MK_DAEMON_EX_OSERR
-#define EX_TEMPFAIL_ 75
-#define EX_CONFIG_ 78
-
 typedef struct opts {
-	gboolean foreground, once, check, version;
-	char *config, *pidfile;
+	gboolean once;
+	const char *config;   /* the skeleton's --config (borrowed) */
 } opts;
 
 typedef struct loop {
@@ -102,55 +101,20 @@ typedef struct loop {
 	bool stop;
 } loop;
 
+/* --check: dropd.out_owner can be given by the user the daemon will run
+ * as; the problem on stderr and 78. */
 static int
-parse_args(int argc, char **argv, opts *o)
-{
-	GOptionEntry ent[] = {
-		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &o->foreground, "stay in the foreground", NULL },
-		{ "once", '1', 0, G_OPTION_ARG_NONE, &o->once, "process what is in in/ and work/, then exit", NULL },
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "configuration file", "FILE" },
-		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &o->pidfile, "write the process id here", "FILE" },
-		{ "check", 't', 0, G_OPTION_ARG_NONE, &o->check, "check the configuration and exit", NULL },
-		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL },
-	};
-
-	return mk_daemon_options("mukaika-dropd", "- mukaika file-drop gateway",
-	                         "Sanitizes files dropped in dropd.in_dir/<user>/ "
-	                         "into dropd.out_dir/<user>/ (see mukaika-dropd(8)).",
-	                         ent, argc, argv, &o->config);
-}
-
-static mk_config *
-load_config(const char *path)
+check(mk_daemon *d)
 {
 	mk_error err = { 0 };
-
-	return mk_config_open(path, mk_config_report_log, NULL, &err);
-}
-
-/* --check: the file loads and dropd.out_owner can be given by the user
- * the daemon will run as; "FILE: OK" or the problems on stderr, 0 or 78. */
-static int
-check(const char *path)
-{
-	mk_error err = { 0 };
-	mk_config *cfg = mk_config_open(path, mk_config_report_stderr, NULL, &err);
 	uid_t uid;
 	gid_t gid;
-	int rc = EX_CONFIG_;
 
-	if (cfg == NULL)
-		goto out;
-	if (dd_owner_resolve(cfg, &uid, &gid, &err) != 0) {
-		fprintf(stderr, "%s: %s\n", path ? path : "(defaults)", err.msg);
-		goto out;
+	if (dd_owner_resolve(d->cfg, &uid, &gid, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", d->config ? d->config : "(defaults)", err.msg);
+		return MK_EXIT_CONFIG;
 	}
-	printf("%s: OK\n", path ? path : "(defaults)");
-	rc = EX_OK_;
-out:
-	mk_config_unref(&cfg);
-	return rc;
+	return 0;
 }
 
 static bool
@@ -165,30 +129,39 @@ inside(const char *dir, const char *root)
 	return in;
 }
 
-/* Create the folders and check their relation; exit code or 0. */
+/* The folders' relation (they exist); exit code or 0. */
 static int
-setup_dirs(const mk_config *cfg)
+dirs_related(const mk_config *cfg)
 {
 	const char *in = cfg->dropd.in_dir, *work = cfg->dropd.work_dir;
-	mk_error err = { 0 };
 	struct stat si, sw;
 
-	if (mk_mkdir_p(in, 0755, &err) != 0 || mk_mkdir_p(cfg->dropd.out_dir, 0755, &err) != 0 ||
-	    mk_mkdir_p(work, 0700, &err) != 0) {
-		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
-		return EX_OSERR_;
-	}
 	if (inside(work, in) || inside(cfg->dropd.out_dir, in)) {
 		mk_log(MK_LOG_ERROR, NULL, "dropd.work_dir and dropd.out_dir must not lie "
 		       "inside dropd.in_dir");
-		return EX_CONFIG_;
+		return MK_EXIT_CONFIG;
 	}
 	if (stat(in, &si) != 0 || stat(work, &sw) != 0 || si.st_dev != sw.st_dev) {
 		mk_log(MK_LOG_ERROR, NULL, "dropd.work_dir %s must be on the filesystem of "
 		       "dropd.in_dir %s (claims are rename()s)", work, in);
-		return EX_CONFIG_;
+		return MK_EXIT_CONFIG;
 	}
 	return 0;
+}
+
+/* SIGHUP: folders of a new configuration, created as the running user. */
+static int
+setup_dirs(const mk_config *cfg)
+{
+	mk_error err = { 0 };
+
+	if (mk_mkdir_p(cfg->dropd.in_dir, 0755, &err) != 0 ||
+	    mk_mkdir_p(cfg->dropd.out_dir, 0755, &err) != 0 ||
+	    mk_mkdir_p(cfg->dropd.work_dir, 0700, &err) != 0) {
+		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
+		return MK_EXIT_CANTCREAT;
+	}
+	return dirs_related(cfg);
 }
 
 
@@ -375,7 +348,8 @@ new_watch(loop *l)
 static void
 reload(loop *l)
 {
-	mk_config *cfg = load_config(l->o->config);
+	mk_error lerr = { 0 };
+	mk_config *cfg = mk_config_open(l->o->config, mk_config_report_log, NULL, &lerr);
 	mk_error err = { 0 };
 	dd_engine *h;
 	bool moved;
@@ -553,91 +527,119 @@ teardown_loop(loop *l)
 	dd_engine_put(&l->h);
 }
 
-static int
-serve(const opts *o, mk_config *cfg, const sigset_t *set)
-{
-	loop l = { .o = o, .evfd = -1, .sigfd = -1 };
-	mk_error err = { 0 };
-	int rc = setup_dirs(cfg);
+static opts O;
+static loop L = { .o = &O, .evfd = -1, .sigfd = -1 };
+static sigset_t sigs;   /* read from the signalfd only */
 
-	if (rc != 0)
-		return rc;
-	/* pidfile written as root, detach, then become general.user */
-	rc = mk_daemon_start(cfg->general.user, cfg->dropd.work_dir,
-	                     !o->foreground && !o->once, o->pidfile);
-	if (rc != 0)
-		return rc;
-	l.h = dd_engine_new(cfg, &err);   /* checks dropd.out_owner as we now are */
-	if (l.h == NULL) {
-		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
-		rc = err.code == MK_ERR_CONFIG ? EX_CONFIG_ : EX_OSERR_;
-		goto out;
-	}
-	rc = EX_OSERR_;
-	if (setup_loop(&l, set) != 0)
-		goto out;
-	l.next_rescan_us = g_get_monotonic_time() + cfg->dropd.rescan_s * G_USEC_PER_SEC;
-	mk_log(MK_LOG_INFO, NULL, "watching %s", cfg->dropd.in_dir);
-	while (!l.stop && !turn(&l))
-		;
-	rc = EX_OK_;
-	if (o->once && (l.tempfails > 0 || !dd_engine_ready(l.h, &err))) {
-		mk_log(MK_LOG_WARNING, NULL, "--once: %u job(s) tempfailed%s%s", l.tempfails,
-		       err.code ? ", engine not ready: " : "", err.msg);
-		rc = EX_TEMPFAIL_;
-	}
-out:
-	teardown_loop(&l);
-	if (o->once && rc == EX_OK_ && l.left > 0) {   /* stopped by a signal */
-		mk_log(MK_LOG_WARNING, NULL, "--once: stopped with %u job(s) or file(s) "
-		       "not handled (left in %s or %s)", l.left, cfg->dropd.work_dir,
-		       cfg->dropd.in_dir);
-		rc = EX_TEMPFAIL_;
-	}
-	mk_daemon_pidfile_remove(o->pidfile);
+static bool
+stay_attached(mk_daemon *d)
+{
+	(void)d;
+	return O.once;
+}
+
+/* Root: the folders, created for general.user when missing. */
+static int
+pre_drop(mk_daemon *d)
+{
+	const mk_config *cfg = d->cfg;
+	char *qdir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
+	int rc;
+
+	O.config = d->config;
+	if ((rc = mk_daemon_dir(d, cfg->general.state_dir, 0750, "general.state_dir",
+	                        true, MK_EXIT_CANTCREAT)) == 0 &&
+	    (rc = mk_daemon_dir(d, qdir, 0750, "quarantine.dir", true,
+	                        MK_EXIT_CANTCREAT)) == 0 &&
+	    (rc = mk_daemon_dir(d, cfg->dropd.in_dir, 0755, "dropd.in_dir", true,
+	                        MK_EXIT_NOINPUT)) == 0 &&
+	    (rc = mk_daemon_dir(d, cfg->dropd.out_dir, 0755, "dropd.out_dir", true,
+	                        MK_EXIT_CANTCREAT)) == 0 &&
+	    (rc = mk_daemon_dir(d, cfg->dropd.work_dir, 0700, "dropd.work_dir", true,
+	                        MK_EXIT_CANTCREAT)) == 0 &&
+	    (*cfg->dropd.report_dir == '\0' ||
+	     (rc = mk_daemon_dir(d, cfg->dropd.report_dir, 0755, "dropd.report_dir", true,
+	                         MK_EXIT_CANTCREAT)) == 0))
+		rc = dirs_related(cfg);
+	g_free(qdir);
 	return rc;
+}
+
+/* As general.user: the engine, which checks dropd.out_owner as we now are. */
+static int
+post_drop(mk_daemon *d)
+{
+	mk_error err = { 0 };
+
+	L.h = dd_engine_new(d->cfg, &err);
+	if (L.h == NULL) {
+		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
+		return err.code == MK_ERR_CONFIG ? MK_EXIT_CONFIG : MK_EXIT_OSERR;
+	}
+	return setup_loop(&L, &sigs) != 0 ? MK_EXIT_OSERR : 0;
+}
+
+static int
+serve(mk_daemon *d)
+{
+	const mk_config *cfg = d->cfg;
+	mk_error err = { 0 };
+
+	L.next_rescan_us = g_get_monotonic_time() + cfg->dropd.rescan_s * G_USEC_PER_SEC;
+	mk_log(MK_LOG_INFO, NULL, "watching %s", cfg->dropd.in_dir);
+	while (!L.stop && !turn(&L))
+		;
+	if (O.once && (L.tempfails > 0 || !dd_engine_ready(L.h, &err))) {
+		mk_log(MK_LOG_WARNING, NULL, "--once: %u job(s) tempfailed%s%s", L.tempfails,
+		       err.code ? ", engine not ready: " : "", err.msg);
+		return MK_EXIT_TEMPFAIL;
+	}
+	return MK_EXIT_OK;
+}
+
+/* Always: the pool is drained; --once stopped by a signal with work left
+ * exits 75 (the exit status is set here through L.left, see main). */
+static void
+cleanup(mk_daemon *d)
+{
+	teardown_loop(&L);
+	if (O.once && L.left > 0)
+		mk_log(MK_LOG_WARNING, NULL, "--once: stopped with %u job(s) or file(s) "
+		       "not handled (left in %s or %s)", L.left, d->cfg->dropd.work_dir,
+		       d->cfg->dropd.in_dir);
 }
 
 int
 main(int argc, char **argv)
 {
-	opts o = { 0 };
-	mk_config *cfg = NULL;
-	sigset_t set;
+	GOptionEntry ent[] = {
+		{ "once", '1', 0, G_OPTION_ARG_NONE, &O.once, "process what is in in/ and work/, then exit", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	mk_daemon_hooks h = {
+		.prog = "mukaika-dropd",
+		.param = "- mukaika file-drop gateway",
+		.summary = "Sanitizes files dropped in dropd.in_dir/<user>/ into "
+		           "dropd.out_dir/<user>/ (see mukaika-dropd(8)).",
+		.options = ent,
+		.check = check,
+		.stay_attached = stay_attached,
+		.pre_drop = pre_drop,
+		.post_drop = post_drop,
+		.serve = serve,
+		.cleanup = cleanup,
+	};
 	int rc;
 
 	/* Before any thread exists: signals go to the signalfd only. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGXFSZ, SIG_IGN);
-	rc = parse_args(argc, argv, &o);
-	if (rc != 0 || o.version) {
-		if (o.version)
-			printf("mukaika-dropd %s\n", MK_VERSION);
-		goto out;
-	}
-	if (o.check) {
-		rc = check(o.config);
-		goto out;
-	}
-	mk_log_open("mukaika-dropd", "info", "");
-	cfg = load_config(o.config);
-	if (cfg == NULL) {
-		rc = EX_CONFIG_;
-		goto out;
-	}
-	rc = mk_daemon_log_open("mukaika-dropd", cfg->log.level, cfg->log.file);
-	if (rc != 0)
-		goto out;   /* reported on stderr */
-	rc = serve(&o, cfg, &set);
-	mk_log_close();
-out:
-	mk_config_unref(&cfg);
-	g_free(o.config);
-	g_free(o.pidfile);
+	rc = mk_daemon_main(&h, argc, argv);
+	if (O.once && rc == MK_EXIT_OK && L.left > 0)   /* stopped by a signal */
+		rc = MK_EXIT_TEMPFAIL;
 	return rc;
 }

@@ -8,12 +8,15 @@
  *   mukaika-milter --help | --version
  *
  * DESCRIPTION
- *   Loads the configuration (FILE, else /etc/mukaika/mukaika.conf when it
- *   exists, else the built-in defaults), opens milter.socket ("unix:PATH" or
- *   "inet:PORT@HOST"), drops privileges to general.user when started as root
- *   and that account exists (a unix socket is handed to that user first),
- *   creates the engine and serves the MTA with one thread per connection
- *   (libmilter).  Without --foreground it detaches.
+ *   The hooks of the common daemon skeleton (mk_daemon_main, daemon.h):
+ *     pre_drop   (root) the socket directory and the state and spool
+ *                directories (created and given to general.user when
+ *                missing), milter.socket opened ("unix:PATH" or
+ *                "inet:PORT@HOST"); a unix socket gets milter.socket_group
+ *                and milter.socket_mode, so that the MTA (Debian Postfix:
+ *                group postfix) may connect and nobody else;
+ *     post_drop  (general.user) the engine;
+ *     serve      one thread per connection (libmilter).
  *
  *   Signals are taken by the main thread (sigtimedwait): SIGHUP loads a new
  *   configuration snapshot and engine and swaps them in (messages in flight
@@ -21,69 +24,29 @@
  *   MM_READY_RETRY_S seconds an engine that is not ready is rebuilt.
  *
  * DIAGNOSTICS
- *   Exit 0 on a clean stop, 64 usage, 78 configuration error, 71 when the
- *   socket cannot be opened or privileges cannot be dropped, 73 when
- *   log.file or the pidfile (written as root, before the switch to
- *   general.user) cannot be created.  --check prints
- *   "FILE: OK" or one "FILE:LINE: group.key: message" line per problem.
+ *   Exit codes of mk_exit.h: 0 on a clean stop, 64 usage, 78 configuration
+ *   error (also general.user missing or empty when started as root, an
+ *   unknown milter.socket_group), 71 when the socket cannot be opened or
+ *   privileges cannot be dropped, 73 when log.file, the pidfile or a state
+ *   directory cannot be created or used.  --check prints "FILE: OK" or one
+ *   "FILE:LINE: group.key: message" line per problem.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config_open.h"
 #include "daemon.h"
 #include "log.h"
 #include "mm.h"
 
-#define EX_OK_ 0
-#define EX_OSERR_ 71
-#define EX_CONFIG_ 78
-
-typedef struct opts {
-	gboolean foreground, check, version;
-	char *config, *pidfile;
-} opts;
-
 static pthread_t main_thread;
 static volatile gint milter_done;
-
-static int
-parse_args(int argc, char **argv, opts *o)
-{
-	GOptionEntry ent[] = {
-		{ "foreground", 'f', 0, G_OPTION_ARG_NONE, &o->foreground, "stay in the foreground", NULL },
-		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &o->config, "configuration file", "FILE" },
-		{ "pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &o->pidfile, "write the process id here", "FILE" },
-		{ "check", 't', 0, G_OPTION_ARG_NONE, &o->check, "check the configuration and exit", NULL },
-		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "print the version and exit", NULL },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL },
-	};
-
-	return mk_daemon_options("mukaika-milter", "- mukaika mail sanitizing milter",
-	                         NULL, ent, argc, argv, &o->config);
-}
-
-static mk_config *
-load_config(const opts *o, bool print)
-{
-	mk_error err = {0};
-	mk_config *cfg;
-
-	/* the form of milter.socket is checked by the schema (config.c) */
-	cfg = mk_config_open(o->config, mk_config_report_stderr, NULL, &err);
-	if (cfg != NULL && print)
-		printf("%s: OK\n", o->config ? o->config : "(defaults)");
-	return cfg;
-}
+static sigset_t sigs;   /* taken by the main thread only (sigtimedwait) */
 
 static const char *
 unix_path(const char *sock)
@@ -95,19 +58,100 @@ unix_path(const char *sock)
 	return NULL;
 }
 
+/* milter.socket_group as a gid: "" = general.user's group (or ours). */
 static int
-open_socket(const mk_config *cfg)
+socket_gid(const mk_daemon *d, gid_t *gid)
 {
+	const char *name = d->cfg->milter.socket_group;
+	struct group *gr;
+
+	*gid = d->drop ? d->gid : getegid();
+	if (*name == '\0')
+		return 0;
+	gr = getgrnam(name);
+	if (gr == NULL) {
+		mk_log(MK_LOG_ERROR, NULL, "milter.socket_group %s does not exist (the "
+		       "MTA's group, e.g. postfix)", name);
+		return MK_EXIT_CONFIG;
+	}
+	*gid = gr->gr_gid;
+	return 0;
+}
+
+/* A unix socket: owner general.user, group milter.socket_group, mode
+ * milter.socket_mode -- the MTA connects through the group. */
+static int
+socket_access(const mk_daemon *d, const char *path)
+{
+	uid_t uid = d->drop ? d->uid : (uid_t)-1;
+	gid_t gid;
+	int rc = socket_gid(d, &gid);
+
+	if (rc != 0)
+		return rc;
+	if (chown(path, uid, gid) != 0 || chmod(path, (mode_t)d->cfg->milter.socket_mode) != 0) {
+		mk_log(MK_LOG_ERROR, NULL, "milter socket %s: cannot set owner, group %s "
+		       "and mode %04o: %s", path, d->cfg->milter.socket_group,
+		       (unsigned)d->cfg->milter.socket_mode, g_strerror(errno));
+		return MK_EXIT_OSERR;
+	}
+	return 0;
+}
+
+/* Root: the directories, the socket with its group and mode. */
+static int
+pre_drop(mk_daemon *d)
+{
+	const mk_config *cfg = d->cfg;
+	const char *upath = unix_path(cfg->milter.socket);
+	char *spool = mk_config_state_path(cfg, cfg->milter.spool_dir, "spool");
+	char *qdir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
+	char *sdir = upath ? g_path_get_dirname(upath) : NULL;
+	int rc;
+
+	/* before any thread exists (the engine's, libmilter's) */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	if ((rc = mk_daemon_dir(d, cfg->general.state_dir, 0750, "general.state_dir",
+	                        true, MK_EXIT_CANTCREAT)) != 0 ||
+	    (rc = mk_daemon_dir(d, spool, 0700, "milter.spool_dir", true,
+	                        MK_EXIT_CANTCREAT)) != 0 ||
+	    (rc = mk_daemon_dir(d, qdir, 0750, "quarantine.dir", true,
+	                        MK_EXIT_CANTCREAT)) != 0 ||
+	    (sdir != NULL && (rc = mk_daemon_dir(d, sdir, 0755, "milter.socket", false,
+	                                         MK_EXIT_OSERR)) != 0))
+		goto out;
+	rc = MK_EXIT_OSERR;
 	if (smfi_setconn(cfg->milter.socket) != MI_SUCCESS ||
 	    smfi_settimeout((int)cfg->milter.timeout_s) != MI_SUCCESS ||
 	    smfi_register(mm_filter) != MI_SUCCESS ||
 	    smfi_opensocket(true) != MI_SUCCESS) {
 		mk_log(MK_LOG_ERROR, NULL, "cannot open milter socket %s", cfg->milter.socket);
-		return -1;
+		goto out;
+	}
+	rc = upath != NULL ? socket_access(d, upath) : 0;
+out:
+	g_free(spool);
+	g_free(qdir);
+	g_free(sdir);
+	return rc;
+}
+
+static int
+post_drop(mk_daemon *d)
+{
+	mk_error err = {0};
+
+	if (mm_engine_init(d->cfg, &err) != 0) {
+		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
+		return MK_EXIT_OSERR;
 	}
 	return 0;
 }
-
 
 static void *
 milter_thread(void *arg)
@@ -122,7 +166,7 @@ milter_thread(void *arg)
 }
 
 static void
-signal_loop(const opts *o, const sigset_t *set)
+signal_loop(const mk_daemon *d, const sigset_t *set)
 {
 	struct timespec ts = { .tv_sec = MM_READY_RETRY_S, .tv_nsec = 0 };
 
@@ -137,7 +181,7 @@ signal_loop(const opts *o, const sigset_t *set)
 		}
 		if (sig == SIGHUP) {
 			mk_log(MK_LOG_INFO, NULL, "SIGHUP: reloading");
-			if (mm_engine_reload(o->config, &err) != 0)
+			if (mm_engine_reload(d->config, &err) != 0)
 				mk_log(MK_LOG_ERROR, NULL, "reload failed, keeping the "
 				       "running configuration: %s", err.msg);
 		} else if (sig == SIGTERM || sig == SIGINT) {
@@ -149,73 +193,37 @@ signal_loop(const opts *o, const sigset_t *set)
 }
 
 static int
-serve(const opts *o, mk_config *cfg)
+serve(mk_daemon *d)
 {
-	sigset_t set;
 	pthread_t th;
-	mk_error err = {0};
-	int rc = EX_OSERR_;
 
-	if (open_socket(cfg) != 0)
-		return EX_OSERR_;
-	/* pidfile written as root, then detach and become general.user (a
-	 * unix socket is handed to that user first) */
-	rc = mk_daemon_start(cfg->general.user, unix_path(cfg->milter.socket),
-	                     !o->foreground, o->pidfile);
-	if (rc != 0)
-		return rc;
-	rc = EX_OSERR_;
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	main_thread = pthread_self();
-	if (mm_engine_init(cfg, &err) != 0) {
-		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
-		goto out;
-	}
 	if (pthread_create(&th, NULL, milter_thread, NULL) != 0)
-		goto out;
-	mk_log(MK_LOG_INFO, NULL, "listening on %s", cfg->milter.socket);
-	signal_loop(o, &set);
+		return MK_EXIT_OSERR;
+	mk_log(MK_LOG_INFO, NULL, "listening on %s", d->cfg->milter.socket);
+	signal_loop(d, &sigs);
 	pthread_join(th, NULL);
-	rc = g_atomic_int_get(&milter_done) == 2 ? EX_OSERR_ : EX_OK_;
-out:
+	return g_atomic_int_get(&milter_done) == 2 ? MK_EXIT_OSERR : MK_EXIT_OK;
+}
+
+static void
+cleanup(mk_daemon *d)
+{
+	(void)d;
 	mm_engine_shutdown();
-	mk_daemon_pidfile_remove(o->pidfile);
-	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	opts o = {0};
-	mk_config *cfg = NULL;
-	int rc = parse_args(argc, argv, &o);
+	static const mk_daemon_hooks h = {
+		.prog = "mukaika-milter",
+		.param = "- mukaika mail sanitizing milter",
+		.pre_drop = pre_drop,
+		.post_drop = post_drop,
+		.serve = serve,
+		.cleanup = cleanup,
+	};
 
-	if (rc != 0 || o.version) {
-		if (o.version)
-			printf("mukaika-milter %s\n", MK_VERSION);
-		goto out;
-	}
-	cfg = load_config(&o, o.check);
-	if (cfg == NULL) {
-		rc = EX_CONFIG_;
-		goto out;
-	}
-	if (o.check)
-		goto out;
-	rc = mk_daemon_log_open("mukaika-milter", cfg->log.level, cfg->log.file);
-	if (rc != 0)
-		goto out;   /* reported on stderr */
-	rc = serve(&o, cfg);
-	mk_log_close();
-out:
-	mk_config_unref(&cfg);
-	g_free(o.config);
-	g_free(o.pidfile);
-	return rc;
+	return mk_daemon_main(&h, argc, argv);
 }

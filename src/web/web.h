@@ -35,6 +35,12 @@ typedef enum { WEB_POOL_PAGE = 0, WEB_POOL_AUTH, WEB_POOL_WORK, WEB_NPOOLS } web
 typedef struct web_throttle web_throttle;
 typedef struct web_mfa web_mfa;
 
+/* web_tls.c: PEM material for libmicrohttpd (NUL-terminated) */
+typedef struct web_tls {
+	char *cert, *key;           /* owned; the key is wiped by web_tls_clear */
+	gsize cert_len, key_len;
+} web_tls;
+
 typedef struct web_ctx {
 	mk_config *cfg;
 	mk_store *q;               /* start-up check only; requests use req->q */
@@ -48,6 +54,8 @@ typedef struct web_ctx {
 	unsigned char pre_key[32];  /* MACs pre-login tokens (this process) */
 	web_mfa *mfa;               /* second factor: key, pending logins */
 	GTimeZone *tz;              /* web.time_zone: every time shown */
+	int lfd;                    /* listening socket, bound before the switch */
+	web_tls tlsm;               /* PEM material, loaded before the switch */
 } web_ctx;
 
 typedef struct web_req {
@@ -140,17 +148,15 @@ const wj *wj_at(const wj *arr, guint i);
 guint wj_len(const wj *arr);
 const char *wj_str(const wj *v);       /* strings; numbers/bools as text */
 
-/* web_tls.c: PEM material for libmicrohttpd (NUL-terminated) */
-typedef struct web_tls {
-	char *cert, *key;           /* owned; the key is wiped by web_tls_clear */
-	gsize cert_len, key_len;
-} web_tls;
 int web_tls_load(const mk_config *cfg, web_tls *t, mk_error *err);
 void web_tls_clear(web_tls *t);
 struct sockaddr_storage;
 bool web_listen_allowed(const struct sockaddr_storage *ss, bool tls);
 
-/* web_http.c */
+/* web_http.c: web_listen() before the switch to general.user (address
+ * checked, TLS material loaded into ctx->tlsm, ctx->lfd bound); web_serve()
+ * after it, until *STOP. */
+int web_listen(web_ctx *ctx, mk_error *err);
 int web_serve(web_ctx *ctx, volatile int *stop, mk_error *err);
 void web_dispatch(web_req *r);     /* in a pool thread, r->q set */
 

@@ -27,6 +27,7 @@
  *   Never serves a quarantined original or an attachment; the only
  *   non-HTML answer is the stylesheet.
  */
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <sodium.h>
@@ -34,6 +35,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "web.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " \
@@ -524,42 +526,57 @@ listen_addr(const char *spec, struct sockaddr_storage *ss, socklen_t *len, mk_er
 #define TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 
 static struct MHD_Daemon *
-start_daemon(web_ctx *ctx, struct sockaddr_storage *ss, const web_tls *t)
+start_daemon(web_ctx *ctx)
 {
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 	                     MHD_ALLOW_SUSPEND_RESUME;
 
-	if (ss->ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
 	if (!ctx->tls)
 		return MHD_start_daemon(flags, 0, NULL, NULL, on_request, ctx,
-		                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+		                        MHD_OPTION_LISTEN_SOCKET, ctx->lfd,
 		                        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 		                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 		                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		                        MHD_OPTION_END);
 	return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, ctx,
-	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)ss,
+	                        MHD_OPTION_LISTEN_SOCKET, ctx->lfd,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-	                        MHD_OPTION_HTTPS_MEM_CERT, t->cert,
-	                        MHD_OPTION_HTTPS_MEM_KEY, t->key,
+	                        MHD_OPTION_HTTPS_MEM_CERT, ctx->tlsm.cert,
+	                        MHD_OPTION_HTTPS_MEM_KEY, ctx->tlsm.key,
 	                        MHD_OPTION_HTTPS_PRIORITIES, TLS_PRIORITIES,
 	                        MHD_OPTION_END);
 }
 
-/* Fails closed: a non-loopback address without TLS, a half or broken TLS
- * configuration are configuration errors, never plain HTTP. */
+/* A bound, listening socket for SS, or -1. */
+static int
+bind_listen(const struct sockaddr_storage *ss, socklen_t sl)
+{
+	int one = 1;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(fd, (const struct sockaddr *)ss, sl) != 0 || listen(fd, SOMAXCONN) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Before the switch to general.user.  Fails closed: a non-loopback address
+ * without TLS, a half or broken TLS configuration are configuration
+ * errors, never plain HTTP. */
 int
-web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
+web_listen(web_ctx *ctx, mk_error *err)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
-	struct MHD_Daemon *d;
-	web_tls t = { 0 };
 	int rc = 0;
 
+	ctx->lfd = -1;
 	if ((rc = listen_addr(ctx->cfg->web.listen, &ss, &sl, err)) != 0)
 		return rc;
 	if (!web_listen_allowed(&ss, ctx->tls)) {
@@ -568,19 +585,34 @@ web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
 		             "web.tls_key", ctx->cfg->web.listen);
 		return MK_ERR_CONFIG;
 	}
-	if (ctx->tls && (rc = web_tls_load(ctx->cfg, &t, err)) != 0)
+	if (ctx->tls && (rc = web_tls_load(ctx->cfg, &ctx->tlsm, err)) != 0)
 		return rc;
+	if ((ctx->lfd = bind_listen(&ss, sl)) < 0) {
+		mk_error_set(err, MK_ERR_OS, "cannot listen on %s: %s", ctx->cfg->web.listen,
+		             g_strerror(errno));
+		return MK_ERR_OS;
+	}
+	return 0;
+}
+
+/* After the switch: second factor, gate, pools and the daemon on ctx->lfd. */
+int
+web_serve(web_ctx *ctx, volatile int *stop, mk_error *err)
+{
+	struct MHD_Daemon *d;
+	int rc = 0;
+
 	web_mfa_init(ctx);
 	if ((rc = web_gate_init(ctx, err)) != 0 || (rc = web_pools_start(ctx, err)) != 0)
 		goto out;
-	if ((d = start_daemon(ctx, &ss, &t)) == NULL) {
-		mk_error_set(err, MK_ERR_OS, "cannot listen on %s%s", ctx->cfg->web.listen,
+	if ((d = start_daemon(ctx)) == NULL) {
+		mk_error_set(err, MK_ERR_OS, "cannot serve on %s%s", ctx->cfg->web.listen,
 		             ctx->tls ? " with TLS" : "");
 		rc = MK_ERR_OS;
 		goto out;
 	}
-	fprintf(stderr, "mukaika-web: listening on %s%s\n", ctx->cfg->web.listen,
-	        ctx->tls ? " (TLS)" : "");
+	mk_log(MK_LOG_INFO, NULL, "listening on %s%s", ctx->cfg->web.listen,
+	       ctx->tls ? " (TLS)" : "");
 	while (!*stop)
 		pause();
 	(void)MHD_quiesce_daemon(d);
@@ -590,6 +622,5 @@ out:
 	web_pools_stop(ctx);
 	web_gate_clear(ctx);
 	web_mfa_clear(ctx);
-	web_tls_clear(&t);
 	return rc;
 }

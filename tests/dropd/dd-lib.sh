@@ -12,8 +12,11 @@
 #
 # DESCRIPTION
 #   Builds on tests/scripts/lib.sh (mk_ok/mk_fail/mk_finish, mk_sigdb,
-#   mk_eicar).  Runs as the invoking user with general.user empty, so the
-#   daemon never changes identity under the test.
+#   mk_eicar).  Run as root, the daemon switches to the daemon account
+#   (scripts/daemon-user.sh; $DD_USER) as it must; the test's files and
+#   folders are made with umask 0 under a searchable $T, as a drop share
+#   writable by the daemon would be.  Not root: general.user is empty and
+#   the daemon stays as it is.
 . "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 DROPD=${DROPD:-$MK_BUILDDIR/src/dropd/mukaika-dropd}
 DPID=
@@ -30,13 +33,19 @@ dd_conf() {
 	mk_write_conf "$f" "$T/state" "$T/db" "[dropd]" "in_dir = $T/in" \
 		"out_dir = ${DD_OUT:-$T/out}" "work_dir = $T/work" "settle_ms = 300" \
 		"rescan_s = 1" "jobs = 2" "$@"
-	sed -i 's/^\[general\]$/[general]\nuser =/' "$f"
+	sed -i "s/^\\[general\\]\$/[general]\\nuser = $DD_USER/" "$f"
 }
 
 dd_init() {
 	[ -x "$DROPD" ] || mk_die "no binary $DROPD (build first)"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/mkdd.XXXXXX")
 	trap dd_cleanup EXIT
+	DD_USER=
+	if [ "$(id -u)" = 0 ]; then
+		DD_USER=$("$MK_SRCDIR/scripts/daemon-user.sh") || mk_die "no daemon account"
+		chmod 755 "$T"
+		umask 0
+	fi
 	mkdir -p "$T/in" "$T/out" "$T/work" "$T/state"
 	mk_sigdb "$T/db"
 	CONF=$T/dropd.conf

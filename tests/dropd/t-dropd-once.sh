@@ -150,7 +150,7 @@ once 0 "claim-file recovery run"
 grep -q 'recovering 2 job' "$T/e" && mk_ok || mk_fail "claim-file recovery not logged"
 
 # --- English notices, report_dir ---------------------------------------------
-dd_conf "$T/en.conf" "report_dir = $T/reports" && sed -i 's/^user =$/user =\nlanguage = en/' "$T/en.conf"
+dd_conf "$T/en.conf" "report_dir = $T/reports" && sed -i 's/^\(user = *.*\)$/\1\nlanguage = en/' "$T/en.conf"
 mkdir -p "$T/in/carol"; mk_eicar "$T/in/carol/v.com"; echo hi > "$T/in/carol/t.txt"
 once 0 "english" "$T/en.conf"
 grep -q 'Quarantine ID: f-' "$T/out/carol/v.com.blocked.txt" 2>/dev/null && mk_ok || mk_fail "no English notice"

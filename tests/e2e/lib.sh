@@ -15,6 +15,7 @@
 #   e2e_sink_count          delivered mails in the sink
 #   e2e_sink_by_sender ADDR delivered mail whose envelope sender is ADDR
 #   e2e_wait_sink N S       wait up to S seconds for N delivered mails
+#   e2e_privs NAME PID      PID and its descendants hold no uid/gid 0
 #   ok MSG / fail MSG / finish
 #
 # DESCRIPTION
@@ -139,6 +140,30 @@ e2e_sink_find() {
 e2e_sink_by_sender() {
 	grep -l -r -i -F -- "<$1>" "$GW_SINK_DIR" 2>/dev/null |
 		xargs -r grep -l -i -E -- "^X-Mail-Args: *<$1>" 2>/dev/null | head -1
+}
+
+# e2e_privs NAME PID: PID and every process below it (the worker fork
+# server, workers) run with no uid or gid 0 (real, effective, saved, fs)
+# and no supplementary group 0; ok/fail with their names and ids.
+e2e_privs() {
+	local name=$1 pid=$2 p bad= n=0 u g gr
+	if ! [ -d "/proc/$pid" ]; then fail "$name: process $pid not running"; return; fi
+	for p in $pid $(ps -e -o pid=,ppid= | awk -v root="$pid" '
+		{ kids[$2] = kids[$2] " " $1 }
+		END { q = root; while (q != "") { split(q, a, " "); q = "";
+			for (i in a) { n = split(kids[a[i]], c, " ");
+				for (j = 1; j <= n; j++) { print c[j]; q = q " " c[j] } } } }'); do
+		[ -r "/proc/$p/status" ] || continue
+		u=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$p/status")
+		g=$(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$p/status")
+		gr=$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$p/status")
+		n=$((n + 1))
+		case " $u $g $gr " in
+		*" 0 "*) bad="$bad $(cat "/proc/$p/comm" 2>/dev/null)[$p] uid=($u) gid=($g) groups=($gr);" ;;
+		esac
+	done
+	if [ -z "$bad" ]; then ok "$name: $n process(es), none with uid/gid 0"
+	else fail "$name runs privileged:$bad"; fi
 }
 
 # Reply to the end of DATA in $T/swaks.out: the line after " -> .".

@@ -18,11 +18,13 @@
 #     5. Milter frozen, mail in flight, milter killed -> Postfix tempfails
 #        (milter_default_action), mail stays queued; milter restarted +
 #        postqueue -f -> delivered sanitized, exactly once.
-#   Everything is stopped and removed at exit.
+#   After the start and the restart: the milter and its workers hold no uid
+#   or gid 0 (e2e_privs).  Everything is stopped and removed at exit.
 . "$(dirname "$0")/lib.sh"
 e2e_init
 printf '[limits]\nmax_message_size = 1M\n' >"$T/extra.conf"
 e2e_start "$T/extra.conf"
+e2e_privs "mukaika-milter after start" "$(cat "$GW_MILTER_PID")"
 CLI=$GW_CLI_BIN
 D=$T/data
 mkdir -p "$D"
@@ -146,6 +148,7 @@ if e2e_wait_deferred 1 40; then ok "milter killed: Postfix tempfailed, mail defe
 "$GW_MILTER_BIN" --config "$GW_CONF" --pidfile "$GW_MILTER_PID" || fail "milter restart failed"
 for _ in $(seq 100); do [ -S "$GW_SOCK" ] && [ -s "$GW_MILTER_PID" ] && break; sleep 0.1; done
 e2e_wait_log 'listening on' 2 20 || true
+e2e_privs "mukaika-milter after a restart" "$(cat "$GW_MILTER_PID")"
 postqueue -c "$GW_POSTFIX_CONF" -f
 if e2e_wait_queue_empty 30 && e2e_wait_sink $((n0 + 1)) 10; then
 	f=$(e2e_sink_find 'killed@example.org')

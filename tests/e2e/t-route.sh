@@ -21,6 +21,7 @@ e2e_init
 DOM=city.example.jp
 printf '[milter]\noutbound_clients = 127.0.0.2/32\noutbound_domains = %s\n' "$DOM" >"$T/extra.conf"
 e2e_start "$T/extra.conf"
+e2e_privs "mukaika-milter after start" "$(cat "$GW_MILTER_PID")"
 D=$T/data
 mkdir -p "$D"
 

@@ -11,7 +11,9 @@
 #   file, EICAR built from pieces), a config (unix socket, 1M message cap;
 #   archive limits wide open and worker.max_memory 256M, so that the bzip2
 #   bomb of t-parser-bomb.lua, written to tmpdir/bomb.b64, reaches its
-#   parser) and starts $MK_BUILDDIR/src/milter/mukaika-milter --foreground
+#   parser; general.user = the daemon account of scripts/daemon-user.sh
+#   when run as root: the milter never stays root) and starts
+#   $MK_BUILDDIR/src/milter/mukaika-milter --foreground
 #   on it under a 3 GB address-space ulimit (not in ASan builds, which
 #   skip t-parser-bomb.lua; a daemon that parsed the bomb
 #   itself dies of it); runs each script with
@@ -32,6 +34,7 @@ command -v miltertest >/dev/null || { echo "SKIP: no miltertest"; exit 77; }
 [ -x "$bin" ] || { echo "SKIP: no $bin"; exit 77; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mkmt.XXXXXX")
+chmod 755 "$T"   # the milter runs as general.user: it must reach its state
 pid=
 cleanup() {
 	if [ -n "$pid" ]; then
@@ -45,11 +48,16 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 . "$src/tests/e2e/lib.sh"
+if [ "$(id -u)" = 0 ]; then
+	duser=$("$src/scripts/daemon-user.sh") || { echo "FAIL: no daemon account"; exit 1; }
+else
+	duser=   # not root: the milter stays as it is
+fi
 e2e_sigdb "$T/db"
 cat >"$T/mukaika.conf" <<CONF
 [general]
 state_dir = $T/state
-user =
+user = $duser
 [log]
 file = $T/milter.log
 level = info

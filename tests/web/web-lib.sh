@@ -8,6 +8,7 @@
 #                     out dir $T/out, accounts (see below), two held items
 #                     ($MAIL_ID mail, $FILE_ID file)
 #   web_start         run mukaika-web --foreground ($WPID), log $T/web.log
+#                     (as root: $T/state and $T/out given to $WEB_USER first)
 #   web_account NAME ROLE [PASSWORD]
 #                     create NAME; with PASSWORD also change the temporary
 #                     password (so the account is usable); else print the
@@ -25,6 +26,13 @@
 WEB=${WEB:-$MK_BUILDDIR/src/web/mukaika-web}
 MK=${MK:-$MK_BUILDDIR/src/cli/mukaika}
 WPID= SPID=
+# Run as root, mukaika-web switches to general.user (default mukaika) after
+# binding its port: the account must exist, and web_start hands it the
+# state and out folders the CLI made as root.
+WEB_USER=
+if [ "$(id -u)" = 0 ]; then
+	WEB_USER=$("$MK_SRCDIR/scripts/daemon-user.sh") || mk_die "no daemon account"
+fi
 ADMIN_PW='admin-password-0001'
 PPAP_PW='Ppap-Pw-4711'
 
@@ -88,6 +96,11 @@ web_init() {
 }
 
 web_start() {
+	if [ -n "$WEB_USER" ]; then
+		chmod 755 "$T"
+		chown -R "$WEB_USER" "$T/state" 2>/dev/null
+		[ -d "$T/out" ] && chown -R "$WEB_USER" "$T/out"
+	fi
 	"$WEB" --foreground --config "$CONF" >> "$T/web.log" 2>&1 &
 	WPID=$!
 	for _ in $(seq 1 50); do grep -q listening "$T/web.log" 2>/dev/null && return 0; sleep 0.1; done
