@@ -51,6 +51,12 @@ static const struct { const char *text; const char *problem; } rows[] = {
 	  ":2: milter.outbound_clients: \"lgwan.example\" is not an address or network" },
 	{ "[milter]\noutbound_clients = 192.0.2.0/40\n",
 	  ":2: milter.outbound_clients: \"192.0.2.0/40\" is not an address" },
+	/* unix socket access for the MTA: octal bits */
+	{ "[milter]\nsocket_group = postfix\nsocket_mode = 0660\n", NULL },
+	{ "[milter]\nsocket_mode = 660\n", NULL },
+	{ "[milter]\nsocket_mode = 0990\n", ":2: milter.socket_mode: \"0990\" is not octal" },
+	{ "[milter]\nsocket_mode = 01777\n", ":2: milter.socket_mode: \"01777\" is not octal" },
+	{ "[milter]\nsocket_mode = rw\n", ":2: milter.socket_mode: \"rw\" is not octal" },
 };
 
 START_TEST(test_rows)
@@ -160,6 +166,31 @@ START_TEST(test_dump_reloads)
 }
 END_TEST
 
+START_TEST(test_socket_access)
+{
+	char *dir = mkt_tmpdir();
+	char *path = write_conf(dir, "[milter]\nsocket_group = mail\nsocket_mode = 0640\n");
+	mk_error err = { 0 };
+	mk_config *cfg = mk_config_load(path, NULL, &err), *def = mk_config_defaults();
+	char *dump;
+
+	ck_assert_msg(cfg != NULL, "%s", err.msg);
+	ck_assert_str_eq(cfg->milter.socket_group, "mail");
+	ck_assert_int_eq(cfg->milter.socket_mode, 0640);
+	/* Debian Postfix defaults: smtpd runs as postfix */
+	ck_assert_str_eq(def->milter.socket_group, "postfix");
+	ck_assert_int_eq(def->milter.socket_mode, 0660);
+	dump = mk_config_dump(cfg);
+	ck_assert(strstr(dump, "\nsocket_mode = 0640\n") != NULL);
+	g_free(dump);
+	mk_config_unref(&cfg);
+	mk_config_unref(&def);
+	mkt_rm_rf(dir);
+	g_free(path);
+	g_free(dir);
+}
+END_TEST
+
 START_TEST(test_shipped_conf)
 {
 	char *path = mkt_src_path("conf/mukaika.conf");
@@ -183,6 +214,7 @@ main(void)
 	tcase_add_loop_test(tc, test_default_policy, 0, G_N_ELEMENTS(policy_rows));
 	tcase_add_test(tc, test_dump_reloads);
 	tcase_add_test(tc, test_shipped_conf);
+	tcase_add_test(tc, test_socket_access);
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
 }
