@@ -208,6 +208,7 @@ switch_user(const mk_daemon *d)
 typedef struct ddir {
 	char *path, *key;
 	bool write;
+	bool file;        /* an existing file to check, never created */
 	int code;
 } ddir;
 
@@ -270,14 +271,30 @@ mk_daemon_dir(mk_daemon *d, const char *path, int mode, const char *key,
 	return rc;
 }
 
-/* Step 9: as the new user, every directory is usable. */
+int
+mk_daemon_file(mk_daemon *d, const char *path, const char *key, int code)
+{
+	ddir *x = g_new0(ddir, 1);
+
+	x->path = g_strdup(path);
+	x->key = g_strdup(key);
+	x->write = true;
+	x->file = true;
+	x->code = code;
+	g_ptr_array_add(d->dirs, x);
+	return 0;
+}
+
+/* Step 9: as the new user, every directory (and existing file) is usable. */
 static int
 dirs_usable(const mk_daemon *d)
 {
 	for (guint i = 0; i < d->dirs->len; i++) {
 		const ddir *x = d->dirs->pdata[i];
-		int need = R_OK | X_OK | (x->write ? W_OK : 0);
+		int need = (x->file ? 0 : X_OK) | R_OK | (x->write ? W_OK : 0);
 
+		if (x->file && access(x->path, F_OK) != 0 && errno == ENOENT)
+			continue;
 		if (access(x->path, need) != 0) {
 			mk_log(MK_LOG_ERROR, NULL, "%s %s is not %s by %s: %s", x->key, x->path,
 			       x->write ? "readable and writable" : "readable",

@@ -7,6 +7,8 @@
  *   int mk_daemon_main(const mk_daemon_hooks *h, int argc, char **argv);
  *   int mk_daemon_dir(mk_daemon *d, const char *path, int mode,
  *                     const char *key, bool write, int code);
+ *   int mk_daemon_file(mk_daemon *d, const char *path, const char *key,
+ *                      int code);
  *   int mk_daemon_chown_ok(const char *user, uid_t uid, gid_t gid,
  *                          mk_error *err);
  *
@@ -46,6 +48,11 @@
  *   left as it is and checked after the switch (step 9).  KEY names it in
  *   messages ("general.state_dir"); CODE is the exit status when it cannot
  *   be created or used.  0 or CODE (logged).
+ *
+ *   mk_daemon_file(): a file the daemon will write (the quarantine
+ *   database): never created here, but when it exists it must be readable
+ *   and writable after the switch (a database made by a root CLI run is
+ *   named at start instead of failing every item later).  Returns 0.
  *
  *   mk_daemon_chown_ok(): whether the daemon, with the identity it has
  *   after the switch to USER -- computed from USER's account while still
@@ -106,6 +113,7 @@ struct mk_daemon {
 int mk_daemon_main(const mk_daemon_hooks *h, int argc, char **argv);
 int mk_daemon_dir(mk_daemon *d, const char *path, int mode, const char *key,
                   bool write, int code);
+int mk_daemon_file(mk_daemon *d, const char *path, const char *key, int code);
 int mk_daemon_chown_ok(const char *user, uid_t uid, gid_t gid, mk_error *err);
 
 #endif

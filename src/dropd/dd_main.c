@@ -544,6 +544,7 @@ pre_drop(mk_daemon *d)
 {
 	const mk_config *cfg = d->cfg;
 	char *qdir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
+	char *db = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
 	int rc;
 
 	O.config = d->config;
@@ -561,6 +562,8 @@ pre_drop(mk_daemon *d)
 	     (rc = mk_daemon_dir(d, cfg->dropd.report_dir, 0755, "dropd.report_dir", true,
 	                         MK_EXIT_CANTCREAT)) == 0))
 		rc = dirs_related(cfg);
+	mk_daemon_file(d, db, "quarantine.db", MK_EXIT_CANTCREAT);
+	g_free(db);
 	g_free(qdir);
 	return rc;
 }

@@ -107,6 +107,7 @@ pre_drop(mk_daemon *d)
 	char *spool = mk_config_state_path(cfg, cfg->milter.spool_dir, "spool");
 	char *qdir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
 	char *sdir = upath ? g_path_get_dirname(upath) : NULL;
+	char *db = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
 	int rc;
 
 	/* before any thread exists (the engine's, libmilter's) */
@@ -125,6 +126,7 @@ pre_drop(mk_daemon *d)
 	    (sdir != NULL && (rc = mk_daemon_dir(d, sdir, 0755, "milter.socket", false,
 	                                         MK_EXIT_OSERR)) != 0))
 		goto out;
+	mk_daemon_file(d, db, "quarantine.db", MK_EXIT_CANTCREAT);
 	rc = MK_EXIT_OSERR;
 	if (smfi_setconn(cfg->milter.socket) != MI_SUCCESS ||
 	    smfi_settimeout((int)cfg->milter.timeout_s) != MI_SUCCESS ||
@@ -138,6 +140,7 @@ out:
 	g_free(spool);
 	g_free(qdir);
 	g_free(sdir);
+	g_free(db);
 	return rc;
 }
 

@@ -57,6 +57,7 @@ static int
 pre_drop(mk_daemon *d)
 {
 	mk_error err = { 0 };
+	char *db;
 	int rc;
 
 	if (sodium_init() < 0)
@@ -68,6 +69,9 @@ pre_drop(mk_daemon *d)
 	if ((rc = mk_daemon_dir(d, ctx.cfg->general.state_dir, 0750, "general.state_dir",
 	                        true, MK_EXIT_CANTCREAT)) != 0)
 		return rc;
+	db = mk_config_state_path(ctx.cfg, ctx.cfg->quarantine.db, "mukaika.db");
+	mk_daemon_file(d, db, "quarantine.db", MK_EXIT_CANTCREAT);
+	g_free(db);
 	if (web_listen(&ctx, &err) != 0) {
 		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
 		return exit_code(&err);

@@ -13,7 +13,8 @@
 #        through, a dropped file comes out, the web UI answers;
 #     2. general.user missing or empty -> exit 78 with the reason, for all
 #        three; --check says so too;
-#     3. a state directory the user cannot write -> exit 73 naming it;
+#     3. a state directory or quarantine database the user cannot write ->
+#        exit 73 naming it;
 #     4. mukaika-dropd --once whose in/ general.user cannot read -> 66,
 #        naming dropd.in_dir.
 . "$(dirname "$0")/lib.sh"
@@ -117,6 +118,13 @@ refuse "milter, state_dir not writable" 73 "general.state_dir $T/rootstate is no
 sed "s|^state_dir = .*|state_dir = $T/rootstate|" "$T/dropd.conf" >"$T/rs-dd.conf"
 refuse "dropd, state_dir not writable" 73 "general.state_dir $T/rootstate is not" \
 	"$DROPD" --once --config "$T/rs-dd.conf"
+
+# a database a root CLI run left behind: named at start, not a tempfail per mail
+install -d -o "$USER_" "$T/dbstate"
+: >"$T/dbstate/mukaika.db"
+sed "s|^state_dir = .*|state_dir = $T/dbstate|" "$T/rs.conf" >"$T/db.conf"
+refuse "milter, root's quarantine.db" 73 "quarantine.db $T/dbstate/mukaika.db is not" \
+	"$MILTER" --foreground --config "$T/db.conf"
 
 # ---- 4. dropd --once, in/ not readable ------------------------------------------------
 mkdir -p "$T/closed-in"
