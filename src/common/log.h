@@ -13,7 +13,7 @@
  *   "syslog" is syslog(3), anything else a file opened for append.
  *   mk_log_open() returns -1 with errno set when that file cannot be
  *   opened (records then go to stderr until the caller stops: a daemon
- *   must treat it as a startup error, see mk_daemon_log_open()).
+ *   must treat it as a startup error, see mk_daemon_main()).
  *   Timestamps are UTC ISO 8601 with milliseconds.  Thread safe.
  */
 #ifndef MK_LOG_H
