@@ -21,6 +21,19 @@
 #define KEY_HEX (MK_AUDIT_KEY_BYTES * 2)
 #define CKPT_MAX 128
 
+/* A file root creates belongs to the owner and group of its directory
+ * (the state directory's: the daemons' user, the CLI group). */
+static void
+give_to_dir_owner(int fd, const char *path)
+{
+	char *dir = g_path_get_dirname(path);
+	struct stat dst;
+
+	if (geteuid() == 0 && stat(dir, &dst) == 0)
+		(void)!fchown(fd, dst.st_uid, dst.st_gid);
+	g_free(dir);
+}
+
 static int
 key_fail(mk_error *err, const char *path, const char *what)
 {
@@ -75,7 +88,6 @@ key_create(const char *path, mk_error *err)
 	guint8 raw[MK_AUDIT_KEY_BYTES];
 	char hex[KEY_HEX + 2], *dir = g_path_get_dirname(path);
 	char *tmp = g_strdup_printf("%s.new-%08x", path, g_random_int());
-	struct stat dst;
 	int fd = -1, rc = MK_ERR_TEMP;
 
 	if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
@@ -85,15 +97,14 @@ key_create(const char *path, mk_error *err)
 	for (int i = 0; i < MK_AUDIT_KEY_BYTES; i++)
 		g_snprintf(hex + 2 * i, 3, "%02x", raw[i]);
 	hex[KEY_HEX] = '\n';
-	if (g_mkdir_with_parents(dir, 0750) < 0 || stat(dir, &dst) < 0 ||
+	if (g_mkdir_with_parents(dir, 0750) < 0 ||
 	    (fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640)) < 0 ||
 	    fchmod(fd, 0640) < 0 || write(fd, hex, KEY_HEX + 1) != KEY_HEX + 1 ||
 	    fsync(fd) < 0) {
 		key_fail(err, path, g_strerror(errno));
 		goto out;
 	}
-	if (geteuid() == 0)
-		(void)!fchown(fd, dst.st_uid, dst.st_gid);
+	give_to_dir_owner(fd, path);
 	if (link(tmp, path) < 0 && errno != EEXIST) {
 		key_fail(err, path, g_strerror(errno));
 		goto out;
@@ -178,6 +189,7 @@ mk_audit_checkpoint_write(const char *path, gint64 id, const char *mac)
 		mk_log(MK_LOG_ERROR, NULL, "audit checkpoint %s: %s", path, g_strerror(errno));
 		goto out;
 	}
+	give_to_dir_owner(fd, path);
 	if ((n = pread(fd, buf, sizeof buf - 1, 0)) > 0) {
 		buf[n] = '\0';
 		if (ckpt_parse(buf, &have, cur) && have >= id)

@@ -170,6 +170,7 @@ START_TEST(test_temp_password_and_unknown)
 	ck_assert_int_eq(l.result, MK_LOGIN_OK);
 	ck_assert(l.must_change);
 	mk_login_clear(&l);
+	g_free(pw);
 	ck_assert_int_eq(mk_user_add(q, "carol", MK_UR_ADMIN, NULL, 1, &pw, &err), MK_ERR_USAGE);
 	ck_assert_int_eq(mk_user_login(q, "nobody", "x", "::1", 10, &pol, &l, &err), 0);
 	ck_assert_int_eq(l.result, MK_LOGIN_BAD);
