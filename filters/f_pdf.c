@@ -8,12 +8,11 @@
  *   o->max_output; going over makes cairo fail the surface and us return
  *   MK_ERR_LIMIT.
  *
- *   With o->pdf_text_layer, each page's text (poppler's text and
- *   per-character layout) is drawn first, in lines, with the font
- *   PDF_TEXT_FONT scaled to each line's box, and the opaque page image is
- *   painted over it: invisible, but searchable and copyable.  Only glyphs
- *   go out (cairo subsets the font and writes a ToUnicode map); the text
- *   makes no link or action.
+ *   With o->pdf_text_layer, each page's text is drawn first by
+ *   mk_pdf_text_layer() (f_pdf_text.h: lines of real text with a ToUnicode
+ *   map, web links as defanged text) and the opaque page image is painted
+ *   over it: invisible, but searchable and copyable.  Only glyphs go out;
+ *   the output has no link or action.
  *
  *   Never writes to the filesystem; never opens anything but (through
  *   fontconfig, read-only) font files.
@@ -31,16 +30,10 @@
 
 #include "f_pdf.h"
 #include "f_pdf_out.h"
+#include "f_pdf_text.h"
 #include "f_pixbuf.h"
 
 #define PDF_POINTS_PER_INCH 72.0
-#define PDF_TEXT_FONT "IPAGothic"   /* Latin + Japanese; fontconfig falls back */
-
-/* A run of characters on one line, for the text layer. */
-typedef struct text_run {
-	const char *start, *end;       /* bytes of the page text */
-	double x1, y1, x2, y2;         /* points, origin top left */
-} text_run;
 
 typedef struct pdf_sink {
 	GByteArray *buf;
@@ -126,73 +119,6 @@ static cairo_surface_t *raster(PopplerPage *page, const mk_wopts *o,
 	return img;
 }
 
-/* Draw R's text filling its box horizontally, baseline near the bottom. */
-static void draw_run(cairo_t *cr, const text_run *r)
-{
-	char *t = g_strndup(r->start, (gsize)(r->end - r->start));
-	double h = r->y2 - r->y1, w = r->x2 - r->x1;
-	cairo_text_extents_t ex;
-
-	g_strstrip(t);
-	if (*t && h > 0.5 && h < 2000 && w > 0.5) {
-		cairo_set_font_size(cr, h);
-		cairo_text_extents(cr, t, &ex);
-		if (ex.x_advance > 0) {
-			cairo_save(cr);
-			cairo_translate(cr, r->x1, r->y2 - h * 0.2);
-			cairo_scale(cr, w / ex.x_advance, 1);
-			cairo_move_to(cr, 0, 0);
-			cairo_show_text(cr, t);
-			cairo_restore(cr);
-		}
-	}
-	g_free(t);
-}
-
-/* The page's text (poppler's layout: one rectangle per character), drawn
- * in lines of runs under where the page image goes; returns the number of
- * characters.  Only glyphs are written: no link, no action. */
-static guint text_layer(PopplerPage *page, cairo_t *cr)
-{
-	char *text = poppler_page_get_text(page);
-	PopplerRectangle *rects = NULL;
-	guint n = 0, i = 0;
-	text_run r = { 0 };
-
-	if (text == NULL || !g_utf8_validate(text, -1, NULL) ||
-	    !poppler_page_get_text_layout(page, &rects, &n))
-		goto out;
-	cairo_save(cr);
-	cairo_select_font_face(cr, PDF_TEXT_FONT, CAIRO_FONT_SLANT_NORMAL,
-	                       CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
-		const PopplerRectangle *c = &rects[i];
-		bool ctl = (guchar)*p < 0x20;
-		bool same = r.start && !ctl && c->x1 >= r.x2 - (r.y2 - r.y1) &&
-		            fabs((c->y1 + c->y2) - (r.y1 + r.y2)) < (r.y2 - r.y1);
-		if (!same && r.start) {
-			draw_run(cr, &r);
-			r.start = NULL;
-		}
-		if (ctl)
-			continue;
-		if (!r.start)
-			r = (text_run){ p, p, c->x1, c->y1, c->x2, c->y2 };
-		r.end = g_utf8_next_char(p);
-		r.x2 = MAX(r.x2, c->x2);
-		r.y1 = MIN(r.y1, c->y1);
-		r.y2 = MAX(r.y2, c->y2);
-	}
-	if (r.start)
-		draw_run(cr, &r);
-	cairo_restore(cr);
-out:
-	g_free(rects);
-	g_free(text);
-	return i;
-}
-
 /* Page I (its size in *w_pt, *h_pt) and its rendered image in *img. */
 static PopplerPage *page_image(PopplerDocument *doc, int i, const mk_wopts *o,
                                double *w_pt, double *h_pt,
@@ -218,8 +144,8 @@ static PopplerPage *page_image(PopplerDocument *doc, int i, const mk_wopts *o,
 }
 
 static int add_page(PopplerDocument *doc, int i, const mk_wopts *o,
-                    cairo_surface_t *pdfs, cairo_t *pcr, guint *chars,
-                    mk_error *err)
+                    cairo_surface_t *pdfs, cairo_t *pcr,
+                    mk_pdf_text_stats *st, mk_error *err)
 {
 	double w_pt = 0, h_pt = 0, scale = (double)o->pdf_dpi / PDF_POINTS_PER_INCH;
 	cairo_surface_t *img = NULL;
@@ -229,8 +155,8 @@ static int add_page(PopplerDocument *doc, int i, const mk_wopts *o,
 	if (!page)
 		goto out;
 	cairo_pdf_surface_set_size(pdfs, w_pt, h_pt);
-	if (o->pdf_text_layer)   /* first: the opaque page image covers it */
-		*chars += text_layer(page, pcr);
+	/* first: the opaque page image covers it */
+	mk_pdf_text_layer(page, h_pt, o->pdf_max_links, pcr, st);
 	cairo_save(pcr);
 	cairo_scale(pcr, 1.0 / scale, 1.0 / scale);
 	cairo_set_source_surface(pcr, img, 0, 0);
@@ -295,7 +221,7 @@ static int rasterize_plain(PopplerDocument *doc, int pages, const mk_wopts *o,
 }
 
 static int rasterize(PopplerDocument *doc, int pages, const mk_wopts *o,
-                     pdf_sink *sink, guint *chars, mk_error *err)
+                     pdf_sink *sink, mk_pdf_text_stats *st, mk_error *err)
 {
 	/* The first page sets its own size in add_page(). */
 	cairo_surface_t *pdfs = cairo_pdf_surface_create_for_stream(sink_write,
@@ -309,21 +235,36 @@ static int rasterize(PopplerDocument *doc, int pages, const mk_wopts *o,
 	                               "2000-01-01T00:00:00Z");
 	cairo_pdf_surface_set_metadata(pdfs, CAIRO_PDF_METADATA_CREATOR, "mukaika");
 	for (int i = 0; i < pages && rc == 0; i++)
-		rc = add_page(doc, i, o, pdfs, pcr, chars, err);
+		rc = add_page(doc, i, o, pdfs, pcr, st, err);
 	cairo_destroy(pcr);
 	cairo_surface_finish(pdfs);
-	cairo_status_t st = cairo_surface_status(pdfs);
+	cairo_status_t cst = cairo_surface_status(pdfs);
 	cairo_surface_destroy(pdfs);
 	if (rc == 0 && sink->over) {
 		mk_error_set(err, MK_ERR_LIMIT, "pdf: output over %" G_GSIZE_FORMAT
 		             " bytes", sink->max);
 		rc = MK_ERR_LIMIT;
-	} else if (rc == 0 && st != CAIRO_STATUS_SUCCESS) {
+	} else if (rc == 0 && cst != CAIRO_STATUS_SUCCESS) {
 		mk_error_set(err, MK_ERR_SOFTWARE, "pdf: write: %s",
-		             cairo_status_to_string(st));
+		             cairo_status_to_string(cst));
 		rc = MK_ERR_SOFTWARE;
 	}
 	return rc;
+}
+
+/* Whether any page has text or a link for the text layer. */
+static bool any_text(PopplerDocument *doc, int pages)
+{
+	bool any = false;
+
+	for (int i = 0; i < pages && !any; i++) {
+		PopplerPage *page = poppler_document_get_page(doc, i);
+		if (page) {
+			any = mk_pdf_text_any(page);
+			g_object_unref(page);
+		}
+	}
+	return any;
 }
 
 static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
@@ -332,17 +273,18 @@ static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	pdf_sink sink = { .buf = g_byte_array_new(), .max = (gsize)o->max_output };
 	PopplerDocument *doc = open_doc(in, err);
 	int rc = MK_ERR_DATA, pages = 0;
-	guint chars = 0;
+	mk_pdf_text_stats st = { 0 };
+	bool layer = false;
 
 	if (!doc)
 		goto out;
 	pages = poppler_document_get_n_pages(doc);
 	if ((rc = check_opts(o, pages, err)) < 0)
 		goto out;
-	if (!o->pdf_text_layer) {
+	if (!(layer = o->pdf_text_layer && any_text(doc, pages))) {
 		if ((rc = rasterize_plain(doc, pages, o, out, err)) < 0)
 			goto out;
-	} else if ((rc = rasterize(doc, pages, o, &sink, &chars, err)) < 0) {
+	} else if ((rc = rasterize(doc, pages, o, &sink, &st, err)) < 0) {
 		goto out;
 	} else {
 		*out = g_byte_array_free_to_bytes(sink.buf);
@@ -350,9 +292,15 @@ static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	}
 	g_ptr_array_add(notes, g_strdup_printf("rasterized %d page(s) at %"
 	                G_GINT64_FORMAT " dpi", pages, o->pdf_dpi));
-	if (o->pdf_text_layer)
+	if (layer)
 		g_ptr_array_add(notes, g_strdup_printf("text layer of %u character(s) "
-		                "under the page images", chars));
+		                "under the page images", st.chars));
+	if (st.links)
+		g_ptr_array_add(notes, g_strdup_printf("%u web link(s) kept as "
+		                "defanged text", st.links));
+	if (st.dropped)
+		g_ptr_array_add(notes, g_strdup_printf("%u other link(s) removed",
+		                st.dropped));
 	*out_type = g_strdup("application/pdf");
 out:
 	if (sink.buf)

@@ -13,10 +13,13 @@
  *   written by cairo's PDF surface to a memory stream.  The output holds
  *   nothing but one image per page: JavaScript, forms, actions, embedded
  *   files, links and metadata cannot survive by construction.  With
- *   o->pdf_text_layer (pdf.text_layer, default off) the extracted text of
+ *   o->pdf_text_layer (pdf.text_layer, default on) the extracted text of
  *   each page is drawn under its image (hidden by it) so that the output
- *   stays searchable; it is glyphs only, but a viewer that turns URLs in
- *   text into links (Acrobat's "create links from URLs") will do so.
+ *   stays searchable and pdftotext reads the original's words
+ *   (f_pdf_text.h); web links become defanged text after their anchor
+ *   ("our site <hxxps://example[.]jp/a>"), URLs in the text are defanged
+ *   too, so a viewer that turns URLs in text into links finds none live.
+ *   A document with no text and no link on any page gets no layer.
  *
  *   Reads only the input bytes and, through fontconfig, font files
  *   (read-only); writes nothing to the filesystem.

@@ -166,6 +166,7 @@ typedef struct mk_config {
 		gint64 dpi;
 		gint64 max_pages;
 		gint64 max_pixels;         /* per page */
+		gint64 max_links;          /* web links kept as text, per page */
 		bool text_layer;
 	} pdf;
 

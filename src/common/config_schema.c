@@ -217,8 +217,12 @@ const mk_key mk_schema[] = {
 	  "most pages rasterized; a longer PDF is a limit finding" },
 	{ "pdf", "max_pixels", MK_T_INT, OFF(pdf.max_pixels), XSTR(MK_DEF_PDF_MAX_PIXELS),
 	  10000, 1000000000, NULL, "most pixels of one rasterized page" },
-	{ "pdf", "text_layer", MK_T_BOOL, OFF(pdf.text_layer), "false", 0, 0, NULL,
-	  "add the extracted text as an invisible layer to rasterized PDFs" },
+	{ "pdf", "max_links", MK_T_INT, OFF(pdf.max_links), XSTR(MK_DEF_PDF_MAX_LINKS), 0, 100000,
+	  NULL, "most web links of one page kept as defanged text in the text layer; "
+	  "the others are removed like every other link" },
+	{ "pdf", "text_layer", MK_T_BOOL, OFF(pdf.text_layer), "true", 0, 0, NULL,
+	  "add the extracted text as an invisible layer under the page images of "
+	  "rasterized PDFs (searchable, copyable; links in it defanged)" },
 
 	{ "image", "max_pixels", MK_T_INT, OFF(image.max_pixels), XSTR(MK_DEF_IMAGE_MAX_PIXELS),
 	  100, 4000000000LL, NULL, "largest image (width x height) decoded, checked from the header first" },

@@ -125,6 +125,7 @@ build_argv(const mk_config *cfg, const char *path, const char *filter,
 	OPT("pdf_max_pages", cfg->pdf.max_pages);
 	OPT("pdf_max_pixels", cfg->pdf.max_pixels);
 	OPT("pdf_text_layer", cfg->pdf.text_layer ? 1 : 0);
+	OPT("pdf_max_links", cfg->pdf.max_links);
 	OPT("image_max_pixels", cfg->image.max_pixels);
 	OPT("image_max_dimension", cfg->image.max_dimension);
 	OPT("csv_prefix_formulas", cfg->csv.prefix_formulas ? 1 : 0);

@@ -32,7 +32,7 @@
 #include "mk_error.h"
 
 typedef struct mk_wopts {
-	gint64 pdf_dpi, pdf_max_pages, pdf_max_pixels;
+	gint64 pdf_dpi, pdf_max_pages, pdf_max_pixels, pdf_max_links;
 	gint64 image_max_pixels, image_max_dimension;
 	gint64 max_output;
 	gint64 rtf_max_depth, ooxml_max_parts, ooxml_max_part_size;

@@ -11,7 +11,7 @@
  *   offset 0), 5 status ("note TEXT" lines, then "ok TYPE" or
  *   "fail MESSAGE").  Options: memory, cpu, max_output (limits) and the
  *   mk_wopts fields (pdf_dpi, pdf_max_pages, pdf_max_pixels,
- *   pdf_text_layer, image_max_pixels, image_max_dimension,
+ *   pdf_text_layer, pdf_max_links, image_max_pixels, image_max_dimension,
  *   csv_prefix_formulas, rtf_max_depth, ooxml_max_parts,
  *   ooxml_max_part_size), all integers.  Run through the fork server
  *   (wzygote.h) the same options arrive in the request instead of argv.
@@ -99,6 +99,7 @@ parse_opt(const char *arg, mk_wopts *o, mk_wlimits *l)
 	K("pdf_max_pages", o->pdf_max_pages);
 	K("pdf_max_pixels", o->pdf_max_pixels);
 	K("pdf_text_layer", o->pdf_text_layer);
+	K("pdf_max_links", o->pdf_max_links);
 	K("image_max_pixels", o->image_max_pixels);
 	K("image_max_dimension", o->image_max_dimension);
 	K("csv_prefix_formulas", o->csv_prefix_formulas);

@@ -301,6 +301,69 @@ START_TEST(test_text_layer)
 }
 END_TEST
 
+/* Links in the text layer: a web link's URL follows its anchor text,
+ * defanged; a link over no text gets a run of its own; every other scheme
+ * is gone; URLs in the page text are defanged too. */
+static const struct link_row {
+	const char *annot;      /* the link annotation, NULL: none */
+	const char *text;       /* shown on the page */
+	const char *want;       /* in the output's text, or NULL */
+	const char *never;      /* not in the output's text, or NULL */
+	const char *note;       /* the last note */
+} link_rows[] = {
+	{ "/Rect [15 95 90 125] /A << /S /URI /URI (https://www.example.jp/a?b=1) >>",
+	  "Hello", "Hello <hxxps://www[.]example[.]jp/a?b=1>", "https", "1 web link" },
+	{ "/Rect [150 20 290 40] /A << /S /URI /URI (http://city.example.lg.jp/x) >>",
+	  "Hello", "<hxxp://city[.]example[.]lg[.]jp/x>", "http:", "1 web link" },
+	{ "/Rect [15 95 90 125] /A << /S /URI /URI (file://srv/share/a.exe) >>",
+	  "Hello", "Hello", "srv", "1 other link(s) removed" },
+	{ "/Rect [15 95 90 125] /A << /S /URI /URI (javascript:alert\\(1\\)) >>",
+	  "Hello", "Hello", "alert", "1 other link(s) removed" },
+	{ "/Rect [15 95 90 125] /A << /S /URI /URI (\\\\srv\\s\\a.exe) >>",
+	  "Hello", "Hello", "srv", "1 other link(s) removed" },
+	{ "/Rect [15 95 290 125] /A << /S /URI /URI (https://ex.jp/) >>",
+	  "https://ex.jp/", "hxxps://ex[.]jp/", "<", "1 web link" },
+	{ NULL, "see http://evil.example/x", "see hxxp://evil[.]example/x", "http:",
+	  "text layer of" },
+};
+
+START_TEST(test_links)
+{
+	const struct link_row *r = &link_rows[_i];
+	char *content = g_strdup_printf("BT /F1 12 Tf 20 100 Td (%s) Tj ET", r->text);
+	char *cobj = g_strdup_printf("<< /Length %zu >>\nstream\n%s\nendstream",
+	                             strlen(content), content);
+	char *annot = g_strdup_printf("<< /Type /Annot /Subtype /Link /Border [0 0 0] "
+	                              "%s >>", r->annot ? r->annot : "");
+	const char *objs[] = { "<< /Type /Catalog /Pages 2 0 R >>", PAGES,
+		r->annot ? "<< /Type /Page /Parent 2 0 R " PAGE_TAIL " /Annots [6 0 R] >>"
+		         : "<< /Type /Page /Parent 2 0 R " PAGE_TAIL " >>",
+		cobj, FONT, annot, NULL };
+	GBytes *in = make_pdf(objs, NULL), *out = NULL;
+	GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+	mk_error err = { 0 };
+	mk_wopts o = test_opts();
+	char *t;
+
+	o.pdf_text_layer = true;
+	o.pdf_max_links = 10;
+	ck_assert_msg(run(in, &o, &out, notes, &err) == 0, "%s", err.msg);
+	assert_clean(out, 1, r->want);
+	t = page_text(out);
+	ck_assert_msg(t && strstr(t, r->want), "row %d: \"%s\"", _i, t);
+	ck_assert_msg(!strstr(t, r->never), "row %d: \"%s\"", _i, t);
+	ck_assert_msg(strstr(notes->pdata[notes->len - 1], r->note), "row %d: %s",
+	              _i, (char *)notes->pdata[notes->len - 1]);
+	g_free(t);
+	g_bytes_unref(out);
+	g_bytes_unref(in);
+	g_ptr_array_unref(notes);
+	g_free(annot);
+	g_free(cobj);
+	g_free(content);
+}
+END_TEST
+
 /* A and B (render() images) show the same colours; the x byte of
  * CAIRO_FORMAT_RGB24 is undefined. */
 static bool same_pixels(GBytes *a, GBytes *b)
@@ -398,6 +461,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_limits, 0, G_N_ELEMENTS(lrows));
 	tcase_add_test(tc, test_encrypted);
 	tcase_add_test(tc, test_text_layer);
+	tcase_add_loop_test(tc, test_links, 0, G_N_ELEMENTS(link_rows));
 	tcase_add_test(tc, test_gray_or_rgb);
 	tcase_add_loop_test(tc, test_garbage, 0, 3);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(samples));

@@ -1,0 +1,89 @@
+#!/bin/bash
+# NAME
+#   t-pdftext.sh - a rasterized PDF keeps its text: pdftotext of the output
+#   gives the original's words in order, Japanese included, and web links
+#   as defanged text
+#
+# DESCRIPTION
+#   LibreOffice (one headless run) writes the inputs from text and HTML:
+#   an English and a Japanese document of several pages, and a page of
+#   links (https, http with a Japanese anchor, file:, javascript:).  Each
+#   goes through `mukaika sanitize --file` with the built-in defaults.
+#   For every output: the words pdftotext reads (after white space is
+#   normalised) are the input's, in the same order; pdffonts lists only
+#   embedded fonts with a ToUnicode map; qpdf's expansion has no /URI,
+#   /Annots or /JavaScript; pdftoppm renders the first page the same (within one gray level) with the
+#   text layer as with `pdf.text_layer = false` (the layer is invisible).
+#   The links page shows "our site <hxxps://www[.]example[.]jp/...>" and
+#   nothing of the file: and javascript: targets.  Skipped without soffice.
+. "$(dirname "$0")/lib.sh"
+mk_init
+for tool in soffice pdftotext pdffonts pdftoppm qpdf; do
+	command -v $tool > /dev/null || { mk_skip "$tool missing"; mk_finish; }
+done
+
+mkdir -p "$T/src" "$T/in"
+python3 - "$T/src" <<'PY'
+import sys
+d = sys.argv[1]
+en = ["Paragraph %d of the quarterly report: the committee reviewed the budget "
+      "and approved items %d to %d without changes." % (i, i * 3, i * 3 + 2) for i in range(60)]
+ja = ["第%d項 令和六年度の予算について、委員会は申請書%d件を審査し、"
+      "住民課の要望どおり承認しました。" % (i, i + 10) for i in range(60)]
+open(d + "/english.txt", "w").write("\n\n".join(en) + "\n")
+open(d + "/japanese.txt", "w").write("\n\n".join(ja) + "\n")
+open(d + "/links.html", "w").write(
+    '<html><head><meta charset="utf-8"><title>t</title></head><body>\n<h1>Links</h1>\n'
+    '<p>Visit <a href="https://www.example.jp/path/a?b=1">our site</a> today.</p>\n'
+    '<p>Also <a href="file://fileserver/share/x.exe">a file</a> and '
+    '<a href="javascript:alert(1)">a script</a> here.</p>\n'
+    '<p>市の<a href="http://city.example.lg.jp/info">お知らせ</a>です。</p></body></html>\n')
+PY
+lo() { # FILTER FILES...
+	local f=$1; shift
+	timeout 120 soffice -env:UserInstallation="file://$T/lo-profile" --headless --norestore \
+		--convert-to "$f" --outdir "$T/in" "$@" > "$T/lo.log" 2>&1 ||
+		mk_die "soffice: $(tail -1 "$T/lo.log")"
+}
+lo pdf "$T/src/english.txt" "$T/src/japanese.txt"
+lo pdf:writer_web_pdf_Export "$T/src/links.html"
+
+mk_write_conf "$T/plain.conf" "$T/state" "$T/db" "[pdf]" "text_layer = false"
+words() { pdftotext "$1" - | tr -s ' \n\f' '\n\n\n' | sed '/^$/d'; }
+
+for name in english japanese links; do
+	in=$T/in/$name.pdf out=$T/$name.out.pdf
+	[ -s "$in" ] || { mk_fail "$name: LibreOffice wrote no PDF"; continue; }
+	rc=$(mk_sanitize "$in" "$out" "$T/$name.json" --file)
+	[ "$rc" = 0 ] && [ -s "$out" ] || { mk_fail "$name: exit $rc"; continue; }
+	words "$in" > "$T/$name.want"
+	words "$out" > "$T/$name.got"
+	[ -s "$T/$name.want" ] || mk_fail "$name: the input has no text"
+	if [ $name != links ]; then
+		if cmp -s "$T/$name.want" "$T/$name.got"; then mk_ok
+		else mk_fail "$name: words differ: $(diff "$T/$name.want" "$T/$name.got" | head -3 | tr '\n' ' ')"; fi
+	fi
+	if pdffonts "$out" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-2) != "yes") { bad = 1 } END { exit bad }'
+	then mk_ok; else mk_fail "$name: a font not embedded or without ToUnicode"; fi
+	qpdf --qdf --object-streams=disable "$out" "$T/q.pdf" > /dev/null 2>&1
+	if grep -a -q -E '/URI|/Annots|/JavaScript|/Launch' "$T/q.pdf"; then
+		mk_fail "$name: link or action in the output"; else mk_ok; fi
+	"$MK" sanitize --config "$T/plain.conf" --file --no-store -o "$T/plain.pdf" "$in" 2> /dev/null
+	pdftoppm -r 30 -f 1 -l 1 -gray -singlefile "$T/plain.pdf" "$T/p-plain"
+	pdftoppm -r 30 -f 1 -l 1 -gray -singlefile "$out" "$T/p-layer"
+	# the two writers round gray differently: one level apart is the same
+	if python3 -c 'import sys; a, b = (open(f, "rb").read() for f in sys.argv[1:])
+sys.exit(len(a) != len(b) or max(abs(x - y) for x, y in zip(a, b)) > 2)' \
+		"$T/p-plain.pgm" "$T/p-layer.pgm"; then mk_ok
+	else mk_fail "$name: the text layer is visible"; fi
+done
+
+got=$(tr '\n' ' ' < "$T/links.got")
+for want in "our site <hxxps://www[.]example[.]jp/path/a?b=1> today." \
+	"お知らせ <hxxp://city[.]example[.]lg[.]jp/info>です。" "a file and a script here."; do
+	case $got in *"$want"*) mk_ok ;; *) mk_fail "links: no \"$want\" in: $got" ;; esac
+done
+for never in fileserver alert javascript https://; do
+	case $got in *"$never"*) mk_fail "links: \"$never\" in: $got" ;; *) mk_ok ;; esac
+done
+mk_finish
