@@ -189,6 +189,8 @@ static void part_free(gpointer p)
 	g_free(pt->ct_out);
 	if (pt->dropped)
 		g_hash_table_destroy(pt->dropped);
+	if (pt->hrefs)
+		g_hash_table_destroy(pt->hrefs);
 	g_free(pt);
 }
 
@@ -478,6 +480,7 @@ static int filter_rels(ox *x, part *p, part *src, const char *srcname,
 		                ? rel_verdict(x, srcname, n) : "unknown element";
 		if (!why)
 			continue;
+		mk_ox_href_keep(src, n);
 		char *id = mk_ox_attr(n, "Id");
 		if (id && src)
 			g_hash_table_add(src->dropped, id);
@@ -565,6 +568,7 @@ static int pass_xml(ox *x, mk_error *err)
 			mk_error_prefix(err, "%s", p->lname);
 			return MK_ERR_DATA;
 		}
+		mk_ox_href_text(x, p, doc);   /* before scrub drops the r:ids */
 		scrub(x, xmlDocGetRootElement(doc), p->dropped);
 		unsigned role = mk_ox_role(p, doc);
 		if (role & OX_ROLE_WORD)
@@ -696,6 +700,9 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	if ((rc = mk_ox_write_zip(&x, ct, out, err)) < 0)
 		goto out;
 	add_counts(&x);
+	if (x.web_links)
+		g_ptr_array_add(notes, g_strdup_printf("kept %u web link(s) as "
+		                "defanged text", x.web_links));
 	*out_type = g_strdup(x.main_ct);
 out:
 	if (ct)

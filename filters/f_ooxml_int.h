@@ -15,6 +15,8 @@
  *   mk_ox_role_mark(p, type), mk_ox_role(p, doc)
  *                                         f_ooxml_role.c: what a part is
  *                                         to Office (its scrubs follow)
+ *   mk_ox_href_keep, mk_ox_href_text      f_ooxml_href.c: web hyperlinks
+ *                                         as defanged text
  *   mk_ox_in_list, mk_ox_count, mk_ox_attr, mk_ox_is_elem
  *                                         f_ooxml.c: small helpers
  *
@@ -57,6 +59,7 @@ typedef struct part {
 	bool keep, is_rels;
 	unsigned role;       /* OX_ROLE_* from the relationships reaching it */
 	GHashTable *dropped; /* rIds dropped from this part's .rels */
+	GHashTable *hrefs;   /* dropped rId → web URL (f_ooxml_href.c) */
 } part;
 
 /* What a part is to Office (f_ooxml_role.c): its scrubs follow. */
@@ -71,6 +74,7 @@ typedef struct ox {
 	GHashTable *counts;  /* note → count, for relationships/fields */
 	const mk_wopts *o;
 	char *main_ct;       /* translated main content type */
+	guint web_links;     /* URLs written as text (f_ooxml_href.c) */
 } ox;
 
 /* f_ooxml.c */
@@ -92,6 +96,9 @@ bool mk_ox_link_scrub(ox *x, xmlNodePtr n);   /* true: N must go */
 /* f_ooxml_role.c */
 void mk_ox_role_mark(part *p, const char *rel_type);
 unsigned mk_ox_role(const part *p, xmlDocPtr doc);
+/* f_ooxml_href.c */
+void mk_ox_href_keep(part *src, xmlNodePtr rel);
+void mk_ox_href_text(ox *x, part *p, xmlDocPtr doc);
 
 /* f_ooxml_xlsx.c */
 void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc);

@@ -15,7 +15,11 @@
 #   Each file's type is `file --mime-type`.  The config uses the unit
 #   tests' signature database (EICAR, ClamAV-Test-File) so that the scan
 #   reference is the engine's own libclamav pass, not a DB load.
-#   Prints bench_cdr's per-type lines (docs/s, MB/s, scan docs/s, ratio).
+#   Text PDFs from gen_pdf.c (English, Japanese; 1 and 10 pages).
+#   Prints bench_cdr's per-type lines (docs/s, MB/s, scan docs/s, ratio),
+#   the PDF text layer's cost (ms per page with and without, ratio), and
+#   per type whether the outputs are usable: open (pdfinfo, or LibreOffice
+#   converts them) and keep text when the input has text (pdftotext).
 #
 # DIAGNOSTICS
 #   Exit status of bench_cdr; 1 when the build is missing, 64 usage.
@@ -41,6 +45,16 @@ cc -O2 -std=c11 -D_GNU_SOURCE $inc $(pkg-config --cflags glib-2.0 gmime-3.0) \
 	-o "$work/bench_cdr" "$here/bench_cdr.c" "$build/libmukaika.a" \
 	$(pkg-config --libs glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 \
 	  libxml-2.0 uchardet libcrypto) -lpthread || die "compile failed"
+
+# text PDFs (English and Japanese, 1 and 10 pages) for the text layer's cost
+# shellcheck disable=SC2046
+cc -O2 -std=c11 -o "$work/gen_pdf" "$here/gen_pdf.c" $(pkg-config --cflags --libs cairo) ||
+	die "gen_pdf: compile failed"
+mkdir -p "$work/pdf"
+for spec in en:1 en:10 ja:1 ja:10; do
+	"$work/gen_pdf" "$work/pdf/text-${spec%:*}-${spec#*:}.pdf" "${spec#*:}" "${spec%:*}" ||
+		die "gen_pdf failed"
+done
 
 python3 - "$work/img" <<'PY'
 import struct, sys, zlib
@@ -88,7 +102,7 @@ CONF
 list=$work/list.txt
 : >"$list"
 {
-	ls "$work"/img/*
+	ls "$work"/img/* "$work"/pdf/*
 	ls /usr/share/clamav-testfiles/clam.pdf /usr/share/clamav-testfiles/clam.exe.rtf 2>/dev/null
 	[ -n "$shared" ] && find "$shared/corpora/pdf-payloads" "$shared/corpora/oletools/ooxml" \
 		"$shared/corpora/oletools/rtfobj" -type f 2>/dev/null
@@ -96,4 +110,36 @@ list=$work/list.txt
 	printf '%s\t%s\n' "$(file --mime-type -b "$f")" "$f" >>"$list"
 done
 echo "bench: $(wc -l <"$list") files, $rounds rounds" >&2
-"$work/bench_cdr" "$work/bench.conf" "$list" "$rounds"
+rm -rf "$work/out"; mkdir -p "$work/out"
+"$work/bench_cdr" "$work/bench.conf" "$list" "$rounds" "$work/out"
+rc=$?
+
+# Usable output, per type: it opens (pdfinfo; LibreOffice converts an
+# office document to PDF, all in one run), and keeps text when the input
+# has some (pdftotext of the output, or of LibreOffice's PDF of it).
+words() { pdftotext "$1" - 2>/dev/null | tr -s ' \n\f' '\n\n\n' | grep -c .; }
+tsv=$work/out/outputs.tsv
+[ -s "$tsv" ] || exit $rc
+if command -v soffice >/dev/null; then
+	mkdir -p "$work/lo"
+	cut -f3 "$tsv" | grep -v -E '\.(pdf|png|gif|bmp|tif|jpg)$' | tr '\n' '\0' |
+		xargs -0 -r timeout 600 soffice -env:UserInstallation="file://$work/lo-profile" \
+			--headless --norestore --convert-to pdf --outdir "$work/lo" >/dev/null 2>&1
+fi
+while IFS=$'\t' read -r type in out; do
+	case $out in
+	*.pdf) pdf=$out; inw=$(words "$in") ;;
+	*.png|*.gif|*.bmp|*.tif|*.jpg) pdf= ;;
+	*) b=$(basename "$out"); pdf=$work/lo/${b%.*}.pdf; inw=1 ;;
+	esac
+	if [ -z "$pdf" ]; then
+		file -b --mime-type "$out" | grep -q '^image/' && echo "$type 1 0 0" || echo "$type 0 0 0"
+	elif pdfinfo "$pdf" >/dev/null 2>&1; then
+		echo "$type 1 $([ "$inw" -gt 0 ] && echo 1 || echo 0) $([ "$(words "$pdf")" -gt 0 ] && echo 1 || echo 0)"
+	else
+		echo "$type 0 1 0"
+	fi
+done <"$tsv" | awk '{ n[$1]++; open[$1] += $2; had[$1] += $3; kept[$1] += ($3 && $4) }
+	END { for (t in n) printf "type=%s usable: outputs=%d open=%d text_kept=%d/%d\n",
+	      t, n[t], open[t], kept[t], had[t] }' | sort
+exit $rc

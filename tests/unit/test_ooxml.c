@@ -279,6 +279,27 @@ static const struct row {
 	  NULL, "<Relationship Id=\"rIdU\" Type=\"http://schemas.microsoft.com/office/2006/relationships/ui/extensibility\" Target=\"customUI/customUI.xml\"/>",
 	  "<w:p/>", { { "customUI/customUI.xml", "<customUI onLoad=\"Evil\"/>" } },
 	  { "customui", "onload" }, "w:body", "customUI.xml", 0 },
+	/* web hyperlinks stay as defanged text after their anchor; file:,
+	 * javascript: and UNC targets go without a trace */
+	{ "hyperlink-web", NULL, NULL,
+	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"https://www.example.jp/a?b=1\" TargetMode=\"External\"/>"
+	  "<Relationship Id=\"rId5\" Type=\"" R_NS "/hyperlink\" Target=\"file://srv/share/x.exe\" TargetMode=\"External\"/>"
+	  "<Relationship Id=\"rId6\" Type=\"" R_NS "/hyperlink\" Target=\"javascript:alert(1)\" TargetMode=\"External\"/>",
+	  NULL, "<w:p><w:hyperlink r:id=\"rId4\">" RT("our site") "</w:hyperlink>"
+	  "<w:hyperlink r:id=\"rId5\">" RT("a file") "</w:hyperlink>"
+	  "<w:hyperlink r:id=\"rId6\">" RT("a script") "</w:hyperlink></w:p>",
+	  { { NULL } }, { "https:", "srv", "alert" },
+	  "our site</w:t></w:r></w:hyperlink><w:r><w:t xml:space=\"preserve\"> &lt;hxxps://www[.]example[.]jp/a?b=1&gt;</w:t></w:r><w:hyperlink>",
+	  "kept 1 web link(s) as defanged text", 0 },
+	{ "hyperlink-drawingml", NULL, NULL,
+	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"http://city.example.lg.jp/x\" TargetMode=\"External\"/>"
+	  "<Relationship Id=\"rId5\" Type=\"" R_NS "/hyperlink\" Target=\"\\\\srv\\s\\x.exe\" TargetMode=\"External\"/>",
+	  NULL, "<w:p><w:r><w:drawing><a:p xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\">"
+	  "<a:r><a:rPr><a:hlinkClick r:id=\"rId4\"/></a:rPr><a:t>お知らせ</a:t></a:r>"
+	  "<a:r><a:rPr><a:hlinkClick r:id=\"rId5\"/></a:rPr><a:t>share</a:t></a:r></a:p></w:drawing></w:r></w:p>",
+	  { { NULL } }, { "srv", "city.example" },
+	  "お知らせ</a:t></a:r><a:r><a:t xml:space=\"preserve\"> &lt;hxxp://city[.]example[.]lg[.]jp/x&gt;</a:t></a:r>",
+	  "kept 1 web link(s) as defanged text", 0 },
 	{ "dtd", NULL, NULL, NULL, NULL, "<w:p/>",
 	  { { NULL } }, { NULL }, NULL, NULL, MK_ERR_DATA },
 	/* a bad part name after good parts fails the document (it used to end

@@ -1,8 +1,8 @@
 #!/bin/bash
 # NAME
-#   t-pdftext.sh - a rasterized PDF keeps its text: pdftotext of the output
-#   gives the original's words in order, Japanese included, and web links
-#   as defanged text
+#   t-doctext.sh - documents keep their text: pdftotext of a rasterized
+#   PDF gives the original's words in order, Japanese included; web links
+#   of PDF and DOCX stay as defanged text, other links go
 #
 # DESCRIPTION
 #   LibreOffice (one headless run) writes the inputs from text and HTML:
@@ -15,7 +15,10 @@
 #   /Annots or /JavaScript; pdftoppm renders the first page the same (within one gray level) with the
 #   text layer as with `pdf.text_layer = false` (the layer is invisible).
 #   The links page shows "our site <hxxps://www[.]example[.]jp/...>" and
-#   nothing of the file: and javascript: targets.  Skipped without soffice.
+#   nothing of the file: and javascript: targets.  The same HTML as DOCX
+#   (LibreOffice) goes through the ooxml filter; LibreOffice converts the
+#   output to PDF, whose text has the same defanged links and no trace of
+#   the others.  Skipped without soffice.
 . "$(dirname "$0")/lib.sh"
 mk_init
 for tool in soffice pdftotext pdffonts pdftoppm qpdf; do
@@ -47,6 +50,7 @@ lo() { # FILTER FILES...
 }
 lo pdf "$T/src/english.txt" "$T/src/japanese.txt"
 lo pdf:writer_web_pdf_Export "$T/src/links.html"
+lo "docx:MS Word 2007 XML" "$T/src/links.html"
 
 mk_write_conf "$T/plain.conf" "$T/state" "$T/db" "[pdf]" "text_layer = false"
 words() { pdftotext "$1" - | tr -s ' \n\f' '\n\n\n' | sed '/^$/d'; }
@@ -78,12 +82,26 @@ sys.exit(len(a) != len(b) or max(abs(x - y) for x, y in zip(a, b)) > 2)' \
 	else mk_fail "$name: the text layer is visible"; fi
 done
 
-got=$(tr '\n' ' ' < "$T/links.got")
-for want in "our site <hxxps://www[.]example[.]jp/path/a?b=1> today." \
-	"お知らせ <hxxp://city[.]example[.]lg[.]jp/info>です。" "a file and a script here."; do
-	case $got in *"$want"*) mk_ok ;; *) mk_fail "links: no \"$want\" in: $got" ;; esac
-done
-for never in fileserver alert javascript https://; do
-	case $got in *"$never"*) mk_fail "links: \"$never\" in: $got" ;; *) mk_ok ;; esac
-done
+check_links() { # LABEL TEXT
+	local label=$1 got=$2 want never
+	for want in "our site <hxxps://www[.]example[.]jp/path/a?b=1> today." \
+		"お知らせ <hxxp://city[.]example[.]lg[.]jp/info>です。" "a file and a script here."; do
+		case $got in *"$want"*) mk_ok ;; *) mk_fail "$label: no \"$want\" in: $got" ;; esac
+	done
+	for never in fileserver share alert javascript https://; do
+		case $got in *"$never"*) mk_fail "$label: \"$never\" in: $got" ;; *) mk_ok ;; esac
+	done
+}
+check_links links.pdf "$(tr '\n' ' ' < "$T/links.got")"
+
+rc=$(mk_sanitize "$T/in/links.docx" "$T/links.out.docx" "$T/docx.json" --file)
+if [ "$rc" = 0 ] && [ -s "$T/links.out.docx" ]; then
+	mkdir -p "$T/docx"
+	timeout 120 soffice -env:UserInstallation="file://$T/lo-profile" --headless --norestore \
+		--convert-to pdf --outdir "$T/docx" "$T/links.out.docx" > "$T/lo.log" 2>&1
+	[ -s "$T/docx/links.out.pdf" ] || mk_fail "links.docx: LibreOffice cannot open the output"
+	check_links links.docx "$(words "$T/docx/links.out.pdf" | tr '\n' ' ')"
+else
+	mk_fail "links.docx: exit $rc"
+fi
 mk_finish
