@@ -20,6 +20,8 @@
  *                macro-free OOXML type, active parts removed (f_ooxml.h)
  *     rtf        RTF -> rebuilt RTF without objects/templates (f_rtf.h)
  *     pdf        PDF -> image-only PDF, pages rasterized (f_pdf.h)
+ *     ole        .doc/.xls/.ppt (OLE2) -> the same type, rebuilt without
+ *                macros, embedded objects, DDE/external links (f_ole.h)
  *   Both decode n->data with mk_text_to_utf8 (n->charset as declared),
  *   normalise, and defang links when text.defang_links is set.  A guessed
  *   charset adds the charset finding.
@@ -184,9 +186,13 @@ static const mk_filter f_rtf = {
 	"rtf", "text/rtf;application/rtf", mk_worker_filter,
 };
 static const mk_filter f_pdf = { "pdf", "application/pdf", mk_worker_filter };
+static const mk_filter f_ole = {
+	"ole", "application/msword;application/vnd.ms-excel;"
+	"application/vnd.ms-powerpoint", mk_worker_filter,
+};
 static const mk_filter *const filters[] = {
 	&f_html2text, &f_textplain, &f_csv, &f_ics, &f_archive, &f_image, &f_ooxml,
-	&f_rtf, &f_pdf, NULL,
+	&f_rtf, &f_pdf, &f_ole, NULL,
 };
 
 const mk_filter *

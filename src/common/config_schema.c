@@ -237,10 +237,11 @@ const mk_key mk_schema[] = {
 	  MK_DEF_OOXML_MAX_PART_SIZE, 1024, 16 * MK_GiB, NULL,
 	  "largest unpacked part of an Office Open XML document" },
 
-	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "quarantine", 0, 0,
-	  "strip|quarantine|reject",
-	  "legacy (OLE2) Word/Excel/PowerPoint files with macros or objects: there is no "
-	  "filter that rebuilds them, so by default the whole item is held" },
+	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "sanitize", 0, 0,
+	  "sanitize|strip|quarantine|reject",
+	  "legacy (OLE2) Word/Excel/PowerPoint files with macros, objects or links: "
+	  "sanitize rebuilds .doc and .xls without them (filter ole) and holds the "
+	  "others (PowerPoint, other OLE2 files)" },
 	{ "csv", "prefix_formulas", MK_T_BOOL, OFF(csv.prefix_formulas), "true", 0, 0, NULL,
 	  "prefix CSV cells that start with = + - @ with an apostrophe (formula injection)" },
 

@@ -16,7 +16,8 @@
  *   (default strip: the rest of the mail is delivered, the original is
  *   kept); in a body, a file or the item as a whole, [findings] virus.
  *   Active content in legacy (OLE2) Office takes office.legacy_macros
- *   (default quarantine): nothing rebuilds those formats.
+ *   (sanitize: Word and Excel go to the ole filter, which removes it;
+ *   PowerPoint and other OLE2 files are held then).
  *   Unwrapped containers (TNEF, an attached .eml) are never forwarded
  *   themselves; their children are judged and forwarded one by one.
  *
@@ -105,6 +106,15 @@ is_legacy_office(const mk_node *n)
 	       g_strv_contains((const char *const *)types, n->true_type);
 }
 
+/* Word and Excel: the ole filter (f_ole.h) rebuilds them without macros,
+ * objects and links; PowerPoint with any of those it refuses. */
+static bool
+legacy_rebuilt(const mk_node *n)
+{
+	return g_strcmp0(n->true_type, "application/msword") == 0 ||
+	       g_strcmp0(n->true_type, "application/vnd.ms-excel") == 0;
+}
+
 static mk_action
 legacy_macro_action(const mk_config *cfg, const mk_node *n, mk_action base)
 {
@@ -113,6 +123,8 @@ legacy_macro_action(const mk_config *cfg, const mk_node *n, mk_action base)
 	if (!is_legacy_office(n))
 		return base;
 	if (mk_action_parse(cfg->office.legacy_macros, &a) < 0)
+		a = MK_ACT_QUARANTINE;
+	if (a == MK_ACT_SANITIZE && !legacy_rebuilt(n))
 		a = MK_ACT_QUARANTINE;
 	return a > base ? a : base;
 }

@@ -23,6 +23,7 @@ extern const mk_wfilter mk_wfilter_ooxml;
 extern const mk_wfilter mk_wfilter_rtf;
 extern const mk_wfilter mk_wfilter_pdf;
 extern const mk_wfilter mk_wfilter_unpack;
+extern const mk_wfilter mk_wfilter_ole;
 
 static const mk_wfilter *const wfilters[] = {
 	&mk_wfilter_image,
@@ -30,6 +31,7 @@ static const mk_wfilter *const wfilters[] = {
 	&mk_wfilter_rtf,
 	&mk_wfilter_pdf,
 	&mk_wfilter_unpack,
+	&mk_wfilter_ole,
 };
 
 void

@@ -1,0 +1,61 @@
+/*
+ * NAME
+ *   f_ole - legacy Office (OLE2: .doc, .xls, .ppt) content disarm
+ *
+ * SUMMARY
+ *   extern const mk_wfilter mk_wfilter_ole;     name "ole"
+ *   int mk_ole_word(GBytes **wdoc, GBytes **table0, GBytes **table1, counts, err);
+ *   int mk_ole_xls(GBytes **book, counts, err);
+ *
+ * DESCRIPTION
+ *   The compound file is read (f_cfb.h), its kind found by its main
+ *   stream (WordDocument, Workbook/Book, PowerPoint Document), and only
+ *   the root entries that kind needs are kept (an allowlist: the main
+ *   stream, Word's 0Table/1Table/Data, Excel's pivot caches, PowerPoint's
+ *   Current User/Pictures, \x01CompObj and the two property sets).  Gone
+ *   with everything else: VBA and macro storages (Macros, _VBA_PROJECT_CUR,
+ *   VBA), ObjectPool and MBD* (embedded OLE objects with their
+ *   \x01Ole10Native/Package streams), \x01Ole (link monikers), signatures,
+ *   custom data stores.  Then, per kind:
+ *     Word (f_ole_doc.c, mk_ole_word): the text, through the piece table,
+ *       is scanned for fields (0x13 instruction 0x14 result 0x15); the
+ *       instruction of a field whose type is not harmless
+ *       (mk_field_instr_safe: DDE, DDEAUTO, INCLUDETEXT, INCLUDEPICTURE,
+ *       HYPERLINK, MACROBUTTON ...) or that holds a nested field is
+ *       overwritten with spaces; the result shown stays.
+ *     Excel (f_ole_xls.c, mk_ole_xls): Excel 4 macro sheets and VB
+ *       module sheets (BOUNDSHEET type 1 and 6) become empty worksheets
+ *       (sheet indices stay valid); names Auto_Open, Auto_Close,
+ *       Auto_Activate, Auto_Deactivate (built-in or spelt out) and macro
+ *       or command names are renamed "_mk_removed_N" with no formula;
+ *       external workbook paths and DDE server/topic in SUPBOOK become
+ *       "_" and EXTERNNAME's DDE/OLE flags are cleared; OBJPROJ goes.
+ *       The stream is rebuilt with BOUNDSHEET, INDEX and EXTSST stream
+ *       positions moved to the new offsets.
+ *     PowerPoint: the document stream's records are walked; an embedded
+ *       OLE or VBA storage (ExOleObjStg) fails the document (not rebuilt).
+ *   The compound file is written anew (mk_cfb_write).
+ *
+ * DIAGNOSTICS
+ *   Encrypted (FILEPASS, fEncrypted) or damaged: MK_ERR_DATA; PowerPoint
+ *   with embedded objects or VBA: MK_ERR_DATA; output over max_output:
+ *   MK_ERR_LIMIT.  Notes say what was removed ("removed 2 VBA/macro
+ *   storage(s)", "neutralized 1 field instruction(s)" ...).
+ *
+ * OWNERSHIP
+ *   mk_ole_word/xls replace *streams with new bytes (the old are unref'd)
+ *   and count into COUNTS (note → count).
+ */
+#ifndef MK_F_OLE_H
+#define MK_F_OLE_H
+
+#include "worker/wfilter.h"
+
+extern const mk_wfilter mk_wfilter_ole;
+
+int mk_ole_word(GBytes **wdoc, GBytes **table0, GBytes **table1,
+                GHashTable *counts, mk_error *err);
+int mk_ole_xls(GBytes **book, GHashTable *counts, mk_error *err);
+void mk_ole_count(GHashTable *counts, const char *what, int n);
+
+#endif

@@ -1,0 +1,162 @@
+#!/bin/bash
+# NAME
+#   t-ole.sh - legacy Office (.doc, .xls, .ppt) sanitized by the ole filter
+#   opens in LibreOffice with its text, and holds nothing active
+#
+# DESCRIPTION
+#   Inputs: clean documents LibreOffice writes here (Word from text, Excel
+#   from UTF-8 CSV, PowerPoint from a flat ODP), each with English and
+#   Japanese text; oletools samples with an Excel 4 macro sheet and
+#   Auto_Open, embedded OLE objects (doc, xls), DDE/DDEAUTO fields (doc,
+#   from the password-protected zips, password in the corpus SOURCE.txt).
+#   Each goes through `mukaika sanitize --file` with the built-in
+#   defaults and must come out cleaned (exit 0).  Checks with a compound
+#   file lister that is not ours (python, below): no Macros,
+#   _VBA_PROJECT_CUR, VBA, ObjectPool, MBD* or \x01Ole10Native entry; in
+#   a workbook no BOUNDSHEET of type 1 or 6 and no Auto_Open/Auto_Close
+#   name (built-in or spelt); in a Word document no DDE, DDEAUTO or
+#   INCLUDE instruction left in the WordDocument stream.  Then one
+#   LibreOffice run converts every output to PDF: each converts, and
+#   pdftotext finds the text the input is known to hold.
+#   PowerPoint with a VBA project is held (exit 2).  Skipped without
+#   soffice.
+. "$(dirname "$0")/lib.sh"
+mk_init
+OLE=$MK_SHARED/corpora/oletools
+command -v soffice > /dev/null || { mk_skip "soffice missing"; mk_finish; }
+
+mkdir -p "$T/src" "$T/in" "$T/out" "$T/pdf"
+printf 'Minutes of the council meeting.\n会議の議事録です。\n' > "$T/src/minutes.txt"
+printf 'item,amount\nPaper,1200\n合計,1200\n' > "$T/src/budget.csv"
+cat > "$T/src/slides.fodp" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:body><office:presentation><draw:page draw:name="p1"><draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="3cm"><draw:text-box><text:p>Slides for the council</text:p><text:p>議会資料のスライド</text:p></draw:text-box></draw:frame></draw:page></office:presentation></office:body></office:document>
+EOF
+lo() { # OUTDIR FORMAT FILES... (LO_IN: an --infilter option or empty)
+	local d=$1 f=$2; shift 2
+	timeout 120 soffice -env:UserInstallation="file://$T/lo-profile" --headless --norestore \
+		${LO_IN:+"$LO_IN"} --convert-to "$f" --outdir "$d" "$@" > "$T/lo.log" 2>&1 ||
+		mk_fail "soffice: exit $?: $(grep -v javaldx "$T/lo.log" | tail -1)"
+}
+lo "$T/in" doc "$T/src/minutes.txt"
+LO_IN="--infilter=Text - txt - csv (StarCalc):44,34,76" lo "$T/in" xls "$T/src/budget.csv"
+lo "$T/in" ppt "$T/src/slides.fodp"
+for z in dde-test-from-office2003 dde-test-from-office2016; do
+	python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1])
+open(sys.argv[2], "wb").write(z.read(z.namelist()[0], pwd=b"infected-test"))' \
+		"$OLE/msodde/$z.doc.zip" "$T/in/$z.doc" || mk_fail "$z: cannot unzip"
+done
+cp "$OLE/excel4-macros/excel4_sample_macro.xls" "$OLE/oleobj/embedded-simple-2007.doc" \
+	"$T/in/"
+cp "$OLE/oleobj/embedded-simple-2007.xls" "$T/in/embedded-xls.xls"
+
+# NAME<TAB>text the output's PDF must hold ("-": none known)
+cat > "$T/want" <<'EOF'
+minutes.doc	会議の議事録です
+budget.xls	合計
+slides.ppt	議会資料のスライド
+dde-test-from-office2003.doc	-
+dde-test-from-office2016.doc	-
+excel4_sample_macro.xls	-
+embedded-simple-2007.doc	embedded
+embedded-xls.xls	embedded
+EOF
+
+# cfbcheck.py FILE: prints one line per problem
+cat > "$T/cfbcheck.py" <<'PY'
+import re, struct, sys
+d = open(sys.argv[1], "rb").read()
+bad = []
+if d[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    print("not a compound file"); sys.exit(0)
+ssz = 1 << struct.unpack_from("<H", d, 0x1E)[0]
+sec = lambda s: d[(s + 1) * ssz:(s + 2) * ssz]
+nfat, dir0, mf0 = struct.unpack_from("<I", d, 0x2C)[0], struct.unpack_from("<I", d, 0x30)[0], struct.unpack_from("<I", d, 0x3C)[0]
+difat = list(struct.unpack_from("<109I", d, 0x4C))
+nxt = struct.unpack_from("<I", d, 0x44)[0]
+while nxt < 0xFFFFFFFA:
+    s = sec(nxt); difat += struct.unpack_from("<%dI" % (ssz // 4 - 1), s); nxt = struct.unpack_from("<I", s, ssz - 4)[0]
+fat = []
+for f in difat[:nfat]:
+    fat += struct.unpack_from("<%dI" % (ssz // 4), sec(f))
+def chain(s, tbl, get):
+    out, n = b"", 0
+    while s < 0xFFFFFFFA and n <= len(tbl):
+        out += get(s); s = tbl[s]; n += 1
+    return out
+dirs = chain(dir0, fat, sec)
+ents = [dirs[i:i + 128] for i in range(0, len(dirs), 128)]
+mini = chain(struct.unpack_from("<I", ents[0], 116)[0], fat, sec)
+mfat = list(struct.unpack_from("<%dI" % (len(chain(mf0, fat, sec)) // 4), chain(mf0, fat, sec)))
+def stream(e):
+    start, size = struct.unpack_from("<II", e, 116)
+    if size < 4096:
+        return chain(start, mfat, lambda s: mini[s * 64:(s + 1) * 64])[:size]
+    return chain(start, fat, sec)[:size]
+names = {}
+for e in ents:
+    nl = struct.unpack_from("<H", e, 64)[0]
+    if e[66] in (1, 2) and nl >= 2:
+        names[e[:nl - 2].decode("utf-16-le")] = e
+for n in names:
+    if n.lower() in ("macros", "_vba_project_cur", "vba", "objectpool", "\x01ole10native") or n.upper().startswith("MBD"):
+        bad.append("entry " + repr(n))
+wb = names.get("Workbook")
+if wb is not None:
+    b, o = stream(wb), 0
+    while o + 4 <= len(b):
+        t, l = struct.unpack_from("<HH", b, o)
+        r = b[o + 4:o + 4 + l]
+        if t == 0x85 and len(r) > 5 and r[5] in (1, 6):
+            bad.append("macro sheet")
+        if t == 0x18 and len(r) > 15:
+            if r[0] & 0x20 and r[15] in (1, 2):
+                bad.append("built-in auto-run name")
+            if r[15:24].lower().startswith((b"auto_open", b"auto_clos")):
+                bad.append("auto-run name")
+        o += 4 + l
+wd = names.get("WordDocument")
+if wd is not None:
+    w = stream(wd)
+    for pat in (rb"DDE", rb"D\0D\0E\0", rb"INCLUDE", rb"I\0N\0C\0L\0U\0D\0E\0"):
+        if re.search(rb"\x13\0?\s*\0?" + pat, w):
+            bad.append("field instruction " + pat.decode("latin-1").replace("\0", ""))
+for x in bad:
+    print(x)
+PY
+
+for f in "$T"/in/*; do
+	b=$(basename "$f")
+	rc=$(mk_sanitize "$f" "$T/out/$b" "$T/$b.json" --file)
+	if [ "$rc" != 0 ] || [ ! -s "$T/out/$b" ]; then
+		mk_fail "$b: exit $rc ($(jq -r '[.nodes[].findings[]?.code] | join(",")' "$T/$b.json" 2> /dev/null))"
+		continue
+	fi
+	why=$(python3 "$T/cfbcheck.py" "$T/out/$b")
+	if [ -z "$why" ]; then mk_ok; else mk_fail "$b: $(echo "$why" | tr '\n' ' ')"; fi
+done
+
+# the source files hold what the checks look for
+why=$(python3 "$T/cfbcheck.py" "$T/in/excel4_sample_macro.xls")
+case $why in *"macro sheet"*) mk_ok ;; *) mk_fail "excel4 input: no macro sheet found: $why" ;; esac
+why=$(python3 "$T/cfbcheck.py" "$T/in/dde-test-from-office2003.doc")
+case $why in *DDE*) mk_ok ;; *) mk_fail "dde input: no DDE field found: $why" ;; esac
+
+t0=$(date +%s)
+lo "$T/pdf" pdf "$T"/out/*
+echo "# LibreOffice: $(ls "$T/out" | wc -l) outputs in $(($(date +%s) - t0)) s"
+while IFS=$'\t' read -r b want; do
+	pdf=$T/pdf/${b%.*}.pdf
+	[ -f "$T/out/$b" ] || continue
+	if [ ! -s "$pdf" ] || ! pdfinfo "$pdf" > /dev/null 2>&1; then
+		mk_fail "$b: LibreOffice cannot open the output"; continue
+	fi
+	if [ "$want" = - ] || pdftotext "$pdf" - | grep -q -F "$want"; then mk_ok
+	else mk_fail "$b: text \"$want\" not in LibreOffice's PDF"; fi
+done < "$T/want"
+
+# PowerPoint with VBA: the filter does not rebuild it; held
+rc=$(mk_sanitize "$OLE/olevba/sample_with_vba.ppt" "$T/vba.out" "$T/vba.json" --file)
+[ "$rc" = 2 ] && [ ! -s "$T/vba.out" ] && mk_ok || mk_fail "sample_with_vba.ppt: exit $rc"
+mk_finish
