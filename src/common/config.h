@@ -189,7 +189,7 @@ typedef struct mk_config {
 	} csv;
 
 	struct {
-		char *legacy_macros;       /* strip|quarantine|reject */
+		char *legacy_macros;       /* sanitize|strip|quarantine|reject */
 	} office;
 
 	struct {
