@@ -9,8 +9,8 @@
 #   BUILDDIR is a meson build of this tree with mukaika-worker built (use
 #   -Dbuildtype=release for meaningful numbers).  bench_cdr.c is compiled
 #   here against BUILDDIR/libmukaika.a.  Inputs, read by path, never
-#   copied: ../shared/corpora (oletools ooxml and rtfobj samples,
-#   pdf-payloads), clamav-testfiles (clam.pdf, clam.exe.rtf), plus images
+#   copied: ../shared/corpora (oletools ooxml and rtfobj samples, the
+#   oletools .doc/.xls/.ppt outside encrypted/, pdf-payloads), clamav-testfiles (clam.pdf, clam.exe.rtf), plus images
 #   generated under BUILDDIR/bench-cdr/ (PNG, GIF, BMP, TIFF of a few sizes).
 #   Each file's type is `file --mime-type`.  The config uses the unit
 #   tests' signature database (EICAR, ClamAV-Test-File) so that the scan
@@ -106,6 +106,9 @@ list=$work/list.txt
 	ls /usr/share/clamav-testfiles/clam.pdf /usr/share/clamav-testfiles/clam.exe.rtf 2>/dev/null
 	[ -n "$shared" ] && find "$shared/corpora/pdf-payloads" "$shared/corpora/oletools/ooxml" \
 		"$shared/corpora/oletools/rtfobj" -type f 2>/dev/null
+	# legacy Office (filter ole): every .doc/.xls/.ppt that is not encrypted
+	[ -n "$shared" ] && find "$shared/corpora/oletools" -path '*/encrypted' -prune -o \
+		-type f \( -name '*.doc' -o -name '*.xls' -o -name '*.ppt' \) -print 2>/dev/null
 } | while read -r f; do
 	printf '%s\t%s\n' "$(file --mime-type -b "$f")" "$f" >>"$list"
 done
