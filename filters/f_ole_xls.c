@@ -10,7 +10,7 @@
  *     BOUNDSHEET of type 1 (Excel 4 macro sheet) or 6 (VB module): type 0,
  *       and its substream replaced by an empty worksheet (BOF, DIMENSIONS,
  *       WINDOW2, EOF), so every sheet index stays valid;
- *     NAME that runs on open/close/activation (built-in 0x01, 0x02, 0x0A,
+ *     NAME (BIFF8, or BIFF5/7 without the fHighByte) that runs on open/close/activation (built-in 0x01, 0x02, 0x0A,
  *       0x0B, or spelt "Auto_Open"... as a prefix) or is a macro name
  *       (fFunc, fOB, fProc): renamed "_mk_removed_N", hidden, formula
  *       =#REF!, its CONTINUE records dropped (its index stays);
@@ -63,6 +63,7 @@ typedef struct xls {
 	GArray *ply;              /* (out offset of lbPlyPos, sub index) pairs */
 	GHashTable *counts;
 	int names;
+	bool biff8;               /* else BIFF5/7: names without fHighByte */
 } xls;
 
 static guint16 le16(const guint8 *p) { return (guint16)(p[0] | p[1] << 8); }
@@ -125,16 +126,18 @@ static bool bad_name(const xls *x, const rec *r)
 		"auto_activate", "auto_deactivate", NULL };
 	char name[64] = "";
 
-	if (r->len < 16)
+	guint at = x->biff8 ? 15 : 14;         /* the name's first character */
+
+	if (r->len < at + 1)
 		return r->len > 0;
 	guint16 grbit = le16(b);
-	guint cch = b[3], wide = b[14] & 1;
+	guint cch = b[3], wide = x->biff8 ? (b[14] & 1) : 0;
 	if (grbit & 0x000E)
 		return true;                       /* fFunc, fOB, fProc */
 	if (grbit & 0x0020)
-		return b[15] == 0x01 || b[15] == 0x02 || b[15] == 0x0A || b[15] == 0x0B;
-	for (guint i = 0; i < cch && i + 1 < sizeof name && 15 + i * (wide + 1) < r->len; i++)
-		name[i] = (char)g_ascii_tolower(b[15 + i * (wide + 1)]);
+		return b[at] == 0x01 || b[at] == 0x02 || b[at] == 0x0A || b[at] == 0x0B;
+	for (guint i = 0; i < cch && i + 1 < sizeof name && at + i * (wide + 1) < r->len; i++)
+		name[i] = (char)g_ascii_tolower(b[at + i * (wide + 1)]);
 	for (guint i = 0; autos[i]; i++)
 		if (g_str_has_prefix(name, autos[i]))
 			return true;
@@ -145,17 +148,17 @@ static void new_name(xls *x, const rec *r)
 {
 	guint8 b[64] = { 0 };
 	char *n = g_strdup_printf("_mk_removed_%d", ++x->names);
-	gsize l = strlen(n);
+	gsize l = strlen(n), at = x->biff8 ? 15 : 14;
 
 	b[0] = 0x01;                            /* hidden */
 	b[3] = (guint8)l;
 	b[4] = 2;                               /* cce */
 	if (r->len >= 10)
 		memcpy(b + 8, body(x, r) + 8, 2);   /* itab: the same scope */
-	memcpy(b + 15, n, l);
-	b[15 + l] = 0x1C;                       /* PtgErr #REF! */
-	b[16 + l] = 0x17;
-	emit(x, R_NAME, b, (guint16)(17 + l));
+	memcpy(b + at, n, l);                   /* BIFF8: b[14] = 0, 8-bit */
+	b[at + l] = 0x1C;                       /* PtgErr #REF! */
+	b[at + l + 1] = 0x17;
+	emit(x, R_NAME, b, (guint16)(at + l + 2));
 	g_free(n);
 }
 
@@ -291,7 +294,10 @@ int mk_ole_xls(GBytes **book, GHashTable *counts, mk_error *err)
 	int rc;
 
 	x.d = g_bytes_get_data(*book, &x.len);
-	if ((rc = cut(&x, err)) < 0 || (rc = globals(&x, err)) < 0)
+	if ((rc = cut(&x, err)) < 0)
+		goto out;
+	x.biff8 = R(&x, 0)->len >= 2 && le16(x.d + R(&x, 0)->off + 4) == 0x0600;
+	if ((rc = globals(&x, err)) < 0)
 		goto out;
 	for (guint k = 1; k < x.subs->len; k++) {
 		sub *s = &g_array_index(x.subs, sub, k);

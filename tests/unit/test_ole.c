@@ -150,6 +150,8 @@ static const struct row {
 	{ "msodde/harmless-clean.doc", 0, NULL, "application/msword" },
 	{ "excel4-macros/excel4_sample_macro.xls", 0, "Excel 4 macro sheet", "application/vnd.ms-excel" },
 	{ "excel4-macros/excel4_sample_macro.xls", 0, "auto-run or macro name", "application/vnd.ms-excel" },
+	{ "excel4-macros/excel4_sample_macro_excel5_format.xls", 0, "auto-run or macro name",
+	  "application/vnd.ms-excel" },
 	{ "oleobj/embedded-simple-2007.doc", 0, "embedded OLE object", "application/msword" },
 	{ "oleobj/embedded-simple-2007.xls", 0, "embedded OLE object", "application/vnd.ms-excel" },
 	{ "oleobj/sample_with_calc_embedded.doc", 0, "embedded OLE object", "application/msword" },
@@ -187,16 +189,22 @@ static void assert_no_xlm(const mk_cfb_entry *root)
 {
 	const mk_cfb_entry *b = mk_cfb_child(root, "Workbook");
 	gsize len = 0;
-	const guint8 *d = b ? g_bytes_get_data(b->data, &len) : NULL;
+	const guint8 *d;
+	int at;
+
+	if (b == NULL)
+		b = mk_cfb_child(root, "Book");
+	d = b ? g_bytes_get_data(b->data, &len) : NULL;
+	at = d && len > 6 && d[4] == 0x00 && d[5] == 0x06 ? 19 : 18;   /* BIFF8 : 5 */
 
 	for (gsize off = 0; d && off + 4 <= len;) {
 		guint16 t = (guint16)(d[off] | d[off + 1] << 8), l = (guint16)(d[off + 2] | d[off + 3] << 8);
 		if (t == 0x0085 && l >= 6)
 			ck_assert_msg(d[off + 9] != 1 && d[off + 9] != 6, "macro sheet kept");
 		if (t == 0x0018 && l >= 16 && (d[off + 4] & 0x20))
-			ck_assert_msg(d[off + 19] != 1, "Auto_Open kept");
+			ck_assert_msg(d[off + at] != 1, "Auto_Open kept");
 		if (t == 0x0018 && l >= 16)
-			ck_assert_msg(g_ascii_strncasecmp((const char *)d + off + 19, "auto_", 5) != 0,
+			ck_assert_msg(g_ascii_strncasecmp((const char *)d + off + at, "auto_", 5) != 0,
 			              "Auto_Open kept");
 		off += 4 + l;
 	}
