@@ -129,7 +129,8 @@ if command -v soffice >/dev/null; then
 		xargs -0 -r timeout 600 soffice -env:UserInstallation="file://$work/lo-profile" \
 			--headless --norestore --convert-to pdf --outdir "$work/lo" >/dev/null 2>&1
 fi
-while IFS=$'\t' read -r type in out; do
+tab=$(printf '\t')
+while IFS=$tab read -r type in out; do
 	case $out in
 	*.pdf) pdf=$out; inw=$(words "$in") ;;
 	*.png|*.gif|*.bmp|*.tif|*.jpg) pdf= ;;
