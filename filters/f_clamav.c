@@ -160,6 +160,12 @@ db_scan_dir(const char *dir, gint64 *newest, mk_error *err)
 	return 0;
 }
 
+int
+mk_scanner_db_newest(const char *dir, gint64 *newest, mk_error *err)
+{
+	return db_scan_dir(dir, newest, err);
+}
+
 /* 0 and the age in hours if DIR is usable and fresh enough. */
 static int
 db_check_age(const char *dir, gint64 max_age_h, gint64 *age_h, mk_error *err)

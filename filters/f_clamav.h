@@ -44,6 +44,10 @@ int mk_scanner_scan(mk_scanner *s, const void *buf, size_t len,
                     GPtrArray *hits, mk_error *err);
 /* 0 if the database is still within clamav.max_db_age_hours, else MK_ERR_TEMP. */
 int mk_scanner_fresh(mk_scanner *s, mk_error *err);
+/* The rule mk_scanner_new() applies, without loading: build time (unix
+ * seconds) of the newest signature file in DIR; MK_ERR_TEMP when DIR is
+ * missing or holds none (for `mukaika health`). */
+int mk_scanner_db_newest(const char *dir, gint64 *newest, mk_error *err);
 /* Signature count and a version string ("clamav 1.4.6, N sigs"). Borrowed. */
 const char *mk_scanner_describe(const mk_scanner *s);
 /* Map a hit name to the finding it means: Heuristics.Encrypted.* ->

@@ -23,6 +23,8 @@ mk_config *cli_load_config(const char *path);
 int cmd_sanitize(int argc, char **argv, bool scan_only);
 int cmd_config(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
+int cmd_health(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
 void cli_usage(FILE *to);
 int cli_help(const char *topic);
 

@@ -11,6 +11,8 @@
  *                      release|unlock|delete|purge ...
  *   mukaika user add|passwd|lock|unlock|role|list ...
  *   mukaika audit list|export|verify|purge ...
+ *   mukaika health [--config F] [--skip CHECKS]
+ *   mukaika purge [--config F] [--dry-run]
  *   mukaika help [COMMAND], mukaika COMMAND --help
  *
  * DESCRIPTION
@@ -265,6 +267,36 @@ static const struct topic {
 	  "Example:\n"
 	  "  mukaika report --from 2026-04-01 --to 2026-04-30\n"
 	  "  mukaika report --from 2026-04-01 --to 2026-04-30 --format csv > april.csv\n" },
+	{ "health",
+	  "usage: mukaika health [--config FILE] [--skip CHECK,...]\n"
+	  "\n"
+	  "Print one Nagios-style line, e.g. \"MUKAIKA OK - signatures 3 h old (max\n"
+	  "24 h); disk 42% free (/var/lib/mukaika); store ok (120 items); clock\n"
+	  "synchronised | db_age_h=3;12;24 ...\", and exit 0 OK, 1 WARNING,\n"
+	  "2 CRITICAL (3: usage error).  Checks (names for --skip):\n"
+	  "  signatures  age of the newest file in clamav.database_dir: critical\n"
+	  "              at clamav.max_db_age_hours (mail then tempfails), warning\n"
+	  "              at health.db_warn_percent of it; missing or empty: critical\n"
+	  "  disk        free space of the filesystems of the state directory,\n"
+	  "              quarantine, spool and drop folders: health.disk_warn_percent,\n"
+	  "              health.disk_crit_percent\n"
+	  "  store       the quarantine database opens and answers\n"
+	  "  clock       the kernel says the clock is synchronised (NTP): warning if not\n"
+	  "\n"
+	  "mukaika-health.timer runs it every 10 minutes; the line goes to the\n"
+	  "journal with the priority of its status (journalctl -u mukaika-health).\n" },
+	{ "purge",
+	  "usage: mukaika purge [--config FILE] [--dry-run]\n"
+	  "\n"
+	  "The retention routine (mukaika-purge.timer, daily): delete every\n"
+	  "quarantined item past its expiry (quarantine.retention_days), each with\n"
+	  "an \"item.dispose\" audit event as its disposal record (received and\n"
+	  "expiry dates, channel, size, sha256), then audit events older than\n"
+	  "audit.retention_days.  No account logs in: run it as the account that\n"
+	  "owns the store.  --dry-run lists what would be disposed.\n"
+	  "\n"
+	  "Exit status: 0 done, 64 usage error, 75 store unavailable (the next run\n"
+	  "continues), 78 configuration error.\n" },
 };
 
 void
@@ -280,6 +312,8 @@ cli_usage(FILE *to)
 	      "  user        review accounts (add, passwd, lock, unlock, role, confirm, list)\n"
 	      "  audit       list, export, verify or purge the audit log\n"
 	      "  report      processed items of a period: totals or one line per item\n"
+	      "  health      one status line for monitoring (exit 0/1/2)\n"
+	      "  purge       the retention routine (expired items, old audit events)\n"
 	      "  help CMD    help for one command\n"
 	      "\n"
 	      "Options: --help, --version.  See mukaika(1).\n", to);
@@ -341,6 +375,10 @@ main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "report") == 0)
 		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "health") == 0)
+		return cmd_health(argc - 1, argv + 1);
+	if (strcmp(cmd, "purge") == 0)
+		return cmd_purge(argc - 1, argv + 1);
 	fprintf(stderr, "mukaika: unknown command \"%s\"\n", cmd);
 	cli_usage(stderr);
 	return MK_EXIT_USAGE;

@@ -225,6 +225,12 @@ typedef struct mk_config {
 		gint64 timeout_s;
 	} release;
 
+	struct {
+		gint64 db_warn_percent;    /* of clamav.max_db_age_hours */
+		gint64 disk_warn_percent;  /* free space of a state filesystem */
+		gint64 disk_crit_percent;
+	} health;
+
 	/* [policy] and [findings] */
 	GPtrArray *rules;              /* mk_rule*, in file order */
 	mk_action default_action;

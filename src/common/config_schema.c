@@ -326,6 +326,17 @@ const mk_key mk_schema[] = {
 	{ "release", "timeout_s", MK_T_INT, OFF(release.timeout_s),
 	  XSTR(MK_DEF_RELEASE_TIMEOUT_S), 1, 3600, NULL,
 	  "I/O timeout talking to the relay (seconds)" },
+
+	{ "health", "db_warn_percent", MK_T_INT, OFF(health.db_warn_percent),
+	  XSTR(MK_DEF_HEALTH_DB_WARN_PCT), 1, 100, NULL,
+	  "mukaika health warns once the signatures are this percent of "
+	  "clamav.max_db_age_hours old (at 100 percent mail tempfails: critical)" },
+	{ "health", "disk_warn_percent", MK_T_INT, OFF(health.disk_warn_percent),
+	  XSTR(MK_DEF_HEALTH_DISK_WARN_PCT), 0, 99, NULL,
+	  "mukaika health warns when a state or drop filesystem has less free space (percent)" },
+	{ "health", "disk_crit_percent", MK_T_INT, OFF(health.disk_crit_percent),
+	  XSTR(MK_DEF_HEALTH_DISK_CRIT_PCT), 0, 99, NULL,
+	  "mukaika health is critical when a state or drop filesystem has less free space (percent)" },
 };
 const size_t mk_schema_len = G_N_ELEMENTS(mk_schema);
 

@@ -99,4 +99,9 @@
 #define MK_DEF_RELEASE_RELAY       "127.0.0.1:25"
 #define MK_DEF_RELEASE_TIMEOUT_S   60
 
+/* mukaika health: WARNING / CRITICAL thresholds (percent) */
+#define MK_DEF_HEALTH_DB_WARN_PCT   50
+#define MK_DEF_HEALTH_DISK_WARN_PCT 10
+#define MK_DEF_HEALTH_DISK_CRIT_PCT 5
+
 #endif

@@ -10,9 +10,16 @@
 #   unit: `systemd-analyze verify`, where the only complaint allowed is a
 #   program under /usr that is not installed on this machine (the package
 #   test, t-deb.sh, verifies the installed units without that exception).
+#   Then, for every daemon's unit, the engine (mukaika sanitize of a mail
+#   with a PNG and a PDF: mukaika-worker, its fork server and its own seccomp
+#   filter) runs under that unit's SystemCallFilter and
+#   MemoryDenyWriteExecute (sdsandbox, as systemd would install them) and
+#   must give the same filter results as without: all "ok".
 #   Skips (77) when systemd-analyze is missing.
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/units-lib.sh"
 mk_init
+SDSANDBOX=${SDSANDBOX:-$MK_BUILDDIR/tests/packaging/sdsandbox}
 MAX=${MK_UNIT_MAX_EXPOSURE:-2.0}
 UNITS=$MK_SRCDIR/packaging/systemd
 command -v systemd-analyze > /dev/null || { echo "SKIP: no systemd-analyze"; exit 77; }
@@ -53,5 +60,23 @@ for u in "$UNITS"/*.service "$UNITS"/*.timer; do
 	if [ -s "$T/verify.rest" ]; then
 		mk_fail "$(basename "$u"): $(head -3 "$T/verify.rest" | tr '\n' ' ')"
 	else mk_ok; fi
+done
+
+# --- the engine and the worker under each daemon's filter ----------------------
+results() { jq -c '[.nodes[] | select(.filter != null) | {filter, filter_result}]' "$1"; }
+python3 "$(dirname "$0")/sbmail.py" "$T/sb.eml"
+"$MK" sanitize --config "$CONF" --no-store -q -o "$T/plain.out" --report "$T/plain.json" \
+	"$T/sb.eml" > /dev/null 2>&1
+want=$(results "$T/plain.json")
+[ "$want" = '[{"filter":"image","filter_result":"ok"},{"filter":"pdf","filter_result":"ok"}]' ] &&
+	mk_ok || mk_fail "unsandboxed run: $want"
+for name in mukaika-milter mukaika-dropd mukaika-web; do
+	rm -f "$T/sb.json"
+	unit_sandbox_run "$UNITS/$name.service" - -- "$MK" sanitize --config "$CONF" \
+		--no-store -q -o "$T/sb.out" --report "$T/sb.json" "$T/sb.eml" > "$T/sb.err" 2>&1
+	rc=$?
+	got=$(results "$T/sb.json" 2> /dev/null)
+	if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then mk_ok
+	else mk_fail "$name filter: exit $rc, $got ($(head -c 200 "$T/sb.err"))"; fi
 done
 mk_finish

@@ -1,0 +1,284 @@
+/*
+ * NAME
+ *   cmd_health - `mukaika health [--config F] [--skip CHECKS]`: one
+ *   Nagios-style status line for monitoring
+ *
+ * DESCRIPTION
+ *   Four checks, each OK, WARNING or CRITICAL; the line and the exit status
+ *   (0, 1, 2) are the worst of them:
+ *     signatures  the newest file of clamav.database_dir, by the rule the
+ *                 scanner applies (mk_scanner_db_newest): missing, empty or
+ *                 older than clamav.max_db_age_hours is CRITICAL (mail
+ *                 tempfails, files wait), older than health.db_warn_percent
+ *                 of that age is WARNING
+ *     disk        free space (statvfs, blocks available to non-root) of the
+ *                 filesystems holding general.state_dir, the quarantine, the
+ *                 milter spool and the drop folders that exist: below
+ *                 health.disk_crit_percent CRITICAL, below
+ *                 health.disk_warn_percent WARNING
+ *     store       the quarantine store opens and answers a count, else
+ *                 CRITICAL
+ *     clock       ntp_adjtime(2) without changing anything: a clock the
+ *                 kernel marks unsynchronised (TIME_ERROR, STA_UNSYNC) is
+ *                 WARNING (rule 121: clocks synchronised)
+ *   --skip takes a comma-separated list of check names.
+ *
+ *   The line is "MUKAIKA STATUS - detail; detail | perfdata".  Under systemd
+ *   (JOURNAL_STREAM set) it starts with a syslog priority "<N>" so journald
+ *   files a WARNING as warning and a CRITICAL as crit.
+ *
+ * EXIT STATUS
+ *   0 OK, 1 WARNING, 2 CRITICAL (a configuration that does not load is
+ *   CRITICAL: the daemons cannot start with it), 3 usage error (UNKNOWN).
+ *
+ * NEVER
+ *   Writes anything but what opening the store writes (it may create an
+ *   empty database, as every other command does).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/timex.h>
+#include <time.h>
+
+#include "cli.h"
+#include "f_clamav.h"
+#include "qstore.h"
+
+enum { H_OK = 0, H_WARN = 1, H_CRIT = 2, H_UNKNOWN = 3 };
+
+static const char *const level_name[] = { "OK", "WARNING", "CRITICAL" };
+static const char *const level_prio[] = { "<6>", "<4>", "<2>" };
+
+typedef struct health {
+	const mk_config *cfg;
+	int level;             /* worst so far */
+	GString *detail, *perf;
+} health;
+
+static void
+note(health *h, int level, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+note(health *h, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > h->level)
+		h->level = level;
+	if (h->detail->len > 0)
+		g_string_append(h->detail, "; ");
+	va_start(ap, fmt);
+	g_string_append_vprintf(h->detail, fmt, ap);
+	va_end(ap);
+}
+
+static void
+check_signatures(health *h)
+{
+	const mk_config *c = h->cfg;
+	gint64 newest = 0, age_h, max_h = c->clamav.max_db_age_hours;
+	gint64 warn_h = max_h * c->health.db_warn_percent / 100;
+	mk_error err = { 0 };
+
+	if (mk_scanner_db_newest(c->clamav.database_dir, &newest, &err) != 0) {
+		note(h, H_CRIT, "signatures: %s", err.msg);
+		return;
+	}
+	age_h = ((gint64)time(NULL) - newest) / 3600;
+	if (age_h < 0)
+		age_h = 0;
+	g_string_append_printf(h->perf, " db_age_h=%" G_GINT64_FORMAT ";%" G_GINT64_FORMAT
+	                       ";%" G_GINT64_FORMAT, age_h, warn_h, max_h);
+	if (max_h == 0)
+		note(h, H_OK, "signatures %" G_GINT64_FORMAT " h old (age not checked)", age_h);
+	else if (age_h >= max_h)
+		note(h, H_CRIT, "signatures %" G_GINT64_FORMAT " h old, stale (max %"
+		     G_GINT64_FORMAT " h): mail tempfails", age_h, max_h);
+	else
+		note(h, age_h >= warn_h ? H_WARN : H_OK, "signatures %" G_GINT64_FORMAT
+		     " h old (max %" G_GINT64_FORMAT " h)", age_h, max_h);
+}
+
+/* The directories whose filesystems must keep room (caller frees). */
+static GPtrArray *
+state_paths(const mk_config *c)
+{
+	GPtrArray *p = g_ptr_array_new_with_free_func(g_free);
+	const char *st = c->general.state_dir;
+
+	g_ptr_array_add(p, g_strdup(st));
+	g_ptr_array_add(p, *c->quarantine.dir ? g_strdup(c->quarantine.dir)
+	                : g_build_filename(st, "quarantine", NULL));
+	g_ptr_array_add(p, *c->milter.spool_dir ? g_strdup(c->milter.spool_dir)
+	                : g_build_filename(st, "spool", NULL));
+	g_ptr_array_add(p, g_strdup(c->dropd.in_dir));
+	g_ptr_array_add(p, g_strdup(c->dropd.out_dir));
+	g_ptr_array_add(p, g_strdup(c->dropd.work_dir));
+	return p;
+}
+
+static void
+check_disk(health *h)
+{
+	const mk_config *c = h->cfg;
+	GPtrArray *paths = state_paths(c);
+	const char *worst = NULL;
+	double worst_pct = 101.0;
+
+	for (guint i = 0; i < paths->len; i++) {
+		const char *p = g_ptr_array_index(paths, i);
+		struct statvfs vf;
+		double pct;
+
+		if (statvfs(p, &vf) != 0 || vf.f_blocks == 0)
+			continue;   /* not there (yet): nothing to fill */
+		pct = 100.0 * (double)vf.f_bavail / (double)vf.f_blocks;
+		if (pct < worst_pct) {
+			worst_pct = pct;
+			worst = p;
+		}
+	}
+	if (worst == NULL)
+		note(h, H_CRIT, "disk: no state directory found (%s)", c->general.state_dir);
+	else {
+		int lv = worst_pct < (double)c->health.disk_crit_percent ? H_CRIT
+		       : worst_pct < (double)c->health.disk_warn_percent ? H_WARN : H_OK;
+		char *esc = g_strescape(worst, NULL);
+
+		note(h, lv, "disk %.0f%% free (%s)", worst_pct, esc);
+		g_string_append_printf(h->perf, " disk_free_pct=%.1f;%" G_GINT64_FORMAT ";%"
+		                       G_GINT64_FORMAT, worst_pct, c->health.disk_warn_percent,
+		                       c->health.disk_crit_percent);
+		g_free(esc);
+	}
+	g_ptr_array_unref(paths);
+}
+
+static void
+check_store(health *h)
+{
+	mk_error err = { 0 };
+	mk_qstore *q = mk_qstore_open(h->cfg, &err);
+	mk_qfilter f = { 0 };
+	gint64 n = 0;
+
+	if (q == NULL || mk_qstore_count(q, &f, &n, &err) != 0)
+		note(h, H_CRIT, "store: %s", err.msg[0] ? err.msg : "cannot open");
+	else {
+		note(h, H_OK, "store ok (%" G_GINT64_FORMAT " items)", n);
+		g_string_append_printf(h->perf, " items=%" G_GINT64_FORMAT, n);
+	}
+	mk_qstore_close(&q);
+}
+
+static void
+check_clock(health *h)
+{
+	struct timex tx = { 0 };   /* modes 0: read only */
+	int st = ntp_adjtime(&tx);
+
+	if (st < 0)
+		note(h, H_WARN, "clock: cannot read the kernel's sync state (%s)",
+		     g_strerror(errno));
+	else if (st == TIME_ERROR || (tx.status & STA_UNSYNC))
+		note(h, H_WARN, "clock not synchronised (NTP)");
+	else
+		note(h, H_OK, "clock synchronised (estimated error %ld us)", tx.esterror);
+}
+
+static const struct check {
+	const char *name;
+	void (*run)(health *h);
+} checks[] = {
+	{ "signatures", check_signatures }, { "store", check_store },
+	{ "disk", check_disk }, { "clock", check_clock },
+};
+
+/* SKIP: comma-separated check names; false (and a message) for an unknown one. */
+static bool
+skip_valid(const char *skip)
+{
+	char **v = g_strsplit(skip ? skip : "", ",", -1);
+	bool ok = true;
+
+	for (int i = 0; v[i] != NULL && ok; i++) {
+		bool known = v[i][0] == '\0';
+
+		for (size_t j = 0; j < G_N_ELEMENTS(checks) && !known; j++)
+			known = strcmp(v[i], checks[j].name) == 0;
+		if (!known) {
+			fprintf(stderr, "mukaika health: unknown check \"%s\" "
+			        "(signatures, disk, store, clock)\n", v[i]);
+			ok = false;
+		}
+	}
+	g_strfreev(v);
+	return ok;
+}
+
+static bool
+skipped(const char *skip, const char *name)
+{
+	char **v = g_strsplit(skip ? skip : "", ",", -1);
+	bool hit = g_strv_contains((const char *const *)v, name);
+
+	g_strfreev(v);
+	return hit;
+}
+
+static int
+report(health *h)
+{
+	const char *prio = g_getenv("JOURNAL_STREAM") ? level_prio[h->level] : "";
+
+	printf("%sMUKAIKA %s - %s |%s\n", prio, level_name[h->level], h->detail->str,
+	       h->perf->len ? h->perf->str : " -");
+	return fflush(stdout) == 0 ? h->level : H_CRIT;
+}
+
+int
+cmd_health(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "skip", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *skip = NULL;
+	health h = { 0 };
+	mk_config *cfg;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
+		if (c == 'c')
+			config = optarg;
+		else if (c == 's')
+			skip = optarg;
+		else if (c == 'h')
+			return cli_help("health") == MK_EXIT_OK ? H_OK : H_UNKNOWN;
+		else
+			return H_UNKNOWN;
+	}
+	if (optind != argc || !skip_valid(skip)) {
+		fputs("usage: mukaika health [--config FILE] [--skip CHECK,...]\n", stderr);
+		return H_UNKNOWN;
+	}
+	if ((cfg = cli_load_config(config)) == NULL) {
+		printf("MUKAIKA CRITICAL - configuration does not load (mukaika config check)\n");
+		return H_CRIT;
+	}
+	h = (health){ .cfg = cfg, .detail = g_string_new(NULL), .perf = g_string_new(NULL) };
+	for (size_t i = 0; i < G_N_ELEMENTS(checks); i++)
+		if (!skipped(skip, checks[i].name))
+			checks[i].run(&h);
+	rc = report(&h);
+	g_string_free(h.detail, TRUE);
+	g_string_free(h.perf, TRUE);
+	mk_config_unref(&cfg);
+	return rc;
+}
