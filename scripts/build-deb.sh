@@ -48,5 +48,5 @@ ver=$(dpkg-parsechangelog -S Version)
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
 mv ../mukaika-*_"${ver}"_"${arch}".deb ../mukaika-*_"${ver}"_"${arch}".ddeb "$OUT"/ 2>/dev/null || true
 mv ../mukaika_"${ver}"_"${arch}".buildinfo ../mukaika_"${ver}"_"${arch}".changes "$OUT"/
-rm -rf debian
+rm -rf debian "obj-$(dpkg-architecture -qDEB_HOST_GNU_TYPE)"
 ls -l "$OUT"

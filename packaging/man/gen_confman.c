@@ -82,7 +82,9 @@ key_entry(GString *o, const mk_key *k)
 {
 	g_string_append(o, ".TP\n\\fB");
 	tr_text(o, k->key, FALSE);
-	g_string_append_printf(o, "\\fR (\\fI%s\\fR)\n", type_names[k->type]);
+	g_string_append_printf(o, "\\fR (\\fI%s\\fR)\n",
+	                       (size_t)k->type < G_N_ELEMENTS(type_names) &&
+	                       type_names[k->type] ? type_names[k->type] : "value");
 	tr_text(o, k->desc, TRUE);
 	g_string_append(o, ".\n.br\nDefault: ");
 	if (k->def == NULL || *k->def == '\0')
