@@ -80,15 +80,17 @@ for p in $PKGS; do debs+=("$T/debs/${p}_"*_*.deb); done
 
 # --- 2. lintian ----------------------------------------------------------------
 lintian --fail-on error --suppress-tags package-supports-alternative-init-but-no-init.d-script \
-	-I "${debs[@]}" > "$T/lintian" 2>&1; rc=$?
+	"${debs[@]}" > "$T/lintian" 2>&1; rc=$?
 grep -v 'running with root privileges' "$T/lintian" | sed 's/^/lintian: /'
 [ $rc = 0 ] && ! grep -q '^E: ' "$T/lintian" && mk_ok || mk_fail "lintian errors"
 
 # --- 3. install --------------------------------------------------------------------
 dpkg -i "${debs[@]}" > "$T/install.log" 2>&1 && mk_ok ||
 	{ tail -20 "$T/install.log"; mk_die "dpkg -i failed"; }
-getent passwd mukaika | grep -q ':/var/lib/mukaika:/usr/sbin/nologin$' && mk_ok ||
-	mk_fail "no system user mukaika: $(getent passwd mukaika)"
+# made by sysusers.d (an account that existed before is left as it was)
+if [ $had_user = 1 ]; then getent passwd mukaika > /dev/null && mk_ok || mk_fail "user mukaika gone"
+else getent passwd mukaika | grep -q ':/var/lib/mukaika:/usr/sbin/nologin$' && mk_ok ||
+	mk_fail "no system user mukaika: $(getent passwd mukaika)"; fi
 [ "$(stat -c '%U:%G %a' /var/lib/mukaika 2> /dev/null)" = "mukaika:mukaika 750" ] && mk_ok ||
 	mk_fail "/var/lib/mukaika: $(stat -c '%U:%G %a' /var/lib/mukaika 2>&1)"
 [ "$(stat -c '%U:%G %a' /var/spool/postfix/mukaika 2> /dev/null)" = "mukaika:postfix 2750" ] && mk_ok ||
