@@ -46,7 +46,7 @@
 
 #include "cli.h"
 #include "f_clamav.h"
-#include "qstore.h"
+#include "store.h"
 
 enum { H_OK = 0, H_WARN = 1, H_CRIT = 2, H_UNKNOWN = 3 };
 
@@ -162,7 +162,7 @@ static void
 check_store(health *h)
 {
 	mk_error err = { 0 };
-	mk_qstore *q = mk_qstore_open(h->cfg, &err);
+	mk_store *q = mk_store_open(h->cfg, &err);
 	mk_qfilter f = { 0 };
 	gint64 n = 0;
 
@@ -172,7 +172,7 @@ check_store(health *h)
 		note(h, H_OK, "store ok (%" G_GINT64_FORMAT " items)", n);
 		g_string_append_printf(h->perf, " items=%" G_GINT64_FORMAT, n);
 	}
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 }
 
 static void

@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit.h"
+#include "store.h"
 #include "cli_review.h"
 
 #define PURGE_PAGE 500   /* rows read at a time (bounded memory) */
@@ -45,7 +45,7 @@ day(gint64 t)
 
 /* Ids (new strings) of the expired items among those received before CUT. */
 static int
-expired_ids(mk_qstore *q, gint64 now, gint64 cut, GPtrArray *ids, mk_error *err)
+expired_ids(mk_store *q, gint64 now, gint64 cut, GPtrArray *ids, mk_error *err)
 {
 	mk_qfilter f = { .until = cut, .limit = PURGE_PAGE };
 
@@ -71,7 +71,7 @@ expired_ids(mk_qstore *q, gint64 now, gint64 cut, GPtrArray *ids, mk_error *err)
 
 /* Delete one item with its disposal record; 0 or -1. */
 static int
-dispose(mk_qstore *q, const char *id, gint64 now, bool dry, mk_error *err)
+dispose(mk_store *q, const char *id, gint64 now, bool dry, mk_error *err)
 {
 	mk_qrecord *r = NULL;
 	char *rcv = NULL, *exp = NULL, *detail = NULL;
@@ -90,7 +90,7 @@ dispose(mk_qstore *q, const char *id, gint64 now, bool dry, mk_error *err)
 		goto out;
 	}
 	rc = mk_qstore_delete(q, id, err);
-	(void)mk_audit_add(mk_qstore_db(q), now, "system", "local", "item.dispose", id,
+	(void)mk_audit_add(q, now, "system", "local", "item.dispose", id,
 	                   rc == 0 ? "ok" : "failed", detail, NULL);
 out:
 	g_free(detail);
@@ -101,7 +101,7 @@ out:
 }
 
 static int
-purge_run(mk_qstore *q, const mk_config *cfg, bool dry, mk_error *err)
+purge_run(mk_store *q, const mk_config *cfg, bool dry, mk_error *err)
 {
 	gint64 now = cli_now();
 	gint64 cut = now - cfg->quarantine.retention_days * 86400;
@@ -115,12 +115,12 @@ purge_run(mk_qstore *q, const mk_config *cfg, bool dry, mk_error *err)
 	if (rc == 0 && !dry && (rc = mk_qstore_purge(q, now, &rest, err)) == 0 && rest > 0) {
 		char *d = g_strdup_printf("%d items past an expiry shorter than the retention", rest);
 
-		(void)mk_audit_add(mk_qstore_db(q), now, "system", "local", "item.purge",
+		(void)mk_audit_add(q, now, "system", "local", "item.purge",
 		                   NULL, "ok", d, NULL);
 		g_free(d);
 	}
 	if (rc == 0 && !dry)
-		rc = mk_audit_purge(mk_qstore_db(q), now, cfg->audit.retention_days, &events, err);
+		rc = mk_audit_purge(q, now, cfg->audit.retention_days, &events, err);
 	if (rc == 0)
 		printf("%s%d items disposed, %d audit events purged\n", dry ? "(dry run) " : "",
 		       n + rest, events);
@@ -141,7 +141,7 @@ cmd_purge(int argc, char **argv)
 	bool dry = false;
 	mk_error err = { 0 };
 	mk_config *cfg = NULL;
-	mk_qstore *q = NULL;
+	mk_store *q = NULL;
 	int c, rc = MK_EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "c:nh", opts, NULL)) != -1) {
@@ -160,9 +160,9 @@ cmd_purge(int argc, char **argv)
 	}
 	if ((cfg = cli_load_config(config)) == NULL)
 		return MK_EXIT_CONFIG;
-	if ((q = mk_qstore_open(cfg, &err)) == NULL || purge_run(q, cfg, dry, &err) != 0)
+	if ((q = mk_store_open(cfg, &err)) == NULL || purge_run(q, cfg, dry, &err) != 0)
 		rc = cli_fail("purge", &err);
-	mk_qstore_close(&q);
+	mk_store_close(&q);
 	mk_config_unref(&cfg);
 	return rc;
 }

@@ -6,7 +6,7 @@
 #   The procedure of docs/ja/backup.md: while items are being quarantined and
 #   audit events written (a background loop of `mukaika sanitize` and
 #   `mukaika purge`), `sqlite3 .backup` copies the database, then the
-#   originals are copied.  The copy, as a new state directory, passes
+#   originals are copied (the audit head and key before the database).  The copy, as a new state directory, passes
 #   `PRAGMA integrity_check` and `mukaika audit verify`; every item it lists
 #   has its original (named by its sha256) and its report; the writer was
 #   not disturbed (every sanitize exited as expected).
@@ -35,6 +35,10 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 mkdir -p "$T/bk"
+# docs/ja/backup.md: the audit head and key first, then the database, then originals
+for f in audit.head audit.key; do
+	[ -f "$T/state/$f" ] && cp -p "$T/state/$f" "$T/bk/"
+done
 sqlite3 "$T/state/mukaika.db" ".backup '$T/bk/mukaika.db'" && mk_ok || mk_fail "sqlite3 .backup failed"
 cp -a "$T/state/quarantine" "$T/bk/quarantine"
 during=$(kill -0 $wpid 2> /dev/null && echo yes || echo no)
@@ -44,7 +48,7 @@ echo "backup taken while the writer ran: $during"
 
 # restore into a new state directory
 mkdir -p "$T/restored"
-cp "$T/bk/mukaika.db" "$T/restored/" && cp -a "$T/bk/quarantine" "$T/restored/"
+cp -p "$T/bk"/* "$T/restored/" 2> /dev/null; cp -a "$T/bk/quarantine" "$T/restored/"
 mk_write_conf "$T/restored.conf" "$T/restored" "$T/db"
 [ "$(sqlite3 "$T/restored/mukaika.db" 'PRAGMA integrity_check')" = ok ] && mk_ok ||
 	mk_fail "integrity_check of the restored database"
