@@ -65,6 +65,7 @@ cleanup() {
 	rm -rf "$T"
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM    # so that cleanup runs when meson stops the test
 
 # --- 1. build ---------------------------------------------------------------
 start=$SECONDS
