@@ -371,3 +371,135 @@ mk_text_defang(const char *utf8)
 	g_free(text);
 	return g_string_free(out, FALSE);
 }
+
+/* ---- shown text against target ----------------------------------------- */
+
+/* Two-letter file extensions that are not meant as country domains. */
+static const char *const NOT_TLD[] = { "js", "py", "sh", "gz", "xz", "bz", "7z", "pl", "rb" };
+static const char *const GENERIC_TLD[] = {
+	"com", "net", "org", "info", "biz", "gov", "edu", "mil", "int", "example",
+	"test", "app", "dev", "xyz", "top", "online", "site", "shop", "tokyo",
+	"osaka", "nagoya", "yokohama", "co", "io", "bank", "club", "cloud",
+};
+
+static bool
+is_host_char(char c)
+{
+	return g_ascii_isalnum(c) || c == '-' || c == '.';
+}
+
+/* The host at P (up to a port, path, query or anything not in a host),
+ * lower case; "" when there is none. */
+static char *
+host_at(const char *p)
+{
+	const char *e = p;
+
+	while (is_host_char(*e))
+		e++;
+	while (e > p && e[-1] == '.')
+		e--;
+	return g_ascii_strdown(p, e - p);
+}
+
+/* Whether HOST's last label makes it a domain name in running text. */
+static bool
+tld_ok(const char *host)
+{
+	const char *dot = strrchr(host, '.');
+	const char *tld = dot ? dot + 1 : NULL;
+	gsize n = tld ? strlen(tld) : 0;
+
+	if (tld == NULL || dot == host)
+		return false;
+	for (gsize i = 0; i < n; i++)
+		if (!g_ascii_isalpha(tld[i]))
+			return false;
+	for (gsize i = 0; n == 2 && i < G_N_ELEMENTS(NOT_TLD); i++)
+		if (strcmp(tld, NOT_TLD[i]) == 0)
+			return false;
+	for (gsize i = 0; n > 2 && i < G_N_ELEMENTS(GENERIC_TLD); i++)
+		if (strcmp(tld, GENERIC_TLD[i]) == 0)
+			return true;
+	return n == 2;
+}
+
+/* The host a link target goes to: scheme://[user@]host, mailto:x@host;
+ * NULL for anything else (relative, fragments, handlers). */
+static char *
+target_host(const char *href)
+{
+	const char *p = href, *at, *end;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (g_ascii_strncasecmp(p, "mailto:", 7) == 0) {
+		at = strchr(p, '@');
+		return at ? host_at(at + 1) : NULL;
+	}
+	if (scheme_len(p) == 0 || strncmp(p + scheme_len(p), "://", 3) != 0)
+		return NULL;
+	p += scheme_len(p) + 3;
+	end = p + strcspn(p, "/?#\\");
+	at = memchr(p, '@', (gsize)(end - p));
+	while (at != NULL) {          /* the last '@' of the authority */
+		p = at + 1;
+		at = memchr(p, '@', (gsize)(end - p));
+	}
+	return host_at(p);
+}
+
+/* The first host the shown TEXT names (a URL, www.x, a@x, or a domain
+ * with a known top-level label); NULL when it names none. */
+static char *
+shown_host(const char *text)
+{
+	char *n = g_utf8_normalize(text, -1, G_NORMALIZE_ALL);
+	char *res = NULL;
+
+	for (const char *p = n ? n : ""; *p && res == NULL; p++) {
+		if (p > n && (is_host_char(p[-1]) || p[-1] == '/' || p[-1] == '@' ||
+		              p[-1] == ':'))
+			continue;                   /* only at the start of a word */
+		char *h = target_host(p);
+		if (h == NULL && g_ascii_isalnum(*p)) {
+			h = host_at(p);
+			if (p[strlen(h)] == '@') {          /* a@host */
+				const char *at = p + strlen(h) + 1;
+				g_free(h);
+				h = host_at(at);
+			}
+		}
+		if (h != NULL && *h && (g_str_has_prefix(h, "www.") || tld_ok(h)))
+			res = g_steal_pointer(&h);
+		g_free(h);
+	}
+	g_free(n);
+	return res;
+}
+
+static bool
+same_site(const char *shown, const char *target)
+{
+	gsize ls = strlen(shown), lt = strlen(target);
+
+	if (g_str_has_prefix(shown, "www."))
+		shown += 4, ls -= 4;
+	if (g_str_has_prefix(target, "www."))
+		target += 4, lt -= 4;
+	return strcmp(shown, target) == 0 ||
+	       (lt > ls && target[lt - ls - 1] == '.' && strcmp(target + lt - ls, shown) == 0);
+}
+
+bool
+mk_link_misleads(const char *text, const char *href)
+{
+	char *t = target_host(href ? href : ""), *s = NULL;
+	bool bad = false;
+
+	if (t != NULL && *t != '\0' && (s = shown_host(text ? text : "")) != NULL)
+		bad = !same_site(s, t);
+	g_free(s);
+	g_free(t);
+	return bad;
+}

@@ -6,6 +6,7 @@
  * SUMMARY
  *   char *mk_text_defang(const char *utf8);
  *   char *mk_defang_url(const char *url);
+ *   bool mk_link_misleads(const char *text, const char *href);
  *
  * DESCRIPTION
  *   mk_text_defang(): every URL-like token (scheme://..., www.host, mailto:)
@@ -39,13 +40,24 @@
  *   host, "//x" without a '/' after the host or right after a ':', a run
  *   right after a letter or digit ("a\\b"), "word: text", "10:30".
  *
+ *   mk_link_misleads() is true when the shown TEXT of a link names a host
+ *   (a URL, "www.x", "a@x", or a word shaped like a domain whose last label
+ *   is a country code or a common generic one; full-width letters count,
+ *   NFKC) and the target HREF (scheme://[user@]host or mailto:) goes to
+ *   another one.  The same host, "www." added or removed, or a subdomain
+ *   of the shown host is not misleading.  A target without a host
+ *   (relative, "#", handlers) is never judged.
+ *
  * OWNERSHIP
  *   Returned strings are new (caller frees).
  */
 #ifndef MK_F_DEFANG_H
 #define MK_F_DEFANG_H
 
+#include <stdbool.h>
+
 char *mk_text_defang(const char *utf8);
 char *mk_defang_url(const char *url);
+bool mk_link_misleads(const char *text, const char *href);
 
 #endif

@@ -225,6 +225,13 @@ close_link(render *r)
 	const char *bare = g_str_has_prefix(href, "mailto:") ? href + 7 : href;
 
 	r->link = NULL;
+	if (mk_link_misleads(text, href)) {
+		put_text(r, " ");
+		put_text(r, r->opts->mismatch_mark ? r->opts->mismatch_mark
+		                                   : MK_HTML_MISMATCH_MARK_EN);
+		if (r->opts->mismatches != NULL)
+			(*r->opts->mismatches)++;
+	}
 	if (href_is_dangerous(href)) {
 		put_text(r, " ");
 		put_text(r, "[removed link]");

@@ -19,6 +19,9 @@
  *   protocol-handler schemes too, "<[\\]evil[.]example\s>",
  *   "<search-ms[:]...>"; omitted when it equals the text; javascript:,
  *   data:, vbscript: and file: targets are replaced by "[removed link]");
+ *   a link whose shown text names another host than its target
+ *   (mk_link_misleads) gets opts->mismatch_mark after its text, counted
+ *   in *opts->mismatches;
  *   images written as "[image: ALT]" or dropped; hidden elements
  *   (display:none, hidden attribute) dropped.  More than opts->max_nodes
  *   elements: stops and returns what it has with *truncated set.
@@ -43,7 +46,15 @@ typedef struct mk_html_opts {
 	bool show_links;      /* write link targets at all */
 	int64_t max_nodes;    /* element budget */
 	bool *truncated;      /* out, may be NULL */
+	const char *mismatch_mark;  /* NULL: MK_HTML_MISMATCH_MARK_EN */
+	unsigned *mismatches; /* out, may be NULL: links counted */
 } mk_html_opts;
+
+#define MK_HTML_MISMATCH_MARK_EN "[Warning: link target differs from its text]"
+#define MK_HTML_MISMATCH_MARK_JA "【注意: 表示と異なるリンク先】"
+/* The mark for general.language LANG ("en" or "ja"). */
+#define MK_HTML_MISMATCH_MARK(lang) \
+	(g_strcmp0((lang), "en") == 0 ? MK_HTML_MISMATCH_MARK_EN : MK_HTML_MISMATCH_MARK_JA)
 
 char *mk_html_to_text(const char *utf8, size_t len, const mk_html_opts *opts,
                       mk_error *err);

@@ -96,10 +96,13 @@ static int
 run_html(const mk_config *cfg, mk_node *n, mk_error *err)
 {
 	bool truncated = false;
+	unsigned misleading = 0;
 	mk_html_opts o = { .defang = cfg->text.defang_links,
 	                   .show_links = cfg->text.show_link_targets,
 	                   .max_nodes = cfg->limits.html_max_nodes,
-	                   .truncated = &truncated };
+	                   .truncated = &truncated,
+	                   .mismatch_mark = MK_HTML_MISMATCH_MARK(cfg->general.language),
+	                   .mismatches = &misleading };
 	char *utf8 = NULL, *text = NULL, *name = NULL;
 	int rc = mk_filter_decode(cfg, n, "text", &utf8, err);
 
@@ -116,6 +119,9 @@ run_html(const mk_config *cfg, mk_node *n, mk_error *err)
 		rc = MK_ERR_LIMIT;
 		goto out;
 	}
+	if (misleading > 0)
+		mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%u link(s) whose shown "
+		                    "text names another target", misleading);
 	name = txt_name(n->declared_name);
 	set_output(n, text, "text/plain", name);
 	text = NULL;

@@ -93,6 +93,15 @@ static const struct {
 	[MK_F_WORKER_TIMEOUT] = { "worker_timeout", MK_ACT_QUARANTINE,
 		"隔離環境での解析が時間上限を超えました",
 		"parsing it in the sandbox ran out of time" },
+	[MK_F_SENDER_NAME] = { "sender_name", MK_ACT_NONE,
+		"表示名にメールアドレスが含まれています",
+		"a display name contains an e-mail address" },
+	[MK_F_SENDER_AMBIGUOUS] = { "sender_ambiguous", MK_ACT_NONE,
+		"差出人等のアドレスが無いか、複数あるか、解釈が分かれます",
+		"a sender or recipient header is missing, holds several mailboxes or is ambiguous" },
+	[MK_F_LINK_MISMATCH] = { "link_mismatch", MK_ACT_NONE,
+		"表示と異なるリンク先があります",
+		"a link's shown text differs from its target" },
 };
 
 const char *

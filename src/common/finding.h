@@ -46,6 +46,9 @@ typedef enum {
 	MK_F_WORKER_CRASH,      /* the sandboxed parser of this node died (memory
 	                         * limit, crash) or answered nonsense */
 	MK_F_WORKER_TIMEOUT,    /* the sandboxed parser ran out of time */
+	MK_F_SENDER_NAME,       /* a display name (From, To ...) holds an address */
+	MK_F_SENDER_AMBIGUOUS,  /* From missing, several mailboxes, or no strict parse */
+	MK_F_LINK_MISMATCH,     /* a link's shown text names another target */
 	MK_F_COUNT
 } mk_finding_code;
 

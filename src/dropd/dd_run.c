@@ -48,6 +48,7 @@
 
 #include "dd.h"
 #include "log.h"
+#include "notice.h"
 #include "util.h"
 
 #define ID_HEX 32
@@ -231,9 +232,14 @@ stage(dd_job *j, const mk_result *r, const char *id, bool stored,
 		if (r->output_name != NULL && *r->output_name)
 			name = r->output_name;
 	} else {
+		char *words = mk_notice_why(cfg, r->root);   /* configured language */
+		char *why = words ? g_strdup_printf("%s (%s)", words, r->reason)
+		                  : g_strdup(r->reason);
 		safe = dd_out_safe_name(cfg, name);
-		char *t = dd_out_notice(cfg, safe, mk_verdict_name(r->verdict), r->reason,
+		char *t = dd_out_notice(cfg, safe, mk_verdict_name(r->verdict), why,
 		                        stored ? id : NULL, NULL);
+		g_free(why);
+		g_free(words);
 		content = g_bytes_new_take(t, strlen(t));
 	}
 	dd_place p = place_for(j, name);

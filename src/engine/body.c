@@ -124,11 +124,17 @@ render_body(const mk_config *cfg, mk_node *n)
 		                    n->charset ? n->charset : "(none)", used ? used : "?");
 	if (is_html(n)) {
 		bool truncated = false;
+		unsigned misleading = 0;
 		mk_html_opts o = { .defang = cfg->text.defang_links,
 			.show_links = cfg->text.show_link_targets,
-			.max_nodes = cfg->limits.html_max_nodes, .truncated = &truncated };
+			.max_nodes = cfg->limits.html_max_nodes, .truncated = &truncated,
+			.mismatch_mark = MK_HTML_MISMATCH_MARK(cfg->general.language),
+			.mismatches = &misleading };
 		n->text = mk_html_to_text(utf8, strlen(utf8), &o, &err);
 		mk_set_str(&n->filter, "html2text");
+		if (misleading > 0)
+			mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%u link(s) whose "
+			                    "shown text names another target", misleading);
 		if (truncated) {
 			mk_node_add_finding(n, MK_F_LIMIT, "HTML body over "
 			                    "limits.html_max_nodes elements, cut");

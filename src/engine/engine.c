@@ -20,6 +20,7 @@
 #include "body.h"
 #include "expand.h"
 #include "f_clamav.h"
+#include "hdrtext.h"
 #include "log.h"
 #include "mime.h"
 #include "notice.h"
@@ -247,20 +248,22 @@ check_size(const mk_config *cfg, mk_node *root, bool mail)
 		                    mail ? "message" : "file", max);
 }
 
-/* What is kept about R beside its original; *findings is new (caller frees). */
+/* What is kept about R beside its original; *findings and *subject are
+ * new (caller frees).  The subject is decoded with the header charset
+ * rules (mk_hdr_decode: CP932 for Shift_JIS ...), as the forwarded one. */
 static mk_qmeta
-item_meta(const mk_input *in, const mk_result *r, char **findings)
+item_meta(const mk_input *in, const mk_result *r, char **findings, char **subject)
 {
 	const mk_node *root = r->root;
-	const char *subject = NULL;
 
+	*subject = NULL;
 	if (root->mime != NULL && GMIME_IS_MESSAGE(root->mime))
-		subject = g_mime_message_get_subject(GMIME_MESSAGE(root->mime));
+		*subject = mk_hdr_obj_decode(root->mime, "Subject");
 	*findings = mk_report_findings(root);
 	return (mk_qmeta){
 		.id = r->id, .channel = r->is_mail ? "mail" : "file",
 		.sender = in->sender, .recipients = in->recipients,
-		.subject = r->is_mail ? subject : in->name, .verdict = r->verdict,
+		.subject = r->is_mail ? *subject : in->name, .verdict = r->verdict,
 		.findings = *findings, .report_json = r->report_json,
 		.received = g_get_real_time() / G_USEC_PER_SEC,
 	};
@@ -269,7 +272,7 @@ item_meta(const mk_input *in, const mk_result *r, char **findings)
 static int
 store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 {
-	char *findings = NULL;
+	char *findings = NULL, *subject = NULL;
 	mk_qmeta m;
 	int rc;
 
@@ -277,8 +280,9 @@ store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 		mk_error_set(err, MK_ERR_TEMP, "no quarantine store");
 		return MK_ERR_TEMP;
 	}
-	m = item_meta(in, r, &findings);
+	m = item_meta(in, r, &findings, &subject);
 	rc = e->port->put(e->port->ctx, &m, in->data, err);
+	g_free(subject);
 	g_free(findings);
 	return rc;
 }
@@ -287,14 +291,15 @@ store_original(mk_engine *e, const mk_input *in, mk_result *r, mk_error *err)
 static void
 note_item(mk_engine *e, const mk_input *in, mk_result *r)
 {
-	char *findings = NULL;
+	char *findings = NULL, *subject = NULL;
 	mk_qmeta m;
 
 	if (in->no_store || r->verdict == MK_V_TEMPFAIL || e->port == NULL ||
 	    e->port->note == NULL)
 		return;
-	m = item_meta(in, r, &findings);
+	m = item_meta(in, r, &findings, &subject);
 	e->port->note(e->port->ctx, &m, (gint64)g_bytes_get_size(in->data), r->stored);
+	g_free(subject);
 	g_free(findings);
 }
 

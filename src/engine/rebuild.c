@@ -10,21 +10,65 @@
 
 #include <string.h>
 
+#include "addr.h"
+#include "hdrtext.h"
 #include "names.h"
 #include "policy.h"
 #include "util.h"
 
 /* Header values lose every control character (no header injection by an
- * encoded CR/LF). Caller frees. */
+ * encoded CR/LF); encoded words and raw 8-bit text are decoded with the
+ * body charset rules (mk_hdr_decode).  Caller frees. */
 static char *
-clean_value(const char *v)
+clean_value(const GMimeHeader *h)
 {
-	char *s = g_utf8_make_valid(v ? v : "", -1);
+	const char *raw = g_mime_header_get_raw_value((GMimeHeader *)h);
 
-	for (char *p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return g_strstrip(s);
+	return mk_hdr_decode(raw ? raw : g_mime_header_get_value((GMimeHeader *)h));
+}
+
+static bool
+is_address_header(const char *name)
+{
+	static const char *const addr[] = {
+		"From", "Sender", "Reply-To", "To", "Cc", "Bcc",
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(addr); i++)
+		if (g_ascii_strcasecmp(addr[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* An address header rebuilt from a strict parse: From and Sender get
+ * exactly one mailbox (the first), the others every mailbox that parsed.
+ * Nothing is written when no mailbox parsed (an empty value must not run
+ * into the next header).  The value is set raw, so GMime does not parse
+ * or re-encode it again. */
+static void
+put_addresses(GMimeObject *to, const char *name, const GMimeHeader *h)
+{
+	const char *raw = g_mime_header_get_raw_value((GMimeHeader *)h);
+	mk_addr_list *l = mk_addr_parse(raw ? raw : g_mime_header_get_value((GMimeHeader *)h));
+	bool one = g_ascii_strcasecmp(name, "From") == 0 ||
+	           g_ascii_strcasecmp(name, "Sender") == 0;
+	GString *v = g_string_new(NULL);
+
+	for (guint i = 0; i < l->boxes->len && !(one && i > 0); i++) {
+		char *m = mk_addr_format(g_ptr_array_index(l->boxes, i));
+		g_string_append_printf(v, "%s%s", i ? ",\n\t" : " ", m);
+		g_free(m);
+	}
+	if (v->len > 0) {
+		GMimeHeaderList *hl = g_mime_object_get_header_list(to);
+		g_string_append_c(v, '\n');
+		g_mime_object_append_header(to, name, "", NULL);
+		g_mime_header_set_raw_value(
+			g_mime_header_list_get_header_at(hl, g_mime_header_list_get_count(hl) - 1),
+			v->str);
+	}
+	g_string_free(v, TRUE);
+	mk_addr_list_free(&l);
 }
 
 /* RFC 5322 3.6: at most one of each.  A second From or Subject is how a
@@ -50,6 +94,7 @@ copy_headers(const mk_config *cfg, GMimeMessage *from, GMimeMessage *to)
 	char **keep = g_strsplit(cfg->rebuild.keep_headers, ";", -1);
 	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(from));
 	int count = g_mime_header_list_get_count(hl);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	for (int i = 0; i < count; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
@@ -57,13 +102,19 @@ copy_headers(const mk_config *cfg, GMimeMessage *from, GMimeMessage *to)
 		bool wanted = false;
 		for (char **k = keep; *k && !wanted; k++)
 			wanted = g_ascii_strcasecmp(g_strstrip(*k), name) == 0;
-		if (!wanted || (single_instance(name) &&
-		                g_mime_object_get_header(GMIME_OBJECT(to), name) != NULL))
+		char *key = g_ascii_strdown(name, -1);
+		bool again = !g_hash_table_add(seen, key);
+		if (!wanted || (again && single_instance(name)))
 			continue;
-		char *v = clean_value(g_mime_header_get_value(h));
+		if (is_address_header(name)) {
+			put_addresses(GMIME_OBJECT(to), name, h);
+			continue;
+		}
+		char *v = clean_value(h);
 		g_mime_object_append_header(GMIME_OBJECT(to), name, v, "utf-8");
 		g_free(v);
 	}
+	g_hash_table_destroy(seen);
 	g_strfreev(keep);
 }
 
@@ -83,10 +134,11 @@ nested_header(GString *g, const mk_config *cfg, const mk_node *n)
 	g_string_append_printf(g, "\n---------- %s ----------\n",
 	                       en ? "Forwarded message" : "転送されたメッセージ");
 	for (unsigned i = 0; m != NULL && i < G_N_ELEMENTS(hdrs); i++) {
-		const char *v = g_mime_object_get_header(GMIME_OBJECT(m), hdrs[i]);
-		if (v == NULL)
+		GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(m));
+		GMimeHeader *h = g_mime_header_list_get_header(hl, hdrs[i]);
+		if (h == NULL)
 			continue;
-		char *c = clean_value(v);
+		char *c = clean_value(h);
 		g_string_append_printf(g, "%s: %s\n", hdrs[i], c);
 		g_free(c);
 	}

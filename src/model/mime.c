@@ -37,6 +37,9 @@
 
 #include <string.h>
 
+#include "addr.h"
+#include "hdrtext.h"
+
 typedef struct {
 	mk_ctx *ctx;
 	const char *raw;       /* borrowed: whole input */
@@ -207,7 +210,9 @@ fill_declared(mk_node *n, GMimeObject *obj)
 	    (v = g_mime_part_get_filename(GMIME_PART(obj))) != NULL)
 		name = v;
 	if (name != NULL && *name != '\0') {
-		char *valid = g_utf8_make_valid(name, -1);
+		/* ours decodes like the bodies (CP932 for Shift_JIS ...) */
+		char *ours = mk_hdr_file_name(obj);
+		char *valid = ours ? ours : g_utf8_make_valid(name, -1);
 
 		mk_set_str(&n->declared_name, valid);
 		g_free(valid);
@@ -742,6 +747,7 @@ mk_mime_parse(mk_ctx *ctx, GBytes *raw, mk_error *err)
 	}
 	root->mime = GMIME_OBJECT(msg);
 	check_headers(root, g_mime_object_get_header_list(root->mime), true);
+	mk_addr_check(root);
 	body = g_mime_message_get_mime_part(msg);
 	if (body != NULL)
 		build_object(&st, body, root);

@@ -42,6 +42,8 @@
 
 #include <string.h>
 
+#include "hdrtext.h"
+
 /* One parameter as written: lower-case name, the value's text as written
  * (quotes included) and its unquoted form. */
 typedef struct {
@@ -194,29 +196,22 @@ param_base(const char *name, int *section)
 	return g_strndup(name, (gsize)(star - name));
 }
 
-/* The value GMime decodes from the plain (or the RFC 2231) forms in PS,
- * the parameters named BASE, alone (RFC 2047 / 2231 applied), or NULL. */
+/* The value the plain (or the RFC 2231) forms in PS, the parameters named
+ * BASE, decode to alone (RFC 2047 / 2231 applied, with the charset rules
+ * of the delivered name: mk_hdr_param), or NULL. */
 static char *
 decode_alone(GPtrArray *ps, const char *base, bool extended)
 {
-	GString *g = g_string_new(NULL);
-	GMimeParamList *l;
-	GMimeParam *p;
-	char *v = NULL;
+	GString *g = g_string_new("x");
+	char *v;
 
 	for (guint i = 0; i < ps->len; i++) {
 		wparam *w = g_ptr_array_index(ps, i);
 
 		if ((strchr(w->name, '*') != NULL) == extended)
-			g_string_append_printf(g, "%s%s=%s", g->len ? "; " : "",
-			                       w->name, w->raw);
+			g_string_append_printf(g, "; %s=%s", w->name, w->raw);
 	}
-	l = g_mime_param_list_parse(NULL, g->str);
-	p = l != NULL ? g_mime_param_list_get_parameter(l, base) : NULL;
-	if (p != NULL && g_mime_param_get_value(p) != NULL)
-		v = g_strdup(g_mime_param_get_value(p));
-	if (l != NULL)
-		g_object_unref(l);
+	v = mk_hdr_param(g->str, base);
 	g_string_free(g, TRUE);
 	return v;
 }
@@ -330,16 +325,16 @@ check_params(mk_node *n, const char *hdr, const char *value)
 static void
 check_names(mk_node *n, GMimeObject *obj)
 {
-	GMimeContentType *ct = g_mime_object_get_content_type(obj);
-	GMimeContentDisposition *cd = g_mime_object_get_content_disposition(obj);
-	const char *name = ct ? g_mime_content_type_get_parameter(ct, "name") : NULL;
-	const char *file = cd ? g_mime_content_disposition_get_parameter(cd, "filename")
-	                      : NULL;
+	/* decoded as the delivered name is (mk_hdr_file_name) */
+	char *name = mk_hdr_obj_param(obj, "Content-Type", "name");
+	char *file = mk_hdr_obj_param(obj, "Content-Disposition", "filename");
 
 	if (name != NULL && file != NULL && *name != '\0' && *file != '\0' &&
 	    !same_text(name, file) && !mk_node_has_finding(n, MK_F_AMBIGUOUS_MIME))
 		mk_node_add_finding(n, MK_F_AMBIGUOUS_MIME, "Content-Type name and "
 		                    "Content-Disposition filename differ");
+	g_free(name);
+	g_free(file);
 }
 
 void

@@ -80,6 +80,8 @@ for f in eicar.com clam.pdf; do
 		mk_fail "$f: notice lacks the quarantine id ($id)"
 done
 grep -q 'virus' "$O/eicar.com.blocked.txt" && mk_ok || mk_fail "eicar notice gives no reason"
+grep -q '^理由: .*ウイルスを検出しました' "$O/eicar.com.blocked.txt" && mk_ok ||
+	mk_fail "eicar notice gives no reason in the configured language (ja)"
 # hostile names: only safe names appear
 bad=$(find "$T/out" -name '*[[:cntrl:]]*' -o -name '.[!.]*' ! -name '.mk-tmp*' | wc -l)
 [ "$bad" -eq 0 ] && mk_ok || mk_fail "$bad output names with controls or leading dots"

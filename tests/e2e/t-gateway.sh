@@ -9,6 +9,10 @@
 #        a zip holding EICAR -> delivered: text/plain notice first, no exe, no
 #        zip, no EICAR, X-Mukaika-* set, foreign headers gone, Received kept;
 #        the original is in the quarantine (`mukaika quarantine list`).
+#     1b. Japanese mails as Outlook (CP932), Thunderbird (ISO-2022-JP), a web
+#        mailer (UTF-8) and a phone (Shift_JIS, half-width kana) build them
+#        (tests/scripts/jp_profiles.py) -> subject, sender, file names and
+#        body arrive exactly as sent.
 #     2. EICAR as the only content -> 550 5.7.1 at end of data, nothing
 #        delivered.
 #     3. Over the size cap -> 552 5.3.4 (SIZE= at MAIL FROM, and a body).
@@ -74,6 +78,27 @@ elif e2e_wait_sink 1 20; then
 	fi
 else
 	fail "mixed mail not delivered"
+fi
+
+# ---- 1b. Japanese mails from the common mail programs -------------------------
+python3 "$MK_SRCDIR/tests/scripts/jp_profiles.py" gen "$D/jp" outlook thunderbird webmail mobile
+n0=$(e2e_sink_count)
+for k in outlook thunderbird webmail mobile; do
+	e2e_swaks "$GW_SMTP_PORT" --data "$D/jp/$k.eml" && [ "$(e2e_data_code)" = 250 ] ||
+		fail "$k mail not accepted: $(e2e_data_reply)"
+done
+if e2e_wait_sink $((n0 + 4)) 30; then
+	for k in outlook thunderbird webmail mobile; do
+		f=$(e2e_sink_find "jp-$k@example.jp")
+		[ -n "$f" ] && cp "$f" "$D/jp/$k.out"
+	done
+	if out=$(python3 "$MK_SRCDIR/tests/scripts/jp_profiles.py" check "$D/jp" 2>&1); then
+		ok "Japanese sender profiles arrive as sent ($out)"
+	else
+		fail "Japanese sender profiles: $out"
+	fi
+else
+	fail "Japanese sender profiles not delivered"
 fi
 
 # ---- 2. EICAR only -> 550 ------------------------------------------------------

@@ -7,7 +7,7 @@
 #
 # DESCRIPTION
 #   For each of fuzz_mime, fuzz_archive, fuzz_tnef, fuzz_html, fuzz_office,
-#   fuzz_uu, fuzz_names, fuzz_nodewire found in
+#   fuzz_uu, fuzz_names, fuzz_nodewire, fuzz_hdr found in
 #   BUILDDIR/tests/fuzz, runs libFuzzer for SECONDS (default 60) with
 #   -max_total_time.  The first corpus directory is a fresh temporary one
 #   (new inputs go there); the seed directories follow, read only:
@@ -18,6 +18,7 @@
 #     office  - corpora/oletools, /usr/share/clamav-testfiles
 #     uu      - a few uuencoded/yEnc texts written by this script
 #     names   - none;  nodewire - none
+#     hdr     - a few header values written by this script
 #   Prints one line per target, "fuzz NAME: ok" or "fuzz NAME: FAILED", and
 #   exits 1 if any target crashed, leaked, hung (-timeout, default 25 s per
 #   input) or ran out of memory.  Reproducers are kept in FUZZ_CRASH_DIR
@@ -57,6 +58,16 @@ write_html_seeds() {
 	printf '%s' '<html><body><a href="data:text/html,x">d</a><a href="vbscript:x">v</a><a href="file:///etc/passwd">f</a><dl><dt>t<dd>d</dl><hr><h2>T</h2><noscript>n</noscript><iframe src=x></iframe>' >"$d/5.html"
 }
 
+# A few header values (encoded words, RFC 2231 parameters, address lists).
+write_hdr_seeds() {
+	d=$work/seeds-hdr
+	mkdir -p "$d"
+	printf '%s' '=?Shift_JIS?B?gWmHQIFq?= =?ISO-2022-JP?B?GyRCQEE1YT1xLSEtahsoQg==?=' >"$d/1"
+	printf '%s' 'attachment; filename*0*=UTF-8'"''"'%E8%A6; filename*1*=%8B.pdf; filename="x.pdf"' >"$d/2"
+	printf '%s' '"a\"b" <a@x.example>, =?UTF-8?B?YmFua0BiYW5rLmV4YW1wbGU=?= <e@y.example>, g: c@d.example;' >"$d/3"
+	printf 'https://bank.example/\000https://evil.example/' >"$d/4"
+}
+
 seeds_for() {
 	case $1 in
 	mime)    echo "$corp/stalwart-mail-parser $corp/mime4j" ;;
@@ -65,6 +76,7 @@ seeds_for() {
 	html)    echo "$work/seeds-html $here/../data/text" ;;
 	office)  echo "$corp/oletools $testfiles" ;;
 	uu)      echo "$work/seeds-uu" ;;
+	hdr)     echo "$work/seeds-hdr" ;;
 	esac
 }
 
@@ -79,10 +91,11 @@ write_uu_seeds() {
 
 write_html_seeds
 write_uu_seeds
+write_hdr_seeds
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 failed=0
-for t in mime archive tnef html office uu names nodewire; do
+for t in mime archive tnef html office uu names nodewire hdr; do
 	bin=$build/tests/fuzz/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "fuzz $t: skipped (not built)"

@@ -12,10 +12,12 @@ DESCRIPTION
     attachments are a 512-byte PE header with no code (libmagic: PE32), never
     a working program.
 """
-import base64, os, struct
+import base64, io, os, struct, subprocess, sys, tempfile, zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "scripts"))
+from mkcheck import tiny_pdf  # noqa: E402
 
 
 def fake_pe():
@@ -27,23 +29,6 @@ def fake_pe():
     struct.pack_into("<H", opt, 68, 2)
     d = bytes(mz) + coff + bytes(opt) + b".text\0\0\0" + bytes(32)
     return d + b"\0" * (512 - len(d))
-
-
-def tiny_pdf():
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R >>",
-            b"<< /Length 0 >>\nstream\n\nendstream"]
-    out = b"%PDF-1.4\n"
-    offs = []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(out))
-        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
-    x = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-    return out
 
 
 def tnef(files):
@@ -100,6 +85,74 @@ HTML = ("<html><head><style>p{color:red}</style><script>alert(1)</script></head>
         "<img src=\"https://tracker.example.com/p.gif\"></body></html>")
 
 
+def docm():
+    """A minimal macro-enabled Word document (the macro part is inert bytes)."""
+    W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    R = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = [
+        ("[Content_Types].xml",
+         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+         '<Default Extension="xml" ContentType="application/xml"/>'
+         '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+         '<Override PartName="/word/document.xml" '
+         'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>'),
+        ("_rels/.rels",
+         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{R}">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+         'relationships/officeDocument" Target="word/document.xml"/></Relationships>'),
+        ("word/document.xml",
+         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}">'
+         '<w:body><w:p><w:r><w:t>会議資料です。</w:t></w:r></w:p></w:body></w:document>'),
+        ("word/_rels/document.xml.rels",
+         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{R}">'
+         '<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/'
+         'vbaProject" Target="vbaProject.bin"/></Relationships>'),
+        ("word/vbaProject.bin", "inert test bytes, not a macro"),
+    ]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts:
+            z.writestr(zipfile.ZipInfo(name, (2024, 4, 2, 9, 30, 0)), text.encode("utf-8"))
+    return buf.getvalue()
+
+
+def encrypted_zip():
+    """A ZipCrypto archive (password "golden") holding one text file."""
+    with tempfile.TemporaryDirectory() as d:
+        open(os.path.join(d, "memo.txt"), "wb").write("パスワード付きのメモ\n".encode())
+        subprocess.run(["zip", "-q", "-X", "-P", "golden", "a.zip", "memo.txt"], cwd=d, check=True)
+        return open(os.path.join(d, "a.zip"), "rb").read()
+
+
+def notice_cases(B):
+    """Mails whose notice says what happened to each part, in ja and en."""
+    cases = {
+        "notice_docm": hdr(rfc2047("会議資料"), "docm", [f'Content-Type: multipart/mixed; boundary="{B}"']) +
+        ["", f"--{B}", "Content-Type: text/plain; charset=utf-8", "", "資料を送ります。"] +
+        attach_part(B, "会議資料.docm", "application/vnd.ms-word.document.macroEnabled.12", docm()) +
+        [f"--{B}--"],
+        "notice_encrypted": hdr(rfc2047("パスワード付きファイル"), "ppap",
+                                [f'Content-Type: multipart/mixed; boundary="{B}"']) +
+        ["", f"--{B}", "Content-Type: text/plain; charset=utf-8", "", "パスワードは別送します。"] +
+        attach_part(B, "資料.zip", "application/zip", encrypted_zip()) + [f"--{B}--"],
+        "sender_spoof": ["From: =?UTF-8?B?" + base64.b64encode("support@bank.example".encode()).decode() +
+                         "?= <evil@attacker.example>, second@attacker.example",
+                         "To: soumu@city.example.lg.jp, =?UTF-8?B?" +
+                         base64.b64encode(b"x@attacker.example").decode() + "?=",
+                         "Date: Tue, 02 Apr 2024 09:30:00 +0900", "Message-ID: <spoof@example.com>",
+                         "Subject: " + rfc2047("口座確認のお願い"), "MIME-Version: 1.0",
+                         "Content-Type: text/html; charset=utf-8", "",
+                         '<p>こちらから確認してください: <a href="https://login.attacker.example/">'
+                         'https://www.bank.example/login</a></p>'],
+    }
+    for name, lines in cases.items():
+        write(f"tests/golden/mail/{name}.in", lines)
+        write(f"tests/golden/mail/{name}_en.in", lines)
+        write(f"tests/golden/mail/{name}_en.conf", b"[general]\nlanguage = en\n")
+
+
 def main():
     B = "golden-b1"
     # 1 HTML-only mail
@@ -154,6 +207,10 @@ def main():
            "Content-Transfer-Encoding: quoted-printable"]) +
           ["", "=E4=BA=88=E7=AE=97=E6=A1=88=E3=82=92=E7=A2=BA=E8=AA=8D=E3=81=97=E3=81=BE=",
            "=E3=81=97=E3=81=9F=E3=80=82", "", "> previous line", "-- ", "taro"])
+    notice_cases(B)
+    # 5 again, with the notice in English
+    write("tests/golden/mail/pdf_exe_en.in", open(os.path.join(ROOT, "tests/golden/mail/pdf_exe.in"), "rb").read())
+    write("tests/golden/mail/pdf_exe_en.conf", b"[general]\nlanguage = en\n")
     # files
     write("tests/golden/file/notes.txt.in", "議事録\n- 予算案を承認\n- 次回は五月\n".encode("utf-8"))
     write("tests/golden/file/sjis.txt.in", "住民票の写しの交付について\r\n".encode("cp932") * 4)

@@ -6,6 +6,7 @@ SUMMARY
     import mkcheck as mc           (lib.sh sets PYTHONPATH for mk_py/mk_judge)
     mc.mail_with(data, name, ctype) -> bytes of a mail with DATA attached
     mc.zipbytes(name, data), mc.targz(name, data) -> container bytes
+    mc.tiny_pdf()                   bytes of a valid one-page empty PDF
     mc.manifest(path, rows)         rows (id, input, arg...) for mk_batch
     mc.runs(dir)                    {id: Run(rc, out, report, err)} of mk_batch
     mc.codes(report_path)           set of finding codes (nodes[].findings[])
@@ -41,6 +42,23 @@ def mail_with(data, name, ctype):
     enc = base64.encodebytes(data).decode().rstrip("\n").split("\n")
     lines += enc + ["", f"--{b}--", ""]
     return "\r\n".join(lines).encode("utf-8", "surrogateescape")
+
+
+def tiny_pdf():
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] /Contents 4 0 R >>",
+            b"<< /Length 0 >>\nstream\n\nendstream"]
+    out = b"%PDF-1.4\n"
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    x = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offs)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
+    return out
 
 
 def zipbytes(name, data):

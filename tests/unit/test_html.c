@@ -47,7 +47,8 @@ static const html_row rows[] = {
 	  { "hxxps://example[.]jp/" }, { "<", "https" } },
 	{ "link_phish_text", "<a href=\"http://evil.example/\">"
 	  "https://bank.example.jp/</a>", false, false,
-	  { "hxxps://bank[.]example[.]jp/ <hxxp://evil[.]example/>" }, { NULL } },
+	  { "hxxps://bank[.]example[.]jp/ [Warning: link target differs from its text] "
+	    "<hxxp://evil[.]example/>" }, { NULL } },
 	{ "link_javascript", "<a href=\"javascript:alert(1)\">go</a>", false,
 	  false, { "go [removed link]" }, { "alert", "javascript" } },
 	{ "link_js_obfuscated", "<a href=\" JaVa\tScRiPt:alert(1)\">go</a>",
@@ -162,6 +163,61 @@ START_TEST(test_exact_rows)
 	char *t = render(exact_rows[_i].html, true, true, 1000, NULL);
 
 	ck_assert_str_eq(t, exact_rows[_i].want);
+	g_free(t);
+}
+END_TEST
+
+/* mk_link_misleads(): shown text against target. */
+static const struct {
+	const char *text, *href;
+	bool misleads;
+} mislead_rows[] = {
+	{ "https://bank.example/login", "https://evil.example/login", true },
+	{ "https://bank.example/login", "https://bank.example/other", false },
+	{ "bank.example", "https://www.bank.example/", false },
+	{ "www.bank.example", "https://bank.example@evil.example/", true },
+	{ "bank.example", "https://login.bank.example/", false },
+	{ "login.bank.example", "https://bank.example/", true },
+	{ "bank.example.evil.example", "https://bank.example/", true },
+	{ "report.pdf", "https://files.example/report.pdf", false },
+	{ "こちら", "https://evil.example/", false },
+	{ "こちらｂａｎｋ．ｅｘａｍｐｌｅ", "https://evil.example/", true },
+	{ "a@bank.example", "mailto:a@evil.example", true },
+	{ "a@bank.example", "mailto:a@bank.example", false },
+	{ "city.lg.jp のサイト", "https://evil.example/", true },
+	{ "BANK.EXAMPLE", "HTTPS://bank.example/", false },
+	{ "https://bank.example", "/relative", false },
+	{ "https://bank.example", "#top", false },
+	{ "Visit bank.co.jp now", "http://bank.co.jp.evil.example/", true },
+	{ "setup.js", "https://cdn.example/setup.js", false },
+};
+
+START_TEST(test_mislead_rows)
+{
+	ck_assert_msg(mk_link_misleads(mislead_rows[_i].text, mislead_rows[_i].href) ==
+	              mislead_rows[_i].misleads, "row %d: %s -> %s", _i,
+	              mislead_rows[_i].text, mislead_rows[_i].href);
+}
+END_TEST
+
+/* The mark in the text and the count. */
+START_TEST(test_mislead_mark)
+{
+	unsigned count = 0;
+	mk_html_opts o = { .defang = true, .show_links = true, .max_nodes = 100,
+	                   .mismatch_mark = MK_HTML_MISMATCH_MARK_JA, .mismatches = &count };
+	const char *h = "<a href=\"https://evil.example\">https://bank.example</a> "
+	                "<a href=\"https://bank.example/x\">bank.example</a>";
+	char *t = mk_html_to_text(h, strlen(h), &o, NULL);
+
+	ck_assert_ptr_nonnull(strstr(t, "hxxps://bank[.]example 【注意: 表示と異なるリンク先】 <hxxps://evil[.]example>"));
+	ck_assert_uint_eq(count, 1);
+	g_free(t);
+	o.mismatch_mark = NULL;
+	o.show_links = false;
+	t = mk_html_to_text(h, strlen(h), &o, NULL);
+	ck_assert_ptr_nonnull(strstr(t, MK_HTML_MISMATCH_MARK_EN));
+	ck_assert_uint_eq(count, 2);
 	g_free(t);
 }
 END_TEST
@@ -345,6 +401,8 @@ html_suite(void)
 	tcase_add_loop_test(tc, test_exact_rows, 0, G_N_ELEMENTS(exact_rows));
 	tcase_add_loop_test(tc, test_deep_nesting, 0, 5);
 	tcase_add_test(tc, test_budget);
+	tcase_add_loop_test(tc, test_mislead_rows, 0, G_N_ELEMENTS(mislead_rows));
+	tcase_add_test(tc, test_mislead_mark);
 	tcase_add_loop_test(tc, test_registry_rows, 0, G_N_ELEMENTS(reg_rows));
 	tcase_add_test(tc, test_registry_misc);
 	tcase_add_test(tc, test_registry_charset);
