@@ -138,6 +138,8 @@ open_tcp(mk_clamd *c, const member *m)
 	return fd;
 }
 
+/* mk_write_all() with MSG_NOSIGNAL: a clamd that hangs up (StreamMaxLength)
+ * must not raise SIGPIPE in the caller. */
 static int
 send_all(int fd, const void *p, size_t len)
 {
