@@ -21,6 +21,10 @@
  *   The libclamav engine and the process-wide cl_init()/message callback
  *   (installed once).  Reads the database directory; never writes files.
  *
+ *   With clamav.backend = clamd every call is handed to f_clamd (the clamd
+ *   pool) instead, and libclamav is neither initialised nor given a
+ *   database: the engine does not know which backend runs.
+ *
  * FAILURE
  *   Missing, empty, stale, unloadable or uncompilable databases and every
  *   scan error are MK_ERR_TEMP (callers tempfail); libclamav's own last
@@ -33,6 +37,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "f_clamd.h"
 #include "finding.h"
 
 struct mk_scanner {
@@ -42,6 +47,7 @@ struct mk_scanner {
 	gint64 max_age_h;
 	unsigned int sigs;
 	char *desc;
+	mk_clamd *clamd;    /* backend = clamd: everything goes there */
 };
 
 typedef struct {
@@ -280,6 +286,13 @@ mk_scanner_new(const mk_config *cfg, mk_error *err)
 
 	s->dbdir = g_strdup(cfg->clamav.database_dir);
 	s->max_age_h = cfg->clamav.max_db_age_hours;
+	if (g_strcmp0(cfg->clamav.backend, "clamd") == 0) {
+		/* no cl_init, no database in this process */
+		s->clamd = mk_clamd_new(cfg, err);
+		if (s->clamd == NULL)
+			goto fail;
+		return s;
+	}
 	r = (cl_error_t)GPOINTER_TO_INT(g_once(&once, cl_init_once, NULL));
 	if (r != CL_SUCCESS) {
 		mk_error_set(err, MK_ERR_TEMP, "clamav: cl_init: %s",
@@ -314,6 +327,7 @@ mk_scanner_free(mk_scanner **sp)
 	s = *sp;
 	if (s->engine != NULL)
 		cl_engine_free(s->engine);
+	mk_clamd_free(&s->clamd);
 	g_free(s->dbdir);
 	g_free(s->desc);
 	g_free(s);
@@ -325,6 +339,8 @@ mk_scanner_fresh(mk_scanner *s, mk_error *err)
 {
 	gint64 age_h;
 
+	if (s->clamd != NULL)
+		return mk_clamd_fresh(s->clamd, err);
 	return db_check_age(s->dbdir, s->max_age_h, &age_h, err);
 }
 
@@ -340,6 +356,10 @@ mk_scanner_scan(mk_scanner *s, const void *buf, size_t len, GPtrArray *hits,
 	cl_error_t r;
 	int rc = MK_ERR_TEMP;
 
+	if (s->clamd != NULL) {
+		rc = mk_clamd_scan(s->clamd, buf, len, hits, err);
+		goto out;
+	}
 	map = cl_fmap_open_memory(buf != NULL ? buf : "", len);
 	if (map == NULL) {
 		mk_error_set(err, MK_ERR_TEMP, "clamav: cannot map %zu bytes", len);
@@ -368,6 +388,8 @@ out:
 const char *
 mk_scanner_describe(const mk_scanner *s)
 {
+	if (s != NULL && s->clamd != NULL)
+		return mk_clamd_describe(s->clamd);
 	return s != NULL && s->desc != NULL ? s->desc : "clamav (not loaded)";
 }
 

@@ -1,6 +1,6 @@
 /*
  * NAME
- *   f_clamav - in-process libclamav scanner
+ *   f_clamav - the virus scanner: in-process libclamav or a clamd pool
  *
  * SUMMARY
  *   mk_scanner *mk_scanner_new(const mk_config *cfg, mk_error *err);
@@ -22,6 +22,10 @@
  *   Returns 0 clean, 1 infected (names appended to HITS as new strings),
  *   negative MK_ERR_TEMP on a scanner error.  Thread safe: one compiled
  *   engine is shared read-only by all threads.
+ *
+ *   clamav.backend = clamd: the same interface runs on the clamd pool of
+ *   f_clamd.h (INSTREAM, round robin, health checks, the database age taken
+ *   from VERSION); the process then loads no signatures.
  *
  * OWNERSHIP
  *   mk_scanner_new returns a new scanner (free with mk_scanner_free); HITS

@@ -17,7 +17,7 @@ PACKAGES=(
 	libglib2.0-dev libgmime-3.0-dev libarchive-dev python3-zxcvbn libqrencode-dev libclamav-dev libmagic-dev
 	libsqlite3-dev libxml2-dev libuchardet-dev libmilter-dev libssl-dev
 	libmicrohttpd-dev libgnutls28-dev libsodium-dev libseccomp-dev curl openssl
-	check clamav clamav-testfiles
+	check clamav clamav-testfiles clamav-daemon
 	swaks miltertest postfix
 	jq sqlite3 file python3 python3-jsonschema zip p7zip-full
 	chromium fonts-ipafont-gothic nodejs

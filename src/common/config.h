@@ -96,6 +96,10 @@ typedef struct mk_config {
 		bool alert_macros;
 		bool alert_encrypted;
 		char *virus_in_attachment; /* strip|quarantine|reject */
+		char *backend;             /* libclamav|clamd */
+		char *clamd_sockets;       /* ';'-separated unix:PATH | tcp:HOST:PORT */
+		gint64 clamd_connect_timeout_ms;
+		gint64 clamd_io_timeout_ms;
 	} clamav;
 
 	struct {

@@ -102,6 +102,18 @@ const mk_key mk_schema[] = {
 	  0, 0, "strip|quarantine|reject",
 	  "a virus inside a mail attachment: drop that attachment (the original is kept), "
 	  "hold or refuse the mail; in a body, a file or the whole item [findings] virus applies" },
+	{ "clamav", "backend", MK_T_WORD, OFF(clamav.backend), "libclamav", 0, 0, "libclamav|clamd",
+	  "libclamav: load database_dir in this process; clamd: send every scan to the "
+	  "clamav.clamd_sockets pool (this process loads no signatures)" },
+	{ "clamav", "clamd_sockets", MK_T_STR, OFF(clamav.clamd_sockets), "", 0, 0, NULL,
+	  "clamd pool for backend = clamd: ';'-separated unix:/PATH or tcp:HOST:PORT, "
+	  "used round robin; a dead one is skipped, all dead means tempfail" },
+	{ "clamav", "clamd_connect_timeout_ms", MK_T_INT, OFF(clamav.clamd_connect_timeout_ms),
+	  XSTR(MK_DEF_CLAMD_CONNECT_MS), 10, 600000, NULL,
+	  "clamd: time to connect to one pool member before it counts as dead" },
+	{ "clamav", "clamd_io_timeout_ms", MK_T_INT, OFF(clamav.clamd_io_timeout_ms),
+	  XSTR(MK_DEF_CLAMD_IO_MS), 100, 3600000, NULL,
+	  "clamd: longest wait for one send or reply (a scan included) before the member counts as dead" },
 
 	{ "text", "defang_links", MK_T_BOOL, OFF(text.defang_links), "true", 0, 0, NULL,
 	  "write links as hxxps://example[.]jp/... so they are not clickable" },

@@ -36,6 +36,11 @@
 #define MK_DEF_CLAMAV_MAX_FILESIZE "100M"
 #define MK_DEF_CLAMAV_MAX_SCANTIME 120000
 #define MK_DEF_CLAMAV_MAX_RECURSION 17
+#define MK_DEF_CLAMD_CONNECT_MS    2000
+#define MK_DEF_CLAMD_IO_MS         130000
+#define MK_CLAMD_CHUNK             65536   /* INSTREAM chunk (protocol, not a limit) */
+#define MK_CLAMD_REPLY_MAX         1024    /* longest clamd reply line read */
+#define MK_CLAMD_MAX_SOCKETS       64      /* most clamd instances in one pool */
 
 /* quarantine.*, audit.* */
 #define MK_DEF_RETENTION_DAYS      90
