@@ -290,11 +290,13 @@ GBytes *mk_cfb_write(const mk_cfb_entry *root, gsize max, mk_error *err)
 	r->size = w.mini->len;
 	guint8 *o = g_malloc0((gsize)bytes);
 	header(o, nfat, pos[1], pos[2], s_mfat, pos[4], ndif, pos[3]);
-	memcpy(o + W_SSZ, w.mini->data, w.mini->len);
+	if (w.mini->len > 0)   /* an empty GByteArray's data may be NULL */
+		memcpy(o + W_SSZ, w.mini->data, w.mini->len);
 	for (guint i = 0; i < w.big->len; i++) {
 		const went *x = &g_array_index(w.ents, went, GPOINTER_TO_UINT(w.big->pdata[i]));
-		memcpy(o + W_SSZ + (gsize)x->start * W_SSZ,
-		       g_bytes_get_data(x->e->data, NULL), (gsize)x->size);
+		if (x->size > 0)
+			memcpy(o + W_SSZ + (gsize)x->start * W_SSZ,
+			       g_bytes_get_data(x->e->data, NULL), (gsize)x->size);
 	}
 	write_tables(&w, o, pos, nfat, ndif, s_mfat);
 	out = g_bytes_new_take(o, (gsize)bytes);

@@ -39,7 +39,8 @@ mkdir -p "$T/bk"
 for f in audit.head audit.key; do
 	[ -f "$T/state/$f" ] && cp -p "$T/state/$f" "$T/bk/"
 done
-sqlite3 "$T/state/mukaika.db" ".backup '$T/bk/mukaika.db'" && mk_ok || mk_fail "sqlite3 .backup failed"
+# .timeout: a writer may hold the lock for a moment (as in production)
+sqlite3 -cmd '.timeout 30000' "$T/state/mukaika.db" ".backup '$T/bk/mukaika.db'" && mk_ok || mk_fail "sqlite3 .backup failed"
 cp -a "$T/state/quarantine" "$T/bk/quarantine"
 during=$(kill -0 $wpid 2> /dev/null && echo yes || echo no)
 wait $wpid
