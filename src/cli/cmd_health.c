@@ -31,9 +31,13 @@
  *   0 OK, 1 WARNING, 2 CRITICAL (a configuration that does not load is
  *   CRITICAL: the daemons cannot start with it), 3 usage error (UNKNOWN).
  *
+ *   With metrics.enabled, the levels and the measures (signature age,
+ *   items and held items in the store, free disk ratio) also go to
+ *   mukaika-health.prom in metrics.dir, for node_exporter.
+ *
  * NEVER
- *   Writes anything but what opening the store writes (it may create an
- *   empty database, as every other command does).
+ *   Writes anything but that textfile and what opening the store writes
+ *   (it may create an empty database, as every other command does).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +50,7 @@
 
 #include "cli.h"
 #include "f_clamav.h"
+#include "metrics.h"
 #include "store.h"
 
 enum { H_OK = 0, H_WARN = 1, H_CRIT = 2, H_UNKNOWN = 3 };
@@ -53,10 +58,17 @@ enum { H_OK = 0, H_WARN = 1, H_CRIT = 2, H_UNKNOWN = 3 };
 static const char *const level_name[] = { "OK", "WARNING", "CRITICAL" };
 static const char *const level_prio[] = { "<6>", "<4>", "<2>" };
 
+#define N_CHECKS 4
+
 typedef struct health {
 	const mk_config *cfg;
 	int level;             /* worst so far */
 	GString *detail, *perf;
+	int cur;               /* the check running (index of checks[]) */
+	int check_level[N_CHECKS];   /* -1: skipped */
+	gint64 db_newest;      /* for the textfile; 0 unknown */
+	gint64 items, held;    /* -1 unknown */
+	double disk_free_pct;  /* < 0 unknown */
 } health;
 
 static void
@@ -69,6 +81,8 @@ note(health *h, int level, const char *fmt, ...)
 
 	if (level > h->level)
 		h->level = level;
+	if (level > h->check_level[h->cur])
+		h->check_level[h->cur] = level;
 	if (h->detail->len > 0)
 		g_string_append(h->detail, "; ");
 	va_start(ap, fmt);
@@ -88,6 +102,7 @@ check_signatures(health *h)
 		note(h, H_CRIT, "signatures: %s", err.msg);
 		return;
 	}
+	h->db_newest = newest;
 	age_h = ((gint64)time(NULL) - newest) / 3600;
 	if (age_h < 0)
 		age_h = 0;
@@ -150,6 +165,7 @@ check_disk(health *h)
 		char *esc = g_strescape(worst, NULL);
 
 		note(h, lv, "disk %.0f%% free (%s)", worst_pct, esc);
+		h->disk_free_pct = worst_pct;
 		g_string_append_printf(h->perf, " disk_free_pct=%.1f;%" G_GINT64_FORMAT ";%"
 		                       G_GINT64_FORMAT, worst_pct, c->health.disk_warn_percent,
 		                       c->health.disk_crit_percent);
@@ -163,14 +179,19 @@ check_store(health *h)
 {
 	mk_error err = { 0 };
 	mk_store *q = mk_store_open(h->cfg, &err);
-	mk_qfilter f = { 0 };
-	gint64 n = 0;
+	mk_qfilter f = { 0 }, held = { .status = "held" };
+	gint64 n = 0, nh = 0;
 
-	if (q == NULL || mk_qstore_count(q, &f, &n, &err) != 0)
+	if (q == NULL || mk_qstore_count(q, &f, &n, &err) != 0 ||
+	    mk_qstore_count(q, &held, &nh, &err) != 0)
 		note(h, H_CRIT, "store: %s", err.msg[0] ? err.msg : "cannot open");
 	else {
-		note(h, H_OK, "store ok (%" G_GINT64_FORMAT " items)", n);
-		g_string_append_printf(h->perf, " items=%" G_GINT64_FORMAT, n);
+		note(h, H_OK, "store ok (%" G_GINT64_FORMAT " items, %" G_GINT64_FORMAT
+		     " held)", n, nh);
+		g_string_append_printf(h->perf, " items=%" G_GINT64_FORMAT " held=%"
+		                       G_GINT64_FORMAT, n, nh);
+		h->items = n;
+		h->held = nh;
 	}
 	mk_store_close(&q);
 }
@@ -193,10 +214,57 @@ check_clock(health *h)
 static const struct check {
 	const char *name;
 	void (*run)(health *h);
-} checks[] = {
+} checks[N_CHECKS] = {
 	{ "signatures", check_signatures }, { "store", check_store },
 	{ "disk", check_disk }, { "clock", check_clock },
 };
+
+/* mukaika-health.prom in metrics.dir (made 0755 when missing): the
+ * levels and what the checks measured, for node_exporter.  A failure is
+ * a line on stderr; the status is not changed by it. */
+static void
+write_metrics(const health *h)
+{
+	GString *s = g_string_new(NULL);
+	char *dir = mk_metrics_dir(h->cfg);
+	mk_error err = { 0 };
+	gint64 now = (gint64)time(NULL);
+
+	g_string_append(s, "# HELP mukaika_health_status mukaika health: 0 OK, 1 WARNING, "
+	                "2 CRITICAL (overall: check=\"all\").\n"
+	                "# TYPE mukaika_health_status gauge\n");
+	for (int i = 0; i < N_CHECKS; i++)
+		if (h->check_level[i] >= 0)
+			g_string_append_printf(s, "mukaika_health_status{check=\"%s\"} %d\n",
+			                       checks[i].name, h->check_level[i]);
+	g_string_append_printf(s, "mukaika_health_status{check=\"all\"} %d\n", h->level);
+	if (h->db_newest > 0)
+		g_string_append_printf(s, "# HELP mukaika_signature_db_age_seconds Age of the "
+		                       "newest signature file (clamav.max_db_age_hours: mail "
+		                       "tempfails).\n# TYPE mukaika_signature_db_age_seconds gauge\n"
+		                       "mukaika_signature_db_age_seconds{daemon=\"health\",channel=\"\"} %"
+		                       G_GINT64_FORMAT "\n", MAX(0, now - h->db_newest));
+	if (h->items >= 0)
+		g_string_append_printf(s, "# HELP mukaika_quarantine_items Items in the quarantine "
+		                       "store (held: waiting for a decision).\n"
+		                       "# TYPE mukaika_quarantine_items gauge\n"
+		                       "mukaika_quarantine_items{status=\"all\"} %" G_GINT64_FORMAT "\n"
+		                       "mukaika_quarantine_items{status=\"held\"} %" G_GINT64_FORMAT "\n",
+		                       h->items, h->held);
+	if (h->disk_free_pct >= 0)
+		g_string_append_printf(s, "# HELP mukaika_disk_free_ratio Free space of the fullest "
+		                       "state or drop filesystem.\n# TYPE mukaika_disk_free_ratio gauge\n"
+		                       "mukaika_disk_free_ratio %.4f\n", h->disk_free_pct / 100.0);
+	g_string_append_printf(s, "# HELP mukaika_health_timestamp_seconds When mukaika health "
+	                       "last ran.\n# TYPE mukaika_health_timestamp_seconds gauge\n"
+	                       "mukaika_health_timestamp_seconds %" G_GINT64_FORMAT "\n", now);
+	if ((g_mkdir_with_parents(dir, 0755) != 0 && errno != EEXIST) ||
+	    mk_metrics_write(dir, "health", s->str, &err) != 0)
+		fprintf(stderr, "mukaika health: metrics textfile: %s\n",
+		        err.code ? err.msg : g_strerror(errno));
+	g_free(dir);
+	g_string_free(s, TRUE);
+}
 
 /* SKIP: comma-separated check names; false (and a message) for an unknown one. */
 static bool
@@ -272,10 +340,18 @@ cmd_health(int argc, char **argv)
 		printf("MUKAIKA CRITICAL - configuration does not load (mukaika config check)\n");
 		return H_CRIT;
 	}
-	h = (health){ .cfg = cfg, .detail = g_string_new(NULL), .perf = g_string_new(NULL) };
-	for (size_t i = 0; i < G_N_ELEMENTS(checks); i++)
-		if (!skipped(skip, checks[i].name))
-			checks[i].run(&h);
+	h = (health){ .cfg = cfg, .detail = g_string_new(NULL), .perf = g_string_new(NULL),
+	              .items = -1, .held = -1, .disk_free_pct = -1 };
+	for (int i = 0; i < N_CHECKS; i++) {
+		h.check_level[i] = -1;
+		if (skipped(skip, checks[i].name))
+			continue;
+		h.cur = i;
+		h.check_level[i] = H_OK;
+		checks[i].run(&h);
+	}
+	if (cfg->metrics.enabled)
+		write_metrics(&h);
 	rc = report(&h);
 	g_string_free(h.detail, TRUE);
 	g_string_free(h.perf, TRUE);

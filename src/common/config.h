@@ -235,6 +235,18 @@ typedef struct mk_config {
 		gint64 disk_crit_percent;
 	} health;
 
+	struct {
+		bool enabled;              /* daemons write their textfile */
+		char *dir;                 /* "" = general.state_dir/metrics */
+		gint64 interval_s;         /* between textfile updates */
+	} metrics;
+
+	struct {
+		char *admins;              /* comma-separated; "" = nothing mailed */
+		char *from;                /* "" = mukaika@general.hostname */
+		char *smtp_relay;          /* "" = release.smtp_relay */
+	} notify;
+
 	/* [policy] and [findings] */
 	GPtrArray *rules;              /* mk_rule*, in file order */
 	mk_action default_action;

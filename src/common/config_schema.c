@@ -349,6 +349,25 @@ const mk_key mk_schema[] = {
 	{ "health", "disk_crit_percent", MK_T_INT, OFF(health.disk_crit_percent),
 	  XSTR(MK_DEF_HEALTH_DISK_CRIT_PCT), 0, 99, NULL,
 	  "mukaika health is critical when a state or drop filesystem has less free space (percent)" },
+
+	{ "metrics", "enabled", MK_T_BOOL, OFF(metrics.enabled), "true", 0, 0, NULL,
+	  "each daemon (and mukaika health) keeps a Prometheus textfile of its counters "
+	  "in metrics.dir, for node_exporter's textfile collector" },
+	{ "metrics", "dir", MK_T_STR, OFF(metrics.dir), "", 0, 0, NULL,
+	  "directory of the textfiles mukaika-milter.prom, mukaika-dropd.prom and "
+	  "mukaika-health.prom (files 0644); empty: general.state_dir/metrics" },
+	{ "metrics", "interval_s", MK_T_INT, OFF(metrics.interval_s),
+	  XSTR(MK_DEF_METRICS_INTERVAL_S), 1, 3600, NULL,
+	  "seconds between two updates of a daemon's textfile" },
+
+	{ "notify", "admins", MK_T_STR, OFF(notify.admins), "", 0, 0, NULL,
+	  "administrators' addresses (comma-separated) that get the daily summary "
+	  "(mukaika report --mail) and the stale-signature alert (mukaika health --mail); "
+	  "empty: nothing is mailed" },
+	{ "notify", "from", MK_T_STR, OFF(notify.from), "", 0, 0, NULL,
+	  "sender address of those mails (empty: mukaika@HOST, HOST being general.hostname or the system name)" },
+	{ "notify", "smtp_relay", MK_T_STR, OFF(notify.smtp_relay), "", 0, 0, NULL,
+	  "SMTP relay (HOST:PORT) for those mails; empty: release.smtp_relay" },
 };
 const size_t mk_schema_len = G_N_ELEMENTS(mk_schema);
 

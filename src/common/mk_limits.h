@@ -109,4 +109,7 @@
 #define MK_DEF_HEALTH_DISK_WARN_PCT 10
 #define MK_DEF_HEALTH_DISK_CRIT_PCT 5
 
+/* Prometheus textfiles: seconds between updates */
+#define MK_DEF_METRICS_INTERVAL_S   15
+
 #endif

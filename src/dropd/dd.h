@@ -40,6 +40,7 @@
 
 #include "config.h"
 #include "engine/engine.h"
+#include "metrics.h"
 #include "mk_error.h"
 #include "store/qstore.h"
 
@@ -86,6 +87,10 @@ typedef struct dd_engine {
 	gid_t out_gid;
 	gint64 created_us;
 } dd_engine;
+
+/* The process's counters (dd_main.c; NULL when metrics.enabled is
+ * false): each run of a job is counted once, in dd_run.c. */
+extern mk_metrics *dd_metrics;
 
 dd_engine *dd_engine_new(mk_config *cfg, mk_error *err);
 /* dropd.out_owner as uid/gid (-1: keep); MK_ERR_CONFIG when it names an

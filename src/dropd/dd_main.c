@@ -73,8 +73,11 @@
 #include "config_open.h"
 #include "dd.h"
 #include "daemon.h"
+#include "engine/emetrics.h"
 #include "log.h"
 #include "util.h"
+
+mk_metrics *dd_metrics;
 
 typedef struct opts {
 	gboolean once;
@@ -98,6 +101,7 @@ typedef struct loop {
 	guint left;            /* at a stop: jobs and files not handled */
 	bool recovered;        /* restart recovery ran (once per start) */
 	gint64 next_rescan_us;
+	gint64 next_metrics_us;
 	bool stop;
 } loop;
 
@@ -446,6 +450,10 @@ turn(loop *l)
 	if (l->stop)
 		return false;
 	now = g_get_monotonic_time();
+	if (dd_metrics != NULL && now >= l->next_metrics_us) {
+		mk_emetrics_flush(dd_metrics, l->h->cfg, l->h->engine, "dropd");
+		l->next_metrics_us = now + l->h->cfg->metrics.interval_s * G_USEC_PER_SEC;
+	}
 	if (now >= l->next_rescan_us && !l->o->once) {
 		rebuild_if_unready(l);
 		dd_watch_rescan(l->w);
@@ -545,6 +553,7 @@ pre_drop(mk_daemon *d)
 	const mk_config *cfg = d->cfg;
 	char *qdir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
 	char *db = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
+	char *mdir = mk_metrics_dir(cfg);
 	int rc;
 
 	O.config = d->config;
@@ -558,6 +567,9 @@ pre_drop(mk_daemon *d)
 	                        MK_EXIT_CANTCREAT)) == 0 &&
 	    (rc = mk_daemon_dir(d, cfg->dropd.work_dir, 0700, "dropd.work_dir", true,
 	                        MK_EXIT_CANTCREAT)) == 0 &&
+	    (!cfg->metrics.enabled ||
+	     (rc = mk_daemon_dir(d, mdir, 0755, "metrics.dir", true,
+	                         MK_EXIT_CANTCREAT)) == 0) &&
 	    (*cfg->dropd.report_dir == '\0' ||
 	     (rc = mk_daemon_dir(d, cfg->dropd.report_dir, 0755, "dropd.report_dir", true,
 	                         MK_EXIT_CANTCREAT)) == 0))
@@ -565,6 +577,7 @@ pre_drop(mk_daemon *d)
 	mk_daemon_file(d, db, "quarantine.db", MK_EXIT_CANTCREAT);
 	g_free(db);
 	g_free(qdir);
+	g_free(mdir);
 	return rc;
 }
 
@@ -579,6 +592,8 @@ post_drop(mk_daemon *d)
 		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
 		return err.code == MK_ERR_CONFIG ? MK_EXIT_CONFIG : MK_EXIT_OSERR;
 	}
+	if (d->cfg->metrics.enabled)
+		dd_metrics = mk_metrics_new("dropd", "file");
 	return setup_loop(&L, &sigs) != 0 ? MK_EXIT_OSERR : 0;
 }
 
@@ -605,7 +620,13 @@ serve(mk_daemon *d)
 static void
 cleanup(mk_daemon *d)
 {
-	teardown_loop(&L);
+	dd_engine *h = L.h ? dd_engine_ref(L.h) : NULL;
+
+	teardown_loop(&L);   /* the running jobs finish: counted */
+	if (h != NULL)
+		mk_emetrics_flush(dd_metrics, h->cfg, h->engine, "dropd");
+	dd_engine_put(&h);
+	mk_metrics_free(&dd_metrics);
 	if (O.once && L.left > 0)
 		mk_log(MK_LOG_WARNING, NULL, "--once: stopped with %u job(s) or file(s) "
 		       "not handled (left in %s or %s)", L.left, d->cfg->dropd.work_dir,

@@ -49,6 +49,7 @@
 #include "dd.h"
 #include "log.h"
 #include "notice.h"
+#include "engine/report.h"
 #include "util.h"
 
 #define ID_HEX 32
@@ -249,6 +250,17 @@ stage(dd_job *j, const mk_result *r, const char *id, bool stored,
 	return rc;
 }
 
+/* One run of the engine in the counters (R NULL: an engine error). */
+static void
+count(const mk_result *r)
+{
+	char *findings = r && r->root ? mk_report_findings(r->root) : NULL;
+
+	mk_metrics_item(dd_metrics, r ? mk_verdict_name(r->verdict) : "tempfail",
+	                r ? r->elapsed_ms : 0, findings);
+	g_free(findings);
+}
+
 static void
 process(dd_job *j, GBytes *data)
 {
@@ -268,7 +280,11 @@ process(dd_job *j, GBytes *data)
 		.data = data, .mode = MK_MODE_FILE, .name = base_name(j),
 		.channel = "file", .recipients = j->user, .id = id, .no_store = have == 1,
 	};
-	if (mk_engine_process(j->eng->engine, &in, &r, &err) < 0 || r == NULL) {
+	mk_metrics_begin(dd_metrics);
+	rc = mk_engine_process(j->eng->engine, &in, &r, &err);
+	mk_metrics_end(dd_metrics);
+	count(r);
+	if (rc < 0 || r == NULL) {
 		log_file(j, MK_LOG_ERROR, id, "retry", NULL, err.msg);
 		goto out;
 	}

@@ -31,6 +31,7 @@
 
 #include "config.h"
 #include "engine/engine.h"
+#include "metrics.h"
 #include "mk_error.h"
 #include "mm_route.h"
 
@@ -72,6 +73,7 @@ typedef struct mm_msg {
 	bool failed;        /* internal failure: tempfail at end */
 	char fail_reason[160];
 	gint64 start_us;
+	gint64 eom_us;      /* end of data reached (0: not yet) */
 } mm_msg;
 
 /* Per-connection state (smfi_setpriv). */
@@ -94,6 +96,10 @@ void mm_engine_shutdown(void);
 int mm_apply_output(SMFICTX *ctx, const mm_conn *c, GBytes *out, mk_error *err);
 /* Reply-safe copy of TEXT: printable ASCII, no '%', cut at MM_REPLY_MAX. */
 char *mm_reply_text(const char *text);
+
+/* The process's counters (mm_main.c; NULL when metrics.enabled is false):
+ * every message is counted once, where its log line is written. */
+extern mk_metrics *mm_metrics;
 
 /* Callbacks (mm_cb.c). */
 extern struct smfiDesc mm_filter;

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "report.h"
 #include "util.h"
 #include "mm.h"
 
@@ -313,14 +314,17 @@ log_message(SMFICTX *ctx, const mm_msg *m, const mk_result *r, const char *what)
 	char *mid = mk_log_escape(m->message_id ? m->message_id : "-", 200);
 	char *from = mk_log_escape(m->sender ? m->sender : "-", 200);
 	char *act = mk_log_escape(r && r->actions ? r->actions : "-", 200);
+	char *findings = r && r->root ? mk_report_findings(r->root) : NULL;
+	gint64 now = g_get_monotonic_time();
 
 	mk_log(MK_LOG_INFO, r ? r->id : NULL,
 	       "queue=%s msgid=%s from=<%s> nrcpt=%u route=%s verdict=%s "
 	       "actions=\"%s\" report=%s ms=%" G_GINT64_FORMAT,
 	       qid ? qid : "-", mid, from, m->rcpts ? m->rcpts->len : 0,
 	       m->outbound ? "outbound" : "inbound", what, act,
-	       r && r->id ? r->id : "-",
-	       (g_get_monotonic_time() - m->start_us) / 1000);
+	       r && r->id ? r->id : "-", (now - m->start_us) / 1000);
+	mk_metrics_item(mm_metrics, what, m->eom_us ? (now - m->eom_us) / 1000 : 0, findings);
+	g_free(findings);
 	g_free(mid);
 	g_free(from);
 	g_free(act);
@@ -370,7 +374,9 @@ cb_eom(SMFICTX *ctx)
 	char *rcpts = NULL;
 	const char *what = "tempfail";
 	sfsistat st = SMFIS_TEMPFAIL;
+	int rc;
 
+	m->eom_us = g_get_monotonic_time();
 	if (m->eng == NULL || mk_engine_ready(m->eng->engine, &err) != 0)
 		goto fail;
 	if (over_cap(m)) {
@@ -391,7 +397,10 @@ cb_eom(SMFICTX *ctx)
 		.data = data, .mode = MK_MODE_MAIL, .channel = "mail",
 		.sender = m->sender, .recipients = rcpts, .inbound_only_av = m->outbound,
 	};
-	if (mk_engine_process(m->eng->engine, &in, &r, &err) != 0 || r == NULL)
+	mk_metrics_begin(mm_metrics);
+	rc = mk_engine_process(m->eng->engine, &in, &r, &err);
+	mk_metrics_end(mm_metrics);
+	if (rc != 0 || r == NULL)
 		goto fail;
 	st = decide(ctx, c, r, &what);
 	goto out;

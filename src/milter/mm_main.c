@@ -41,8 +41,11 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "emetrics.h"
 #include "log.h"
 #include "mm.h"
+
+mk_metrics *mm_metrics;
 
 static pthread_t main_thread;
 static volatile gint milter_done;
@@ -108,6 +111,7 @@ pre_drop(mk_daemon *d)
 	char *qdir = mk_config_state_path(cfg, cfg->quarantine.dir, "quarantine");
 	char *sdir = upath ? g_path_get_dirname(upath) : NULL;
 	char *db = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
+	char *mdir = mk_metrics_dir(cfg);
 	int rc;
 
 	/* before any thread exists (the engine's, libmilter's) */
@@ -123,6 +127,8 @@ pre_drop(mk_daemon *d)
 	                        MK_EXIT_CANTCREAT)) != 0 ||
 	    (rc = mk_daemon_dir(d, qdir, 0750, "quarantine.dir", true,
 	                        MK_EXIT_CANTCREAT)) != 0 ||
+	    (cfg->metrics.enabled &&
+	     (rc = mk_daemon_dir(d, mdir, 0755, "metrics.dir", true, MK_EXIT_CANTCREAT)) != 0) ||
 	    (sdir != NULL && (rc = mk_daemon_dir(d, sdir, 0755, "milter.socket", false,
 	                                         MK_EXIT_OSERR)) != 0))
 		goto out;
@@ -141,6 +147,7 @@ out:
 	g_free(qdir);
 	g_free(sdir);
 	g_free(db);
+	g_free(mdir);
 	return rc;
 }
 
@@ -153,7 +160,20 @@ post_drop(mk_daemon *d)
 		mk_log(MK_LOG_ERROR, NULL, "cannot create the engine: %s", err.msg);
 		return MK_EXIT_OSERR;
 	}
+	if (d->cfg->metrics.enabled)
+		mm_metrics = mk_metrics_new("milter", "mail");
 	return 0;
+}
+
+/* The textfile, from the running engine and its configuration. */
+static void
+metrics_flush(void)
+{
+	mm_engine *h = mm_engine_get();
+
+	if (h != NULL)
+		mk_emetrics_flush(mm_metrics, h->cfg, h->engine, "milter");
+	mm_engine_put(&h);
 }
 
 static void *
@@ -168,18 +188,30 @@ milter_thread(void *arg)
 	return NULL;
 }
 
+/* Wakes every metrics.interval_s (at most MM_READY_RETRY_S): the textfile
+ * is written, and an engine that is not ready is retried every
+ * MM_READY_RETRY_S. */
 static void
 signal_loop(const mk_daemon *d, const sigset_t *set)
 {
-	struct timespec ts = { .tv_sec = MM_READY_RETRY_S, .tv_nsec = 0 };
+	gint64 tick_s = d->cfg->metrics.enabled ? MIN(d->cfg->metrics.interval_s,
+	                                              MM_READY_RETRY_S) : MM_READY_RETRY_S;
+	struct timespec ts = { .tv_sec = (time_t)tick_s, .tv_nsec = 0 };
+	gint64 retry_at = g_get_monotonic_time() + MM_READY_RETRY_S * G_USEC_PER_SEC;
 
+	metrics_flush();
 	while (!g_atomic_int_get(&milter_done)) {
 		int sig = sigtimedwait(set, NULL, &ts);
 		mk_error err = {0};
 
 		if (sig < 0) {
-			if (errno == EAGAIN)
+			if (errno != EAGAIN)
+				continue;
+			metrics_flush();
+			if (g_get_monotonic_time() >= retry_at) {
 				mm_engine_retry_if_unready();
+				retry_at = g_get_monotonic_time() + MM_READY_RETRY_S * G_USEC_PER_SEC;
+			}
 			continue;
 		}
 		if (sig == SIGHUP) {
@@ -213,7 +245,9 @@ static void
 cleanup(mk_daemon *d)
 {
 	(void)d;
+	metrics_flush();
 	mm_engine_shutdown();
+	mk_metrics_free(&mm_metrics);
 }
 
 int

@@ -22,7 +22,9 @@
 #      Debian's, and Postfix settings from the installed
 #      examples/main.cf.milter; one mail with a PNG and a PDF (the worker
 #      runs) must arrive sanitized at the sink;
-#   6. the installed `mukaika health` as the packaged user says OK.
+#   6. the installed `mukaika health` as the packaged user says OK;
+#   7. the milter and health wrote their metrics textfiles (0644) into
+#      /var/lib/mukaika-metrics (0755), the packaged metrics.dir.
 #   Everything installed is purged at the end, and the mukaika user removed
 #   when it did not exist before.  Skips (77) when not root, when a tool is
 #   missing, or when mukaika packages are already installed (it never
@@ -45,7 +47,7 @@ for p in $PKGS; do
 done
 had_user=0; getent passwd mukaika > /dev/null && had_user=1
 made=()   # directories the packages created that dpkg --purge leaves
-for d in /var/lib/mukaika /srv/mukaika /var/spool/postfix/mukaika; do
+for d in /var/lib/mukaika /var/lib/mukaika-metrics /srv/mukaika /var/spool/postfix/mukaika; do
 	[ -e "$d" ] || made+=("$d")
 done
 
@@ -205,5 +207,17 @@ fi
 "$SDSANDBOX" --user mukaika --syscalls <(unit_syscalls /lib/systemd/system/mukaika-health.service) \
 	-- /usr/bin/mukaika health --config "$T/installed.conf" --skip clock > "$T/health" 2>&1
 grep -q '^MUKAIKA OK - ' "$T/health" && mk_ok || mk_fail "health: $(cat "$T/health")"
+
+# --- 7. the metrics textfiles where the packaged configuration puts them --------------
+MD=/var/lib/mukaika-metrics
+[ "$(stat -c '%U:%G %a' $MD 2> /dev/null)" = "mukaika:mukaika 755" ] && mk_ok ||
+	mk_fail "$MD: $(stat -c '%U:%G %a' $MD 2>&1)"
+for f in milter health; do
+	if [ "$(stat -c '%U %a' "$MD/mukaika-$f.prom" 2> /dev/null)" = "mukaika 644" ] &&
+		grep -q '^mukaika_' "$MD/mukaika-$f.prom"; then mk_ok
+	else mk_fail "$MD/mukaika-$f.prom: $(ls -l $MD 2>&1 | tr '\n' ' ')"; fi
+done
+grep -q '^mukaika_engine_ready{daemon="milter",channel="mail"} 1$' "$MD/mukaika-milter.prom" &&
+	mk_ok || mk_fail "installed milter's textfile: engine not ready"
 echo "t-deb total: $((SECONDS - start)) s"
 mk_finish
