@@ -31,8 +31,8 @@ conf() { # conf FILE [extra lines]: the test config plus lines
 conf "$T/c1" "max_db_age_hours = 24"
 hc 0 "fresh signatures" "$T/c1" --skip clock
 grep -q "signatures 0 h old (max 24 h)" "$T/o" && mk_ok || mk_fail "no signature age: $(cat "$T/o")"
-grep -q "store ok (0 items)" "$T/o" && mk_ok || mk_fail "no store status: $(cat "$T/o")"
-grep -q "| db_age_h=0;12;24 items=0 disk_free_pct=" "$T/o" && mk_ok || mk_fail "perfdata: $(cat "$T/o")"
+grep -q "store ok (0 items, 0 held)" "$T/o" && mk_ok || mk_fail "no store status: $(cat "$T/o")"
+grep -q "| db_age_h=0;12;24 items=0 held=0 disk_free_pct=" "$T/o" && mk_ok || mk_fail "perfdata: $(cat "$T/o")"
 
 touch -d '13 hours ago' "$T/db"/*
 hc 1 "signatures at 54% of the maximum" "$T/c1" --skip clock
