@@ -23,6 +23,15 @@
  *                 WARNING (rule 121: clocks synchronised)
  *   --skip takes a comma-separated list of check names.
  *
+ *   --mail: when the levels of the checks differ from those of the last
+ *   alert (general.state_dir/health.alert; none yet = all OK), the line
+ *   and what to do go to notify.admins (notify.h) -- a stale signature
+ *   database, a full disk, an unreachable store, an unsynchronised clock,
+ *   and the all-clear when they are over -- once per change, not per run.
+ *   The file is written only after the relay took the mail, so a failed
+ *   alert is tried again at the next run.  With no notify.admins nothing
+ *   is mailed or written.
+ *
  *   The line is "MUKAIKA STATUS - detail; detail | perfdata".  Under systemd
  *   (JOURNAL_STREAM set) it starts with a syslog priority "<N>" so journald
  *   files a WARNING as warning and a CRITICAL as crit.
@@ -51,6 +60,7 @@
 #include "cli.h"
 #include "f_clamav.h"
 #include "metrics.h"
+#include "notify.h"
 #include "store.h"
 
 enum { H_OK = 0, H_WARN = 1, H_CRIT = 2, H_UNKNOWN = 3 };
@@ -59,6 +69,7 @@ static const char *const level_name[] = { "OK", "WARNING", "CRITICAL" };
 static const char *const level_prio[] = { "<6>", "<4>", "<2>" };
 
 #define N_CHECKS 4
+#define CHECK_SIGNATURES 0   /* index of "signatures" in checks[] */
 
 typedef struct health {
 	const mk_config *cfg;
@@ -298,14 +309,111 @@ skipped(const char *skip, const char *name)
 	return hit;
 }
 
+/* "signatures=2,store=0,disk=0,clock=1" of the checks that ran. */
+static char *
+levels_key(const health *h)
+{
+	GString *k = g_string_new(NULL);
+
+	for (int i = 0; i < N_CHECKS; i++)
+		if (h->check_level[i] >= 0)
+			g_string_append_printf(k, "%s%s=%d", k->len ? "," : "", checks[i].name,
+			                       h->check_level[i]);
+	return g_string_free(k, FALSE);
+}
+
+/* The key of the last alert; all OK when there was none. */
+static char *
+last_key(const health *h, const char *path)
+{
+	char *s = NULL;
+	health ok = *h;
+
+	if (g_file_get_contents(path, &s, NULL, NULL))
+		return g_strchomp(s);
+	for (int i = 0; i < N_CHECKS; i++)
+		if (ok.check_level[i] > 0)
+			ok.check_level[i] = H_OK;
+	return levels_key(&ok);
+}
+
+static char *
+alert_text(const health *h, const char *line, bool ja)
+{
+	GString *t = g_string_new(NULL);
+
+	g_string_append_printf(t, ja ? "mukaika の監視結果が変わりました (%s)。\n\n%s\n\n"
+	                       : "The state of mukaika has changed (%s).\n\n%s\n\n",
+	                       g_get_host_name(), line);
+	if (h->check_level[CHECK_SIGNATURES] == H_CRIT)
+		g_string_append(t, ja ? "ウイルス定義が古いか、ありません。メールは一時エラー(4xx)で"
+		                "送信元に再送され、ファイルは受け渡しフォルダで待機します。freshclam "
+		                "(または内部ミラー)を確認してください: docs/ja/recovery.md\n"
+		                : "The virus signatures are stale or missing: mail is tempfailed "
+		                "(4xx, the senders retry) and files wait in the drop folder.  Check "
+		                "freshclam or the internal mirror: docs/en/recovery.md\n");
+	else if (h->check_level[CHECK_SIGNATURES] == H_WARN)
+		g_string_append(t, ja ? "ウイルス定義の更新が遅れています(まだ処理は続いています)。"
+		                "freshclam を確認してください。\n"
+		                : "The virus signatures are getting old (mail still flows).  "
+		                "Check freshclam.\n");
+	if (h->level == H_OK)
+		g_string_append(t, ja ? "すべての確認が OK に戻りました。\n"
+		                : "Every check is OK again.\n");
+	g_string_append(t, ja ? "\n確認: mukaika health --config /etc/mukaika/mukaika.conf\n"
+	                : "\nCheck: mukaika health --config /etc/mukaika/mukaika.conf\n");
+	return g_string_free(t, FALSE);
+}
+
+/* --mail: an alert when the levels changed since the last one. */
+static void
+mail_alert(const health *h, const char *line)
+{
+	const mk_config *c = h->cfg;
+	char *path = g_build_filename(c->general.state_dir, "health.alert", NULL);
+	char *key = levels_key(h), *last = last_key(h, path), *text = NULL, *subject = NULL;
+	bool ja = strcmp(c->general.language, "ja") == 0;
+	mk_error err = { 0 };
+	GError *ge = NULL;
+	int rc;
+
+	if (strcmp(key, last) == 0 || *c->notify.admins == '\0')
+		goto out;
+	subject = g_strdup_printf(ja ? "[mukaika] 監視 %s: %s" : "[mukaika] health %s: %s",
+	                          level_name[h->level], h->detail->str);
+	if (g_utf8_strlen(subject, -1) > 120)
+		*g_utf8_offset_to_pointer(subject, 120) = '\0';
+	text = alert_text(h, line, ja);
+	rc = mk_notify_admins(c, "health", subject, text, (gint64)time(NULL), &err);
+	if (rc != 0)
+		fprintf(stderr, "mukaika health: alert not mailed: %s\n", err.msg);
+	else if (!g_file_set_contents(path, key, -1, &ge)) {
+		fprintf(stderr, "mukaika health: %s\n", ge->message);
+		g_error_free(ge);
+	} else
+		fprintf(stderr, "mukaika health: alert mailed to %s\n", c->notify.admins);
+out:
+	g_free(subject);
+	g_free(text);
+	g_free(key);
+	g_free(last);
+	g_free(path);
+}
+
 static int
-report(health *h)
+report(health *h, bool mail)
 {
 	const char *prio = g_getenv("JOURNAL_STREAM") ? level_prio[h->level] : "";
+	char *line = g_strdup_printf("MUKAIKA %s - %s |%s", level_name[h->level], h->detail->str,
+	                             h->perf->len ? h->perf->str : " -");
+	int rc;
 
-	printf("%sMUKAIKA %s - %s |%s\n", prio, level_name[h->level], h->detail->str,
-	       h->perf->len ? h->perf->str : " -");
-	return fflush(stdout) == 0 ? h->level : H_CRIT;
+	printf("%s%s\n", prio, line);
+	rc = fflush(stdout) == 0 ? h->level : H_CRIT;
+	if (mail)
+		mail_alert(h, line);
+	g_free(line);
+	return rc;
 }
 
 int
@@ -314,6 +422,7 @@ cmd_health(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "skip", required_argument, NULL, 's' },
+		{ "mail", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,10 +430,13 @@ cmd_health(int argc, char **argv)
 	health h = { 0 };
 	mk_config *cfg;
 	int c, rc;
+	bool mail = false;
 
 	while ((c = getopt_long(argc, argv, "c:s:h", opts, NULL)) != -1) {
 		if (c == 'c')
 			config = optarg;
+		else if (c == 'm')
+			mail = true;
 		else if (c == 's')
 			skip = optarg;
 		else if (c == 'h')
@@ -333,7 +445,7 @@ cmd_health(int argc, char **argv)
 			return H_UNKNOWN;
 	}
 	if (optind != argc || !skip_valid(skip)) {
-		fputs("usage: mukaika health [--config FILE] [--skip CHECK,...]\n", stderr);
+		fputs("usage: mukaika health [--config FILE] [--skip CHECK,...] [--mail]\n", stderr);
 		return H_UNKNOWN;
 	}
 	if ((cfg = cli_load_config(config)) == NULL) {
@@ -352,7 +464,7 @@ cmd_health(int argc, char **argv)
 	}
 	if (cfg->metrics.enabled)
 		write_metrics(&h);
-	rc = report(&h);
+	rc = report(&h, mail);
 	g_string_free(h.detail, TRUE);
 	g_string_free(h.perf, TRUE);
 	mk_config_unref(&cfg);

@@ -242,7 +242,7 @@ static const struct topic {
 	  "  mukaika audit export --format csv --since 2026-04-01 > audit-april.csv\n" },
 	{ "report",
 	  "usage: mukaika report [--config FILE] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-	  "                      [--format text|csv|json]\n"
+	  "                      [--format text|csv|json] [--mail]\n"
 	  "\n"
 	  "Every item processed in the days FROM..TO (UTC, both included; default\n"
 	  "today): mail and files, passed ones included (not scan-only runs, not\n"
@@ -260,18 +260,22 @@ static const struct topic {
 	  "  -c, --config FILE   configuration file (default $MUKAIKA_CONFIG, else\n"
 	  "                      " MK_DEFAULT_CONFIG ")\n"
 	  "      --from DAY, --to DAY, --format F\n"
+	  "      --mail          the text also goes to notify.admins through\n"
+	  "                      notify.smtp_relay: the daily summary of\n"
+	  "                      mukaika-report.timer (nothing mailed when\n"
+	  "                      notify.admins is empty)\n"
 	  "\n"
-	  "Exit status: 0 done, 64 usage error, 75 store unavailable, 78\n"
-	  "configuration error.\n"
+	  "Exit status: 0 done, 64 usage error, 75 store unavailable or the relay\n"
+	  "did not take the mail, 78 configuration error (notify addresses).\n"
 	  "\n"
 	  "Example:\n"
 	  "  mukaika report --from 2026-04-01 --to 2026-04-30\n"
 	  "  mukaika report --from 2026-04-01 --to 2026-04-30 --format csv > april.csv\n" },
 	{ "health",
-	  "usage: mukaika health [--config FILE] [--skip CHECK,...]\n"
+	  "usage: mukaika health [--config FILE] [--skip CHECK,...] [--mail]\n"
 	  "\n"
 	  "Print one Nagios-style line, e.g. \"MUKAIKA OK - signatures 3 h old (max\n"
-	  "24 h); disk 42% free (/var/lib/mukaika); store ok (120 items); clock\n"
+	  "24 h); disk 42% free (/var/lib/mukaika); store ok (120 items, 3 held); clock\n"
 	  "synchronised | db_age_h=3;12;24 ...\", and exit 0 OK, 1 WARNING,\n"
 	  "2 CRITICAL (3: usage error).  Checks (names for --skip):\n"
 	  "  signatures  age of the newest file in clamav.database_dir: critical\n"
@@ -283,8 +287,14 @@ static const struct topic {
 	  "  store       the quarantine database opens and answers\n"
 	  "  clock       the kernel says the clock is synchronised (NTP): warning if not\n"
 	  "\n"
-	  "mukaika-health.timer runs it every 10 minutes; the line goes to the\n"
-	  "journal with the priority of its status (journalctl -u mukaika-health).\n" },
+	  "--mail: when the levels differ from the last alert (state_dir/health.alert),\n"
+	  "the line and what to do are mailed to notify.admins, once per change:\n"
+	  "a stale signature database, and the all-clear when it is fresh again.\n"
+	  "With metrics.enabled the levels and measures also go to\n"
+	  "metrics.dir/mukaika-health.prom (node_exporter).\n"
+	  "\n"
+	  "mukaika-health.timer runs it (with --mail) every 10 minutes; the line goes\n"
+	  "to the journal with the priority of its status (journalctl -u mukaika-health).\n" },
 	{ "purge",
 	  "usage: mukaika purge [--config FILE] [--dry-run]\n"
 	  "\n"

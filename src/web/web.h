@@ -139,6 +139,9 @@ void page_exceptions(web_req *r);
 void page_exceptions_post(web_req *r);
 void page_dashboard(web_req *r);
 
+/* web_summary.c: the daily summary table of the dashboard */
+void web_summary(web_req *r);
+
 /* web_json.c: a small JSON reader for the stored reports */
 typedef struct wj wj;
 wj *wj_parse(const char *text, gsize max_depth);

@@ -350,6 +350,7 @@ page_dashboard(web_req *r)
 	svg_days(r, per_day, today0);
 	count_table(r, "per_verdict", verd);
 	count_table(r, "per_finding", find);
+	web_summary(r);
 	web_end(r);
 out:
 	if (rows != NULL)
