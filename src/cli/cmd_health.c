@@ -28,9 +28,11 @@
  *   and what to do go to notify.admins (notify.h) -- a stale signature
  *   database, a full disk, an unreachable store, an unsynchronised clock,
  *   and the all-clear when they are over -- once per change, not per run.
- *   The file is written only after the relay took the mail, so a failed
- *   alert is tried again at the next run.  With no notify.admins nothing
- *   is mailed or written.
+ *   Each change is also an audit event "health.alert" (result the level,
+ *   detail the checks), listed by `mukaika report`.  The file and the
+ *   event are written only after the relay took the mail, so a failed
+ *   alert is tried again at the next run.  With no notify.admins only
+ *   the event and the file are written.
  *
  *   The line is "MUKAIKA STATUS - detail; detail | perfdata".  Under systemd
  *   (JOURNAL_STREAM set) it starts with a syslog priority "<N>" so journald
@@ -45,8 +47,9 @@
  *   mukaika-health.prom in metrics.dir, for node_exporter.
  *
  * NEVER
- *   Writes anything but that textfile and what opening the store writes
- *   (it may create an empty database, as every other command does).
+ *   Writes anything but that textfile, with --mail the alert file and
+ *   event, and what opening the store writes (it may create an empty
+ *   database, as every other command does).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -365,7 +368,23 @@ alert_text(const health *h, const char *line, bool ja)
 	return g_string_free(t, FALSE);
 }
 
-/* --mail: an alert when the levels changed since the last one. */
+/* The change as an audit event "health.alert" (who "system"), for the
+ * report's health alerts; a failure is a line on stderr. */
+static void
+audit_alert(const health *h)
+{
+	mk_error err = { 0 };
+	mk_store *q = mk_store_open(h->cfg, &err);
+
+	if (q == NULL || mk_audit_add(q, (gint64)time(NULL), "system", "local", "health.alert",
+	                              NULL, level_name[h->level], h->detail->str, &err) != 0)
+		fprintf(stderr, "mukaika health: alert not recorded: %s\n", err.msg);
+	mk_store_close(&q);
+}
+
+/* --mail: when the levels changed since the last alert, an audit event
+ * and a mail to notify.admins (none configured: the event only); the
+ * levels are kept only once that is done, so a failed mail is retried. */
 static void
 mail_alert(const health *h, const char *line)
 {
@@ -377,7 +396,7 @@ mail_alert(const health *h, const char *line)
 	GError *ge = NULL;
 	int rc;
 
-	if (strcmp(key, last) == 0 || *c->notify.admins == '\0')
+	if (strcmp(key, last) == 0)
 		goto out;
 	subject = g_strdup_printf(ja ? "[mukaika] 監視 %s: %s" : "[mukaika] health %s: %s",
 	                          level_name[h->level], h->detail->str);
@@ -385,12 +404,15 @@ mail_alert(const health *h, const char *line)
 		*g_utf8_offset_to_pointer(subject, 120) = '\0';
 	text = alert_text(h, line, ja);
 	rc = mk_notify_admins(c, "health", subject, text, (gint64)time(NULL), &err);
-	if (rc != 0)
+	if (rc < 0) {
 		fprintf(stderr, "mukaika health: alert not mailed: %s\n", err.msg);
-	else if (!g_file_set_contents(path, key, -1, &ge)) {
+		goto out;
+	}
+	audit_alert(h);
+	if (!g_file_set_contents(path, key, -1, &ge)) {
 		fprintf(stderr, "mukaika health: %s\n", ge->message);
 		g_error_free(ge);
-	} else
+	} else if (rc == 0)
 		fprintf(stderr, "mukaika health: alert mailed to %s\n", c->notify.admins);
 out:
 	g_free(subject);

@@ -6,7 +6,10 @@
  *   Reads the processed-item rows of the days FROM..TO (UTC, both
  *   included; default: today) from the store and prints them
  *   (stats_report.h): every item the gateway finished, passed mail
- *   included.  Read-only: no account needed.
+ *   included; the text goes on with the review activity of the days
+ *   (digest.h: held items and their fate, releases with requester and
+ *   approver, failed logins, locked accounts, health alerts).  Read-only:
+ *   no account needed.
  *
  *   --mail (text only): the same text also goes to notify.admins as the
  *   daily summary (notify.h), subject "[mukaika] 日次集計 DAY (N 件)" or
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "cli_review.h"
+#include "digest.h"
 #include "notify.h"
 #include "stats_report.h"
 
@@ -89,7 +93,7 @@ cmd_report(int argc, char **argv)
 	mk_error err = { 0 };
 	mk_sr_format f;
 	gint64 today = cli_now() / SECS_PER_DAY * SECS_PER_DAY, from, to;
-	char *text, **av = g_new0(char *, argc + 2);
+	char *text, *digest = NULL, **av = g_new0(char *, argc + 2);
 	cli_opts o;
 	int code, n = 2;
 	bool mail = false;
@@ -119,12 +123,26 @@ cmd_report(int argc, char **argv)
 		code = cli_fail("report", &err);
 	} else {
 		text = mk_stats_report(rows, from, to + SECS_PER_DAY, f);
+		if (f == MK_SR_TEXT && mk_digest_text(q, from, to + SECS_PER_DAY, &digest, &err) != 0) {
+			g_free(text);
+			g_ptr_array_unref(rows);
+			code = cli_fail("report", &err);
+			goto done;
+		}
+		if (digest != NULL) {
+			char *both = g_strconcat(text, digest, NULL);
+
+			g_free(text);
+			text = both;
+		}
 		fputs(text, stdout);
 		fflush(stdout);
 		code = mail ? mail_summary(cfg, text, rows->len, from, to) : MK_EXIT_OK;
 		g_free(text);
 		g_ptr_array_unref(rows);
 	}
+done:
+	g_free(digest);
 	mk_store_close(&q);
 	mk_config_unref(&cfg);
 out:

@@ -15,7 +15,8 @@
 #        naming the stale signatures, and not again at the next run; fresh
 #        again: one all-clear mail; the relay down: the alert is not
 #        mailed, health still exits with its level, and the next run with
-#        the relay back sends it;
+#        the relay back sends it; `mukaika report` lists the three alerts
+#        that were handled (audit events health.alert);
 #     3. no notify.admins: nothing mailed, exit 0; relay down for the
 #        summary: exit 75; an unusable address: exit 78.
 . "$(dirname "$0")/lib.sh"
@@ -103,6 +104,10 @@ conf "$T/c-dead" "$DEAD"
 "$MK" health --config "$T/c" --skip clock --mail > /dev/null 2>&1
 [ "$(nmail)" = $((n0 + 3)) ] && mk_ok || mk_fail "the failed alert was not sent again"
 touch "$T/db"/*
+# the changes that were handled are audit events, listed by mukaika report
+"$MK" report --config "$T/c" > "$T/r3.txt" 2>&1
+grep -q '^health alerts 3 ' "$T/r3.txt" && [ "$(grep -c ' UTC  CRITICAL  signatures 30 h old' "$T/r3.txt")" = 2 ] &&
+	grep -q ' UTC  OK  ' "$T/r3.txt" && mk_ok || mk_fail "report's health alerts: $(grep -A4 '^health alerts' "$T/r3.txt")"
 
 # ---- 3. no admins, relay down, bad address ---------------------------------------------
 mk_write_conf "$T/c-none" "$T/state" "$T/db"
