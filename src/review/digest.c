@@ -16,6 +16,8 @@ enum { ST_HELD, ST_RELEASED, ST_DELETED, ST_OTHER, N_ST };
 /* Accounts named on one line of per_account() (more: "..."); login.failed
  * names what was typed, which may be anything. */
 #define DIGEST_MAX_NAMES 10
+/* Sender domains listed under the held items, most frequent first. */
+#define DIGEST_TOP_DOMAINS 10
 
 /* Account names and details come from our own store, but are printed
  * one line each: control characters become '?', length capped. */
@@ -32,6 +34,53 @@ clean(const char *s, glong max)
 	return v;
 }
 
+/* The domain of an envelope sender (input: lower-cased, cleaned). */
+static void
+count_domain(GHashTable *dom, const char *sender)
+{
+	const char *at = sender ? strrchr(sender, '@') : NULL;
+	char *d, *k;
+
+	if (at == NULL || at[1] == '\0')
+		return;
+	d = clean(at + 1, 64);
+	k = g_utf8_strdown(d, -1);
+	g_hash_table_replace(dom, k, GUINT_TO_POINTER(GPOINTER_TO_UINT(
+	                     g_hash_table_lookup(dom, k)) + 1));
+	g_free(d);
+}
+
+static gint
+by_count(gconstpointer a, gconstpointer b, gpointer dom)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	guint nx = GPOINTER_TO_UINT(g_hash_table_lookup(dom, x));
+	guint ny = GPOINTER_TO_UINT(g_hash_table_lookup(dom, y));
+
+	return nx != ny ? (nx > ny ? -1 : 1) : strcmp(x, y);
+}
+
+static void
+top_domains(GHashTable *dom, GString *t)
+{
+	GPtrArray *keys = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer k;
+
+	g_hash_table_iter_init(&it, dom);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		g_ptr_array_add(keys, k);
+
+	g_ptr_array_sort_with_data(keys, by_count, dom);
+	g_string_append(t, "top sender domains of these items\n");
+	for (guint i = 0; i < keys->len && i < DIGEST_TOP_DOMAINS; i++)
+		g_string_append_printf(t, "  %-40s %4u\n", (char *)keys->pdata[i],
+		                       GPOINTER_TO_UINT(g_hash_table_lookup(dom, keys->pdata[i])));
+	if (keys->len == 0)
+		g_string_append(t, "  -\n");
+	g_ptr_array_unref(keys);
+}
+
 static int
 held_items(mk_store *s, gint64 from, gint64 until, GString *t, mk_error *err)
 {
@@ -39,9 +88,12 @@ held_items(mk_store *s, gint64 from, gint64 until, GString *t, mk_error *err)
 	static const mk_verdict vs[] = { MK_V_QUARANTINED, MK_V_REJECTED };
 	gint64 n[2][N_ST] = { { 0 } };
 	GPtrArray *rows = NULL;
+	GHashTable *dom = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-	if (mk_qstore_search(s, &f, &rows, err) != 0)
+	if (mk_qstore_search(s, &f, &rows, err) != 0) {
+		g_hash_table_unref(dom);
 		return MK_ERR_TEMP;
+	}
 	for (guint i = 0; i < rows->len; i++) {
 		const mk_qrecord *r = rows->pdata[i];
 		int v = r->verdict == MK_V_QUARANTINED ? 0 : r->verdict == MK_V_REJECTED ? 1 : -1;
@@ -49,6 +101,7 @@ held_items(mk_store *s, gint64 from, gint64 until, GString *t, mk_error *err)
 
 		if (v < 0)
 			continue;
+		count_domain(dom, r->sender);
 		n[v][strcmp(st, "held") == 0 ? ST_HELD : strcmp(st, "released") == 0 ? ST_RELEASED
 		     : strcmp(st, "deleted") == 0 ? ST_DELETED : ST_OTHER]++;
 	}
@@ -59,6 +112,8 @@ held_items(mk_store *s, gint64 from, gint64 until, GString *t, mk_error *err)
 		                       "\n", mk_verdict_name(vs[v]),
 		                       n[v][0] + n[v][1] + n[v][2] + n[v][3], n[v][ST_HELD],
 		                       n[v][ST_RELEASED], n[v][ST_DELETED]);
+	top_domains(dom, t);
+	g_hash_table_unref(dom);
 	g_ptr_array_unref(rows);
 	return 0;
 }

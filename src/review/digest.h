@@ -1,8 +1,8 @@
 /*
  * NAME
- *   digest - the review part of the daily summary: held items and their
- *   fate, releases with requester and approver, failed logins and locked
- *   accounts, health alerts, for a period
+ *   digest - the review part of the daily summary: held items, their
+ *   fate and top sender domains, releases with requester and approver,
+ *   failed logins and locked accounts, health alerts, for a period
  *
  * SUMMARY
  *   rc = mk_digest_text(store, from, until, &text, &err);
@@ -10,8 +10,9 @@
  * DESCRIPTION
  *   Read from the store interface only (DESIGN §5): the quarantine items
  *   received in [FROM, UNTIL) that were quarantined or rejected, by their
- *   status now (held, released, deleted); and the audit events of the
- *   period: release.request / release.approve / release.deny /
+ *   status now (held, released, deleted) and their most frequent
+ *   envelope sender domains; and the audit events of the period:
+ *   release.request / release.approve / release.deny /
  *   release.deliver grouped by item, login.failed by account,
  *   login.mfa refused, account.locked, and health.alert (written by
  *   `mukaika health` when the check levels change).  The text follows the

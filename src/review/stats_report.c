@@ -189,7 +189,7 @@ as_json(const totals *t, GPtrArray *rows, gint64 from, gint64 until)
 	mk_json_begin_object(j, NULL);
 	mk_json_int(j, "from", from);
 	mk_json_int(j, "until", until);
-	mk_json_int(j, "items", t->items);
+	mk_json_int(j, "count", t->items);
 	mk_json_int(j, "mail", t->mail);
 	mk_json_int(j, "file", t->file);
 	mk_json_int(j, "stored", t->stored);
@@ -197,6 +197,23 @@ as_json(const totals *t, GPtrArray *rows, gint64 from, gint64 until)
 	mk_json_begin_object(j, "verdicts");
 	for (int v = 0; v < N_VERDICTS; v++)
 		mk_json_int(j, mk_verdict_name((mk_verdict)v), t->by[v][0] + t->by[v][1]);
+	mk_json_end_object(j);
+	for (int ch = 0; ch < 2; ch++) {
+		mk_json_begin_object(j, ch == 0 ? "mail_verdicts" : "file_verdicts");
+		for (int v = 0; v < N_VERDICTS; v++)
+			mk_json_int(j, mk_verdict_name((mk_verdict)v), t->by[v][ch]);
+		mk_json_end_object(j);
+	}
+	mk_json_begin_object(j, "days");
+	for (guint i = 0; i < t->day_keys->len; i++) {
+		const char *k = g_ptr_array_index(t->day_keys, i);
+		const gint64 *d = g_hash_table_lookup(t->days, k);
+
+		mk_json_begin_object(j, k);
+		mk_json_int(j, "mail", d[0]);
+		mk_json_int(j, "file", d[1]);
+		mk_json_end_object(j);
+	}
 	mk_json_end_object(j);
 	mk_json_begin_object(j, "findings");
 	for (guint i = 0; i < t->finding_keys->len; i++) {

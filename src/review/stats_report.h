@@ -11,7 +11,10 @@
  *   channel and verdict, originals kept, bytes, items per finding code and
  *   per day (UTC).  CSV (RFC 4180, formula cells neutralised): one line
  *   per item: id, received (UTC), channel, verdict, size, stored,
- *   findings.  JSON: the same totals and the items.
+ *   findings.  JSON: "count" (items), "mail", "file", "stored", "bytes",
+ *   "verdicts" (both channels), "mail_verdicts", "file_verdicts", "days"
+ *   ({"YYYY-MM-DD": {"mail": N, "file": N}}), "findings" and the "items"
+ *   (one key each: a JSON reader keeps them all).
  *
  * OWNERSHIP
  *   The text is new (caller frees); ROWS are borrowed.

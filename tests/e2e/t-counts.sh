@@ -17,7 +17,9 @@
 #   2 text files and 1 EICAR file: mukaika-dropd.prom shows 2 pass and
 #   1 rejected.  `mukaika report --format json` for today must count
 #   every finished item (not the too-big refusal, not the tempfail: they
-#   never were items) per channel and verdict, equal to the textfiles.
+#   never were items) per channel and verdict, equal to the textfiles, in
+#   its rows and in its totals (count, mail, file, mail_verdicts,
+#   file_verdicts).
 #   `mukaika health` writes mukaika-health.prom with its status.
 . "$(dirname "$0")/lib.sh"
 e2e_init
@@ -111,9 +113,13 @@ day=$(date -u +%F)
 	fail "mukaika report: $(cat "$T/report.err")"
 if out=$(python3 - "$T/report.json" "$M" "$F" <<'EOF'
 import json, sys, collections
-pairs = json.load(open(sys.argv[1]), object_pairs_hook=lambda p: p)
-rows = [dict(r) for k, v in pairs if k == 'items' and isinstance(v, list) for r in v]
-got = collections.Counter((r['channel'], r['verdict']) for r in rows)
+rep = json.load(open(sys.argv[1]))
+got = collections.Counter((r['channel'], r['verdict']) for r in rep['items'])
+tot = collections.Counter({(ch, v): n for ch in ('mail', 'file')
+                           for v, n in rep[ch + '_verdicts'].items() if n})
+if tot != got or rep['count'] != len(rep['items']) or rep['mail'] != 6 or rep['file'] != 3:
+    print('totals %s count %s mail %s file %s, rows %s' % (dict(tot), rep['count'],
+          rep['mail'], rep['file'], dict(got))); sys.exit(1)
 def prom(path, ch):
     c = collections.Counter()
     for line in open(path):

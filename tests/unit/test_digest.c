@@ -24,7 +24,8 @@ item(const char *id, mk_verdict v, gint64 at, const char *status)
 {
 	mk_error err = { 0 };
 	GBytes *b = g_bytes_new(id, strlen(id));
-	mk_qmeta m = { .id = id, .channel = "mail", .sender = "a@example.org",
+	mk_qmeta m = { .id = id, .channel = "mail",
+	               .sender = id[0] == 'r' ? "x@Bad.Example" : "a@example.org",
 	               .recipients = "b@lg.example.jp", .subject = "s", .verdict = v,
 	               .findings = "virus", .report_json = "{}", .received = at };
 
@@ -47,6 +48,8 @@ ev(gint64 at, const char *who, const char *what, const char *it, const char *res
 static const char *const want[] = {
 	"quarantined         2   held 1, released 1, deleted 0\n",
 	"rejected            2   held 1, released 0, deleted 1\n",
+	"top sender domains of these items\n  bad.example                                 2\n"
+	"  example.org                                 2\n",
 	"release requests 2\n",
 	"q-0001                       alice                approved  bob                  yes\n",
 	"q-0002                       carol                pending   -                    no\n",

@@ -24,8 +24,7 @@ import json, re, sys, collections, datetime
 from webclient import Client, Checks
 base, rj = sys.argv[1], sys.argv[2]
 ck = Checks("t-web-summary")
-pairs = json.load(open(rj), object_pairs_hook=lambda p: p)
-rows = [dict(r) for k, v in pairs if k == "items" and isinstance(v, list) for r in v]
+rows = json.load(open(rj))["items"]
 want = collections.Counter()
 for r in rows:
     want["items"] += 1
