@@ -4,7 +4,7 @@
  *   Nagios-style status line for monitoring
  *
  * DESCRIPTION
- *   Four checks, each OK, WARNING or CRITICAL; the line and the exit status
+ *   Five checks, each OK, WARNING or CRITICAL; the line and the exit status
  *   (0, 1, 2) are the worst of them:
  *     signatures  the newest file of clamav.database_dir, by the rule the
  *                 scanner applies (mk_scanner_db_newest): missing, empty or
@@ -21,6 +21,9 @@
  *     clock       ntp_adjtime(2) without changing anything: a clock the
  *                 kernel marks unsynchronised (TIME_ERROR, STA_UNSYNC) is
  *                 WARNING (rule 121: clocks synchronised)
+ *     daemons     what mukaika-milter and mukaika-dropd say in their metrics
+ *                 textfiles (health_daemons.h): engine not ready CRITICAL,
+ *                 a textfile no longer updated WARNING
  *   --skip takes a comma-separated list of check names.
  *
  *   --mail: when the levels of the checks differ from those of the last
@@ -55,6 +58,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
 #include <sys/timex.h>
@@ -62,6 +66,7 @@
 
 #include "cli.h"
 #include "f_clamav.h"
+#include "health_daemons.h"
 #include "metrics.h"
 #include "notify.h"
 #include "store.h"
@@ -71,7 +76,7 @@ enum { H_OK = 0, H_WARN = 1, H_CRIT = 2, H_UNKNOWN = 3 };
 static const char *const level_name[] = { "OK", "WARNING", "CRITICAL" };
 static const char *const level_prio[] = { "<6>", "<4>", "<2>" };
 
-#define N_CHECKS 4
+#define N_CHECKS 5
 #define CHECK_SIGNATURES 0   /* index of "signatures" in checks[] */
 
 typedef struct health {
@@ -225,12 +230,27 @@ check_clock(health *h)
 		note(h, H_OK, "clock synchronised (estimated error %ld us)", tx.esterror);
 }
 
+/* The daemons' own view, from their metrics textfiles (health_daemons.h). */
+static void
+check_daemons(health *h)
+{
+	char *detail = NULL;
+	int lv;
+
+	if (!h->cfg->metrics.enabled)
+		return;
+	lv = cli_health_daemons(h->cfg, (gint64)time(NULL), &detail);
+	if (lv >= 0)
+		note(h, lv, "daemons: %s", detail);
+	g_free(detail);
+}
+
 static const struct check {
 	const char *name;
 	void (*run)(health *h);
 } checks[N_CHECKS] = {
 	{ "signatures", check_signatures }, { "store", check_store },
-	{ "disk", check_disk }, { "clock", check_clock },
+	{ "disk", check_disk }, { "clock", check_clock }, { "daemons", check_daemons },
 };
 
 /* mukaika-health.prom in metrics.dir (made 0755 when missing): the
@@ -294,7 +314,7 @@ skip_valid(const char *skip)
 			known = strcmp(v[i], checks[j].name) == 0;
 		if (!known) {
 			fprintf(stderr, "mukaika health: unknown check \"%s\" "
-			        "(signatures, disk, store, clock)\n", v[i]);
+			        "(signatures, disk, store, clock, daemons)\n", v[i]);
 			ok = false;
 		}
 	}
@@ -323,6 +343,35 @@ levels_key(const health *h)
 			g_string_append_printf(k, "%s%s=%d", k->len ? "," : "", checks[i].name,
 			                       h->check_level[i]);
 	return g_string_free(k, FALSE);
+}
+
+/* Level of check NAME in KEY ("a=0,b=2"); 0 when not in it. */
+static int
+key_level(const char *key, const char *name)
+{
+	char **v = g_strsplit(key, ",", -1);
+	int lv = 0;
+
+	for (char **p = v; *p; p++) {
+		char *eq = strchr(*p, '=');
+
+		if (eq != NULL && (size_t)(eq - *p) == strlen(name) &&
+		    strncmp(*p, name, (size_t)(eq - *p)) == 0)
+			lv = atoi(eq + 1);
+	}
+	g_strfreev(v);
+	return lv;
+}
+
+/* Whether A and B give every check the same level (absent = OK: a check
+ * added by an upgrade or skipped is no change). */
+static bool
+same_levels(const char *a, const char *b)
+{
+	for (int i = 0; i < N_CHECKS; i++)
+		if (key_level(a, checks[i].name) != key_level(b, checks[i].name))
+			return false;
+	return true;
 }
 
 /* The key of the last alert; all OK when there was none. */
@@ -396,7 +445,7 @@ mail_alert(const health *h, const char *line)
 	GError *ge = NULL;
 	int rc;
 
-	if (strcmp(key, last) == 0)
+	if (same_levels(key, last))
 		goto out;
 	subject = g_strdup_printf(ja ? "[mukaika] 監視 %s: %s" : "[mukaika] health %s: %s",
 	                          level_name[h->level], h->detail->str);

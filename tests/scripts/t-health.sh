@@ -7,7 +7,9 @@
 #   clamav.max_db_age_hours (WARNING, 1), older than the maximum or an empty
 #   directory (CRITICAL, 2); disk thresholds above the free space (WARNING,
 #   CRITICAL); a store that cannot open (CRITICAL); the clock check alone
-#   (OK or WARNING, never CRITICAL); a bad configuration (2), an unknown
+#   (OK or WARNING, never CRITICAL); the daemons' textfiles (fresh and
+#   ready OK, not updated WARNING, engine not ready CRITICAL, also in
+#   mukaika-health.prom); a bad configuration (2), an unknown
 #   --skip name (3); the journald priority prefix under JOURNAL_STREAM.
 . "$(dirname "$0")/lib.sh"
 mk_init
@@ -72,6 +74,27 @@ grep -q "store: " "$T/o" && mk_ok || mk_fail "store text: $(cat "$T/o")"
 "$MK" health --config "$T/c1" --skip signatures,disk,store > "$T/o" 2>&1; rc=$?
 { [ "$rc" = 0 ] || [ "$rc" = 1 ]; } && grep -q "clock" "$T/o" && mk_ok ||
 	mk_fail "clock check: exit $rc: $(cat "$T/o")"
+
+# daemons: what the milter and dropd textfiles say
+touch "$T/db"/*
+mkdir -p "$T/state/metrics"
+prom() { # prom NAME READY AGE_S: a daemon's textfile
+	printf 'mukaika_engine_ready{daemon="%s",channel="x"} %s\nmukaika_metrics_timestamp_seconds{daemon="%s",channel="x"} %s\n' \
+		"$1" "$2" "$1" "$(( $(date +%s) - $3 ))" > "$T/state/metrics/mukaika-$1.prom"
+}
+prom milter 1 5
+hc 0 "daemons: milter fresh and ready" "$T/c1" --skip clock
+grep -q "daemons: milter ok" "$T/o" && mk_ok || mk_fail "daemons text: $(cat "$T/o")"
+prom dropd 1 600
+hc 1 "daemons: dropd textfile 600 s old" "$T/c1" --skip clock
+grep -q "dropd silent for 6[0-9][0-9] s (not running?)" "$T/o" && mk_ok || mk_fail "stale text: $(cat "$T/o")"
+prom milter 0 5
+hc 2 "daemons: milter engine not ready" "$T/c1" --skip clock
+grep -q "milter engine not ready (mail tempfails)" "$T/o" && mk_ok || mk_fail "not ready text: $(cat "$T/o")"
+grep -q '^mukaika_health_status{check="daemons"} 2$' "$T/state/metrics/mukaika-health.prom" && mk_ok ||
+	mk_fail "health textfile: $(grep daemons "$T/state/metrics/mukaika-health.prom")"
+hc 0 "--skip daemons" "$T/c1" --skip clock,daemons
+rm -f "$T/state/metrics/mukaika-"*.prom
 
 # journald priority prefix, configuration and usage errors
 touch -d '13 hours ago' "$T/db"/*
