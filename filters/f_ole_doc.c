@@ -165,7 +165,7 @@ static int walk_pieces(walk *w, const guint8 *plc, guint32 n, mk_error *err)
 }
 
 int mk_ole_word(GBytes **wdoc, GBytes **table0, GBytes **table1,
-                GHashTable *counts, mk_error *err)
+                int *counts, mk_error *err)
 {
 	gsize len = 0, tlen = 0;
 	const guint8 *d = g_bytes_get_data(*wdoc, &len), *t;
@@ -208,7 +208,7 @@ int mk_ole_word(GBytes **wdoc, GBytes **table0, GBytes **table1,
 		g_bytes_unref(*wdoc);
 		*wdoc = g_bytes_new_take(w.doc, len);
 		w.doc = NULL;
-		mk_ole_count(counts, "neutralized field instruction(s)", w.blanked);
+		counts[MK_FN_FIELD] += w.blanked;
 	}
 	rc = 0;
 out:

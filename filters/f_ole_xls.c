@@ -61,7 +61,7 @@ typedef struct xls {
 	GArray *recs, *subs;
 	GByteArray *out;
 	GArray *ply;              /* (out offset of lbPlyPos, sub index) pairs */
-	GHashTable *counts;
+	int *counts;               /* [MK_FN_N] */
 	int names;
 	bool biff8;               /* else BIFF5/7: names without fHighByte */
 } xls;
@@ -185,7 +185,7 @@ static void supbook(xls *x, const rec *r)
 	g_byte_array_append(n, b + skip, (guint)(r->len - skip));
 	emit(x, r->type, n->data, (guint16)n->len);
 	g_byte_array_unref(n);
-	mk_ole_count(x->counts, dde ? "DDE link" : "external workbook link", 1);
+	x->counts[dde ? MK_FN_DDE : MK_FN_EXT_BOOK]++;
 }
 
 static int boundsheet(xls *x, const rec *r, mk_error *err)
@@ -202,7 +202,7 @@ static int boundsheet(xls *x, const rec *r, mk_error *err)
 	if (k == x->subs->len)
 		return bad(err, "a sheet without its substream");
 	if (b[5] == 1 || b[5] == 6) {
-		mk_ole_count(x->counts, b[5] == 1 ? "Excel 4 macro sheet" : "VBA module sheet", 1);
+		x->counts[b[5] == 1 ? MK_FN_XLM_SHEET : MK_FN_VBA_SHEET]++;
 		g_array_index(x->subs, sub, k).empty = true;
 		b[5] = 0;
 	}
@@ -223,7 +223,7 @@ static int globals(xls *x, mk_error *err)
 		if (r->type == R_BOUNDSHEET)
 			rc = boundsheet(x, r, err);
 		else if (r->type == R_NAME && bad_name(x, r)) {
-			mk_ole_count(x->counts, "auto-run or macro name", 1);
+			x->counts[MK_FN_AUTO_NAME]++;
 			new_name(x, r);
 			while (i < g->last && R(x, i + 1)->type == R_CONTINUE)
 				i++;
@@ -285,7 +285,7 @@ static void copy_sub(xls *x, const sub *s)
 	}
 }
 
-int mk_ole_xls(GBytes **book, GHashTable *counts, mk_error *err)
+int mk_ole_xls(GBytes **book, int *counts, mk_error *err)
 {
 	xls x = { .recs = g_array_new(FALSE, FALSE, sizeof(rec)),
 	          .subs = g_array_new(FALSE, FALSE, sizeof(sub)),

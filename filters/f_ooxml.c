@@ -44,6 +44,7 @@
 #include "f_image.h"
 #include "f_image_meta.h"
 #include "f_ooxml_int.h"
+#include "fnote.h"
 #include "mk_limits.h"
 
 /* Weak: a program linked without the image filter (the fuzz_ooxml target)
@@ -700,9 +701,7 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	if ((rc = mk_ox_write_zip(&x, ct, out, err)) < 0)
 		goto out;
 	add_counts(&x);
-	if (x.web_links)
-		g_ptr_array_add(notes, g_strdup_printf("kept %u web link(s) as "
-		                "defanged text", x.web_links));
+	mk_fnote_add(notes, MK_FN_WEB_LINK, (int)x.web_links);
 	*out_type = g_strdup(x.main_ct);
 out:
 	if (ct)

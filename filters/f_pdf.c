@@ -31,6 +31,7 @@
 #include "f_pdf.h"
 #include "f_pdf_out.h"
 #include "f_pdf_text.h"
+#include "fnote.h"
 #include "f_pixbuf.h"
 
 #define PDF_POINTS_PER_INCH 72.0
@@ -295,12 +296,8 @@ static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	if (layer)
 		g_ptr_array_add(notes, g_strdup_printf("text layer of %u character(s) "
 		                "under the page images", st.chars));
-	if (st.links)
-		g_ptr_array_add(notes, g_strdup_printf("%u web link(s) kept as "
-		                "defanged text", st.links));
-	if (st.dropped)
-		g_ptr_array_add(notes, g_strdup_printf("%u other link(s) removed",
-		                st.dropped));
+	mk_fnote_add(notes, MK_FN_WEB_LINK, (int)st.links);
+	mk_fnote_add(notes, MK_FN_OTHER_LINK, (int)st.dropped);
 	*out_type = g_strdup("application/pdf");
 out:
 	if (sink.buf)

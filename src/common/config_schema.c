@@ -252,8 +252,8 @@ const mk_key mk_schema[] = {
 	{ "office", "legacy_macros", MK_T_WORD, OFF(office.legacy_macros), "sanitize", 0, 0,
 	  "sanitize|strip|quarantine|reject",
 	  "legacy (OLE2) Word/Excel/PowerPoint files with macros, objects or links: "
-	  "sanitize rebuilds .doc and .xls without them (filter ole) and holds the "
-	  "others (PowerPoint, other OLE2 files)" },
+	  "sanitize rebuilds .doc, .xls and .ppt without them (filter ole) and holds "
+	  "other OLE2 files" },
 	{ "csv", "prefix_formulas", MK_T_BOOL, OFF(csv.prefix_formulas), "true", 0, 0, NULL,
 	  "prefix CSV cells that start with = + - @ with an apostrophe (formula injection)" },
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "fnote.h"
 #include "names.h"
 #include "policy.h"
 
@@ -124,6 +125,7 @@ static const struct {
 	  "each page became an image in a new PDF (scripts, links, annotations and embedded files do not survive)" },
 	{ "ooxml", "Office 文書を作り直しました", "the Office document was rebuilt" },
 	{ "rtf", "RTF 文書を作り直しました", "the RTF document was rebuilt" },
+	{ "ole", "旧形式の Office 文書を作り直しました", "the legacy Office document was rebuilt" },
 	{ "image", "画像を描き直しました（メタデータ等は削除）",
 	  "the image was redrawn (metadata removed)" },
 	{ "archive", "書庫を展開して中身を検査し、作り直しました",
@@ -136,7 +138,8 @@ static const struct {
 	  "the calendar lost its attachments, HTML description and alarms" },
 };
 
-/* What the filter notes say was removed (or added), by keyword. */
+/* What free-text filter notes say was removed (or added), by keyword;
+ * structured notes (fnote.h) get a line each instead (fnote_lines). */
 static const struct {
 	const char *needle, *ja, *en;
 } NOTE_WORDS[] = {
@@ -177,6 +180,10 @@ converted_why(const mk_config *cfg, const mk_node *n)
 		g_string_append(g, en ? "sanitized" : "無害化しました");
 	for (guint k = 0; k < n->notes->len; k++) {
 		const char *note = g_ptr_array_index(n->notes, k);
+		mk_fnote_code code;
+		int count;
+		if (mk_fnote_parse(note, &code, &count))
+			continue;
 		for (gsize i = 0; i < G_N_ELEMENTS(NOTE_WORDS); i++) {
 			const char *t = en ? NOTE_WORDS[i].en : NOTE_WORDS[i].ja;
 			if (strstr(note, NOTE_WORDS[i].needle) == NULL || strstr(items->str, t))
@@ -203,6 +210,22 @@ converted_why(const mk_config *cfg, const mk_node *n)
 	return g_string_free(g, FALSE);
 }
 
+/* One indented line per structured note of N: what exactly was removed
+ * or changed, and how many. */
+static void
+fnote_lines(GString *g, const mk_config *cfg, const mk_node *n)
+{
+	for (guint k = 0; k < n->notes->len; k++) {
+		mk_fnote_code code;
+		int count;
+		if (!mk_fnote_parse(g_ptr_array_index(n->notes, k), &code, &count))
+			continue;
+		char *t = mk_fnote_text(code, cfg->general.language, count);
+		g_string_append_printf(g, "  - %s\n", t);
+		g_free(t);
+	}
+}
+
 static void
 part_line(GString *g, const mk_config *cfg, const mk_node *n, const char *what)
 {
@@ -217,6 +240,8 @@ part_line(GString *g, const mk_config *cfg, const mk_node *n, const char *what)
 		g_string_append_printf(g, strcmp(cfg->general.language, "en") == 0 ?
 		                       ". %s." : "。%s。", lang(cfg)->password);
 	g_string_append_c(g, '\n');
+	if (n->action == MK_ACT_SANITIZE)
+		fnote_lines(g, cfg, n);
 	g_free(why);
 	g_free(size);
 	g_free(name);

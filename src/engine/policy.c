@@ -16,8 +16,8 @@
  *   (default strip: the rest of the mail is delivered, the original is
  *   kept); in a body, a file or the item as a whole, [findings] virus.
  *   Active content in legacy (OLE2) Office takes office.legacy_macros
- *   (sanitize: Word and Excel go to the ole filter, which removes it;
- *   PowerPoint and other OLE2 files are held then).
+ *   (sanitize: Word, Excel and PowerPoint go to the ole filter, which
+ *   removes it; other OLE2 files are held then).
  *   Unwrapped containers (TNEF, an attached .eml) are never forwarded
  *   themselves; their children are judged and forwarded one by one.
  *
@@ -106,13 +106,14 @@ is_legacy_office(const mk_node *n)
 	       g_strv_contains((const char *const *)types, n->true_type);
 }
 
-/* Word and Excel: the ole filter (f_ole.h) rebuilds them without macros,
- * objects and links; PowerPoint with any of those it refuses. */
+/* Word, Excel and PowerPoint: the ole filter (f_ole.h) rebuilds them
+ * without macros, objects and links; other OLE2 files it does not know. */
 static bool
 legacy_rebuilt(const mk_node *n)
 {
 	return g_strcmp0(n->true_type, "application/msword") == 0 ||
-	       g_strcmp0(n->true_type, "application/vnd.ms-excel") == 0;
+	       g_strcmp0(n->true_type, "application/vnd.ms-excel") == 0 ||
+	       g_strcmp0(n->true_type, "application/vnd.ms-powerpoint") == 0;
 }
 
 static mk_action

@@ -141,6 +141,8 @@ START_TEST(test_damaged)
 }
 END_TEST
 
+#define PPT "application/vnd.ms-powerpoint"
+
 static const struct row {
 	const char *path;     /* under corpora/oletools */
 	int rc;
@@ -148,15 +150,20 @@ static const struct row {
 	const char *type;
 } rows[] = {
 	{ "msodde/harmless-clean.doc", 0, NULL, "application/msword" },
-	{ "excel4-macros/excel4_sample_macro.xls", 0, "Excel 4 macro sheet", "application/vnd.ms-excel" },
-	{ "excel4-macros/excel4_sample_macro.xls", 0, "auto-run or macro name", "application/vnd.ms-excel" },
-	{ "excel4-macros/excel4_sample_macro_excel5_format.xls", 0, "auto-run or macro name",
+	{ "excel4-macros/excel4_sample_macro.xls", 0, "xlm_sheet 1: ", "application/vnd.ms-excel" },
+	{ "excel4-macros/excel4_sample_macro.xls", 0, "auto_name ", "application/vnd.ms-excel" },
+	{ "excel4-macros/excel4_sample_macro_excel5_format.xls", 0, "auto_name ",
 	  "application/vnd.ms-excel" },
-	{ "oleobj/embedded-simple-2007.doc", 0, "embedded OLE object", "application/msword" },
-	{ "oleobj/embedded-simple-2007.xls", 0, "embedded OLE object", "application/vnd.ms-excel" },
-	{ "oleobj/sample_with_calc_embedded.doc", 0, "embedded OLE object", "application/msword" },
-	{ "olevba/sample_with_vba.ppt", MK_ERR_DATA, NULL, NULL },
-	{ "oleobj/embedded-simple-2007.ppt", MK_ERR_DATA, NULL, NULL },
+	{ "oleobj/embedded-simple-2007.doc", 0, "object ", "application/msword" },
+	{ "oleobj/embedded-simple-2007.xls", 0, "object ", "application/vnd.ms-excel" },
+	{ "oleobj/sample_with_calc_embedded.doc", 0, "object ", "application/msword" },
+	{ "olevba/sample_with_vba.ppt", 0, "vba 1: ", PPT },
+	{ "olevba/sample_with_vba.ppt", 0, "action 1: ", PPT },
+	{ "oleobj/embedded-simple-2007.ppt", 0, "object 1: ", PPT },
+	{ "oleobj/embedded-simple-2007.pps", 0, "object 1: ", PPT },
+	{ "oleobj/embedded-simple-2007.pot", 0, "object 1: ", PPT },
+	{ "oleobj/sample_with_lnk_file.ppt", 0, "object 1: ", PPT },
+	{ "oleobj/sample_with_lnk_file.pps", 0, "object 1: ", PPT },
 	{ "encrypted/encrypted.doc", MK_ERR_DATA, NULL, NULL },
 	{ "encrypted/encrypted.xls", MK_ERR_DATA, NULL, NULL },
 	{ "encrypted/encrypted.ppt", MK_ERR_DATA, NULL, NULL },
@@ -210,6 +217,85 @@ static void assert_no_xlm(const mk_cfb_entry *root)
 	}
 }
 
+/* PowerPoint document streams built here, one kind of active record per
+ * row: what mk_ole_ppt counts, that no byte of a storage or a link
+ * target survives, and that a second run changes nothing. */
+static const struct ppt_row {
+	const char *name, *bytes;    /* NULL: 65 nested containers */
+	gsize len;
+	int rc;                      /* 0 or -1 (MK_ERR_DATA) */
+	mk_fnote_code code;
+	int count;
+} ppt_rows[] = {
+	{ "VBA project and its storage",
+	  "\x0f\x00\xe8\x03\x1c\x00\x00\x00\x0f\x00\xff\x03\x14\x00\x00\x00\x00\x00\x00\x04\x0c\x00\x00\x00\x03\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x10\x00\x11\x10\x09\x00\x00\x00\x10\x00\x00\x00\x78\x9c\x61\x62\x63", 53, 0, MK_FN_VBA, 1 },
+	{ "embedded object",
+	  "\x0f\x00\x09\x04\x28\x00\x00\x00\x0f\x00\xcc\x0f\x20\x00\x00\x00\x00\x00\xc3\x0f\x18\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x10\x00\x11\x10\x09\x00\x00\x00\x10\x00\x00\x00\x78\x9c\x61\x62\x63", 65, 0, MK_FN_OBJECT, 1 },
+	{ "linked object",
+	  "\x0f\x00\x09\x04\x28\x00\x00\x00\x0f\x00\xce\x0f\x20\x00\x00\x00\x00\x00\xc3\x0f\x18\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x10\x00\x11\x10\x09\x00\x00\x00\x10\x00\x00\x00\x78\x9c\x61\x62\x63", 65, 0, MK_FN_OLE_LINK, 1 },
+	{ "ActiveX control",
+	  "\x0f\x00\x09\x04\x28\x00\x00\x00\x0f\x00\xee\x0f\x20\x00\x00\x00\x00\x00\xc3\x0f\x18\x00\x00\x00\x01\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x10\x00\x11\x10\x09\x00\x00\x00\x10\x00\x00\x00\x78\x9c\x61\x62\x63", 65, 0, MK_FN_CONTROL, 1 },
+	{ "a storage nothing points at",
+	  "\x10\x00\x11\x10\x09\x00\x00\x00\x10\x00\x00\x00\x78\x9c\x61\x62\x63", 17, 0, MK_FN_OBJECT, 1 },
+	{ "run a program on click",
+	  "\x0f\x00\xf2\x0f\x18\x00\x00\x00\x00\x00\xf3\x0f\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\xff\x00\x00\x00", 32, 0, MK_FN_ACTION, 1 },
+	{ "run a macro on click",
+	  "\x0f\x00\xf2\x0f\x18\x00\x00\x00\x00\x00\xf3\x0f\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\xff\x00\x00\x00", 32, 0, MK_FN_ACTION, 1 },
+	{ "jump to the next slide stays",
+	  "\x0f\x00\xf2\x0f\x18\x00\x00\x00\x00\x00\xf3\x0f\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00", 32, 0, MK_FN_ACTION, 0 },
+	{ "file link",
+	  "\x0f\x00\xd7\x0f\x32\x00\x00\x00\x00\x00\xd3\x0f\x04\x00\x00\x00\x07\x00\x00\x00\x00\x00\xba\x0f\x02\x00\x00\x00\x78\x00\x10\x00\xba\x0f\x14\x00\x00\x00\x66\x00\x69\x00\x6c\x00\x65\x00\x3a\x00\x2f\x00\x2f\x00\x68\x00\x2f\x00\x73\x00\x0f\x00\xf2\x0f\x18\x00\x00\x00\x00\x00\xf3\x0f\x10\x00\x00\x00\x00\x00\x00\x00\x07\x00\x00\x00\x04\x00\x00\x00\x0a\x00\x00\x00", 90, 0, MK_FN_OTHER_LINK, 1 },
+	{ "web link",
+	  "\x0f\x00\xd7\x0f\x2e\x00\x00\x00\x00\x00\xd3\x0f\x04\x00\x00\x00\x08\x00\x00\x00\x10\x00\xba\x0f\x1a\x00\x00\x00\x68\x00\x74\x00\x74\x00\x70\x00\x73\x00\x3a\x00\x2f\x00\x2f\x00\x61\x00\x2e\x00\x6a\x00\x70\x00\x2f\x00\x0f\x00\xf2\x0f\x18\x00\x00\x00\x00\x00\xf3\x0f\x10\x00\x00\x00\x00\x00\x00\x00\x08\x00\x00\x00\x04\x00\x00\x00\x08\x00\x00\x00", 86, 0, MK_FN_WEB_UNLINKED, 1 },
+	{ "sound file path",
+	  "\x0f\x00\x0e\x10\x2a\x00\x00\x00\x00\x00\x04\x10\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xba\x0f\x12\x00\x00\x00\x5c\x00\x5c\x00\x68\x00\x5c\x00\x73\x00\x2e\x00\x77\x00\x61\x00\x76\x00", 50, 0, MK_FN_MEDIA_LINK, 1 },
+	{ "atom past the stream",
+	  "\x00\x00\xba\x0f\x02\x00\x00\x00\x61", 9, -1, MK_FN_VBA, 0 },
+	{ "atom past its container",
+	  "\x0f\x00\xe8\x03\x0c\x00\x00\x00\x00\x00\xba\x0f\x05\x00\x00\x00\x61\x62\x63\x64\x77\x78\x79\x7a", 24, -1, MK_FN_VBA, 0 },
+	{ "encrypted",
+	  "\x0f\x00\x14\x2f\x0c\x00\x00\x00\x00\x00\x15\x2f\x04\x00\x00\x00\x31\x32\x33\x34", 20, -1, MK_FN_VBA, 0 },
+	{ "nested 65 deep", NULL, 520, -1, MK_FN_VBA, 0 },
+};
+
+START_TEST(test_ppt_records)
+{
+	const struct ppt_row *r = &ppt_rows[_i];
+	int counts[MK_FN_N] = { 0 }, again[MK_FN_N] = { 0 };
+	guint8 *d = g_malloc0(r->len);
+	mk_error err = { 0 };
+
+	if (r->bytes)
+		memcpy(d, r->bytes, r->len);
+	else
+		for (gsize i = 0; i < 65; i++)
+		{
+			gsize n = r->len - 8 - i * 8;
+			memcpy(d + i * 8, "\x0f\x00\xe8\x03", 4);
+			d[i * 8 + 4] = (guint8)n, d[i * 8 + 5] = (guint8)(n >> 8);
+		}
+	GBytes *b = g_bytes_new_take(d, r->len);
+	int rc = mk_ole_ppt(&b, counts, &err);
+	ck_assert_msg(rc == (r->rc ? MK_ERR_DATA : 0), "%s: rc %d (%s)", r->name, rc, err.msg);
+	if (rc == 0) {
+		ck_assert_msg(counts[r->code] == r->count, "%s: count %d", r->name, counts[r->code]);
+		for (int c = 0; c < MK_FN_N; c++)
+			ck_assert_msg(c == (int)r->code || counts[c] == 0, "%s: code %d counted", r->name, c);
+		gsize len = 0;
+		const guint8 *o = g_bytes_get_data(b, &len);
+		ck_assert_uint_eq(len, r->len);
+		ck_assert_msg(!memmem(o, len, "x\x9c" "abc", 5), "%s: storage kept", r->name);
+		ck_assert_msg(!memmem(o, len, "f\0i\0l\0e\0", 8), "%s: file target kept", r->name);
+		ck_assert_msg(!memmem(o, len, "a\0.\0j\0p\0", 8), "%s: web target kept", r->name);
+		ck_assert_msg(!memmem(o, len, "w\0a\0v\0", 6), "%s: media path kept", r->name);
+		ck_assert_int_eq(mk_ole_ppt(&b, again, &err), 0);
+		for (int c = 0; c < MK_FN_N; c++)
+			ck_assert_msg(again[c] == 0, "%s: again: code %d", r->name, c);
+	}
+	g_bytes_unref(b);
+}
+END_TEST
+
 START_TEST(test_samples)
 {
 	const struct row *r = &rows[_i];
@@ -254,6 +340,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_roundtrip, 0, 2);
 	tcase_add_loop_test(tc, test_damaged, 0, 4);
 	tcase_add_loop_test(tc, test_samples, 0, G_N_ELEMENTS(rows));
+	tcase_add_loop_test(tc, test_ppt_records, 0, G_N_ELEMENTS(ppt_rows));
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
 }
