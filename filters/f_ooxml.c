@@ -234,6 +234,11 @@ static xmlDocPtr parse_xml(const part *p, mk_error *err)
 	return doc;
 }
 
+xmlDocPtr mk_ox_parse(const part *p, mk_error *err)
+{
+	return parse_xml(p, err);
+}
+
 static GBytes *dump_xml(xmlDocPtr doc)
 {
 	xmlChar *buf = NULL;

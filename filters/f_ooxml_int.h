@@ -82,6 +82,7 @@ bool mk_ox_in_list(const char *const *l, const char *s);
 void mk_ox_count(ox *x, const char *what);
 char *mk_ox_attr(xmlNodePtr n, const char *name);
 bool mk_ox_is_elem(xmlNodePtr n, const char *local);
+xmlDocPtr mk_ox_parse(const part *p, mk_error *err);   /* no DTD; caller frees */
 
 /* f_ooxml_zip.c */
 int mk_ox_read_zip(ox *x, GBytes *in, mk_error *err);
@@ -99,6 +100,7 @@ unsigned mk_ox_role(const part *p, xmlDocPtr doc);
 /* f_ooxml_href.c */
 void mk_ox_href_keep(part *src, xmlNodePtr rel);
 void mk_ox_href_text(ox *x, part *p, xmlDocPtr doc);
+void mk_ox_href_run(ox *x, xmlNodePtr after, xmlNsPtr ns, const char *url);
 
 /* f_ooxml_xlsx.c */
 void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc);

@@ -15,7 +15,10 @@
  *   instruction joins the enclosing field and goes with it.  Unterminated
  *   fields are judged as well.  A w:fldSimple whose instr is not allowed
  *   is replaced by its children (the result).  The instruction collected
- *   per field is capped at o->max_output bytes.
+ *   per field is capped at o->max_output bytes.  A HYPERLINK field (either
+ *   kind) that goes and names an http(s) target (mk_field_web_target)
+ *   leaves " <URL>", defanged, as a new run after its result
+ *   (mk_ox_href_run, f_ooxml_href.c).
  *
  * OWNS
  *   Its walking state only (field stack, node lists); DOC and X are
@@ -90,6 +93,16 @@ static const char *fld_verdict(const fld *f)
 	return NULL;
 }
 
+/* The w:r around the last node of F (its "end" fldChar), or NULL. */
+static xmlNodePtr fld_last_run(const fld *f)
+{
+	xmlNodePtr n = f->nodes->len ? f->nodes->pdata[f->nodes->len - 1] : NULL;
+
+	while (n && !(mk_ox_is_elem(n, "r") && n->parent && !mk_ox_is_elem(n->parent, "r")))
+		n = n->parent;
+	return n;
+}
+
 /* F ends: inside an enclosing instruction it joins its parent (which is
  * dropped for the nesting: the inner markup and result go with it);
  * otherwise it is judged on its own.  Frees F. */
@@ -102,6 +115,11 @@ static void fld_close(ox *x, fld *f, fld *parent, GPtrArray *kill)
 		g_ptr_array_extend_and_steal(to, f->result);
 	} else {
 		if ((why = fld_verdict(f)) != NULL) {
+			char *url = f->nested ? NULL : mk_field_web_target(f->instr->str);
+			xmlNodePtr r = url ? fld_last_run(f) : NULL;
+			if (r)
+				mk_ox_href_run(x, r, r->ns, url);
+			g_free(url);
 			g_ptr_array_extend_and_steal(kill, f->nodes);
 			mk_ox_count(x, why);
 		} else {
@@ -166,11 +184,15 @@ static void fix_simple(ox *x, xmlNodePtr n)
 		bool simple = mk_ox_is_elem(n, "fldSimple");
 		char *in = simple ? mk_ox_attr(n, "instr") : NULL;
 		if (simple && !mk_field_instr_safe(in ? in : "")) {
+			char *url = mk_field_web_target(in);
 			while (n->children) {
 				xmlNodePtr c = n->children;
 				xmlUnlinkNode(c);
 				xmlAddPrevSibling(n, c);
 			}
+			if (url)
+				mk_ox_href_run(x, n, n->ns, url);
+			g_free(url);
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
 			mk_ox_count(x, "field instruction of a type not allowed");

@@ -202,6 +202,22 @@ static const struct row {
 	  "<w:p>" FB IT(" HYPERLINK \"file://evil.example/share/x.exe\" ") FS
 	  RT("click") FE "</w:p>",
 	  { { NULL } }, { "file://", "hyperlink", "instrtext" }, "click", "type not allowed", 0 },
+	/* a web HYPERLINK field leaves its URL, defanged, after its result
+	 * (issue 14): complex and simple, with switches before the target */
+	{ "hyperlink-field-web", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB IT(" HYPERLINK \\o \"tip\" \"https://www.example.jp/a?b=1\" ") FS
+	  RT("click") FE "</w:p>",
+	  { { NULL } }, { "hyperlink", "instrtext", "tip" },
+	  "<w:t xml:space=\"preserve\"> &lt;hxxps://www[.]example[.]jp/a?b=1&gt;</w:t>",
+	  "web_link 1: ", 0 },
+	{ "hyperlink-simple-web", NULL, NULL, NULL, NULL,
+	  "<w:p><w:fldSimple w:instr=\" HYPERLINK &quot;http://city.example.lg.jp/x&quot; \"><w:r><w:t>res</w:t></w:r></w:fldSimple></w:p>",
+	  { { NULL } }, { "fldsimple", "hyperlink" },
+	  "res</w:t></w:r><w:r><w:t xml:space=\"preserve\"> &lt;hxxp://city[.]example[.]lg[.]jp/x&gt;</w:t></w:r>",
+	  "web_link 1: ", 0 },
+	{ "hyperlink-bookmark", NULL, NULL, NULL, NULL,
+	  "<w:p>" FB IT(" HYPERLINK \\l \"https://www.example.jp/\" ") FS RT("sec") FE "</w:p>",
+	  { { NULL } }, { "hyperlink", "example" }, "sec", "type not allowed", 0 },
 	{ "msdt-simple", NULL, NULL, NULL, NULL,
 	  "<w:p><w:fldSimple w:instr=\" HYPERLINK &quot;ms-msdt:/id PCWDiagnostic&quot; \"><w:r><w:t>res</w:t></w:r></w:fldSimple></w:p>",
 	  { { NULL } }, { "ms-msdt", "fldsimple" }, "res", "type not allowed", 0 },
@@ -651,6 +667,24 @@ static const struct xrow {
 	  { { "xl/pivotCache/pivotCacheDefinition1.xml", "<pivotCacheDefinition xmlns=\"" S_NS "\"><cacheFields count=\"2\"><cacheField name=\"a\" numFmtId=\"0\"/>"
 	      "<cacheField name=\"b\" numFmtId=\"0\" formula=\"_xlfn.WEBSERVICE(&quot;http://evil.example/&quot;)\"/></cacheFields></pivotCacheDefinition>" } },
 	  { "evil.example", "webservice" }, "cacheField name=\"b\"", "formula" },
+	/* cell hyperlinks: the cell shows its value and the defanged URL as an
+	 * inline string (shared string without its phonetic run, number);
+	 * a file: link goes without a trace (issue 14) */
+	{ "cell-hyperlink",
+	  "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"" SML "sharedStrings+xml\"/>",
+	  "<Relationship Id=\"rId8\" Type=\"" R_NS "/sharedStrings\" Target=\"sharedStrings.xml\"/>",
+	  NULL,
+	  "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"><v>42</v></c><c r=\"C1\" t=\"s\"><v>1</v></c></row>",
+	  "<hyperlinks><hyperlink ref=\"A1\" r:id=\"rId1\"/><hyperlink ref=\"B1:B2\" r:id=\"rId2\"/><hyperlink ref=\"C1\" r:id=\"rId3\"/></hyperlinks>",
+	  { { "xl/worksheets/_rels/sheet1.xml.rels", "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+	      "<Relationship Id=\"rId1\" Type=\"" R_NS "/hyperlink\" Target=\"https://www.example.jp/a\" TargetMode=\"External\"/>"
+	      "<Relationship Id=\"rId2\" Type=\"" R_NS "/hyperlink\" Target=\"http://city.example.lg.jp/x\" TargetMode=\"External\"/>"
+	      "<Relationship Id=\"rId3\" Type=\"" R_NS "/hyperlink\" Target=\"file://srv/share/x.exe\" TargetMode=\"External\"/></Relationships>" },
+	    { "xl/sharedStrings.xml", "<sst xmlns=\"" S_NS "\"><si><t>お知らせ</t></si><si><r><t>共有</t></r><rPh sb=\"0\" eb=\"2\"><t>キョウユウ</t></rPh></si></sst>" } },
+	  { "srv", "https:", "hyperlink ref=\"a1\"" },
+	  "<c r=\"A1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">お知らせ &lt;hxxps://www[.]example[.]jp/a&gt;</t></is></c>"
+	  "<c r=\"B1\" t=\"inlineStr\"><is><t xml:space=\"preserve\">42 &lt;hxxp://city[.]example[.]lg[.]jp/x&gt;</t></is></c><c r=\"C1\" t=\"s\"><v>1</v></c>",
+	  "web_link 2: " },
 	/* harmless formulas stay, also with a denied name inside a string */
 	{ "safe-formula", NULL, NULL,
 	  "<definedNames><definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Sheet1!$A$1:$B$2</definedName></definedNames>",
