@@ -56,6 +56,7 @@
 #include <unistd.h>
 
 #include "dd.h"
+#include "hdrtext.h"
 #include "names.h"
 #include "util.h"
 
@@ -74,7 +75,11 @@ dd_out_safe_name(const mk_config *cfg, const char *raw)
 
 	if (max <= 0 || max > DD_NAME_MAX - DD_NAME_RESERVE)
 		max = DD_NAME_MAX - DD_NAME_RESERVE;
-	return mk_names_safe(raw, (gsize)max);
+	char *u = mk_hdr_name_utf8(raw);   /* raw CP932: 表 ends in 0x5C */
+	char *safe = mk_names_safe(u, (gsize)max);
+
+	g_free(u);
+	return safe;
 }
 
 /* NAME -> STEM + EXT (".ext", short, not the whole name). */

@@ -231,7 +231,11 @@ parse_item(mk_ctx *ctx, const mk_input *in, bool mail, mk_error *err)
 		return mk_mime_parse(ctx, in->data, err);
 	root = mk_node_new(MK_NODE_FILE, NULL);
 	root->role = MK_ROLE_ATTACHMENT;
-	mk_set_str(&root->declared_name, in->name);
+	if (in->name != NULL) {   /* a drop folder name may be raw CP932 */
+		char *u = mk_hdr_name_utf8(in->name);
+		mk_set_str(&root->declared_name, u);
+		g_free(u);
+	}
 	mk_node_set_data(root, in->data);
 	return root;
 }

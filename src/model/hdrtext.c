@@ -75,6 +75,18 @@ raw_japanese(const char *bytes, gsize len)
 	return NULL;
 }
 
+char *
+mk_hdr_name_utf8(const char *bytes)
+{
+	const char *b = bytes ? bytes : "";
+	char *s;
+
+	if (g_utf8_validate(b, -1, NULL))
+		return g_strdup(b);
+	s = raw_japanese(b, strlen(b));
+	return s ? s : g_utf8_make_valid(b, -1);
+}
+
 /* BYTES in CHARSET (NULL: unknown) appended to OUT as UTF-8. */
 static void
 append_converted(GString *out, const char *bytes, gsize len, const char *charset)
@@ -266,22 +278,60 @@ typedef struct {
 	GHashTable *sect;       /* N -> "E" or "L" + value (extended/literal) */
 } param_set;
 
-/* Reads a token or quoted string at *P; advances. */
+static bool
+sjis_lead(guchar c)
+{
+	return (c >= 0x81 && c <= 0x9F) || (c >= 0xE0 && c <= 0xFC);
+}
+
+/* The quoted string at P (on its '"'), as bytes; *END after it.  With
+ * CJK, the second byte of a Shift_JIS pair and the bytes between ESC $
+ * and ESC ( (ISO-2022-JP) are taken as they are, never as '\\' or '"':
+ * the trail byte of 表, ソ, 能 ... is 0x5C. */
+static GString *
+quoted(const char *p, bool cjk, const char **end)
+{
+	GString *v = g_string_new(NULL);
+	bool jis = false;
+
+	for (p++; *p && (jis || *p != '"'); p++) {
+		if (cjk && p[0] == 0x1B && (p[1] == '$' || p[1] == '(')) {
+			jis = p[1] == '$';
+		} else if (cjk && !jis && sjis_lead((guchar)*p) && p[1] != '\0') {
+			g_string_append_c(v, *p++);
+		} else if (!jis && *p == '\\' && p[1] != '\0') {
+			p++;
+		}
+		g_string_append_c(v, *p);
+	}
+	*end = *p == '"' ? p + 1 : p;
+	return v;
+}
+
+/* Reads a token or quoted string at *P; advances.  A quoted string is
+ * read the RFC way, unless that gives bytes that are not UTF-8 (or it
+ * holds ISO-2022-JP) and the Japanese reading (quoted()) differs. */
 static char *
 read_value(const char **pp)
 {
 	const char *p = *pp;
-	GString *v = g_string_new(NULL);
+	GString *v;
 
 	if (*p == '"') {
-		for (p++; *p && *p != '"'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			g_string_append_c(v, *p);
+		const char *e1, *e2;
+		GString *cjk = quoted(p, true, &e2);
+		v = quoted(p, false, &e1);
+		if ((e1 != e2 || !g_string_equal(v, cjk)) &&
+		    (!g_utf8_validate_len(v->str, v->len, NULL) || strstr(cjk->str, "\x1b$"))) {
+			g_string_free(v, TRUE);
+			v = cjk;
+			p = e2;
+		} else {
+			g_string_free(cjk, TRUE);
+			p = e1;
 		}
-		if (*p == '"')
-			p++;
 	} else {
+		v = g_string_new(NULL);
 		while (*p && *p != ';' && *p != ' ' && *p != '\t')
 			g_string_append_c(v, *p++);
 	}

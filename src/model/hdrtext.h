@@ -9,6 +9,7 @@
  *   char *mk_hdr_encode(const char *utf8);
  *   char *mk_hdr_encode_phrase(const char *utf8);
  *   char *mk_hdr_clean(const char *utf8);
+char *mk_hdr_name_utf8(const char *bytes);
 char *mk_hdr_file_name(GMimeObject *obj);
 char *mk_hdr_obj_param(GMimeObject *obj, const char *header, const char *param);
 char *mk_hdr_obj_decode(GMimeObject *obj, const char *header);
@@ -59,6 +60,19 @@ const char *mk_hdr_raw(GMimeObject *obj, const char *header);
  *   mk_hdr_encode_phrase() does the same for a display name: an ASCII name
  *   is a quoted string whenever it is not a plain run of atoms.
  *
+ *   mk_hdr_name_utf8() is a file name as bytes (a drop folder entry, a
+ *   raw name) in UTF-8: as is when it is UTF-8, else by the strict
+ *   Japanese decoders (CP932, EUC-JP-MS), else made valid.  Nothing in it
+ *   is an encoded word, and a 0x5C byte inside a CP932 character stays
+ *   part of that character (表 is 0x95 0x5C): it is never a backslash.
+ *   Not cleaned, like mk_hdr_param().
+ *
+ *   In a quoted parameter value the second byte of a Shift_JIS pair and
+ *   raw ISO-2022-JP text are taken as they are when the RFC reading
+ *   ('\\' quotes the next byte) gives bytes that are not UTF-8: a raw
+ *   "表.pdf" keeps its 0x5C, and a name ending in ソ does not swallow its
+ *   closing quote.
+ *
  *   mk_hdr_clean() replaces C0/C1 controls and TAB by a space, removes bidi
  *   controls, zero-width characters and BOMs, makes the text valid UTF-8,
  *   collapses runs of spaces and trims.
@@ -81,6 +95,7 @@ char *mk_hdr_param(const char *raw, const char *name);
 char *mk_hdr_encode(const char *utf8);
 char *mk_hdr_encode_phrase(const char *utf8);
 char *mk_hdr_clean(const char *utf8);
+char *mk_hdr_name_utf8(const char *bytes);
 char *mk_hdr_file_name(GMimeObject *obj);
 char *mk_hdr_obj_param(GMimeObject *obj, const char *header, const char *param);
 char *mk_hdr_obj_decode(GMimeObject *obj, const char *header);

@@ -17,6 +17,7 @@
 #   claim-file layout (work/c-BID + work/j-BID.N): claimed entries are
 #   finished, a claim file whose renames never happened is removed, an
 #   entry without its claim record is moved to work/rejected/;
+#   raw Shift_JIS (CP932) names with 0x5C trail bytes decoded, not cut;
 #   English notices; dropd.report_dir.
 . "$(dirname "$0")/dd-lib.sh"
 dd_init
@@ -150,6 +151,19 @@ once 0 "claim-file recovery run"
 	mk_fail "claim-file recovery: duplicate or missing output"
 [ -f "$T/work/rejected/j-B3.0" ] && mk_ok || mk_fail "entry without a claim record not set aside"
 grep -q 'recovering 2 job' "$T/e" && mk_ok || mk_fail "claim-file recovery not logged"
+
+# --- raw Shift_JIS names: 0x5C is the second byte of 表, 能, ソ, never a path
+# separator; outputs, notices and reports get the decoded UTF-8 name (issue 14)
+mkdir -p "$T/in/dave"
+echo "sjis" > "$T/in/dave/$(printf '\x95\x5c\x8e\xa6\x94\x5c\x97\xcd.txt')"
+mk_eicar "$T/in/dave/$(printf '\x83\x5c\x83\x74\x83\x67.com')"
+once 0 "raw Shift_JIS names"
+[ -f "$T/out/dave/表示能力.txt" ] && mk_ok || mk_fail "raw CP932 name: out/dave has $(ls "$T/out/dave" | tr '\n' ' ')"
+[ -f "$T/out/dave/ソフト.com.blocked.txt" ] && mk_ok || mk_fail "raw CP932 name: no ソフト.com.blocked.txt"
+[ "$(jq -r '.nodes[0].declared_name' "$T/out/dave/表示能力.txt.report.json" 2> /dev/null)" = 表示能力.txt ] &&
+	mk_ok || mk_fail "raw CP932 name: the report's name is not 表示能力.txt"
+grep -q 'ソフト.com' "$T/out/dave/ソフト.com.blocked.txt" 2> /dev/null && mk_ok ||
+	mk_fail "raw CP932 name: the notice does not name ソフト.com"
 
 # --- English notices, report_dir ---------------------------------------------
 dd_conf "$T/en.conf" "report_dir = $T/reports" && sed -i 's/^\(user = *.*\)$/\1\nlanguage = en/' "$T/en.conf"

@@ -157,6 +157,16 @@ def profiles():
                         [(f"Content-Type: image/png; name=\"{words(fn.encode('cp932'), 'Shift_JIS', 100)}\"\r\n"
                           "Content-Disposition: attachment", tiny_png())]),
                    {"name": name, "addr": "taro@docomo.example", "subject": subj, "body": body, "files": [fn]})
+    # an old mailer: raw 8-bit Shift_JIS in Subject and file names (quoted),
+    # with 0x5C as the second byte of 表, 能, ソ (issue 14)
+    subj, fn = "表示能力ソフトの件", "表示能力ソフト.pdf"
+    data = mail("Legacy <old@example.jp>", "@@SUBJ@@", "Content-Type: text/plain; charset=Shift_JIS\r\n"
+                "Content-Transfer-Encoding: 8bit", "よろしくお願いします。\r\n".encode("cp932"),
+                [("Content-Type: application/pdf; name=\"@@FN@@\"\r\n"
+                  "Content-Disposition: attachment; filename=\"@@FN@@\"", tiny_pdf())])
+    P["legacy_raw"] = (data.replace(b"@@SUBJ@@", subj.encode("cp932")).replace(b"@@FN@@", fn.encode("cp932")),
+                       {"name": "Legacy", "addr": "old@example.jp", "subject": subj,
+                        "body": "よろしくお願いします。\r\n", "files": [fn]})
     # every character of the extension rows: subject and names, cut mid-character
     for label, rows, enc in (("sjis_nec13", [13], "sjis"), ("sjis_necibm", [89, 90, 91, 92], "sjis"),
                              ("sjis_ibm", [115, 116, 117, 118, 119], "sjis"),

@@ -14,7 +14,10 @@
 #   header, several From mailboxes, an address only in an encoded word, a
 #   display name that is an address, controls and bidi marks in a name,
 #   a raw CP932 name):
-#   the rebuilt From and the notice's warning line.
+#   the rebuilt From and the notice's warning line.  An old mailer's raw
+#   8-bit Shift_JIS subject and quoted file name whose characters end in
+#   byte 0x5C (表, 能, ソ) arrive as sent too, and so does the same name
+#   given raw to the file channel (--name).
 . "$(dirname "$0")/lib.sh"
 mk_init
 python3 "$MK_SRCDIR/tests/scripts/jp_profiles.py" gen "$T/jp" || mk_die "jp_profiles.py gen failed"
@@ -58,4 +61,11 @@ sender_case name_controls 'From: =?UTF-8?B?QWxpY2UKQmNjOiB4QHkuZXhhbXBsZQ==?= <a
 	'^From: "Alice Bcc: x@y.example" <a@x.example>$' '^Bcc:' ''
 sender_case raw_cp932_name 'From: \x8e\x52\x93\x63 <y@example.jp>' '^From: =\?UTF-8\?B\?5bGx55Sw\?= <y@example.jp>$' '' ''
 sender_case name_bidi 'From: =?UTF-8?B?4oCu6YqA6KGM?= <a@x.example>' '^From: =\?UTF-8\?B\?6YqA6KGM\?= <a@x.example>$' '' ''
+# the file channel: a raw CP932 name (a drop folder entry) is decoded, its
+# 0x5C bytes are not separators
+printf 'sjis name\n' > "$T/name.txt"
+"$MK" sanitize --config "$CONF" --no-store --file --name "$(printf '\x95\x5c\x8e\xa6\x94\x5c\x97\xcd.txt')" \
+	-o "$T/name.out" --report "$T/name.json" "$T/name.txt" > /dev/null 2>&1
+n=$(jq -r '.nodes[0].declared_name' "$T/name.json" 2> /dev/null)
+[ "$n" = 表示能力.txt ] && mk_ok || mk_fail "file channel: raw CP932 name read as \"$n\""
 mk_finish

@@ -97,6 +97,15 @@ static const param_row PARAM_ROWS[] = {
 	  "filename", "じ.txt" },
 	/* raw CP932 bytes in quotes */
 	{ "attachment; filename=\"\x8c\xa9\x90\xcf.pdf\"", "filename", "見積.pdf" },
+	/* ... whose second byte is 0x5C: not a quoting backslash (issue 14) */
+	{ "attachment; filename=\"\x95\x5c.pdf\"", "filename", "表.pdf" },
+	{ "attachment; filename=\"\x94\x5c\x97\xcd\x83\x5c\x83\x74\x83\x67.txt\"", "filename",
+	  "能力ソフト.txt" },
+	{ "attachment; filename=\"\x83\x5c\"; size=1", "filename", "ソ" },
+	{ "attachment; filename=\x95\x5c\x8e\xa6.pdf", "filename", "表示.pdf" },
+	{ "application/pdf; name=\"\x95\x5c\x5c\x5c.pdf\"", "name", "表\\.pdf" },
+	/* raw ISO-2022-JP: ※ is 0x22 0x28 in JIS, a '"' that ends nothing */
+	{ "attachment; filename=\"\x1b$B\x22\x28\x1b(B.pdf\"", "filename", "※.pdf" },
 	/* a control character stays (names.c reports it) */
 	{ "attachment; filename=\"=?UTF-8?B?4oCuZXhlLnBkZg==?=\"", "filename", "\xe2\x80\xae" "exe.pdf" },
 	{ "attachment; size=3", "filename", NULL },
@@ -104,6 +113,29 @@ static const param_row PARAM_ROWS[] = {
 	{ "attachment; filename=\"a;b.txt\"; size=1", "filename", "a;b.txt" },
 	{ "text/plain; name=\"a\\\"b\"", "name", "a\"b" },
 };
+
+/* File names as bytes (drop folder, CLI --name): UTF-8 as is, raw CP932
+ * decoded with its 0x5C trail bytes. */
+static const struct {
+	const char *raw, *want;
+} NAME_ROWS[] = {
+	{ "a.pdf", "a.pdf" },
+	{ "表.pdf", "表.pdf" },
+	{ "\x95\x5c.pdf", "表.pdf" },
+	{ "\x83\x5c\x83\x74\x83\x67\x94\x5c\x97\xcd.xlsx", "ソフト能力.xlsx" },
+	{ "=?UTF-8?B?YQ==?=.txt", "=?UTF-8?B?YQ==?=.txt" },
+	{ "a\\b.txt", "a\\b.txt" },
+	{ "", "" },
+};
+
+START_TEST(test_name_rows)
+{
+	char *got = mk_hdr_name_utf8(NAME_ROWS[_i].raw);
+
+	ck_assert_msg(strcmp(got, NAME_ROWS[_i].want) == 0, "row %d: got \"%s\"", _i, got);
+	g_free(got);
+}
+END_TEST
 
 START_TEST(test_param_rows)
 {
@@ -349,6 +381,7 @@ main(void)
 
 	tcase_add_loop_test(tc, test_decode_rows, 0, G_N_ELEMENTS(DECODE_ROWS));
 	tcase_add_loop_test(tc, test_param_rows, 0, G_N_ELEMENTS(PARAM_ROWS));
+	tcase_add_loop_test(tc, test_name_rows, 0, G_N_ELEMENTS(NAME_ROWS));
 	tcase_add_loop_test(tc, test_encode_rows, 0, G_N_ELEMENTS(ENCODE_ROWS));
 	tcase_add_test(tc, test_encode_long);
 	tcase_add_test(tc, test_nec_row13);
