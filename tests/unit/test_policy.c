@@ -33,13 +33,13 @@ static const struct {
 	{ "text/plain", MK_F_SIGNED, MK_ACT_ALLOW, MK_V_PASS },
 	{ "application/octet-stream", -1, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
 	{ "text/plain", MK_F_SCAN_ERROR, MK_ACT_QUARANTINE, MK_V_TEMPFAIL },
-	/* legacy Office: Word and Excel with macros go to the ole filter
-	 * (office.legacy_macros = sanitize; here, without filters, the part
-	 * ends stripped); PowerPoint and other OLE2 with macros are held */
+	/* legacy Office: Word, Excel and PowerPoint with macros go to the ole
+	 * filter (office.legacy_macros = sanitize; here, without filters, the
+	 * part ends stripped); other OLE2 with macros are held */
 	{ "application/msword", -1, MK_ACT_SANITIZE, MK_V_STRIPPED },
 	{ "application/msword", MK_F_ACTIVE_CONTENT, MK_ACT_SANITIZE, MK_V_STRIPPED },
 	{ "application/vnd.ms-excel", MK_F_ACTIVE_CONTENT, MK_ACT_SANITIZE, MK_V_STRIPPED },
-	{ "application/vnd.ms-powerpoint", MK_F_ACTIVE_CONTENT, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
+	{ "application/vnd.ms-powerpoint", MK_F_ACTIVE_CONTENT, MK_ACT_SANITIZE, MK_V_STRIPPED },
 	{ "application/x-ole-storage", MK_F_ACTIVE_CONTENT, MK_ACT_QUARANTINE, MK_V_QUARANTINED },
 	/* OOXML with macros goes to the ooxml filter, which rebuilds it without
 	 * them (here, without filters, the part ends stripped); active content
