@@ -707,6 +707,7 @@ static int ooxml_run(GBytes *in, const mk_wopts *o, GBytes **out,
 		goto out;
 	add_counts(&x);
 	mk_fnote_add(notes, MK_FN_WEB_LINK, (int)x.web_links);
+	mk_fnote_add(notes, MK_FN_LINK_MISMATCH, (int)x.mismatches);
 	*out_type = g_strdup(x.main_ct);
 out:
 	if (ct)

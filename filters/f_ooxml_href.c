@@ -7,7 +7,8 @@
  *   mk_ox_href_keep(src, rel);       pass 2: REL (a Relationship of SRC's
  *                                    .rels) is being dropped
  *   mk_ox_href_text(x, p, doc);      pass 3, before the scrub: DOC is P
- *   mk_ox_href_run(x, after, ns, url);  " <URL>" as a new run after AFTER
+ *   mk_ox_href_run(x, after, ns, url, anchor);  " <URL>" as a new run
+ *                                    after AFTER
  *
  * DESCRIPTION
  *   Every external relationship goes in pass 2, hyperlinks included.
@@ -50,6 +51,7 @@
 #include <libxml/tree.h>
 
 #include "f_defang.h"
+#include "f_html.h"
 #include "f_ooxml_int.h"
 
 #define HREF_MAX_URL 4096
@@ -101,10 +103,21 @@ static const char *href_of(const part *p, xmlNodePtr n)
 	return NULL;
 }
 
-/* After AFTER: <R><T xml:space="preserve"> <URL></T></R> in NS. */
-void mk_ox_href_run(ox *x, xmlNodePtr after, xmlNsPtr ns, const char *url)
+/* The mark for a link whose shown text names another host. */
+static const char *mark(const ox *x)
 {
-	char *d = mk_defang_url(url), *text = g_strdup_printf(" <%s>", d);
+	return x->o->lang_en ? MK_HTML_MISMATCH_MARK_EN : MK_HTML_MISMATCH_MARK_JA;
+}
+
+/* After AFTER: <R><T xml:space="preserve"> <URL></T></R> in NS; when
+ * ANCHOR (the shown text, may be NULL) names another host than URL, the
+ * mark goes first (" MARK <URL>"). */
+void mk_ox_href_run(ox *x, xmlNodePtr after, xmlNsPtr ns, const char *url,
+                    const char *anchor)
+{
+	bool bad = anchor && mk_link_misleads(anchor, url);
+	char *d = mk_defang_url(url);
+	char *text = g_strdup_printf(" %s%s<%s>", bad ? mark(x) : "", bad ? " " : "", d);
 	xmlNodePtr r = xmlNewNode(ns, BAD_CAST "r");
 	xmlNodePtr t = xmlNewChild(r, ns, BAD_CAST "t", NULL);
 
@@ -112,8 +125,19 @@ void mk_ox_href_run(ox *x, xmlNodePtr after, xmlNsPtr ns, const char *url)
 	xmlNodeSetSpacePreserve(t, 1);
 	xmlAddNextSibling(after, r);
 	x->web_links++;
+	x->mismatches += bad;
 	g_free(text);
 	g_free(d);
+}
+
+/* The text content of N (caller frees with g_free). */
+static char *node_text(xmlNodePtr n)
+{
+	xmlChar *c = xmlNodeGetContent(n);
+	char *s = g_strdup(c ? (const char *)c : "");
+
+	xmlFree(c);
+	return s;
 }
 
 /* a:r whose a:rPr has a:hlinkClick naming a remembered link: its URL. */
@@ -235,7 +259,9 @@ static void cell_link(hw *w, xmlNodePtr h, const char *url)
 
 	if (c) {
 		char *val = cell_text(w, c), *d = mk_defang_url(url);
-		char *text = g_strdup_printf("%s%s<%s>", val, *val ? " " : "", d);
+		bool bad = mk_link_misleads(val, url);
+		char *text = g_strdup_printf("%s%s%s%s<%s>", val, *val ? " " : "",
+		                             bad ? mark(w->x) : "", bad ? " " : "", d);
 		while (c->children) {
 			xmlNodePtr k = c->children;
 			xmlUnlinkNode(k);
@@ -247,6 +273,7 @@ static void cell_link(hw *w, xmlNodePtr h, const char *url)
 		xmlNodeAddContent(t, BAD_CAST text);
 		xmlNodeSetSpacePreserve(t, 1);
 		w->x->web_links++;
+		w->x->mismatches += bad;
 		g_free(text);
 		g_free(d);
 		g_free(val);
@@ -297,9 +324,11 @@ static void walk(hw *w, xmlNodePtr n)
 			url = href_of(w->p, n);
 		else if (mk_ox_is_elem(n, "r") && in_ns(n, "/drawingml/2006/main"))
 			url = drawing_run_href(w->p, n);
-		if (url)
-			mk_ox_href_run(w->x, n, n->ns, url);
-		else
+		if (url) {
+			char *anchor = node_text(n);
+			mk_ox_href_run(w->x, n, n->ns, url, anchor);
+			g_free(anchor);
+		} else
 			walk(w, n->children);
 	}
 }

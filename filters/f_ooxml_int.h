@@ -75,6 +75,7 @@ typedef struct ox {
 	const mk_wopts *o;
 	char *main_ct;       /* translated main content type */
 	guint web_links;     /* URLs written as text (f_ooxml_href.c) */
+	guint mismatches;    /* of those, shown text naming another host: marked */
 } ox;
 
 /* f_ooxml.c */
@@ -100,7 +101,8 @@ unsigned mk_ox_role(const part *p, xmlDocPtr doc);
 /* f_ooxml_href.c */
 void mk_ox_href_keep(part *src, xmlNodePtr rel);
 void mk_ox_href_text(ox *x, part *p, xmlDocPtr doc);
-void mk_ox_href_run(ox *x, xmlNodePtr after, xmlNsPtr ns, const char *url);
+void mk_ox_href_run(ox *x, xmlNodePtr after, xmlNsPtr ns, const char *url,
+                    const char *anchor);
 
 /* f_ooxml_xlsx.c */
 void mk_ox_xlsx_formulas(ox *x, xmlDocPtr doc);

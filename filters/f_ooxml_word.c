@@ -117,8 +117,16 @@ static void fld_close(ox *x, fld *f, fld *parent, GPtrArray *kill)
 		if ((why = fld_verdict(f)) != NULL) {
 			char *url = f->nested ? NULL : mk_field_web_target(f->instr->str);
 			xmlNodePtr r = url ? fld_last_run(f) : NULL;
-			if (r)
-				mk_ox_href_run(x, r, r->ns, url);
+			if (r) {
+				GString *shown = g_string_new(NULL);
+				for (guint i = 0; i < f->result->len; i++) {
+					xmlChar *c = xmlNodeGetContent(f->result->pdata[i]);
+					g_string_append(shown, c ? (const char *)c : "");
+					xmlFree(c);
+				}
+				mk_ox_href_run(x, r, r->ns, url, shown->str);
+				g_string_free(shown, TRUE);
+			}
 			g_free(url);
 			g_ptr_array_extend_and_steal(kill, f->nodes);
 			mk_ox_count(x, why);
@@ -185,13 +193,15 @@ static void fix_simple(ox *x, xmlNodePtr n)
 		char *in = simple ? mk_ox_attr(n, "instr") : NULL;
 		if (simple && !mk_field_instr_safe(in ? in : "")) {
 			char *url = mk_field_web_target(in);
+			xmlChar *shown = url ? xmlNodeGetContent(n) : NULL;
 			while (n->children) {
 				xmlNodePtr c = n->children;
 				xmlUnlinkNode(c);
 				xmlAddPrevSibling(n, c);
 			}
 			if (url)
-				mk_ox_href_run(x, n, n->ns, url);
+				mk_ox_href_run(x, n, n->ns, url, (const char *)shown);
+			xmlFree(shown);
 			g_free(url);
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);

@@ -31,6 +31,7 @@
 #include "f_pdf.h"
 #include "f_pdf_out.h"
 #include "f_pdf_text.h"
+#include "f_html.h"
 #include "fnote.h"
 #include "f_pixbuf.h"
 
@@ -274,7 +275,8 @@ static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 	pdf_sink sink = { .buf = g_byte_array_new(), .max = (gsize)o->max_output };
 	PopplerDocument *doc = open_doc(in, err);
 	int rc = MK_ERR_DATA, pages = 0;
-	mk_pdf_text_stats st = { 0 };
+	mk_pdf_text_stats st = { .mark = o->lang_en ? MK_HTML_MISMATCH_MARK_EN
+	                                            : MK_HTML_MISMATCH_MARK_JA };
 	bool layer = false;
 
 	if (!doc)
@@ -298,6 +300,7 @@ static int pdf_run(GBytes *in, const mk_wopts *o, GBytes **out,
 		                "under the page images", st.chars));
 	mk_fnote_add(notes, MK_FN_WEB_LINK, (int)st.links);
 	mk_fnote_add(notes, MK_FN_OTHER_LINK, (int)st.dropped);
+	mk_fnote_add(notes, MK_FN_LINK_MISMATCH, (int)st.mismatches);
 	*out_type = g_strdup("application/pdf");
 out:
 	if (sink.buf)

@@ -13,7 +13,8 @@
  *
  *   Web links are looked up once a page: each kept link remembers the
  *   index of the last character whose centre lies in its area; the run
- *   that takes that character gets " <URL>" appended.  The cost is
+ *   that takes that character gets " <URL>" appended, after st->mark when
+ *   the characters inside the link name another host.  The cost is
  *   characters x kept links, bounded by max_links.
  *
  * NEVER
@@ -42,11 +43,13 @@ typedef struct web_link {
 	char *url;                     /* as in the document */
 	double x1, y1, x2, y2;         /* points, origin top left */
 	gint64 last;                   /* last character inside; -1 none */
+	GString *shown;                /* the characters inside */
 } web_link;
 
 static void link_clear(gpointer p)
 {
 	g_free(((web_link *)p)->url);
+	g_string_free(((web_link *)p)->shown, TRUE);
 }
 
 static bool is_web(const char *uri)
@@ -75,7 +78,7 @@ static GArray *web_links(PopplerPage *page, double h_pt, gint64 max,
 		web_link w = { g_strdup(act->uri.uri), MIN(m->area.x1, m->area.x2),
 		               h_pt - MAX(m->area.y1, m->area.y2),
 		               MAX(m->area.x1, m->area.x2),
-		               h_pt - MIN(m->area.y1, m->area.y2), -1 };
+		               h_pt - MIN(m->area.y1, m->area.y2), -1, g_string_new(NULL) };
 		g_strdelimit(w.url, "\r\n\t", ' ');
 		g_array_append_val(a, w);
 	}
@@ -97,8 +100,12 @@ static void anchor_links(GArray *links, const char *text,
 		double cy = (rects[i].y1 + rects[i].y2) / 2;
 		for (guint k = 0; k < links->len; k++) {
 			web_link *w = &g_array_index(links, web_link, k);
-			if (cx >= w->x1 && cx <= w->x2 && cy >= w->y1 && cy <= w->y2)
+			if (cx >= w->x1 && cx <= w->x2 && cy >= w->y1 && cy <= w->y2) {
 				w->last = i;
+				if (w->shown->len < 4096)
+					g_string_append_len(w->shown, p,
+					                    g_utf8_next_char(p) - p);
+			}
 		}
 	}
 }
@@ -140,11 +147,17 @@ static void end_run(cairo_t *cr, text_run *r)
 	}
 }
 
-/* " <URL>" after the run, unless the run already shows the URL. */
+/* " <URL>" after the run, unless the run already shows the URL; the
+ * mark first when the link's text names another host. */
 static void append_link(text_run *r, const web_link *w, mk_pdf_text_stats *st)
 {
 	char *shown = mk_text_defang(r->text->str), *url = mk_defang_url(w->url);
+	bool bad = st->mark && mk_link_misleads(w->shown->str, w->url);
 
+	if (bad) {
+		g_string_append_printf(r->text, " %s", st->mark);
+		st->mismatches++;
+	}
 	if (strstr(shown, url) == NULL)
 		g_string_append_printf(r->text, " <%s>", w->url);
 	st->links++;

@@ -54,6 +54,8 @@
 
 typedef struct mk_pdf_text_stats {
 	guint chars, links, dropped;
+	guint mismatches;        /* links whose text names another host */
+	const char *mark;        /* in: put before such a link's URL; NULL: none */
 } mk_pdf_text_stats;
 
 void mk_pdf_text_layer(PopplerPage *page, double h_pt, gint64 max_links,

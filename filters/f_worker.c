@@ -4,7 +4,8 @@
  *
  * DESCRIPTION
  *   On success the worker's notes are logged and appended to n->notes
- *   (they go to the report); on failure nothing of the node changes.
+ *   (they go to the report; a structured link_mismatch note, fnote.h,
+ *   also becomes that finding); on failure nothing of the node changes.
  *
  * NEVER
  *   Decodes hostile bytes in this process.
@@ -13,6 +14,7 @@
 
 #include <string.h>
 
+#include "fnote.h"
 #include "log.h"
 #include "registry.h"
 #include "worker/wclient.h"
@@ -79,6 +81,12 @@ mk_worker_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 		mk_log(MK_LOG_INFO, n->path, "%s: %s", f->name,
 		       (char *)g_ptr_array_index(notes, i));
 		g_ptr_array_add(n->notes, g_strdup(g_ptr_array_index(notes, i)));
+		mk_fnote_code code;
+		int count;
+		if (mk_fnote_parse(g_ptr_array_index(notes, i), &code, &count) &&
+		    code == MK_FN_LINK_MISMATCH)
+			mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%d link(s) whose shown "
+			                    "text names another target", count);
 	}
 	if (n->out != NULL)
 		g_bytes_unref(n->out);

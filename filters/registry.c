@@ -38,6 +38,7 @@
 #include "f_archive.h"
 #include "f_csv.h"
 #include "f_html.h"
+#include "f_linkmark.h"
 #include "f_ics.h"
 #include "f_text.h"
 #include "f_worker.h"
@@ -141,8 +142,15 @@ run_text(const mk_config *cfg, mk_node *n, mk_error *err)
 
 	if (rc < 0)
 		goto out;
-	norm = mk_text_normalise(utf8);
+	unsigned misleading = 0;
+	char *marked = mk_text_mark_misleading(utf8,
+	                   MK_HTML_MISMATCH_MARK(cfg->general.language), &misleading);
+	norm = mk_text_normalise(marked);
+	g_free(marked);
 	text = cfg->text.defang_links ? mk_text_defang(norm) : g_strdup(norm);
+	if (misleading > 0)
+		mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%u link(s) whose shown "
+		                    "text names another target", misleading);
 	set_output(n, text, g_strcmp0(n->true_type, "text/csv") == 0
 	                        ? "text/csv" : "text/plain", n->declared_name);
 	text = NULL;

@@ -47,6 +47,8 @@ typedef enum {
 	MK_FN_WEB_LINK,       /* web link kept as defanged text, link removed */
 	MK_FN_WEB_UNLINKED,   /* web link made inactive (the format cannot show its URL) */
 	MK_FN_OTHER_LINK,     /* link of another scheme removed */
+	MK_FN_LINK_MISMATCH,  /* link whose shown text names another host: marked
+	                       * (the engine makes it a link_mismatch finding) */
 	MK_FN_OTHER,          /* other storage or stream removed */
 	MK_FN_N
 } mk_fnote_code;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "f_html.h"
+#include "f_linkmark.h"
 #include "f_text.h"
 #include "f_worker.h"
 #include "policy.h"
@@ -141,9 +142,16 @@ render_body(const mk_config *cfg, mk_node *n)
 			raise_for(cfg, n, MK_F_LIMIT);
 		}
 	} else {
-		n->text = render_text(cfg, utf8);
+		unsigned misleading = 0;
+		char *marked = mk_text_mark_misleading(utf8,
+		                   MK_HTML_MISMATCH_MARK(cfg->general.language), &misleading);
+		n->text = render_text(cfg, marked);
+		g_free(marked);
 		if (n->text != NULL && strcmp(n->text, utf8) != 0)
 			mk_set_str(&n->filter, "text");
+		if (misleading > 0)
+			mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%u link(s) whose "
+			                    "shown text names another target", misleading);
 	}
 	if (n->text == NULL) {
 		mk_node_add_finding(n, MK_F_FILTER_FAILED, "%s", err.msg);

@@ -328,6 +328,18 @@ tree_has(const mk_node *n, mk_finding_code code)
 	return false;
 }
 
+/* A body part (not an attachment) of N has CODE. */
+static bool
+body_has(const mk_node *n, mk_finding_code code)
+{
+	if (n->role == MK_ROLE_BODY && mk_node_has_finding(n, code))
+		return true;
+	for (guint i = 0; i < n->children->len; i++)
+		if (body_has(g_ptr_array_index(n->children, i), code))
+			return true;
+	return false;
+}
+
 char *
 mk_notice_text(const mk_config *cfg, const mk_node *root, mk_verdict v,
                const char *id, bool stored)
@@ -351,7 +363,7 @@ mk_notice_text(const mk_config *cfg, const mk_node *root, mk_verdict v,
 	else
 		g_string_append_printf(g, "%s\n", w->intro);
 	list_nodes(g, cfg, root);
-	if (tree_has(root, MK_F_LINK_MISMATCH))
+	if (body_has(root, MK_F_LINK_MISMATCH))   /* attachments: their own line */
 		g_string_append_printf(g, "- %s\n", w->links);
 	if (tree_has(root, MK_F_SIGNED))
 		g_string_append_printf(g, "- %s\n", w->signed_note);

@@ -129,6 +129,7 @@ build_argv(const mk_config *cfg, const char *path, const char *filter,
 	OPT("image_max_pixels", cfg->image.max_pixels);
 	OPT("image_max_dimension", cfg->image.max_dimension);
 	OPT("csv_prefix_formulas", cfg->csv.prefix_formulas ? 1 : 0);
+	OPT("lang_en", strcmp(cfg->general.language, "en") == 0 ? 1 : 0);
 	OPT("rtf_max_depth", cfg->rtf.max_depth);
 	OPT("ooxml_max_parts", cfg->ooxml.max_parts);
 	OPT("ooxml_max_part_size", cfg->ooxml.max_part_size);

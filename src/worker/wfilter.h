@@ -37,6 +37,7 @@ typedef struct mk_wopts {
 	gint64 max_output;
 	gint64 rtf_max_depth, ooxml_max_parts, ooxml_max_part_size;
 	bool pdf_text_layer, csv_prefix_formulas;
+	bool lang_en;            /* general.language = en: marks in English */
 } mk_wopts;
 
 typedef struct mk_wfilter {

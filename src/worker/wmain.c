@@ -12,7 +12,7 @@
  *   "fail MESSAGE").  Options: memory, cpu, max_output (limits) and the
  *   mk_wopts fields (pdf_dpi, pdf_max_pages, pdf_max_pixels,
  *   pdf_text_layer, pdf_max_links, image_max_pixels, image_max_dimension,
- *   csv_prefix_formulas, rtf_max_depth, ooxml_max_parts,
+ *   csv_prefix_formulas, lang_en, rtf_max_depth, ooxml_max_parts,
  *   ooxml_max_part_size), all integers.  Run through the fork server
  *   (wzygote.h) the same options arrive in the request instead of argv.
  *
@@ -103,6 +103,7 @@ parse_opt(const char *arg, mk_wopts *o, mk_wlimits *l)
 	K("image_max_pixels", o->image_max_pixels);
 	K("image_max_dimension", o->image_max_dimension);
 	K("csv_prefix_formulas", o->csv_prefix_formulas);
+	K("lang_en", o->lang_en);
 	K("rtf_max_depth", o->rtf_max_depth);
 	K("ooxml_max_parts", o->ooxml_max_parts);
 	K("ooxml_max_part_size", o->ooxml_max_part_size);

@@ -17,7 +17,8 @@
 #   the rebuilt From and the notice's warning line.  An old mailer's raw
 #   8-bit Shift_JIS subject and quoted file name whose characters end in
 #   byte 0x5C (表, 能, ソ) arrive as sent too, and so does the same name
-#   given raw to the file channel (--name).
+#   given raw to the file channel (--name).  A misleading link in a plain
+#   text body and in a .docx field is marked and reported.
 . "$(dirname "$0")/lib.sh"
 mk_init
 python3 "$MK_SRCDIR/tests/scripts/jp_profiles.py" gen "$T/jp" || mk_die "jp_profiles.py gen failed"
@@ -61,6 +62,40 @@ sender_case name_controls 'From: =?UTF-8?B?QWxpY2UKQmNjOiB4QHkuZXhhbXBsZQ==?= <a
 	'^From: "Alice Bcc: x@y.example" <a@x.example>$' '^Bcc:' ''
 sender_case raw_cp932_name 'From: \x8e\x52\x93\x63 <y@example.jp>' '^From: =\?UTF-8\?B\?5bGx55Sw\?= <y@example.jp>$' '' ''
 sender_case name_bidi 'From: =?UTF-8?B?4oCu6YqA6KGM?= <a@x.example>' '^From: =\?UTF-8\?B\?6YqA6KGM\?= <a@x.example>$' '' ''
+# a link whose shown text names another host, the way mail programs write
+# HTML as text, in a text/plain body (mail), and as a Word HYPERLINK field
+# in a .docx (file channel; a plain text file is allowed unchanged): marked,
+# counted as link_mismatch, and the mail notice says so (issue 14, item 3)
+printf 'From: a@example.jp\nTo: b@example.jp\nSubject: s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nログイン: www.bank.example <https://login.evil.example/>\n' > "$T/mis.eml"
+python3 - "$T/mis.docx" <<'PY'
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], "w")
+z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+           '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+           '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+           'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+           '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+           'Target="word/document.xml"/></Relationships>')
+z.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           '<w:body><w:p><w:r><w:t xml:space="preserve">ログイン: </w:t></w:r><w:fldSimple w:instr=" HYPERLINK &quot;https://login.evil.example/&quot; ">'
+           '<w:r><w:t>www.bank.example</w:t></w:r></w:fldSimple></w:p></w:body></w:document>')
+z.close()
+PY
+for ch in mail file; do
+	in=$T/mis.eml args=""
+	[ $ch = file ] && in=$T/mis.docx args=--file
+	# shellcheck disable=SC2086
+	"$MK" sanitize --config "$CONF" --no-store $args -o "$T/mis.$ch" --report "$T/mis.$ch.json" "$in" > /dev/null 2>&1
+	jq -e '[.nodes[].findings[]?.code] | index("link_mismatch")' "$T/mis.$ch.json" > /dev/null 2>&1 && mk_ok ||
+		mk_fail "$ch: no link_mismatch finding"
+	if [ $ch = mail ]; then got=$(mk_body_text "$T/mis.$ch")
+	else got=$(python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode())' "$T/mis.$ch" 2>&1); fi
+	case $got in *"【注意: 表示と異なるリンク先】"*"hxxps://login[.]evil[.]example/"*) mk_ok ;;
+	*) mk_fail "$ch: no mark in: $got" ;; esac
+	[ $ch = file ] || case $got in *"本文: 表示と異なるリンク先があります"*) mk_ok ;; *) mk_fail "mail: notice line missing" ;; esac
+done
+
 # the file channel: a raw CP932 name (a drop folder entry) is decoded, its
 # 0x5C bytes are not separators
 printf 'sjis name\n' > "$T/name.txt"

@@ -307,6 +307,15 @@ static const struct row {
 	  { { NULL } }, { "https:", "srv", "alert" },
 	  "our site</w:t></w:r></w:hyperlink><w:r><w:t xml:space=\"preserve\"> &lt;hxxps://www[.]example[.]jp/a?b=1&gt;</w:t></w:r><w:hyperlink>",
 	  "kept 1 web link(s) as defanged text", 0 },
+	/* an anchor that names another host than its target: marked, counted
+	 * (issue 14, item 3) */
+	{ "hyperlink-misleading", NULL, NULL,
+	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"https://login.evil.example/\" TargetMode=\"External\"/>",
+	  NULL, "<w:p><w:hyperlink r:id=\"rId4\">" RT("https://www.bank.example/login") "</w:hyperlink>"
+	  "<w:fldSimple w:instr=\" HYPERLINK &quot;http://evil.example/&quot; \">" RT("www.city.example.lg.jp") "</w:fldSimple></w:p>",
+	  { { NULL } }, { "evil.example", "rid4" },
+	  "</w:hyperlink><w:r><w:t xml:space=\"preserve\"> 【注意: 表示と異なるリンク先】 &lt;hxxps://login[.]evil[.]example/&gt;</w:t></w:r>",
+	  "link_mismatch 2: ", 0 },
 	{ "hyperlink-drawingml", NULL, NULL,
 	  "<Relationship Id=\"rId4\" Type=\"" R_NS "/hyperlink\" Target=\"http://city.example.lg.jp/x\" TargetMode=\"External\"/>"
 	  "<Relationship Id=\"rId5\" Type=\"" R_NS "/hyperlink\" Target=\"\\\\srv\\s\\x.exe\" TargetMode=\"External\"/>",

@@ -323,6 +323,10 @@ static const struct link_row {
 	  "Hello", "Hello", "srv", "other_link 1: " },
 	{ "/Rect [15 95 290 125] /A << /S /URI /URI (https://ex.jp/) >>",
 	  "https://ex.jp/", "hxxps://ex[.]jp/", "<", "1 web link" },
+	/* a link whose text names another host: marked (issue 14, item 3) */
+	{ "/Rect [15 95 290 125] /A << /S /URI /URI (https://login.evil.example/) >>",
+	  "www.bank.example", "【注意: 表示と異なるリンク先】 <hxxps://login[.]evil[.]example/>",
+	  "https", "link_mismatch 1: " },
 	{ NULL, "see http://evil.example/x", "see hxxp://evil[.]example/x", "http:",
 	  "text layer of" },
 };

@@ -16,6 +16,7 @@
 
 #include "testutil.h"
 #include "f_text.h"
+#include "f_linkmark.h"
 
 /* ---- decoding --------------------------------------------------------- */
 
@@ -385,6 +386,45 @@ START_TEST(test_defang_url_rows)
 }
 END_TEST
 
+/* Misleading links in plain text (issue 14, item 3): the forms mail
+ * programs write when they turn HTML into text. */
+#define M "[!]"
+static const struct {
+	const char *in, *want;
+	unsigned count;
+} mark_rows[] = {
+	{ "www.bank.example <https://evil.example/login>",
+	  "www.bank.example " M " <https://evil.example/login>", 1 },
+	{ "Log in: https://www.bank.example/login<https://login.evil.example/>",
+	  "Log in: https://www.bank.example/login " M "<https://login.evil.example/>", 1 },
+	{ "こちら www.bank.example <http://evil.example>\nthanks",
+	  "こちら www.bank.example " M " <http://evil.example>\nthanks", 1 },
+	{ "[https://www.bank.example/](https://evil.example/x) and [docs](https://d.example)",
+	  "[https://www.bank.example/](https://evil.example/x) " M " and [docs](https://d.example)", 1 },
+	{ "support@bank.example <mailto:x@evil.example>",
+	  "support@bank.example " M " <mailto:x@evil.example>", 1 },
+	/* the same site, a subdomain, plain words, no scheme: left */
+	{ "www.example.jp <https://example.jp/a>", "www.example.jp <https://example.jp/a>", 0 },
+	{ "example.jp <https://news.example.jp/>", "example.jp <https://news.example.jp/>", 0 },
+	{ "our site <https://evil.example/>", "our site <https://evil.example/>", 0 },
+	{ "a.example.com <b.example.org>", "a.example.com <b.example.org>", 0 },
+	{ "www.bank.example <https://evil.example/ x>", "www.bank.example <https://evil.example/ x>", 0 },
+	/* already marked: not again */
+	{ "www.bank.example " M " <https://evil.example/>", "www.bank.example " M " <https://evil.example/>", 0 },
+	{ "", "", 0 },
+};
+
+START_TEST(test_mark_rows)
+{
+	unsigned n = 0;
+	char *got = mk_text_mark_misleading(mark_rows[_i].in, M, &n);
+
+	ck_assert_msg(strcmp(got, mark_rows[_i].want) == 0, "row %d: got \"%s\"", _i, got);
+	ck_assert_uint_eq(n, mark_rows[_i].count);
+	g_free(got);
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -397,6 +437,7 @@ text_suite(void)
 	tcase_add_loop_test(tc, test_normalise_rows, 0, G_N_ELEMENTS(norm_rows));
 	tcase_add_loop_test(tc, test_defang_rows, 0, G_N_ELEMENTS(defang_rows));
 	tcase_add_loop_test(tc, test_defang_url_rows, 0, G_N_ELEMENTS(url_rows));
+	tcase_add_loop_test(tc, test_mark_rows, 0, G_N_ELEMENTS(mark_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }
