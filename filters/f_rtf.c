@@ -19,7 +19,9 @@
 
 #include "f_rtf.h"
 
+#include "f_defang.h"
 #include "f_fields.h"
+#include "fnote.h"
 #include "f_image.h"
 #include "f_image_meta.h"
 
@@ -48,6 +50,9 @@ typedef struct rtf_st {
 	GString *instr;          /* text of the open field instruction */
 	int instr_depth;         /* stack depth of that group, 0 = none */
 	bool instr_nested;       /* a \field inside that instruction */
+	char *link_url;          /* web target of a dropped HYPERLINK field */
+	int link_depth;          /* depth of its \field group */
+	guint web_links;         /* URLs written as text after their field */
 	GByteArray *pict;        /* data of the open picture (hex decoded) */
 	int pict_depth;          /* stack depth of that group, 0 = none */
 	const char *pict_kind;   /* declared by its blip word, or NULL */
@@ -368,6 +373,30 @@ static bool instr_is_safe(const rtf_st *st)
 	return !st->instr_nested && mk_field_instr_safe(st->instr->str);
 }
 
+/* The \field of a dropped web HYPERLINK closed: " <URL>" (defanged,
+ * ASCII only, RTF specials escaped) goes after it as plain text. */
+static int link_text(rtf_st *st, mk_error *err)
+{
+	char *d = mk_defang_url(st->link_url);
+	GString *s = g_string_new(" <");
+	bool ascii = true;
+	int rc = 0;
+
+	for (const char *p = d; *p; p++) {
+		ascii = ascii && (guchar)*p >= 0x20 && (guchar)*p < 0x7F;
+		if (*p == '\\' || *p == '{' || *p == '}')
+			g_string_append_c(s, '\\');
+		g_string_append_c(s, *p);
+	}
+	g_string_append_c(s, '>');
+	if (ascii && (rc = emit(st, s->str, s->len, err)) == 0)
+		st->web_links++;
+	g_string_free(s, TRUE);
+	g_free(d);
+	g_clear_pointer(&st->link_url, g_free);
+	return rc;
+}
+
 static int close_group(rtf_st *st, mk_error *err)
 {
 	int rc;
@@ -377,12 +406,18 @@ static int close_group(rtf_st *st, mk_error *err)
 	}
 	rtf_group *g = top(st);
 	if (g->fldinst && (int)st->instr_depth == (int)st->stack->len) {
-		if (!g->drop && !instr_is_safe(st) &&
-		    (rc = drop_group(st, st->instr_nested ? "fldinst (nested field)"
-		                     : "fldinst (field type not allowed)", err)) < 0)
-			return rc;
+		if (!g->drop && !instr_is_safe(st)) {
+			if ((rc = drop_group(st, st->instr_nested ? "fldinst (nested field)"
+			                     : "fldinst (field type not allowed)", err)) < 0)
+				return rc;
+			if (!st->instr_nested && !st->link_url && st->instr_depth > 1) {
+				st->link_url = mk_field_web_target(st->instr->str);
+				st->link_depth = st->instr_depth - 1;
+			}
+		}
 		st->instr_depth = 0;
 	}
+	bool link_ends = st->link_url && st->link_depth == (int)st->stack->len;
 	if (g->pict && st->pict_depth == (int)st->stack->len) {
 		if (!g->drop && (rc = pict_close(st, err)) < 0)
 			return rc;
@@ -391,7 +426,7 @@ static int close_group(rtf_st *st, mk_error *err)
 	if ((rc = emit(st, "}", 1, err)) < 0)
 		return rc;
 	g_array_set_size(st->stack, st->stack->len - 1);
-	return 0;
+	return link_ends ? link_text(st, err) : 0;
 }
 
 /* The first control word of a group decides what it is. */
@@ -598,6 +633,7 @@ int mk_rtf_rebuild(const char *buf, gsize len, gsize max_out, gsize max_depth,
 		if (!g_ascii_isspace(*q) && *q != '\0')
 			trailing++;
 	add_notes(&st, trailing, notes);
+	mk_fnote_add(notes, MK_FN_WEB_LINK, (int)st.web_links);
 	*out = st.out;
 	st.out = NULL;
 out:
@@ -608,6 +644,7 @@ out:
 	g_byte_array_unref(st.pict);
 	g_string_free(st.pict_props, TRUE);
 	g_hash_table_destroy(st.dropped);
+	g_free(st.link_url);
 	return rc;
 }
 

@@ -122,6 +122,12 @@ static const struct row {
 	{ "hyperlink-file", "{\\rtf1 {\\field{\\*\\fldinst HYPERLINK "
 	  "\"file://evil.example/s/x.exe\"}{\\fldrslt click}}}", 0,
 	  { "fldinst" }, "click", "not allowed" },
+	/* a web HYPERLINK field leaves its URL, defanged, after the field
+	 * (issue 14, item 2) */
+	{ "hyperlink-web", "{\\rtf1 see {\\field{\\*\\fldinst HYPERLINK "
+	  "\"https://www.example.jp/a?b=1\"}{\\fldrslt our site}} today}", 0,
+	  { "fldinst" }, "{\\fldrslt our site}} <hxxps://www[.]example[.]jp/a?b=1> today",
+	  "web_link 1: " },
 	{ "pagex-not-page", "{\\rtf1 {\\field{\\*\\fldinst PAGEX}{\\fldrslt 2}}}",
 	  0, { "fldinst" }, "2", "not allowed" },
 	/* pictures: the data must be the image the blip word declares */
