@@ -25,7 +25,9 @@
  *       instruction of a field whose type is not harmless
  *       (mk_field_instr_safe: DDE, DDEAUTO, INCLUDETEXT, INCLUDEPICTURE,
  *       HYPERLINK, MACROBUTTON ...) or that holds a nested field is
- *       overwritten with spaces; the result shown stays.
+ *       overwritten with spaces; the result shown stays.  A HYPERLINK
+ *       field is counted as a web link made inactive or a link of another
+ *       scheme removed (the stream has no room to add its URL as text).
  *     Excel (f_ole_xls.c, mk_ole_xls): Excel 4 macro sheets and VB
  *       module sheets (BOUNDSHEET type 1 and 6) become empty worksheets
  *       (sheet indices stay valid); names Auto_Open, Auto_Close,

@@ -41,6 +41,7 @@ typedef struct walk {
 	gsize len;
 	GPtrArray *stack;     /* field* */
 	int blanked;
+	int web_links, other_links;   /* of those, HYPERLINK fields */
 } walk;
 
 static guint32 le32(const guint8 *p)
@@ -72,7 +73,15 @@ static void judge(walk *w, field *f)
 		if (v & 1)
 			w->doc[at + 1] = 0;
 	}
-	w->blanked++;
+	/* a hyperlink is told apart: the stream has no room for its URL */
+	char *url = f->nested ? NULL : mk_field_web_target(p);
+	if (url)
+		w->web_links++;
+	else if (!f->nested && g_ascii_strncasecmp(p, "HYPERLINK", 9) == 0)
+		w->other_links++;
+	else
+		w->blanked++;
+	g_free(url);
 }
 
 /* One character C at stream offset AT (WIDE: two bytes). */
@@ -204,11 +213,13 @@ int mk_ole_word(GBytes **wdoc, GBytes **table0, GBytes **table1,
 	w.len = len;
 	if ((rc = walk_pieces(&w, plc, n, err)) < 0)
 		goto out;
-	if (w.blanked) {
+	if (w.blanked + w.web_links + w.other_links) {
 		g_bytes_unref(*wdoc);
 		*wdoc = g_bytes_new_take(w.doc, len);
 		w.doc = NULL;
 		counts[MK_FN_FIELD] += w.blanked;
+		counts[MK_FN_WEB_UNLINKED] += w.web_links;
+		counts[MK_FN_OTHER_LINK] += w.other_links;
 	}
 	rc = 0;
 out:

@@ -42,13 +42,18 @@ cat > "$T/src/links.fodp" <<'EOF'
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.presentation">
 <office:body><office:presentation><draw:page draw:name="p1"><draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="6cm"><draw:text-box><text:p>リンクのスライド</text:p><text:p><text:a xlink:type="simple" xlink:href="https://city.example.jp/notice">お知らせページ</text:a></text:p><text:p><text:a xlink:type="simple" xlink:href="file://///evil.example/share/run.exe">共有フォルダ</text:a></text:p></draw:text-box></draw:frame></draw:page></office:presentation></office:body></office:document>
 EOF
+cat > "$T/src/dlinks.fodt" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:body><office:text><text:p>文書のリンク <text:a xlink:type="simple" xlink:href="https://city.example.jp/notice">お知らせページ</text:a> と <text:a xlink:type="simple" xlink:href="file://///evil.example/share/run.exe">共有フォルダ</text:a></text:p></office:text></office:body></office:document>
+EOF
 lo() { # OUTDIR FORMAT FILES... (LO_IN: an --infilter option or empty)
 	local d=$1 f=$2; shift 2
 	timeout 120 soffice -env:UserInstallation="file://$T/lo-profile" --headless --norestore \
 		${LO_IN:+"$LO_IN"} --convert-to "$f" --outdir "$d" "$@" > "$T/lo.log" 2>&1 ||
 		mk_fail "soffice: exit $?: $(grep -v javaldx "$T/lo.log" | tail -1)"
 }
-lo "$T/in" doc "$T/src/minutes.txt"
+lo "$T/in" doc "$T/src/minutes.txt" "$T/src/dlinks.fodt"
 LO_IN="--infilter=Text - txt - csv (StarCalc):44,34,76" lo "$T/in" xls "$T/src/budget.csv"
 lo "$T/in" ppt "$T/src/slides.fodp" "$T/src/links.fodp"
 for z in dde-test-from-office2003 dde-test-from-office2016; do
@@ -73,6 +78,7 @@ excel4_sample_macro.xls	-
 embedded-simple-2007.doc	embedded
 embedded-xls.xls	embedded
 links.ppt	お知らせページ
+dlinks.doc	お知らせページ
 sample_with_vba.ppt	PPT VBA TEST
 sample_with_lnk_file.pps	calc.lnk
 embedded-ppt.ppt	Embedded Objects
@@ -152,9 +158,9 @@ if pd is not None:
         if t == 0x0400 and r[:8].strip(b"\0"):
             bad.append("VBA project reference")
         o += 8 + (0 if vi & 0xF == 0xF else l)
-for u in ("evil.example",):
-    if u.encode("utf-16-le") in d or u.encode() in d:
-        bad.append("link target " + u)
+    for u in ("evil.example",):   # PowerPoint: no link target left anywhere
+        if u.encode("utf-16-le") in d or u.encode() in d:
+            bad.append("link target " + u)
 for x in bad:
     print(x)
 PY
@@ -195,8 +201,14 @@ case $why in *"ExOleObjStg"*) mk_ok ;; *) mk_fail "vba ppt input: $why" ;; esac
 case $why in *"click action 1"*) mk_ok ;; *) mk_fail "vba ppt input: $why" ;; esac
 why=$(python3 "$T/cfbcheck.py" "$T/in/links.ppt")
 case $why in *evil.example*) mk_ok ;; *) mk_fail "links.ppt input: no link found: $why" ;; esac
-if grep -a -q '/URI' "$T/pdf/links.pdf"; then mk_fail "links.ppt: a link in LibreOffice's PDF"
-else mk_ok; fi
+for f in links dlinks; do
+	if grep -a -q '/URI' "$T/pdf/$f.pdf"; then mk_fail "$f: a link in LibreOffice's PDF"
+	else mk_ok; fi
+done
+# Word HYPERLINK fields are told apart from other field instructions
+n=$(jq -r '[.nodes[].notes[]?] | join(";")' "$T/dlinks.doc.json" 2> /dev/null)
+case $n in *"web_unlinked 1:"*"other_link 1:"*|*"other_link 1:"*"web_unlinked 1:"*) mk_ok ;;
+*) mk_fail "dlinks.doc: notes $n" ;; esac
 # the mail channel: the notice names each removal, in ja and en
 python3 - "$T/mail.eml" "$OLE/olevba/sample_with_vba.ppt" "$T/in/excel4_sample_macro.xls" \
 	"$T/in/dde-test-from-office2003.doc" "$T/in/links.ppt" <<'PY'
