@@ -3,41 +3,20 @@
  *   f_archive - rebuild an archive as a new zip (see f_archive.h)
  *
  * DESCRIPTION
- *   libarchive's zip writer with a write callback that appends to a
- *   GByteArray and stops (ARCHIVE_FATAL) past limits.max_unpacked_size.
+ *   The members and their safe paths are chosen here; the zip itself is
+ *   written by `mukaika-worker zip` (f_zipwrite.c): the request is the
+ *   size bound, then a path and the bytes per member (wirerec.h).
  *
  * OWNS
- *   the writer and the output buffer during one call.
+ *   the request during one call.
  */
 #include "f_archive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <string.h>
 
 #include "names.h"
-
-#define ZIP_MTIME 315532800   /* 1980-01-01 UTC: zip's epoch, reproducible */
-
-typedef struct {
-	GByteArray *buf;
-	gint64 max;
-	bool over;
-} zip_out;
-
-static la_ssize_t
-zip_write(struct archive *a, void *user, const void *p, size_t n)
-{
-	zip_out *z = user;
-
-	if ((gint64)(z->buf->len + n) > z->max) {
-		z->over = true;
-		archive_set_error(a, ENOSPC, "over limits.max_unpacked_size");
-		return -1;
-	}
-	g_byte_array_append(z->buf, p, (guint)n);
-	return (la_ssize_t)n;
-}
+#include "wirerec.h"
+#include "worker/wclient.h"
 
 char *
 mk_archive_member_path(const char *name, gsize max_len)
@@ -142,113 +121,76 @@ member_bytes(const mk_node *c)
 	return NULL;
 }
 
-static int
-add_entry(struct archive *a, const char *path, GBytes *b, mk_error *err)
+/* The request: the bound, then each surviving member's path and bytes;
+ * *kept = how many. */
+static GBytes *
+zip_request(const mk_config *cfg, const mk_node *n, guint *kept)
 {
-	struct archive_entry *e = archive_entry_new();
-	gsize len = 0;
-	const void *p = g_bytes_get_data(b, &len);
-	int rc = 0;
-
-	archive_entry_set_pathname_utf8(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, ZIP_MTIME, 0);
-	if (archive_write_header(a, e) != ARCHIVE_OK ||
-	    (len > 0 && archive_write_data(a, p, len) != (la_ssize_t)len)) {
-		mk_error_set(err, MK_ERR_SOFTWARE, "zip: %s", archive_error_string(a));
-		rc = MK_ERR_SOFTWARE;
-	}
-	archive_entry_free(e);
-	return rc;
-}
-
-static struct archive *
-open_writer(zip_out *z, mk_error *err)
-{
-	struct archive *a = archive_write_new();
-
-	if (a == NULL || archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_set_options(a, "zip:compression=deflate,"
-	                              "zip:hdrcharset=UTF-8") != ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(a, 0) != ARCHIVE_OK ||
-	    archive_write_open2(a, z, NULL, zip_write, NULL, NULL) != ARCHIVE_OK) {
-		mk_error_set(err, MK_ERR_SOFTWARE, "zip writer: %s",
-		             a ? archive_error_string(a) : "out of memory");
-		if (a != NULL)
-			archive_write_free(a);
-		return NULL;
-	}
-	return a;
-}
-
-/* Write the surviving members; returns how many (negative on error). */
-static int
-write_members(const mk_config *cfg, const mk_node *n, struct archive *a,
-              mk_error *err)
-{
+	GByteArray *b = g_byte_array_new();
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	int kept = 0;
 
-	for (guint i = 0; i < n->children->len && kept >= 0; i++) {
+	*kept = 0;
+	g_byte_array_append(b, (const guint8 *)MK_ZIPREQ_MAGIC, 4);
+	mk_wrec_put_i64s(b, 'l', &cfg->limits.max_unpacked_size, 1);
+	for (guint i = 0; i < n->children->len; i++) {
 		const mk_node *c = g_ptr_array_index(n->children, i);
-		GBytes *b = member_bytes(c);
+		GBytes *m = member_bytes(c);
+		gsize len = 0;
+		const void *p;
 		char *path;
 
-		if (b == NULL)
+		if (m == NULL)
 			continue;
 		path = entry_path(cfg, c, seen, i + 1);
-		kept = add_entry(a, path, b, err) < 0 ? -1 : kept + 1;
+		p = g_bytes_get_data(m, &len);
+		mk_wrec_put_str(b, 'e', path);
+		mk_wrec_put(b, 'd', p, len);
 		g_free(path);
+		++*kept;
 	}
 	g_hash_table_unref(seen);
-	return kept;
+	return g_byte_array_free_to_bytes(b);
 }
 
 int
 mk_archive_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 {
-	zip_out z = { g_byte_array_new(), cfg->limits.max_unpacked_size, false };
-	struct archive *a = NULL;
-	int rc = MK_ERR_DATA, kept;
+	mk_wcall c = { cfg->worker.timeout_ms, cfg->worker.max_output, NULL };
+	GBytes *req = NULL, *out = NULL;
+	char *type = NULL;
+	guint kept = 0;
+	int rc = MK_ERR_DATA;
 
 	if (n->children->len == 0) {
 		mk_error_set(err, MK_ERR_DATA, "archive has no readable members");
 		goto out;
 	}
-	rc = MK_ERR_SOFTWARE;
-	a = open_writer(&z, err);
-	if (a == NULL)
-		goto out;
-	kept = write_members(cfg, n, a, err);
-	if (kept >= 0 && archive_write_close(a) != ARCHIVE_OK) {
-		mk_error_set(err, MK_ERR_SOFTWARE, "zip: %s", archive_error_string(a));
-		kept = -1;
-	}
-	if (z.over) {
-		mk_error_set(err, MK_ERR_LIMIT, "rebuilt zip over limits.max_unpacked_size");
-		rc = MK_ERR_LIMIT;
+	req = zip_request(cfg, n, &kept);
+	if (kept == 0) {
+		mk_error_set(err, MK_ERR_DATA, "no member survived sanitizing");
 		goto out;
 	}
-	if (kept <= 0) {
-		if (kept == 0)
-			mk_error_set(err, MK_ERR_DATA, "no member survived sanitizing");
-		rc = kept == 0 ? MK_ERR_DATA : MK_ERR_SOFTWARE;
+	rc = mk_worker_call(cfg, "zip", &c, req, &out, &type, NULL, err);
+	if (rc == MK_ERR_DATA && strstr(err->msg, "over limits.max_unpacked_size"))
+		rc = err->code = MK_ERR_LIMIT;   /* the worker's "fail" message */
+	if (rc < 0)
+		goto out;
+	if (strcmp(type, "application/zip") != 0) {
+		mk_error_set(err, MK_ERR_SOFTWARE, "zip: answer of type %s", type);
+		rc = MK_ERR_SOFTWARE;
 		goto out;
 	}
 	if (n->out != NULL)
 		g_bytes_unref(n->out);
-	n->out = g_byte_array_free_to_bytes(z.buf);
-	z.buf = NULL;
+	n->out = g_steal_pointer(&out);
 	mk_set_str(&n->out_type, "application/zip");
 	g_free(n->out_name);
 	n->out_name = mk_archive_zip_name(n->declared_name);
-	rc = 0;
 out:
-	if (a != NULL)
-		archive_write_free(a);
-	if (z.buf != NULL)
-		g_byte_array_unref(z.buf);
+	g_free(type);
+	if (out != NULL)
+		g_bytes_unref(out);
+	if (req != NULL)
+		g_bytes_unref(req);
 	return rc;
 }

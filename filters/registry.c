@@ -4,12 +4,14 @@
  *   (contract: registry.h)
  *
  * DESCRIPTION
- *   In-process filters, text formats only:
+ *   Text filters (run = mk_wtext_filter, f_wtext.h: in the worker's
+ *   "text" run, f_textrun.h, one run for all text of an item):
  *     html2text  text/html, application/xhtml+xml -> text/plain, the name's
  *                extension replaced by ".txt" (or "message.txt")
  *     text       text/plain -> the same type, the same name
  *     csv        text/csv -> UTF-8 text/csv, formula cells prefixed (f_csv.h)
  *     ics        text/calendar -> the same without ATTACH properties (f_ics.h)
+ *   The archive rebuild (its zip written by the worker, f_archive.h):
  *     archive    zip, 7z, tar, gzip, bzip2, xz, zstd, rar, cab, cpio -> a new
  *                zip of the sanitized members (f_archive.h)
  *   Worker filters (run = mk_worker_filter, f_worker.h; the row name is
@@ -22,9 +24,10 @@
  *     pdf        PDF -> image-only PDF, pages rasterized (f_pdf.h)
  *     ole        .doc/.xls/.ppt (OLE2) -> the same type, rebuilt without
  *                macros, embedded objects, DDE/external links (f_ole.h)
- *   Both decode n->data with mk_text_to_utf8 (n->charset as declared),
- *   normalise, and defang links when text.defang_links is set.  A guessed
- *   charset adds the charset finding.
+ *   The text filters decode n->data with mk_text_to_utf8 (n->charset as
+ *   declared), normalise, and defang links when text.defang_links is set.
+ *   A guessed charset adds the charset finding.  A worker that dies or
+ *   runs out of time adds worker_crash / worker_timeout.
  *
  * FAILURE
  *   Input over limits.max_text_size, or HTML over limits.html_max_nodes
@@ -36,140 +39,17 @@
 #include <string.h>
 
 #include "f_archive.h"
-#include "f_csv.h"
-#include "f_html.h"
-#include "f_linkmark.h"
-#include "f_ics.h"
-#include "f_text.h"
 #include "f_worker.h"
-
-int
-mk_filter_decode(const mk_config *cfg, mk_node *n, const char *what,
-                 char **out, mk_error *err)
-{
-	gsize len = 0;
-	const char *p = n->data ? g_bytes_get_data(n->data, &len) : NULL;
-	char *used = NULL, *utf8;
-	bool guessed = false, high = false;
-
-	if ((gint64)len > cfg->limits.max_text_size) {
-		mk_error_set(err, MK_ERR_LIMIT, "%s of %zu bytes over "
-		             "limits.max_text_size", what, (size_t)len);
-		return MK_ERR_LIMIT;
-	}
-	utf8 = mk_text_to_utf8(p ? p : "", len, n->charset, &used, &guessed, err);
-	for (gsize i = 0; i < len && !high; i++)
-		high = (guchar)p[i] >= 0x80 || p[i] == 0x1B;
-	if (utf8 != NULL && guessed && high)
-		mk_node_add_finding(n, MK_F_CHARSET, "declared %s, decoded as %s",
-		                    n->charset ? n->charset : "(none)",
-		                    used ? used : "?");
-	g_free(used);
-	*out = utf8;
-	return utf8 ? 0 : MK_ERR_SOFTWARE;
-}
-
-static void
-set_output(mk_node *n, char *text, const char *type, const char *name)
-{
-	if (n->out != NULL)
-		g_bytes_unref(n->out);
-	mk_set_str(&n->text, text);
-	n->out = g_bytes_new_take(text, strlen(text));
-	mk_set_str(&n->out_type, type);
-	mk_set_str(&n->out_name, name);
-}
-
-/* "report.html" -> "report.txt", "x" -> "x.txt", NULL -> "message.txt". */
-static char *
-txt_name(const char *name)
-{
-	const char *dot = name ? strrchr(name, '.') : NULL;
-
-	if (name == NULL || *name == '\0')
-		return g_strdup("message.txt");
-	if (dot == NULL || dot == name)
-		return g_strconcat(name, ".txt", NULL);
-	return g_strdup_printf("%.*s.txt", (int)(dot - name), name);
-}
-
-static int
-run_html(const mk_config *cfg, mk_node *n, mk_error *err)
-{
-	bool truncated = false;
-	unsigned misleading = 0;
-	mk_html_opts o = { .defang = cfg->text.defang_links,
-	                   .show_links = cfg->text.show_link_targets,
-	                   .max_nodes = cfg->limits.html_max_nodes,
-	                   .truncated = &truncated,
-	                   .mismatch_mark = MK_HTML_MISMATCH_MARK(cfg->general.language),
-	                   .mismatches = &misleading };
-	char *utf8 = NULL, *text = NULL, *name = NULL;
-	int rc = mk_filter_decode(cfg, n, "text", &utf8, err);
-
-	if (rc < 0)
-		goto out;
-	text = mk_html_to_text(utf8, strlen(utf8), &o, err);
-	rc = MK_ERR_SOFTWARE;
-	if (text == NULL)
-		goto out;
-	if (truncated) {
-		mk_node_add_finding(n, MK_F_LIMIT, "HTML over limits.html_max_nodes"
-		                    " elements");
-		mk_error_set(err, MK_ERR_LIMIT, "HTML over limits.html_max_nodes");
-		rc = MK_ERR_LIMIT;
-		goto out;
-	}
-	if (misleading > 0)
-		mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%u link(s) whose shown "
-		                    "text names another target", misleading);
-	name = txt_name(n->declared_name);
-	set_output(n, text, "text/plain", name);
-	text = NULL;
-	rc = 0;
-out:
-	g_free(name);
-	g_free(text);
-	g_free(utf8);
-	return rc;
-}
-
-static int
-run_text(const mk_config *cfg, mk_node *n, mk_error *err)
-{
-	char *utf8 = NULL, *norm = NULL, *text = NULL;
-	int rc = mk_filter_decode(cfg, n, "text", &utf8, err);
-
-	if (rc < 0)
-		goto out;
-	unsigned misleading = 0;
-	char *marked = mk_text_mark_misleading(utf8,
-	                   MK_HTML_MISMATCH_MARK(cfg->general.language), &misleading);
-	norm = mk_text_normalise(marked);
-	g_free(marked);
-	text = cfg->text.defang_links ? mk_text_defang(norm) : g_strdup(norm);
-	if (misleading > 0)
-		mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%u link(s) whose shown "
-		                    "text names another target", misleading);
-	set_output(n, text, g_strcmp0(n->true_type, "text/csv") == 0
-	                        ? "text/csv" : "text/plain", n->declared_name);
-	text = NULL;
-	rc = 0;
-out:
-	g_free(text);
-	g_free(norm);
-	g_free(utf8);
-	return rc;
-}
+#include "f_wtext.h"
 
 static const mk_filter f_html2text = {
-	"html2text", "text/html;application/xhtml+xml", run_html,
+	"html2text", "text/html;application/xhtml+xml", mk_wtext_filter,
 };
 static const mk_filter f_textplain = {
-	"text", "text/plain", run_text,
+	"text", "text/plain", mk_wtext_filter,
 };
-static const mk_filter f_csv = { "csv", "text/csv", mk_csv_filter };
-static const mk_filter f_ics = { "ics", "text/calendar", mk_ics_filter };
+static const mk_filter f_csv = { "csv", "text/csv", mk_wtext_filter };
+static const mk_filter f_ics = { "ics", "text/calendar", mk_wtext_filter };
 static const mk_filter f_archive = {
 	"archive", "application/zip;application/x-zip-compressed;"
 	"application/x-7z-compressed;application/x-tar;application/x-gtar;"

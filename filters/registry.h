@@ -13,8 +13,8 @@
  *   n->out_name (the output name; callers make it safe).  It never changes
  *   n->data.  Failure returns negative with err set; the engine then applies
  *   the filter_failed finding.  Filters for hostile complex formats run in
- *   the sandboxed worker (see DESIGN §2); in-process filters here are limited
- *   to text formats.
+ *   the sandboxed worker (see DESIGN §2); so do the text filters
+ *   (f_wtext.h).
  */
 #ifndef MK_REGISTRY_H
 #define MK_REGISTRY_H
@@ -30,7 +30,7 @@ typedef struct mk_filter {
 } mk_filter;
 
 const mk_filter *mk_filter_find(const char *true_type);
-/* For the in-process text filters: *OUT = N's data decoded to UTF-8
+/* For the text filters (in the worker, f_textrun.c): *OUT = N's data decoded to UTF-8
  * (mk_text_to_utf8, n->charset as declared; a guess on input with bytes
  * over 0x7F or ESC adds the charset finding).  WHAT names the data in the
  * limit error ("text", "CSV" ...).  Negative + err: over

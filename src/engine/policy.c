@@ -330,3 +330,13 @@ mk_policy_verdict(const mk_node *root)
 {
 	return verdict_walk(root, false);
 }
+
+void
+mk_policy_raise(const mk_config *cfg, mk_node *n, mk_finding_code code)
+{
+	if (cfg->finding_action[code] > n->action) {
+		n->action = cfg->finding_action[code];
+		g_free(n->rule);
+		n->rule = g_strdup_printf("finding:%s", mk_finding_name(code));
+	}
+}

@@ -42,6 +42,9 @@ typedef struct mk_policy_exc {
 void mk_policy_decide_exc(const mk_config *cfg, mk_node *root, bool av_only,
                           const mk_policy_exc *exc);
 mk_verdict mk_policy_verdict(const mk_node *root);
+/* Raise N's action to the configured action of finding CODE when that is
+ * stricter; the rule becomes "finding:NAME". */
+void mk_policy_raise(const mk_config *cfg, mk_node *n, mk_finding_code code);
 /* True for containers replaced by their children (TNEF, attached .eml). */
 bool mk_policy_is_unwrapped(const mk_node *n);
 

@@ -15,138 +15,10 @@
 
 #include <string.h>
 
+#include "wirerec.h"
+
 #define REQ_MAGIC  "MKQ1"
 #define RESP_MAGIC "MKN1"
-#define REC_HDR    5u       /* tag + u32 length */
-
-typedef struct {
-	const guint8 *p;
-	gsize len, off;
-} rd;
-
-/* ---- encoding --------------------------------------------------------- */
-
-static void
-put_rec(GByteArray *b, char tag, const void *p, gsize len)
-{
-	guint8 h[REC_HDR];
-	guint32 l = (guint32)len;
-
-	h[0] = (guint8)tag;
-	for (int i = 0; i < 4; i++)
-		h[1 + i] = (guint8)(l >> (8 * i));
-	g_byte_array_append(b, h, REC_HDR);
-	if (len > 0)
-		g_byte_array_append(b, p, (guint)len);
-}
-
-static void
-put_str(GByteArray *b, char tag, const char *s)
-{
-	if (s != NULL)
-		put_rec(b, tag, s, strlen(s));
-}
-
-static void
-put_i64s(GByteArray *b, char tag, const gint64 *v, gsize n)
-{
-	guint8 buf[8 * 16];
-
-	g_assert(n <= 16);
-	for (gsize k = 0; k < n; k++)
-		for (int i = 0; i < 8; i++)
-			buf[8 * k + (gsize)i] = (guint8)((guint64)v[k] >> (8 * i));
-	put_rec(b, tag, buf, 8 * n);
-}
-
-static void
-put_finding(GByteArray *b, char tag, const mk_finding *f)
-{
-	GString *s = g_string_new(mk_finding_name(f->code));
-
-	if (f->detail != NULL) {
-		g_string_append_c(s, '\0');
-		g_string_append(s, f->detail);
-	}
-	put_rec(b, tag, s->str, s->len);
-	g_string_free(s, TRUE);
-}
-
-/* ---- decoding --------------------------------------------------------- */
-
-/* 1 = a record, 0 = end, -1 = malformed. */
-static int
-rd_next(rd *r, char *tag, const guint8 **val, gsize *vlen)
-{
-	guint32 l = 0;
-
-	if (r->off == r->len)
-		return 0;
-	if (r->len - r->off < REC_HDR)
-		return -1;
-	*tag = (char)r->p[r->off];
-	for (int i = 0; i < 4; i++)
-		l |= (guint32)r->p[r->off + 1 + (gsize)i] << (8 * i);
-	r->off += REC_HDR;
-	if (l > r->len - r->off)
-		return -1;
-	*val = r->p + r->off;
-	*vlen = l;
-	r->off += l;
-	return 1;
-}
-
-static bool
-get_i64s(const guint8 *v, gsize vlen, gint64 *out, gsize n)
-{
-	if (vlen != 8 * n)
-		return false;
-	for (gsize k = 0; k < n; k++) {
-		guint64 x = 0;
-		for (int i = 0; i < 8; i++)
-			x |= (guint64)v[8 * k + (gsize)i] << (8 * i);
-		out[k] = (gint64)x;
-	}
-	return true;
-}
-
-/* A new UTF-8 string without NULs, or NULL. */
-static char *
-get_str(const guint8 *v, gsize vlen)
-{
-	if (memchr(v, '\0', vlen) != NULL || !g_utf8_validate((const char *)v,
-	                                                       (gssize)vlen, NULL))
-		return NULL;
-	return g_strndup((const char *)v, vlen);
-}
-
-static bool
-add_finding(mk_node *n, const guint8 *v, gsize vlen)
-{
-	const guint8 *nul = memchr(v, '\0', vlen);
-	gsize nlen = nul ? (gsize)(nul - v) : vlen;
-	char *name = get_str(v, nlen);
-	char *detail = nul ? get_str(nul + 1, vlen - nlen - 1) : NULL;
-	int code = name ? mk_finding_parse(name) : -1;
-	bool ok = code >= 0 && (nul == NULL || detail != NULL);
-
-	if (ok && detail != NULL)
-		mk_node_add_finding(n, (mk_finding_code)code, "%s", detail);
-	else if (ok)
-		mk_node_add_finding(n, (mk_finding_code)code, NULL);
-	g_free(name);
-	g_free(detail);
-	return ok;
-}
-
-static bool
-check_magic(rd *r, const char *magic)
-{
-	if (r->len < 4 || memcmp(r->p, magic, 4) != 0)
-		return false;
-	r->off = 4;
-	return true;
-}
 
 /* ---- request ---------------------------------------------------------- */
 
@@ -204,16 +76,16 @@ mk_wire_req_encode(const mk_wire_req *r)
 	const void *d = r->data ? g_bytes_get_data(r->data, &len) : NULL;
 
 	g_byte_array_append(b, (const guint8 *)REQ_MAGIC, 4);
-	put_str(b, 't', r->true_type);
-	put_str(b, 'n', r->declared_name);
-	put_i64s(b, 'k', k, 4);
-	put_i64s(b, 'o', &r->ops, 1);
+	mk_wrec_put_str(b, 't', r->true_type);
+	mk_wrec_put_str(b, 'n', r->declared_name);
+	mk_wrec_put_i64s(b, 'k', k, 4);
+	mk_wrec_put_i64s(b, 'o', &r->ops, 1);
 	limits_vec(&r->lim, l);
-	put_i64s(b, 'l', l, 9);
-	put_i64s(b, 'c', c, 4);
+	mk_wrec_put_i64s(b, 'l', l, 9);
+	mk_wrec_put_i64s(b, 'c', c, 4);
 	for (guint i = 0; r->passwords != NULL && i < r->passwords->len; i++)
-		put_str(b, 'p', g_ptr_array_index(r->passwords, i));
-	put_rec(b, 'd', d, len);
+		mk_wrec_put_str(b, 'p', g_ptr_array_index(r->passwords, i));
+	mk_wrec_put(b, 'd', d, len);
 	return g_byte_array_free_to_bytes(b);
 }
 
@@ -225,23 +97,23 @@ req_field(mk_wire_req *r, GBytes *in, const guint8 *base, char tag,
 
 	switch (tag) {
 	case 't':
-		return r->true_type == NULL && (r->true_type = get_str(v, vlen)) != NULL;
+		return r->true_type == NULL && (r->true_type = mk_wrec_get_str(v, vlen)) != NULL;
 	case 'n':
 		return r->declared_name == NULL &&
-		       (r->declared_name = get_str(v, vlen)) != NULL;
+		       (r->declared_name = mk_wrec_get_str(v, vlen)) != NULL;
 	case 'k':
-		if (!get_i64s(v, vlen, t, 4))
+		if (!mk_wrec_get_i64s(v, vlen, t, 4))
 			return false;
 		r->kind = t[0], r->role = t[1], r->depth = t[2], r->archive_depth = t[3];
 		return true;
-	case 'o': return get_i64s(v, vlen, &r->ops, 1);
+	case 'o': return mk_wrec_get_i64s(v, vlen, &r->ops, 1);
 	case 'l':
-		if (!get_i64s(v, vlen, t, 9))
+		if (!mk_wrec_get_i64s(v, vlen, t, 9))
 			return false;
 		limits_unvec(&r->lim, t);
 		return true;
 	case 'c':
-		if (!get_i64s(v, vlen, t, 4))
+		if (!mk_wrec_get_i64s(v, vlen, t, 4))
 			return false;
 		r->counts = (mk_wire_counts){ t[0], t[1], t[2] };
 		r->time_left_ms = t[3];
@@ -264,17 +136,16 @@ req_field(mk_wire_req *r, GBytes *in, const guint8 *base, char tag,
 int
 mk_wire_req_decode(GBytes *in, mk_wire_req *r, mk_error *err)
 {
-	rd rr = { 0 };
+	mk_wrec_rd rr = { 0 };
 	const guint8 *v;
 	gsize vlen;
 	char tag;
 	int n;
 
 	*r = (mk_wire_req){ 0 };
-	rr.p = g_bytes_get_data(in, &rr.len);
-	if (rr.p == NULL || !check_magic(&rr, REQ_MAGIC))
+	if (!mk_wrec_open(&rr, in, REQ_MAGIC))
 		goto bad;
-	while ((n = rd_next(&rr, &tag, &v, &vlen)) > 0)
+	while ((n = mk_wrec_next(&rr, &tag, &v, &vlen)) > 0)
 		if (!req_field(r, in, rr.p, tag, v, vlen))
 			goto bad;
 	if (n < 0 || r->data == NULL || r->true_type == NULL)
@@ -311,16 +182,16 @@ put_node(GByteArray *b, mk_node *n, gint64 parent_index, gint64 *index)
 	gint64 h[3] = { parent_index, n->kind, n->role };
 	gint64 me = ++*index;
 
-	put_i64s(b, 'N', h, 3);
-	put_str(b, 'n', n->declared_name);
-	put_str(b, 'y', n->declared_type);
+	mk_wrec_put_i64s(b, 'N', h, 3);
+	mk_wrec_put_str(b, 'n', n->declared_name);
+	mk_wrec_put_str(b, 'y', n->declared_type);
 	for (guint i = 0; i < n->findings->len; i++)
-		put_finding(b, 'f', g_ptr_array_index(n->findings, i));
+		mk_wrec_put_finding(b, 'f', g_ptr_array_index(n->findings, i));
 	if (n->data != NULL) {
 		gsize len = 0;
 		const void *p = g_bytes_get_data(n->data, &len);
 
-		put_rec(b, 'd', p, len);
+		mk_wrec_put(b, 'd', p, len);
 		g_clear_pointer(&n->data, g_bytes_unref);   /* held once */
 	}
 	for (guint i = 0; i < n->children->len; i++)
@@ -336,10 +207,10 @@ mk_wire_resp_encode(mk_node *leaf, guint first_finding, const char *refined,
 	gint64 index = 0;
 
 	g_byte_array_append(b, (const guint8 *)RESP_MAGIC, 4);
-	put_str(b, 'T', refined);
+	mk_wrec_put_str(b, 'T', refined);
 	for (guint i = first_finding; i < leaf->findings->len; i++)
-		put_finding(b, 'F', g_ptr_array_index(leaf->findings, i));
-	put_i64s(b, 'C', c, 3);
+		mk_wrec_put_finding(b, 'F', g_ptr_array_index(leaf->findings, i));
+	mk_wrec_put_i64s(b, 'C', c, 3);
 	for (guint i = 0; i < leaf->children->len; i++)
 		put_node(b, g_ptr_array_index(leaf->children, i), 0, &index);
 	return g_byte_array_free_to_bytes(b);
@@ -361,7 +232,7 @@ resp_node(resp_st *s, const guint8 *v, gsize vlen)
 	gint64 h[3];
 	mk_node *parent, *n;
 
-	if (!get_i64s(v, vlen, h, 3) || h[0] < 0 || h[0] >= (gint64)s->nodes->len ||
+	if (!mk_wrec_get_i64s(v, vlen, h, 3) || h[0] < 0 || h[0] >= (gint64)s->nodes->len ||
 	    (gint64)s->nodes->len > s->max_nodes ||
 	    h[1] < MK_NODE_MEMBER || h[1] > MK_NODE_EMBEDDED ||
 	    h[2] < MK_ROLE_NONE || h[2] > MK_ROLE_INLINE)
@@ -386,21 +257,21 @@ resp_field(resp_st *s, char tag, const guint8 *v, gsize vlen)
 	switch (tag) {
 	case 'T':
 		return cur == NULL && *s->refined == NULL &&
-		       (*s->refined = get_str(v, vlen)) != NULL;
-	case 'F': return cur == NULL && add_finding(s->holder, v, vlen);
+		       (*s->refined = mk_wrec_get_str(v, vlen)) != NULL;
+	case 'F': return cur == NULL && mk_wrec_add_finding(s->holder, v, vlen);
 	case 'C':
-		if (cur != NULL || !get_i64s(v, vlen, c, 3))
+		if (cur != NULL || !mk_wrec_get_i64s(v, vlen, c, 3))
 			return false;
 		*s->counts = (mk_wire_counts){ c[0], c[1], c[2] };
 		return true;
 	case 'N': return resp_node(s, v, vlen);
 	case 'n':
 		return cur != NULL && cur->declared_name == NULL &&
-		       (cur->declared_name = get_str(v, vlen)) != NULL;
+		       (cur->declared_name = mk_wrec_get_str(v, vlen)) != NULL;
 	case 'y':
 		return cur != NULL && cur->declared_type == NULL &&
-		       (cur->declared_type = get_str(v, vlen)) != NULL;
-	case 'f': return cur != NULL && add_finding(cur, v, vlen);
+		       (cur->declared_type = mk_wrec_get_str(v, vlen)) != NULL;
+	case 'f': return cur != NULL && mk_wrec_add_finding(cur, v, vlen);
 	case 'd':
 		if (cur == NULL || cur->data != NULL)
 			return false;
@@ -418,7 +289,7 @@ mk_wire_resp_decode(GBytes *out, const mk_node *like, const mk_wire_limits *lim,
                     mk_wire_counts *c, char **refined, mk_error *err)
 {
 	resp_st s = { .out = out, .counts = c, .refined = refined };
-	rd r = { 0 };
+	mk_wrec_rd r = { 0 };
 	const guint8 *v;
 	gsize vlen;
 	char tag;
@@ -433,10 +304,10 @@ mk_wire_resp_decode(GBytes *out, const mk_node *like, const mk_wire_limits *lim,
 	g_ptr_array_add(s.nodes, s.holder);
 	s.max_nodes = lim->max_archive_members + lim->max_parts + 1;
 	s.max_depth = like->depth + 1 + lim->max_archive_depth + lim->max_mime_depth;
-	r.p = s.base = g_bytes_get_data(out, &r.len);
-	if (r.p == NULL || !check_magic(&r, RESP_MAGIC))
+	if (!mk_wrec_open(&r, out, RESP_MAGIC))
 		goto bad;
-	while ((n = rd_next(&r, &tag, &v, &vlen)) > 0)
+	s.base = r.p;
+	while ((n = mk_wrec_next(&r, &tag, &v, &vlen)) > 0)
 		if (!resp_field(&s, tag, v, vlen))
 			goto bad;
 	if (n < 0)

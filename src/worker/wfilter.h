@@ -47,12 +47,13 @@ typedef struct mk_wfilter {
 } mk_wfilter;
 
 /* mk_wfilter_init_all(): load what the sandbox would refuse later (iconv
- * modules are mapped executable: mk_wunpack_init).  Idempotent; called
+ * modules are mapped executable: mk_wunpack_init, mk_wtext_init).  Idempotent; called
  * before the seccomp filter, in the zygote once and in each run; reads
  * no document. */
 
 const mk_wfilter *mk_wfilter_find(const char *name);
 void mk_wfilter_init_all(void);
 void mk_wunpack_init(void);
+void mk_wtext_init(void);
 
 #endif

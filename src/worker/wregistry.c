@@ -24,6 +24,8 @@ extern const mk_wfilter mk_wfilter_rtf;
 extern const mk_wfilter mk_wfilter_pdf;
 extern const mk_wfilter mk_wfilter_unpack;
 extern const mk_wfilter mk_wfilter_ole;
+extern const mk_wfilter mk_wfilter_text;
+extern const mk_wfilter mk_wfilter_zip;
 
 static const mk_wfilter *const wfilters[] = {
 	&mk_wfilter_image,
@@ -32,12 +34,15 @@ static const mk_wfilter *const wfilters[] = {
 	&mk_wfilter_pdf,
 	&mk_wfilter_unpack,
 	&mk_wfilter_ole,
+	&mk_wfilter_text,
+	&mk_wfilter_zip,
 };
 
 void
 mk_wfilter_init_all(void)
 {
 	mk_wunpack_init();
+	mk_wtext_init();
 }
 
 const mk_wfilter *

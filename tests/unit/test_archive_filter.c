@@ -73,7 +73,7 @@ make_tree(void)
 
 START_TEST(test_rebuild)
 {
-	mk_config *cfg = mk_config_defaults();
+	mk_config *cfg = mkt_worker_config();   /* the zip is written by the worker */
 	const mk_filter *f = mk_filter_find("application/gzip");
 	mk_node *root = make_tree();
 	mk_error err = { 0 };
@@ -109,7 +109,7 @@ END_TEST
 /* No member survives / no members / output over the limit: no output. */
 START_TEST(test_failures)
 {
-	mk_config *cfg = mk_config_defaults();
+	mk_config *cfg = mkt_worker_config();   /* the zip is written by the worker */
 	mk_node *root = make_tree();
 	mk_error err = { 0 };
 

@@ -66,7 +66,7 @@ END_TEST
 
 START_TEST(test_registry)
 {
-	mk_config *cfg = mk_config_defaults();
+	mk_config *cfg = mkt_worker_config();   /* the filter runs in the worker */
 	const mk_filter *f = mk_filter_find("text/csv");
 	mk_node *n = mk_node_new(MK_NODE_PART, NULL);
 	/* "名前,=1+1\r\n" in Shift_JIS */

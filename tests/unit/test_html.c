@@ -297,7 +297,7 @@ static const reg_row reg_rows[] = {
 START_TEST(test_registry_rows)
 {
 	const reg_row *r = &reg_rows[_i];
-	mk_config *cfg = mk_config_defaults();
+	mk_config *cfg = mkt_worker_config();   /* the filter runs in the worker */
 	const mk_filter *f = mk_filter_find(r->type);
 	mk_node *n = mk_node_new(MK_NODE_PART, NULL);
 	GBytes *b = g_bytes_new(r->data, strlen(r->data));
@@ -324,7 +324,7 @@ END_TEST
 
 START_TEST(test_registry_misc)
 {
-	mk_config *cfg = mk_config_defaults();
+	mk_config *cfg = mkt_worker_config();   /* the filter runs in the worker */
 	mk_node *n = mk_node_new(MK_NODE_PART, NULL);
 	GBytes *b = g_bytes_new("<p>0123456789</p>", 17);
 	mk_error err = { 0 };
@@ -362,7 +362,7 @@ END_TEST
 /* Charset finding only when something was guessed; defang follows config. */
 START_TEST(test_registry_charset)
 {
-	mk_config *cfg = mk_config_defaults();
+	mk_config *cfg = mkt_worker_config();   /* the filter runs in the worker */
 	const mk_filter *f = mk_filter_find("text/plain");
 	const char *sjis = "\x93\xfa\x96\x7b\x8c\xea\x82\xcc\x83\x65\x83\x4c"
 	                   "\x83\x58\x83\x67\x82\xc5\x82\xb7\x81\x42 "
