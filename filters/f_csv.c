@@ -20,6 +20,7 @@
 
 #include <string.h>
 
+#include "csvcell.h"
 #include "f_text.h"
 #include "registry.h"
 
@@ -83,12 +84,18 @@ is_number(const char *s, char sep, char end)
 	return digit;
 }
 
+/* A cell starting with TAB or CR, or read as a formula by the rule of
+ * the exports (csvcell.h: after leading blanks and quotes, = + - @ or a
+ * full-width form), unless it is a number. */
 static bool
 dangerous(const char *s, char sep, char end)
 {
-	return (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
-	        *s == '\r') &&
-	       !(*s != '\t' && *s != '\r' && is_number(s, sep, end));
+	gssize k;
+
+	if (*s == '\t' || *s == '\r')
+		return true;
+	k = mk_csv_formula_lead(s, false);
+	return k >= 0 && !is_number(s + k, sep, end);
 }
 
 /* True when S[0] is one of ALT_SEPS other than SEP and the cell another

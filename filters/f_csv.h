@@ -10,8 +10,11 @@
  * DESCRIPTION
  *   The data is decoded to UTF-8 (mk_filter_decode, registry.h: as
  *   declared, a guess adds the charset finding; the text ends at a NUL),
- *   and with csv.prefix_formulas every cell whose first character is
- *   '=', '+', '-', '@', TAB or CR gets a leading "'" so that a spreadsheet
+ *   and with csv.prefix_formulas every cell whose first character is TAB
+ *   or CR, or that starts, after leading blanks (space, TAB, U+3000) and
+ *   double quotes, with '=', '+', '-', '@' or a full-width form of them
+ *   (the rule of the CSV exports, src/common/csvcell.h, shared), gets a
+ *   leading "'" so that a spreadsheet
  *   shows it as text instead of evaluating it (DDE, HYPERLINK, WEBSERVICE
  *   ...).  A cell that is only a number ("-12.5", "+81") is left alone.
  *   Quoted cells get the "'" inside the quotes.  The separator is X when

@@ -26,16 +26,25 @@ starts(const char *s, const char *const *set, gsize n)
 	return 0;
 }
 
-bool
-mk_csv_formula(const char *s)
+gssize
+mk_csv_formula_lead(const char *s, bool eol)
 {
+	const char *p = s;
 	gsize k;
 
 	if (s == NULL)
-		return false;
-	while ((k = starts(s, blanks, G_N_ELEMENTS(blanks))) > 0)
-		s += k;
-	return starts(s, signs, G_N_ELEMENTS(signs)) > 0;
+		return -1;
+	while (*p == '"' ||
+	       ((k = starts(p, blanks, G_N_ELEMENTS(blanks))) > 0 &&
+	        (eol || (*p != '\r' && *p != '\n'))))
+		p += *p == '"' ? 1 : k;
+	return starts(p, signs, G_N_ELEMENTS(signs)) > 0 ? (gssize)(p - s) : -1;
+}
+
+bool
+mk_csv_formula(const char *s)
+{
+	return mk_csv_formula_lead(s, true) >= 0;
 }
 
 void

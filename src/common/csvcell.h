@@ -23,7 +23,13 @@
 #include <stdbool.h>
 
 void mk_csv_cell(GString *g, const char *s, bool last);
-/* True when S would be read as a formula (the rule above). */
+/* True when S would be read as a formula (the rule above; leading double
+ * quotes are skipped too). */
 bool mk_csv_formula(const char *s);
+/* The same rule inside a CSV text (filters/f_csv.c): the number of bytes
+ * of leading blanks and double quotes before the sign, or -1 when S does
+ * not start (after those) with = + - @ or a full-width form.  With EOL
+ * false, CR and LF end the cell instead of being skipped. */
+gssize mk_csv_formula_lead(const char *s, bool eol);
 
 #endif

@@ -36,12 +36,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mk_asan.h"
 #include "wclient.h"
 #include "wfilter.h"
 #include "wseccomp.h"
 #include "wzygote.h"
 
-#ifdef __SANITIZE_ADDRESS__
+#if MK_ASAN
 /* LeakSanitizer's exit check needs ptrace/clone: not in our allowlist. */
 const char *__asan_default_options(void);
 const char *

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "mk_asan.h"
 #include "wclient.h"
 
 static const char *const allowed[] = {
@@ -152,7 +153,7 @@ mk_wsandbox_limits(const mk_wlimits *l, mk_error *err)
 {
 	int rc = 0;
 
-#ifndef __SANITIZE_ADDRESS__   /* ASan reserves terabytes of address space */
+#if !MK_ASAN   /* ASan reserves terabytes of address space */
 	rc |= limit(RLIMIT_AS, (rlim_t)l->memory, (rlim_t)l->memory);
 #endif
 	rc |= limit(RLIMIT_CPU, (rlim_t)l->cpu_s, (rlim_t)l->cpu_s + 1);

@@ -47,6 +47,13 @@ static const csv_row ROWS[] = {
 	{ "a,\"b;=c\",\"d|+e\"\n", true, "a,\"b;'=c\",\"d|'+e\"\n", 2 },
 	{ "sep=;\n-1,5;=x;a,-2\n", true, "sep=;\n-1,5;'=x;a,-2\n", 1 },
 	{ "a;b\n1;2|3,4\t5^6;x|;,y\n", true, "a;b\n1;2|3,4\t5^6;x|;,y\n", 0 },
+	/* after leading blanks and quotes, full-width signs (csvcell.h rule) */
+	{ " =1+1,  @x, -3\n", true, "' =1+1,'  @x, -3\n", 2 },
+	{ "\"  =1\",\"\"\"=2\"\"\"\n", true, "\"'  =1\",\"'\"\"=2\"\"\"\n", 2 },
+	{ "\xef\xbc\x9d" "1,\xe3\x80\x80=2,\xef\xbc\x8b" "3,\xef\xbc\x8d" "4,\xef\xbc\xa0x\n", true,
+	  "'\xef\xbc\x9d" "1,'\xe3\x80\x80=2,'\xef\xbc\x8b" "3,'\xef\xbc\x8d" "4,'\xef\xbc\xa0x\n", 5 },
+	{ " \"=cmd\"\n", true, "' \"=cmd\"\n", 1 },
+	{ "a, \n=b\n", true, "a, \n'=b\n", 1 },
 	{ "=cmd,+x\n", false, "=cmd,+x\n", 0 },
 	{ "x|=cmd\n", false, "x|=cmd\n", 0 },
 	{ "", true, "", 0 },

@@ -16,10 +16,11 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "mk_asan.h"
 #include "f_pdf.h"
 #include "testutil.h"
 
-#ifdef __SANITIZE_ADDRESS__
+#if MK_ASAN
 /* fontconfig (poppler's and cairo's font lookup) keeps its configuration
  * for the life of the process; LeakSanitizer reports it at each exit. */
 const char *__lsan_default_suppressions(void);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mk_asan.h"
 #include "config_schema.h"
 #include "testutil.h"
 #include "worker/wclient.h"
@@ -53,7 +54,7 @@ static const wrow WROWS[] = {
  * SIGSEGV itself: a memory hog ends at the wall-clock limit and a crash as
  * ASan's exit status.  Those rows then check only what matters: the run
  * fails, nothing comes out. */
-#if defined(__SANITIZE_ADDRESS__)
+#if MK_ASAN
 static const bool under_asan = true;
 #else
 static const bool under_asan = false;
