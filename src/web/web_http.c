@@ -37,6 +37,7 @@
 
 #include "log.h"
 #include "web.h"
+#include "web_parse.h"
 
 #define CSP "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; " \
 	"frame-ancestors 'none'; base-uri 'none'"
@@ -48,73 +49,12 @@ typedef struct body {
 	unsigned int status;
 } body;
 
-static void
-parse_form(GHashTable *h, const char *text)
-{
-	char **pairs = g_strsplit(text, "&", -1);
-
-	for (char **p = pairs; *p; p++) {
-		char *eq = strchr(*p, '=');
-		char *k, *v;
-
-		if (eq == NULL)
-			continue;
-		*eq = '\0';
-		g_strdelimit(*p, "+", ' ');
-		g_strdelimit(eq + 1, "+", ' ');
-		k = g_uri_unescape_string(*p, NULL);
-		v = g_uri_unescape_string(eq + 1, NULL);
-		if (k != NULL && v != NULL && g_utf8_validate(v, -1, NULL))
-			g_hash_table_replace(h, k, v);
-		else {
-			g_free(k);
-			g_free(v);
-		}
-	}
-	g_strfreev(pairs);
-}
-
 static enum MHD_Result
 collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	if (key != NULL && value != NULL && g_utf8_validate(value, -1, NULL))
 		g_hash_table_replace(cls, g_strdup(key), g_strdup(value));
 	return MHD_YES;
-}
-
-static bool
-plain_segment(const char *s)
-{
-	if (*s == '\0' || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_' && *p != '.')
-			return false;
-	return true;
-}
-
-static bool
-split_path(web_req *r, const char *url)
-{
-	char **parts = g_strsplit(url, "/", -1);
-	GPtrArray *a = g_ptr_array_new();
-
-	for (char **p = parts; *p; p++) {
-		if (**p == '\0')
-			continue;
-		if (!plain_segment(*p)) {
-			g_ptr_array_free(a, TRUE);
-			g_strfreev(parts);
-			r->seg = g_new0(char *, 1);
-			return false;
-		}
-		g_ptr_array_add(a, g_strdup(*p));
-	}
-	g_ptr_array_add(a, NULL);
-	r->nseg = (int)a->len - 1;
-	r->seg = (char **)g_ptr_array_free(a, FALSE);
-	g_strfreev(parts);
-	return true;
 }
 
 static void
@@ -318,7 +258,7 @@ req_new(web_ctx *ctx, struct MHD_Connection *c, const char *method, body *b)
 	r->origin = header(c, MHD_HEADER_KIND, "Origin");
 	r->referer = header(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER);
 	if (b->data != NULL)
-		parse_form(r->form, b->data->str);
+		web_parse_form(r->form, b->data->str);
 	set_lang(r);
 	return r;
 }
@@ -370,7 +310,7 @@ gate(web_req *r, const char *url, body *b)
 		web_error(r, 421, "bad_host");
 	} else if (post && !web_origin_ok(r)) {
 		web_error(r, 403, "bad_origin");
-	} else if (!split_path(r, url)) {
+	} else if (!web_split_path(url, &r->seg, &r->nseg)) {
 		web_error(r, 404, "not_found");
 	} else if (r->nseg == 2 && strcmp(r->seg[0], "static") == 0 &&
 	           strcmp(r->seg[1], "style.css") == 0 && !post) {
@@ -475,25 +415,13 @@ on_done(void *cls, struct MHD_Connection *c, void **state,
 	}
 }
 
-/* URL decoding for libmicrohttpd: like its own, but a decoded NUL becomes
- * '%' (refused by plain_segment) instead of cutting the string short. */
+/* URL decoding for libmicrohttpd: web_unescape() (web_parse.h). */
 static size_t
-unescape(void *cls, struct MHD_Connection *c, char *s)
+unescape_cb(void *cls, struct MHD_Connection *c, char *s)
 {
-	char *w = s;
-
-	for (const char *r = s; *r; r++) {
-		if (*r == '%' && g_ascii_isxdigit(r[1]) && g_ascii_isxdigit(r[2])) {
-			int v = g_ascii_xdigit_value(r[1]) * 16 + g_ascii_xdigit_value(r[2]);
-
-			*w++ = v == 0 ? '%' : (char)v;
-			r += 2;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-	return (size_t)(w - s);
+	(void)cls;
+	(void)c;
+	return web_unescape(s);
 }
 
 static int
@@ -535,13 +463,13 @@ start_daemon(web_ctx *ctx)
 		return MHD_start_daemon(flags, 0, NULL, NULL, on_request, ctx,
 		                        MHD_OPTION_LISTEN_SOCKET, ctx->lfd,
 		                        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-		                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+		                        MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 		                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		                        MHD_OPTION_END);
 	return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, on_request, ctx,
 	                        MHD_OPTION_LISTEN_SOCKET, ctx->lfd,
 	                        MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	                        MHD_OPTION_UNESCAPE_CALLBACK, unescape_cb, NULL,
 	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	                        MHD_OPTION_HTTPS_MEM_CERT, ctx->tlsm.cert,
 	                        MHD_OPTION_HTTPS_MEM_KEY, ctx->tlsm.key,

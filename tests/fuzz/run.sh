@@ -7,7 +7,8 @@
 #
 # DESCRIPTION
 #   For each of fuzz_mime, fuzz_archive, fuzz_tnef, fuzz_html, fuzz_office,
-#   fuzz_uu, fuzz_names, fuzz_nodewire, fuzz_hdr found in
+#   fuzz_uu, fuzz_names, fuzz_nodewire, fuzz_hdr, fuzz_csv, fuzz_ics,
+#   fuzz_pdf, fuzz_image, fuzz_web, fuzz_ole, fuzz_ooxml, fuzz_rtf found in
 #   BUILDDIR/tests/fuzz, runs libFuzzer for SECONDS (default 60) with
 #   -max_total_time.  The first corpus directory is a fresh temporary one
 #   (new inputs go there); the seed directories follow, read only:
@@ -19,6 +20,8 @@
 #     uu      - a few uuencoded/yEnc texts written by this script
 #     names   - none;  nodewire - none
 #     hdr     - a few header values written by this script
+#     csv, ics, image, web - tests/fuzz/seeds/NAME (committed, small)
+#     pdf     - corpora/pdf-payloads;  ole, ooxml, rtf - corpora/oletools
 #   Prints one line per target, "fuzz NAME: ok" or "fuzz NAME: FAILED", and
 #   exits 1 if any target crashed, leaked, hung (-timeout, default 25 s per
 #   input) or ran out of memory.  Reproducers are kept in FUZZ_CRASH_DIR
@@ -77,6 +80,9 @@ seeds_for() {
 	office)  echo "$corp/oletools $testfiles" ;;
 	uu)      echo "$work/seeds-uu" ;;
 	hdr)     echo "$work/seeds-hdr" ;;
+	csv|ics|image|web) echo "$here/seeds/$1" ;;
+	pdf)     echo "$corp/pdf-payloads" ;;
+	ole|ooxml|rtf) echo "$corp/oletools" ;;
 	esac
 }
 
@@ -95,7 +101,8 @@ write_hdr_seeds
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 failed=0
-for t in mime archive tnef html office uu names nodewire hdr; do
+for t in mime archive tnef html office uu names nodewire hdr csv ics pdf image web \
+	ole ooxml rtf; do
 	bin=$build/tests/fuzz/fuzz_$t
 	if [ ! -x "$bin" ]; then
 		echo "fuzz $t: skipped (not built)"
