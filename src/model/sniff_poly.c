@@ -7,17 +7,24 @@
  *   libmagic answers one type, from the start of the buffer.  Readers are
  *   more lenient, and a file that is text to libmagic can be a document,
  *   a web page or an archive to the program that opens it:
- *     - PDF readers accept "%PDF-" anywhere in the first 1024 bytes;
+ *     - PDF readers accept "%PDF-" anywhere in the first 1024 bytes, and
+ *       lenient ones (pdf.js, MuPDF, PDFium's repair) anywhere at all when
+ *       the file ends like a PDF ("startxref" or "%%EOF" in its last KB)
+ *       and has an object after the header;
  *     - browsers sniff HTML (WHATWG "MIME sniffing": after white space and
  *       a byte order mark, "<html", "<script", "<!doctype html", "<body",
  *       "<iframe", "<div" ... followed by a blank or ">"; older engines
  *       find "<html", "<script", "<iframe", "<body", "<svg" anywhere in
- *       the first 256 bytes), and render "<svg" as SVG;
+ *       the first 256 bytes), and render "<svg" as SVG; with a UTF-16
+ *       byte order mark they decode UTF-16 first (checked on the first
+ *       POLY_UTF16_WINDOW bytes, taken as ASCII when they are);
  *     - Word opens a file as RTF when "{\rt" comes within the first bytes,
  *       after junk;
  *     - unzip, 7-Zip, Java and Office find a zip from its end-of-central-
  *       directory record, whatever comes before the archive (checked: the
- *       central directory it names starts with its signature).
+ *       central directory it names starts with its signature), also a
+ *       zip64 one (the record's fields 0xFFFFFFFF, the sizes in the zip64
+ *       record its locator points back to).
  *   mk_sniff_polyglot() returns the most dangerous of these readings (an
  *   archive or document over markup over nothing), and mk_sniff_rank()
  *   orders types so that mk_sniff() keeps libmagic's answer unless a
@@ -41,6 +48,10 @@
 #define POLY_HTML_WINDOW  256      /* legacy engines: tags anywhere here */
 #define ZIP_EOCD_LEN      22
 #define ZIP_EOCD_SPAN     (ZIP_EOCD_LEN + 65535)   /* record + longest comment */
+#define ZIP64_LOC_LEN     20
+#define ZIP64_EOCD_LEN    56       /* without its extensible data */
+#define POLY_PDF_TAIL     1024     /* readers look for startxref here */
+#define POLY_UTF16_WINDOW 1024     /* bytes of UTF-16 sniffed as markup */
 
 static const void *
 find_ci(const guint8 *p, size_t len, const char *needle)
@@ -53,10 +64,22 @@ find_ci(const guint8 *p, size_t len, const char *needle)
 	return NULL;
 }
 
+/* "%PDF-" in the first KB; or anywhere, when the end reads like a PDF's
+ * and an object follows the header (a lenient reader repairs the rest). */
 static const guint8 *
 pdf_header(const guint8 *p, size_t len)
 {
-	return memmem(p, MIN(len, (size_t)POLY_PDF_WINDOW), "%PDF-", 5);
+	const guint8 *at = memmem(p, MIN(len, (size_t)POLY_PDF_WINDOW), "%PDF-", 5);
+	size_t tail = len > POLY_PDF_TAIL ? len - POLY_PDF_TAIL : 0;
+
+	if (at != NULL || len <= POLY_PDF_WINDOW)
+		return at;
+	if (memmem(p + tail, len - tail, "startxref", 9) == NULL &&
+	    memmem(p + tail, len - tail, "%%EOF", 5) == NULL)
+		return NULL;
+	at = memmem(p, len, "%PDF-", 5);
+	return at != NULL && memmem(at, len - (size_t)(at - p), " obj", 4) != NULL
+	       ? at : NULL;
 }
 
 /* WHATWG "identifying a resource with an unknown MIME type": the tag
@@ -103,11 +126,72 @@ html_anywhere(const guint8 *p, size_t len)
 	return find_ci(p, w, "<svg") != NULL ? "image/svg+xml" : NULL;
 }
 
+/* The markup a browser sniffs in UTF-16 text with a byte order mark:
+ * the first code units, as long as they are ASCII, into OUT. */
+static const char *
+html_utf16(const guint8 *p, size_t len)
+{
+	guint8 out[POLY_UTF16_WINDOW / 2];
+	size_t n = 0, hi;
+	const char *t;
+
+	if (len < 4 || !((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+		return NULL;
+	hi = p[0] == 0xFF ? 1 : 0;   /* LE: the high byte second */
+	for (size_t i = 2; i + 1 < MIN(len, (size_t)POLY_UTF16_WINDOW) &&
+	                   p[i + hi] == 0 && p[i + 1 - hi] < 0x80; i += 2)
+		out[n++] = p[i + 1 - hi];
+	if (n == 0)
+		return NULL;
+	if ((t = html_start(out, n)) == NULL)
+		t = html_anywhere(out, n);
+	return t;
+}
+
 static guint32
 le32(const guint8 *p)
 {
 	return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 |
 	       (guint32)p[3] << 24;
+}
+
+static guint64
+le64(const guint8 *p)
+{
+	return (guint64)le32(p) | (guint64)le32(p + 4) << 32;
+}
+
+/* The zip64 end record's central directory for the record at I (its
+ * locator right before it): the junk before the archive, or -1. */
+static gssize
+zip64_from_end(const guint8 *p, size_t i)
+{
+	size_t loc, rec;
+	guint64 rec_size, cd_size, cd_off, cd;
+
+	if (i < ZIP64_LOC_LEN + ZIP64_EOCD_LEN)
+		return -1;
+	loc = i - ZIP64_LOC_LEN;
+	if (memcmp(p + loc, "PK\006\007", 4) != 0)
+		return -1;
+	/* the record ends at the locator; its size field counts what follows
+	 * its first 12 bytes (at least the 44 of the fixed part) */
+	for (rec = loc - ZIP64_EOCD_LEN + 1; rec-- > 0 && loc - rec <= 65536 + ZIP64_EOCD_LEN;) {
+		if (memcmp(p + rec, "PK\006\006", 4) != 0)
+			continue;
+		rec_size = le64(p + rec + 4);
+		if (rec_size != loc - rec - 12)
+			continue;
+		cd_size = le64(p + rec + 40);
+		cd_off = le64(p + rec + 48);
+		if (cd_size == 0 || cd_size > rec)
+			return -1;
+		cd = rec - cd_size;
+		if (memcmp(p + cd, "PK\001\002", 4) != 0 || cd_off > cd)
+			return -1;
+		return (gssize)(cd - cd_off);
+	}
+	return -1;
 }
 
 /* Offset where a zip found from its end starts (its first local header as
@@ -127,6 +211,13 @@ mk_sniff_zip_from_end(const void *buf, size_t len)
 
 		if (memcmp(p + i, "PK\005\006", 4) != 0)
 			continue;
+		if (le32(p + i + 12) == 0xFFFFFFFFu || le32(p + i + 16) == 0xFFFFFFFFu) {
+			gssize junk = zip64_from_end(p, i);
+
+			if (junk >= 0)
+				return junk;
+			continue;
+		}
 		cd_size = le32(p + i + 12);
 		cd_off = le32(p + i + 16);
 		if (cd_size == 0 || cd_size > i)
@@ -189,6 +280,11 @@ mk_sniff_polyglot(const void *buf, size_t len, char *why, size_t why_len)
 	}
 	if ((t = html_start(p, len)) != NULL || (t = html_anywhere(p, len)) != NULL) {
 		g_snprintf(why, why_len, "a browser sniffs %s markup",
+		           strcmp(t, "text/html") == 0 ? "HTML" : "SVG");
+		return t;
+	}
+	if ((t = html_utf16(p, len)) != NULL) {
+		g_snprintf(why, why_len, "a browser sniffs %s markup in UTF-16",
 		           strcmp(t, "text/html") == 0 ? "HTML" : "SVG");
 		return t;
 	}

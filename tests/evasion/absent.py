@@ -11,7 +11,7 @@ DESCRIPTION
     Searches OUTPUT (a mail or a file) for PAYLOAD in every form a recipient
     could turn back into it: the raw bytes, its first 16 bytes (the "MZ" PE
     header of clam.exe / the start of EICAR), its base64 form (also with the
-    line breaks removed), its uuencoded first line, the decoded content of
+    line breaks removed), a text payload in UTF-16 (LE and BE), its uuencoded first line, the decoded content of
     every MIME part, and the members of any zip among them (recursively).
     Exit 0 when absent, 1 (with the reason) when found.  find_payload()
     returns the reason, or None when absent; the batch judges of
@@ -22,9 +22,16 @@ import base64, binascii, email, email.policy, io, re, sys, zipfile
 
 def _needles(payload):
     b64 = base64.b64encode(payload)
-    return {"payload bytes": payload, "payload header": payload[:16],
-            "base64 form": b64[:60],
-            "uuencoded form": binascii.b2a_uu(payload[:45]).rstrip(b"\n")}, b64[:60]
+    n = {"payload bytes": payload, "payload header": payload[:16],
+         "base64 form": b64[:60],
+         "uuencoded form": binascii.b2a_uu(payload[:45]).rstrip(b"\n")}
+    try:   # text payloads also in UTF-16 (a browser decodes it behind a BOM)
+        t = payload.decode("ascii")
+        n["UTF-16LE form"] = t.encode("utf-16-le")
+        n["UTF-16BE form"] = t.encode("utf-16-be")
+    except UnicodeDecodeError:
+        pass
+    return n, b64[:60]
 
 
 def _search(blob, where, needles, b64, depth=0):

@@ -34,7 +34,7 @@ DESCRIPTION
     Nothing hostile is stored in the repository: the payloads come from the
     system's clamav-testfiles and are wrapped here.
 """
-import base64, binascii, io, os, sys, zipfile
+import base64, struct, binascii, io, os, sys, zipfile
 
 OUT, CLAM = sys.argv[1], sys.argv[2]
 EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-" +
@@ -256,6 +256,24 @@ def stored_zip(members):
     return zip_bytes(members, zipfile.ZIP_STORED)
 
 
+def zip64_end(z, comment=b""):
+    """Z with a zip64 end: the classic record's sizes and offsets set to
+    0xFFFF/0xFFFFFFFF, the real ones in a zip64 end record and locator."""
+    i = z.rindex(b"PK\x05\x06")
+    n, cd_size, cd_off = struct.unpack("<HII", z[i + 10:i + 20])
+    rec = (b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 45, 45, 0, 0, n, n,
+                                         cd_size, cd_off))
+    loc = b"PK\x06\x07" + struct.pack("<IQI", 0, i, 1)
+    end = (b"PK\x05\x06" + struct.pack("<HHHHIIH", 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF,
+                                         0xFFFFFFFF, 0xFFFFFFFF, len(comment)) + comment)
+    return z[:i] + rec + loc + end
+
+
+def utf16_html(text, be=False):
+    return (b"\xfe\xff" + text.encode("utf-16-be")) if be else \
+        (b"\xff\xfe" + text.encode("utf-16-le"))
+
+
 # bytes libmagic calls text that a lenient reader opens as something else
 # (issue 13, item 10), each as a file and as a text/plain attachment
 POLYGLOTS = [
@@ -270,6 +288,23 @@ POLYGLOTS = [
         stored_zip([("setup.exe", p)])),
     ("rtf_after_text", "rtf_template", lambda p: b"Minutes of the meeting\n" +
         b"{\\rtf1\\ansi" + p + b" hello}"),
+    # zip64 ends (classic fields 0xFFFFFFFF), a PDF header past the first
+    # KB, HTML/SVG in UTF-16 with a byte order mark
+    ("zip64_after_text", "pe", lambda p: b"Meeting notes follow.\n" * 100 +
+        zip64_end(stored_zip([("setup.exe", p)]))),
+    ("zip64_comment_after_text", "pe", lambda p: b"Notes.\n" * 50 +
+        zip64_end(stored_zip([("a.txt", b"hello"), ("setup.exe", p)]), b"see notes")),
+    ("zip64_plain", "pe", lambda p: zip64_end(stored_zip([("setup.exe", p)]))),
+    ("pdf_after_2kb", "pdf_js", lambda p: b"Dear customer,\n" * 150 + pdf_js(p)),
+    ("pdf_after_64kb", "pdf_js", lambda p: b"Dear customer, see below.\n" * 2600 + pdf_js(p)),
+    ("html_utf16le", "onerror", lambda p: utf16_html("<html><body>" + p.decode() +
+        "</body></html>")),
+    ("html_utf16be", "onerror", lambda p: utf16_html("\r\n <iframe src=x></iframe>" +
+        p.decode(), be=True)),
+    ("html_utf16le_late", "onerror", lambda p: utf16_html("Please read this.\n<script>x</script>" +
+        p.decode())),
+    ("svg_utf16le", "onerror", lambda p: utf16_html("<svg onload=\"alert(1)\">" + p.decode() +
+        "</svg>")),
 ]
 
 

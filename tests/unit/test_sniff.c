@@ -284,6 +284,53 @@ START_TEST(test_polyglot_windows)
 }
 END_TEST
 
+/* Past the first KB, a PDF that ends like one (startxref / %%EOF in its
+ * last KB, an object after the header) is a PDF to lenient readers;
+ * UTF-16 text behind a byte order mark is sniffed as markup after
+ * decoding (LE and BE, HTML and SVG); plain UTF-16 text stays text. */
+static const struct {
+	const char *ascii;     /* the content (ASCII) */
+	int utf16;             /* 0 as is, 1 UTF-16LE with BOM, 2 UTF-16BE with BOM */
+	int pad;               /* lines of text before it */
+	const char *expect;
+} late_rows[] = {
+	{ "%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<<>>\n%%EOF\n", 0, 150,
+	  "application/pdf" },
+	{ "%PDF-1.4\n1 0 obj<<>>endobj\nstartxref\n12\n", 0, 3000, "application/pdf" },
+	{ "see %PDF- in the manual, and %%EOF at the end\n", 0, 150, "text/plain" },
+	{ "<html><body><p>hi</p></body></html>", 1, 0, "text/html" },
+	{ "\r\n <iframe src=x></iframe>", 2, 0, "text/html" },
+	{ "Read this.\n<script>x</script>", 1, 0, "text/html" },
+	{ "<svg onload=x></svg>", 1, 0, "image/svg+xml" },
+	{ "just some words, no markup at all.\n", 1, 0, "text/plain" },
+};
+
+START_TEST(test_polyglot_late)
+{
+	GByteArray *a = g_byte_array_new();
+	const char *t = late_rows[_i].ascii;
+	GBytes *b;
+
+	for (int i = 0; i < late_rows[_i].pad; i++)
+		g_byte_array_append(a, (const guint8 *)"some words of text.\n", 20);
+	if (late_rows[_i].utf16 == 0)
+		g_byte_array_append(a, (const guint8 *)t, (guint)strlen(t));
+	else
+		g_byte_array_append(a, (const guint8 *)(late_rows[_i].utf16 == 1 ? "\xff\xfe"
+		                                                                : "\xfe\xff"), 2);
+	for (const char *c = late_rows[_i].utf16 ? t : ""; *c; c++) {
+		guint8 u[2] = { (guint8)*c, 0 };
+
+		if (late_rows[_i].utf16 == 2)
+			u[0] = 0, u[1] = (guint8)*c;
+		g_byte_array_append(a, u, 2);
+	}
+	b = g_byte_array_free_to_bytes(a);
+	check_type(b, late_rows[_i].expect, t);
+	g_bytes_unref(b);
+}
+END_TEST
+
 static const struct {
 	const char *mime;
 	bool unknown;
@@ -330,6 +377,7 @@ main(void)
 	tcase_add_loop_test(tc, test_is_unknown, 0, G_N_ELEMENTS(unknown_rows));
 	tcase_add_loop_test(tc, test_polyglot, 0, G_N_ELEMENTS(poly_rows));
 	tcase_add_test(tc, test_polyglot_windows);
+	tcase_add_loop_test(tc, test_polyglot_late, 0, G_N_ELEMENTS(late_rows));
 	tcase_add_test(tc, test_thread_handle);
 	suite_add_tcase(s, tc);
 	return mkt_run(s);
