@@ -26,6 +26,7 @@ typedef struct cli_opts {
 	const char *since, *until, *sender, *recipient, *verdict, *finding;
 	const char *status, *who, *what, *item, *text;
 	int limit;
+	const char *unused;       /* user list --unused DAYS */
 	const char *sub;          /* the subcommand */
 	int nargs;
 	char **args;             /* positional arguments after the subcommand */

@@ -1,6 +1,7 @@
 /*
  * NAME
- *   cmd_user - `mukaika user add|passwd|lock|unlock|role|confirm|list` and the
+ *   cmd_user - `mukaika user add|passwd|lock|unlock|role|confirm|delete|mfa-reset|
+ *   list` and the
  *   helpers shared by the review commands (cli_review.h)
  *
  * DESCRIPTION
@@ -23,7 +24,11 @@
 
 #include "audit.h"
 #include "cli_review.h"
+#include <sodium.h>
+
 #include "log.h"
+#include "mfa.h"
+#include "mfakey.h"
 #include "pwpolicy.h"
 #include "users.h"
 
@@ -71,7 +76,7 @@ cli_date(const char *s, bool *ok)
 char *
 cli_read_secret(const char *env, int line)
 {
-	static char *lines[2];
+	static char *lines[3];
 	static bool read_done;
 	const char *e = g_getenv(env);
 
@@ -81,7 +86,7 @@ cli_read_secret(const char *env, int line)
 		char buf[1024];
 
 		read_done = true;
-		for (int i = 0; i < 2 && fgets(buf, sizeof buf, stdin) != NULL; i++)
+		for (int i = 0; i < 3 && fgets(buf, sizeof buf, stdin) != NULL; i++)
 			lines[i] = g_strdup(g_strchomp(buf));
 	}
 	return g_strdup(lines[line] != NULL ? lines[line] : "");
@@ -101,6 +106,7 @@ cli_parse(int argc, char **argv, const char *usage, cli_opts *o)
 		{ "status", required_argument, NULL, 'x' }, { "who", required_argument, NULL, 'w' },
 		{ "what", required_argument, NULL, 'W' }, { "item", required_argument, NULL, 'i' },
 		{ "text", required_argument, NULL, 't' }, { "limit", required_argument, NULL, 'n' },
+		{ "unused", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -131,6 +137,7 @@ cli_parse(int argc, char **argv, const char *usage, cli_opts *o)
 		case 'i': o->item = optarg; break;
 		case 't': o->text = optarg; break;
 		case 'n': o->limit = atoi(optarg); break;
+		case 'N': o->unused = optarg; break;
 		case 'h': return cli_help(argv[0]);
 		default: fputs(usage, stderr); return MK_EXIT_USAGE;
 		}
@@ -153,7 +160,45 @@ cli_open(const cli_opts *o, mk_config **cfg, mk_store **q)
 		mk_config_unref(cfg);
 		return MK_EXIT_TEMPFAIL;
 	}
+	if (mk_audit_config_load(*q, *cfg, "cli", true, cli_now(), &err) != 0) {
+		fprintf(stderr, "mukaika: the configuration load cannot be audited: %s\n",
+		        err.msg);
+		mk_store_close(q);
+		mk_config_unref(cfg);
+		return MK_EXIT_TEMPFAIL;
+	}
 	return -1;
+}
+
+/* The second factor of an enrolled account: a TOTP or recovery code from
+ * $MUKAIKA_TOTP or the third line of standard input, as on the web (an
+ * account that has not enrolled yet enrols at its first web login; until
+ * then its password alone counts, there as here).  -1: passed. */
+static int
+second_factor(mk_store *q, const mk_config *cfg, const char *who)
+{
+	mk_mfa_rec *rec = NULL;
+	mk_error err = { 0 };
+	char *code;
+	int rc = mk_mfa_get(q, who, &rec, &err);
+	bool enrolled = rc == 0 && rec->confirmed;
+
+	mk_mfa_rec_free(&rec);
+	if (rc != 0 && rc != MK_ERR_NOINPUT)
+		return cli_fail("login", &err);
+	if (!enrolled)
+		return -1;
+	code = cli_read_secret("MUKAIKA_TOTP", 2);
+	rc = mk_mfa_check_code(q, cfg, who, g_strstrip(code), cli_now(), &err);
+	sodium_memzero(code, strlen(code));
+	g_free(code);
+	(void)mk_audit_add(q, cli_now(), who, "local", "login.mfa", who,
+	                   rc == 0 ? "ok" : "refused", rc == 0 ? "cli" : err.msg, NULL);
+	if (rc == 0)
+		return -1;
+	fprintf(stderr, "mukaika: second factor of %s refused: %s (give the code in "
+	        "$MUKAIKA_TOTP)\n", who, err.msg);
+	return MK_EXIT_FAIL;
 }
 
 int
@@ -188,8 +233,10 @@ cli_actor(mk_store *q, const mk_config *cfg, const cli_opts *o, mk_actor *a)
 		        "(mukaika user passwd --as %s %s)\n", o->as, o->as, o->as);
 		code = MK_EXIT_FAIL;
 	}
+	if (code == -1 && mk_mfa_required(cfg, l.account_role))
+		code = second_factor(q, cfg, o->as);
 	a->who = o->as;
-	a->role = l.role;
+	a->role = code == -1 ? l.role : MK_UR_NONE;
 	a->ip = "local";
 	mk_login_clear(&l);
 	return code;
@@ -211,19 +258,31 @@ print_user(const mk_user *u)
 	printf("%-20s %-9s %s%s%s last-login %s%s%s\n", u->name, mk_urole_name(u->role),
 	       u->disabled ? "locked " : "", u->locked_until > cli_now() ? "locked-out " : "",
 	       u->must_change ? "must-change " : "", last,
-	       u->granted_by ? " set-up-by " : "", u->granted_by ? u->granted_by : "");
+	       u->granted_by ? " pending-confirmation set-up-by " : "",
+	       u->granted_by ? u->granted_by : "");
 }
 
+/* --unused DAYS: only accounts without a login for DAYS days. */
 static int
-user_list(mk_store *q)
+user_list(mk_store *q, const cli_opts *o)
 {
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
+	gint64 days = -1;
+	char *end = NULL;
 
+	if (o->unused != NULL) {
+		days = g_ascii_strtoll(o->unused, &end, 10);
+		if (end == o->unused || *end != '\0' || days < 0 || days > 36500) {
+			fprintf(stderr, "mukaika user: --unused takes a number of days\n");
+			return MK_EXIT_USAGE;
+		}
+	}
 	if (mk_user_list(q, &a, &err) != 0)
 		return cli_fail("user", &err);
 	for (guint i = 0; i < a->len; i++)
-		print_user(g_ptr_array_index(a, i));
+		if (days < 0 || mk_user_unused(g_ptr_array_index(a, i), days, cli_now()))
+			print_user(g_ptr_array_index(a, i));
 	g_ptr_array_unref(a);
 	return MK_EXIT_OK;
 }
@@ -242,15 +301,20 @@ user_change(mk_store *q, const mk_config *cfg, const char *sub, cli_opts *o)
 	char *pw = NULL, *old = NULL;
 	const char *by;
 	gint64 n = 0;
+	bool bootstrap;
 	int rc, code;
 
 	if (mk_user_count(db, &n, &err) != 0)
 		return cli_fail("user", &err);
-	if ((n > 0 || strcmp(sub, "add") != 0) && (code = cli_actor(q, cfg, o, &a)) != -1) {
+	/* the shell sets up the first account, and confirms while fewer than
+	 * two confirmed admins exist (accounts.c checks that) */
+	bootstrap = (n == 0 && strcmp(sub, "add") == 0) ||
+	            (o->as == NULL && strcmp(sub, "confirm") == 0);
+	if (!bootstrap && (code = cli_actor(q, cfg, o, &a)) != -1) {
 		g_free(what);
 		return code;
 	}
-	by = n > 0 ? a.who : NULL;      /* the first account: nobody to confirm it */
+	by = bootstrap ? NULL : a.who;
 	mk_auth_policy_from(cfg, &pol);
 	if (strcmp(sub, "passwd") == 0 && strcmp(a.who, name) == 0) {
 		old = cli_read_secret("MUKAIKA_PASSWORD", 0);
@@ -272,6 +336,10 @@ user_change(mk_store *q, const mk_config *cfg, const char *sub, cli_opts *o)
 		                      by, &err);
 	} else if (strcmp(sub, "confirm") == 0) {
 		rc = mk_user_confirm(db, name, by, &err);
+	} else if (strcmp(sub, "delete") == 0) {
+		rc = mk_user_delete(db, name, by, &err);
+	} else if (strcmp(sub, "mfa-reset") == 0) {
+		rc = mk_user_mfa_reset(db, name, by, &err);
 	} else {
 		rc = mk_user_set_disabled(db, name, strcmp(sub, "lock") == 0, &err);
 	}
@@ -289,8 +357,10 @@ static const char user_usage[] =
 	"       mukaika user passwd --as ACCOUNT NAME\n"
 	"       mukaika user lock|unlock --as ADMIN NAME\n"
 	"       mukaika user role --as ADMIN NAME ROLE\n"
-	"       mukaika user confirm --as ADMIN NAME\n"
-	"       mukaika user list [--config F]\n"
+	"       mukaika user confirm [--as ADMIN] NAME\n"
+	"       mukaika user delete --as ADMIN NAME\n"
+	"       mukaika user mfa-reset --as ADMIN NAME\n"
+	"       mukaika user list [--config F] [--unused DAYS]\n"
 	"\n"
 	"Roles: viewer, operator (asks for releases), approver (approves or denies\n"
 	"others' requests), admin (accounts, exceptions, delete).  add prints a\n"
@@ -299,15 +369,20 @@ static const char user_usage[] =
 	"password; passwd of one's own account reads the current and the new\n"
 	"password from standard input (two lines) or $MUKAIKA_PASSWORD and\n"
 	"$MUKAIKA_NEW_PASSWORD.  --as reads the acting account's password the same way.\n"
-	"Two-person rule: an account added, reset or given a role by admin X may not\n"
-	"decide X's requests (nor X its requests) until another admin runs confirm.\n"
+	"Two-person rule: an account added, reset, given a role or whose second factor\n"
+	"was reset (mfa-reset) by admin X is pending: it can do no more than an\n"
+	"operator until another confirmed admin runs confirm.  Without --as, confirm\n"
+	"works only while fewer than two confirmed admins exist (set-up).  An account\n"
+	"with a second factor gives its code in $MUKAIKA_TOTP (or a third stdin line).\n"
+	"delete keeps the account's audit events; list --unused DAYS shows accounts\n"
+	"without a login for DAYS days.  web.max_admins caps the admin accounts.\n"
 	"Options, exit status and examples: mukaika help user.\n";
 
 int
 cmd_user(int argc, char **argv)
 {
 	static const char *const subs[] = { "add", "passwd", "lock", "unlock", "role",
-	                                    "confirm" };
+	                                    "confirm", "delete", "mfa-reset" };
 	mk_config *cfg = NULL;
 	mk_store *q = NULL;
 	cli_opts o;
@@ -324,7 +399,7 @@ cmd_user(int argc, char **argv)
 		return code;
 	code = MK_EXIT_USAGE;
 	if (strcmp(argv[1], "list") == 0)
-		code = user_list(q);
+		code = user_list(q, &o);
 	for (gsize i = 0; i < G_N_ELEMENTS(subs); i++)
 		if (strcmp(argv[1], subs[i]) == 0 && o.nargs >= 1)
 			code = user_change(q, cfg, subs[i], &o);

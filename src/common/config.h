@@ -54,6 +54,7 @@ typedef struct mk_rule {
 typedef struct mk_config {
 	gint ref;
 	char *path;                 /* file it came from, NULL for defaults */
+	char sha256[65];            /* of the file's bytes; "" for defaults */
 
 	struct {
 		char *state_dir;
@@ -221,6 +222,7 @@ typedef struct mk_config {
 		char *mfa_min_role;        /* viewer|operator|approver|admin */
 		char *mfa_key_file;        /* "" = general.state_dir/mfa.key */
 		gint64 mfa_max_tries, mfa_pending_minutes, mfa_recovery_codes;
+		gint64 max_admins;         /* admin accounts at most */
 	} web;
 
 	struct {

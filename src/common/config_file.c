@@ -15,6 +15,7 @@
 #include "config_schema.h"
 #include "finding.h"
 #include "mk_limits.h"
+#include "util.h"
 
 typedef struct entry {
 	char *group;
@@ -217,6 +218,7 @@ mk_config_load(const char *path, GPtrArray **problems, mk_error *err)
 		                                       ge->message));
 		goto out;
 	}
+	mk_sha256_hex(text, len, cfg->sha256);
 	if (!g_utf8_validate(text, (gssize)len, NULL) || memchr(text, '\0', len)) {
 		g_ptr_array_add(probs, g_strdup_printf("%s:0: not UTF-8 text", path));
 		goto out;

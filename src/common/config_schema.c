@@ -330,6 +330,9 @@ const mk_key mk_schema[] = {
 	{ "web", "mfa_recovery_codes", MK_T_INT, OFF(web.mfa_recovery_codes),
 	  XSTR(MK_DEF_WEB_MFA_RECOVERY), 1, 50, NULL,
 	  "recovery codes shown once at enrolment (each works once)" },
+	{ "web", "max_admins", MK_T_INT, OFF(web.max_admins), XSTR(MK_DEF_WEB_MAX_ADMINS),
+	  1, 1000, NULL, "admin accounts at most (adding one or raising a role beyond it "
+	  "is refused)" },
 
 	{ "release", "smtp_relay", MK_T_STR, OFF(release.smtp_relay), MK_DEF_RELEASE_RELAY, 0, 0, NULL,
 	  "SMTP relay (HOST:PORT) that released originals are re-injected to" },

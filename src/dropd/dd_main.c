@@ -75,6 +75,7 @@
 #include "daemon.h"
 #include "engine/emetrics.h"
 #include "log.h"
+#include "store.h"
 #include "util.h"
 
 mk_metrics *dd_metrics;
@@ -368,6 +369,7 @@ reload(loop *l)
 		       "configuration", err.msg);
 		goto out;
 	}
+	mk_audit_config_note(cfg, "mukaika-dropd");
 	moved = strcmp(h->cfg->dropd.in_dir, l->h->cfg->dropd.in_dir) != 0;
 	dd_engine_put(&l->h);
 	l->h = h;
@@ -594,6 +596,7 @@ post_drop(mk_daemon *d)
 	}
 	if (d->cfg->metrics.enabled)
 		dd_metrics = mk_metrics_new("dropd", "file");
+	mk_audit_config_note(d->cfg, "mukaika-dropd");
 	return setup_loop(&L, &sigs) != 0 ? MK_EXIT_OSERR : 0;
 }
 

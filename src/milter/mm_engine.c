@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mm.h"
 #include "store_port.h"
+#include "store.h"
 
 static GMutex cur_lock;
 static mm_engine *cur;
@@ -128,6 +129,7 @@ mm_engine_reload(const char *path, mk_error *err)
 		goto out;
 	}
 	swap_in(h);
+	mk_audit_config_note(cfg, "mukaika-milter");
 	mk_log(MK_LOG_INFO, NULL, "configuration reloaded from %s",
 	       path ? path : "(defaults)");
 out:

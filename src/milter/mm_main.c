@@ -44,6 +44,7 @@
 #include "emetrics.h"
 #include "log.h"
 #include "mm.h"
+#include "store.h"
 
 mk_metrics *mm_metrics;
 
@@ -162,6 +163,7 @@ post_drop(mk_daemon *d)
 	}
 	if (d->cfg->metrics.enabled)
 		mm_metrics = mk_metrics_new("milter", "mail");
+	mk_audit_config_note(d->cfg, "mukaika-milter");
 	return 0;
 }
 

@@ -68,6 +68,14 @@ int mk_audit_count(mk_store *s, const char *what, const char *item,
  * bad event's id (-1: the chain as a whole, e.g. newest events removed)
  * and *why (may be NULL; caller frees) saying what is wrong. */
 int mk_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
+/* A config.load event for CFG by PROGRAM ("mukaika-web"..., "cli");
+ * IF_CHANGED: only when the newest config.load names another file or
+ * hash (audit_config.c). */
+int mk_audit_config_load(mk_store *s, const mk_config *cfg, const char *program,
+                         bool if_changed, gint64 now, mk_error *err);
+/* The same for a daemon: opens the store for the event; a failure is
+ * logged (warning), the daemon goes on. */
+void mk_audit_config_note(const mk_config *cfg, const char *program);
 /* CSV (RFC 4180, cells starting = + - @ prefixed with ') / JSON lines. */
 char *mk_audit_csv(GPtrArray *rows);
 char *mk_audit_json(GPtrArray *rows);

@@ -71,6 +71,8 @@ static const char *const migrations[] = {
 	MK_SCHEMA_V3,
 	/* v4: one row per processed item (stats.h) */
 	MK_SCHEMA_V4,
+	/* v5: pending accounts decide nothing (users.h) */
+	MK_SCHEMA_V5,
 };
 
 #define ITEM_COLS QSTORE_ITEM_COLS

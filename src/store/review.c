@@ -261,18 +261,23 @@ decision_event(const mk_request *r, bool approve)
 
 /* Why A may not decide R under the two-person rule for accounts: one of
  * them was set up or reset by the other and no third admin confirmed it
- * (users.granted_by); NULL when A may.  The trigger decisions_unconfirmed
- * says the same. */
+ * (users.granted_by), or A's own grant awaits confirmation at all
+ * (pending, users.h); NULL when A may.  The triggers decisions_unconfirmed
+ * and decisions_pending say the same. */
 static const char *
 unconfirmed(mk_store *q, const mk_actor *a, const mk_request *r)
 {
 	mk_user *u = NULL;
 	const char *why = NULL;
 
-	if (mk_user_get(q, a->who, &u, NULL) == 0 &&
-	    g_strcmp0(u->granted_by, r->requester) == 0)
+	if (mk_user_get(q, a->who, &u, NULL) != 0)
+		;                       /* no account row: the role decides */
+	else if (g_strcmp0(u->granted_by, r->requester) == 0)
 		why = "two-person rule: your account was set up or reset by the requester "
 		      "and no other admin has confirmed it (mukaika user confirm)";
+	else if (u->granted_by != NULL)
+		why = "two-person rule: your account awaits confirmation by a second admin "
+		      "(mukaika user confirm) and cannot decide yet";
 	mk_user_free(&u);
 	if (why == NULL && mk_user_get(q, r->requester, &u, NULL) == 0 &&
 	    g_strcmp0(u->granted_by, a->who) == 0)

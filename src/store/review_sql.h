@@ -137,4 +137,12 @@
 	" stored INTEGER NOT NULL);" \
 	"CREATE INDEX processed_received ON processed(received);"
 
+/* v5: a pending account (granted_by set: users.h) decides nothing until
+ * another admin confirms it, whoever asked. */
+#define MK_SCHEMA_V5 \
+	"CREATE TRIGGER decisions_pending BEFORE INSERT ON decisions" \
+	" WHEN (SELECT granted_by FROM users WHERE name = new.approver) IS NOT NULL" \
+	" BEGIN SELECT RAISE(ABORT, 'two-person rule: an account awaiting" \
+	" confirmation by a second admin cannot decide'); END;"
+
 #endif

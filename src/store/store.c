@@ -42,6 +42,7 @@ mk_store_open(const mk_config *cfg, mk_error *err)
 		if ((s = backends[i].ops->open(cfg, err)) == NULL)
 			return NULL;
 		s->checkpoint = mk_audit_checkpoint_path(cfg);
+		s->max_admins = cfg->web.max_admins;
 		if (mk_audit_key_load(cfg, s->audit_key, err) != 0)
 			mk_store_close(&s);
 		return s;
@@ -72,6 +73,7 @@ mk_store_head_flush(mk_store *s)
 }
 
 /* --- dispatch: one line per operation ------------------------------------ */
+/* (the account operations that carry rules above the backend: accounts.c) */
 
 int
 mk_qstore_put(mk_store *s, const mk_qmeta *m, GBytes *original, mk_error *err)
@@ -135,23 +137,10 @@ mk_qstore_purge(mk_store *s, gint64 now, int *n, mk_error *err)
 }
 
 int
-mk_user_add(mk_store *s, const char *name, mk_urole role, const char *by, gint64 now,
-            char **temp_pw, mk_error *err)
-{
-	return s->ops->user_add(s, name, role, by, now, temp_pw, err);
-}
-
-int
 mk_user_reset(mk_store *s, const char *name, const char *by, char **temp_pw,
               mk_error *err)
 {
 	return s->ops->user_reset(s, name, by, temp_pw, err);
-}
-
-int
-mk_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err)
-{
-	return s->ops->user_confirm(s, name, by, err);
 }
 
 int
@@ -165,13 +154,6 @@ int
 mk_user_set_disabled(mk_store *s, const char *name, bool disabled, mk_error *err)
 {
 	return s->ops->user_set_disabled(s, name, disabled, err);
-}
-
-int
-mk_user_set_role(mk_store *s, const char *name, mk_urole role, const char *by,
-                 mk_error *err)
-{
-	return s->ops->user_set_role(s, name, role, by, err);
 }
 
 int
@@ -193,24 +175,10 @@ mk_user_count(mk_store *s, gint64 *n, mk_error *err)
 }
 
 int
-mk_user_login(mk_store *s, const char *name, const char *pw, const char *ip,
-              gint64 now, const mk_auth_policy *pol, mk_login *out, mk_error *err)
-{
-	return s->ops->user_login(s, name, pw, ip, now, pol, out, err);
-}
-
-int
 mk_session_new(mk_store *s, const char *user, const char *ip, gint64 now, char **token,
                mk_error *err)
 {
 	return s->ops->session_new(s, user, ip, now, token, err);
-}
-
-int
-mk_session_check(mk_store *s, const char *token, gint64 now, const mk_auth_policy *pol,
-                 mk_session **out, mk_error *err)
-{
-	return s->ops->session_check(s, token, now, pol, out, err);
 }
 
 int

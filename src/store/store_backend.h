@@ -105,6 +105,9 @@ typedef struct mk_store_ops {
 	int (*audit_purge)(mk_store *s, gint64 now, gint64 retention_days, int *n,
 	                   mk_error *err);
 	int (*audit_verify)(mk_store *s, gint64 *bad, char **why, mk_error *err);
+	/* Remove the account row; sessions and second factor go with it
+	 * (the rules are checked above the backend, accounts.c). */
+	int (*user_delete)(mk_store *s, const char *name, mk_error *err);
 } mk_store_ops;
 
 /* What every backend's handle starts with: its table, and the audit
@@ -115,6 +118,7 @@ struct mk_store {
 	char *checkpoint;          /* audit.checkpoint_file */
 	gint64 head_id;            /* written, not yet committed: id 0 = none */
 	char head_mac[65];
+	gint64 max_admins;         /* web.max_admins (accounts.c) */
 };
 
 extern const mk_store_ops mk_store_sqlite_ops;

@@ -411,6 +411,17 @@ sq_user_confirm(mk_store *q, const char *name, const char *by, mk_error *err)
 	return rc;
 }
 
+int
+sq_user_delete(mk_store *q, const char *name, mk_error *err)
+{
+	sqlite3 *db = mk_sq_db(q);
+	int n = 0, rc = run(db, "DELETE FROM users WHERE name = ?1", name, NULL, NULL, &n, err);
+
+	if (rc == 0 && n == 0)
+		return no_user(name, err);
+	return rc;
+}
+
 static bool
 verify(const char *hash, const char *pw)
 {

@@ -28,6 +28,16 @@
  *   for approver/admin, pol->max_s after it began; it ends at once when the
  *   account is locked, disabled, its role or password changes.
  *
+ *   Pending accounts (accounts.c, above every backend): an account added,
+ *   reset, given a role or whose second factor was reset by admin X is
+ *   "pending" (granted_by = X) until another confirmed admin confirms it.
+ *   While pending it can do no more than an operator (view, ask for a
+ *   release): its login and session carry role operator at most, and a
+ *   decision by it is refused by the store and by a trigger; it cannot
+ *   confirm, add or change accounts.  So no admin gets a second account
+ *   with approval rights alone.  Deleting an account keeps its audit
+ *   events.  web.max_admins caps the admin accounts (add and role).
+ *
  *   Every `now` is unix seconds from the caller (tests pass fixed times).
  *
  * OWNERSHIP
@@ -85,7 +95,9 @@ typedef struct mk_login {
 	mk_login_result result;
 	bool now_locked;          /* this failure locked the account */
 	bool must_change;
-	mk_urole role;
+	mk_urole role;            /* what the account may do now (see pending) */
+	mk_urole account_role;    /* its role once confirmed (second factor by it) */
+	bool pending;             /* grant or reset not yet confirmed */
 	gint64 prev_login;        /* 0 = first login */
 	char *prev_ip;
 	gint64 failed_since;      /* failed attempts since prev_login */
@@ -93,7 +105,8 @@ typedef struct mk_login {
 
 typedef struct mk_session {
 	char *user;
-	mk_urole role;
+	mk_urole role;            /* capped at operator while pending */
+	bool pending;
 	char *csrf;               /* per-session form token */
 	bool must_change;
 	gint64 created, last_seen;
@@ -119,6 +132,19 @@ int mk_user_reset(mk_store *s, const char *name, const char *by, char **temp_pw,
 /* Admin BY confirms the pending grant/reset of NAME; MK_ERR_USAGE when
  * BY is the admin who made it, NAME itself, or nothing is pending. */
 int mk_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err);
+/* BY NULL: the shell's bootstrap confirm, allowed only while fewer than
+ * two confirmed admins exist (the two-person rule cannot be met yet). */
+/* Delete NAME (not BY itself, not the last confirmed admin): its
+ * sessions and second factor go with it, its audit events stay. */
+int mk_user_delete(mk_store *s, const char *name, const char *by, mk_error *err);
+/* Admin BY clears NAME's second factor (re-enrolment at the next login)
+ * and makes NAME pending: another admin must confirm it. */
+int mk_user_mfa_reset(mk_store *s, const char *name, const char *by, mk_error *err);
+/* Confirmed (not pending), not disabled admins. */
+int mk_user_confirmed_admins(mk_store *s, gint64 *n, mk_error *err);
+/* True when U has not logged in for DAYS days at NOW (never: counted
+ * from its creation). */
+bool mk_user_unused(const mk_user *u, gint64 days, gint64 now);
 /* Own change: OLD must verify; NEW must differ and be >= min_password. */
 int mk_user_change_password(mk_store *s, const char *name, const char *old_pw,
                             const char *new_pw, const mk_auth_policy *pol,

@@ -99,6 +99,8 @@ gint64 web_now(void);
 void web_audit(web_req *r, const char *what, const char *item, const char *result,
                const char *detail);
 extern const char web_css[];
+/* web_msgs.c: further messages T() looks up (NULL: unknown key) */
+const char *web_msg_more(const char *key, bool en);
 
 /* web_auth.c */
 void page_login(web_req *r);

@@ -4,8 +4,11 @@
  *
  * DESCRIPTION
  *   Accounts: add (shows the temporary password once), reset password,
- *   lock, unlock, change role.  An admin cannot lock or demote their own
- *   account here (keeps one admin able to act).  Exceptions: propose,
+ *   lock, unlock, change role, reset the second factor, delete (a box to
+ *   tick first), confirm a pending account (shown to admins other than
+ *   the one who set it up; the rules: accounts.c), and ?unused=DAYS lists
+ *   only accounts without a login for DAYS days.  An admin cannot lock,
+ *   demote or delete their own account here (keeps one admin able to act).  Exceptions: propose,
  *   approve (another admin), revoke.  The role list shows the account's
  *   current role.  Dashboard: items held now and requests waiting for
  *   approval (links), items per day over the last 14 days as a server-side
@@ -37,15 +40,26 @@ static const char *const roles[] = { "viewer", "operator", "approver", "admin" }
 static void
 user_actions(web_req *r, const mk_user *u)
 {
-	static const char *const acts[] = { "reset", "lock", "unlock" };
+	static const char *const acts[] = { "reset", "lock", "unlock", "mfa_reset", "delete",
+	                                    "confirm" };
 
 	for (gsize i = 0; i < G_N_ELEMENTS(acts); i++) {
+		bool del = strcmp(acts[i], "delete") == 0;
+
+		if (strcmp(acts[i], "confirm") == 0 &&
+		    (u->granted_by == NULL || strcmp(u->granted_by, r->sess->user) == 0 ||
+		     strcmp(u->name, r->sess->user) == 0))
+			continue;
 		web_printf(r, "<form class=\"inline\" method=\"post\" action=\"/users\">");
 		web_csrf_field(r);
 		web_printf(r, "<input type=\"hidden\" name=\"op\" value=\"%s\">"
 		           "<input type=\"hidden\" name=\"name\" value=\"", acts[i]);
 		web_put(r, u->name);
-		web_printf(r, "\"><button type=\"submit\">");
+		web_printf(r, "\">");
+		if (del)      /* no script under the CSP: a box to tick first */
+			web_printf(r, "<label><input type=\"checkbox\" name=\"sure\" value=\"1\" "
+			           "required>%s</label>", T(r, "sure"));
+		web_printf(r, "<button type=\"submit\" class=\"op-%s\">", acts[i]);
 		web_put(r, T(r, acts[i]));
 		web_printf(r, "</button></form> ");
 	}
@@ -62,10 +76,35 @@ user_actions(web_req *r, const mk_user *u)
 }
 
 static void
+user_status(web_req *r, const mk_user *u)
+{
+	web_printf(r, "%s%s%s", u->disabled ? T(r, "u_disabled") : "",
+	           u->locked_until > web_now() ? T(r, "u_locked_out") : "",
+	           u->must_change ? T(r, "u_must_change") : "");
+	if (u->granted_by != NULL) {
+		web_printf(r, "<span class=\"pending\">%s ", T(r, "u_pending"));
+		web_put(r, u->granted_by);
+		web_printf(r, ")</span>");
+	}
+}
+
+/* The unused-accounts filter: ?unused=DAYS (0..36500), -1 = all. */
+static gint64
+unused_days(web_req *r)
+{
+	const char *v = web_arg(r, "unused");
+	char *end = NULL;
+	gint64 d = g_ascii_strtoll(v, &end, 10);
+
+	return *v == '\0' || *end != '\0' || d < 0 || d > 36500 ? -1 : d;
+}
+
+static void
 users_page(web_req *r, const char *temp_user, const char *temp_pw, const char *msg)
 {
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
+	gint64 days = unused_days(r);
 
 	if (mk_user_list(r->q, &a, &err) != 0) {
 		web_error(r, 503, "failed");
@@ -86,17 +125,26 @@ users_page(web_req *r, const char *temp_user, const char *temp_pw, const char *m
 		web_put(r, msg);
 		web_printf(r, "</p>");
 	}
+	web_printf(r, "<form method=\"get\" action=\"/users\" id=\"unused-form\"><label>%s "
+	           "<input name=\"unused\" id=\"unused\" size=\"5\" value=\"", T(r, "unused_days"));
+	if (days >= 0)
+		web_printf(r, "%" G_GINT64_FORMAT, days);
+	web_printf(r, "\"></label> <button type=\"submit\">%s</button></form>", T(r, "search"));
 	web_printf(r, "<table id=\"users\"><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	           "<th></th></tr>", T(r, "user"), T(r, "role"), T(r, "status"),
 	           T(r, "last_login"));
 	for (guint i = 0; i < a->len; i++) {
 		mk_user *u = g_ptr_array_index(a, i);
 
-		web_printf(r, "<tr><td>");
+		if (days >= 0 && !mk_user_unused(u, days, web_now()))
+			continue;
+		web_printf(r, "<tr class=\"user-row\"><td class=\"uname\">");
 		web_put(r, u->name);
-		web_printf(r, "</td><td>%s</td><td>%s%s%s</td><td>", mk_urole_name(u->role),
-		           u->disabled ? "locked " : "", u->locked_until > web_now()
-		           ? "locked-out " : "", u->must_change ? "must-change" : "");
+		web_printf(r, "</td><td>");
+		web_label(r, "", mk_urole_name(u->role));
+		web_printf(r, "</td><td>");
+		user_status(r, u);
+		web_printf(r, "</td><td>");
 		web_time(r, u->last_login);
 		web_printf(r, "</td><td>");
 		user_actions(r, u);
@@ -140,13 +188,22 @@ page_users_post(web_req *r)
 		rc = mk_user_reset(db, name, r->sess->user, &pw, &err);
 	else if (self && (strcmp(op, "lock") == 0 || strcmp(op, "role") == 0))
 		rc = (mk_error_set(&err, MK_ERR_USAGE, "not on your own account"), MK_ERR_USAGE);
+	else if (strcmp(op, "confirm") == 0)
+		rc = mk_user_confirm(db, name, r->sess->user, &err);
+	else if (strcmp(op, "mfa_reset") == 0)
+		rc = mk_user_mfa_reset(db, name, r->sess->user, &err);
+	else if (strcmp(op, "delete") == 0 && strcmp(web_field(r, "sure"), "1") != 0)
+		rc = (mk_error_set(&err, MK_ERR_USAGE, "tick the box to delete"), MK_ERR_USAGE);
+	else if (strcmp(op, "delete") == 0)
+		rc = mk_user_delete(db, name, r->sess->user, &err);
 	else if (strcmp(op, "lock") == 0 || strcmp(op, "unlock") == 0)
 		rc = mk_user_set_disabled(db, name, strcmp(op, "lock") == 0, &err);
 	else if (strcmp(op, "role") == 0)
 		rc = mk_user_set_role(db, name, role, r->sess->user, &err);
 	else
 		rc = (mk_error_set(&err, MK_ERR_USAGE, "unknown operation"), MK_ERR_USAGE);
-	what = g_strconcat("user.", mk_user_valid_name(op) ? op : "?", NULL);
+	what = g_strconcat("user.", strcmp(op, "mfa_reset") == 0 ? "mfa-reset"
+	                   : mk_user_valid_name(op) ? op : "?", NULL);
 	web_audit(r, what, mk_user_valid_name(name) ? name : NULL, rc == 0 ? "ok" : "refused",
 	          rc == 0 ? (strcmp(op, "add") == 0 || strcmp(op, "role") == 0
 	                     ? mk_urole_name(role) : NULL) : err.msg);

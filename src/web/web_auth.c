@@ -100,6 +100,11 @@ web_welcome(web_req *r, const mk_login *l, const GPtrArray *recovery)
 		}
 		web_printf(r, "</ol>");
 	}
+	if (l->pending) {
+		web_printf(r, "<p class=\"error\" id=\"pending-account\">");
+		web_put(r, T(r, "pending_account"));
+		web_printf(r, "</p>");
+	}
 	web_printf(r, "<table id=\"lastlogin\"><tr><th>");
 	web_put(r, T(r, "last_login"));
 	web_printf(r, "</th><td id=\"prev-login\">");
@@ -148,7 +153,7 @@ page_login_post(web_req *r)
 		goto out;
 	}
 	web_set_cookie(r, "mk_pre", "", true);
-	if (web_mfa_required(r->ctx, l.role)) {     /* no session before the code */
+	if (web_mfa_required(r->ctx, l.account_role)) {     /* no session before the code */
 		web_mfa_begin(r, user, &l);
 		goto out;
 	}

@@ -184,10 +184,13 @@ T(const web_req *r, const char *key)
 {
 	bool en = r != NULL && r->lang != NULL && strcmp(r->lang, "en") == 0;
 
+	const char *more;
+
 	for (gsize i = 0; i < G_N_ELEMENTS(msgs); i++)
 		if (strcmp(msgs[i].key, key) == 0)
 			return en ? msgs[i].en : msgs[i].ja;
-	return key;
+	more = web_msg_more(key, en);
+	return more != NULL ? more : key;
 }
 
 void

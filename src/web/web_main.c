@@ -90,6 +90,8 @@ post_drop(mk_daemon *d)
 		mk_log(MK_LOG_ERROR, NULL, "%s", err.msg);
 		return MK_EXIT_TEMPFAIL;
 	}
+	if (mk_audit_config_load(ctx.q, ctx.cfg, "mukaika-web", false, web_now(), &err) != 0)
+		mk_log(MK_LOG_WARNING, NULL, "config.load not audited: %s", err.msg);
 	return 0;
 }
 

@@ -33,13 +33,10 @@
  *   Never logs or audits a key or a code; never makes a session for a
  *   pending login that has not passed the second factor.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "mfakey.h"
 #include "totp.h"
 #include "web_mfa.h"
 
@@ -57,7 +54,7 @@ struct web_mfa {
 	GMutex lock;
 	GHashTable *pend;           /* token -> pending* */
 	bool have_key;
-	unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+	guint8 key[MK_MFA_KEY_BYTES];
 };
 
 static void
@@ -92,58 +89,16 @@ web_mfa_clear(web_ctx *ctx)
 bool
 web_mfa_required(const web_ctx *ctx, mk_urole role)
 {
-	mk_urole min = mk_urole_parse(ctx->cfg->web.mfa_min_role);
-
-	return min == MK_UR_NONE || (int)role >= (int)min;
-}
-
-static char *
-key_path(const mk_config *cfg)
-{
-	return *cfg->web.mfa_key_file != '\0' ? g_strdup(cfg->web.mfa_key_file)
-	       : g_build_filename(cfg->general.state_dir, "mfa.key", NULL);
+	return mk_mfa_required(ctx->cfg, role);
 }
 
 /* Read (or make) the key file; under m->lock. */
 static int
 load_key(web_ctx *ctx, mk_error *err)
 {
-	web_mfa *m = ctx->mfa;
-	char *path = key_path(ctx->cfg);
-	struct stat sb;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), rc = MK_ERR_CONFIG;
-	ssize_t n;
+	int rc = mk_mfa_key_load(ctx->cfg, true, ctx->mfa->key, err);
 
-	if (fd < 0 && errno == ENOENT &&
-	    (fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640)) >= 0) {
-		randombytes_buf(m->key, sizeof m->key);
-		if (write(fd, m->key, sizeof m->key) != (ssize_t)sizeof m->key || fsync(fd) != 0)
-			mk_error_set(err, MK_ERR_OS, "%s: cannot write", path);
-		else
-			rc = 0;
-		goto out;
-	}
-	if (fd < 0) {
-		mk_error_set(err, MK_ERR_CONFIG, "%s: %s", path, g_strerror(errno));
-		goto out;
-	}
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & 0027) != 0) {
-		mk_error_set(err, MK_ERR_CONFIG, "%s: not a regular file of mode 0640 or "
-		             "stricter", path);
-		goto out;
-	}
-	if ((n = read(fd, m->key, sizeof m->key)) != (ssize_t)sizeof m->key ||
-	    read(fd, &sb, 1) != 0)
-		mk_error_set(err, MK_ERR_CONFIG, "%s: not a %zu-byte key", path, sizeof m->key);
-	else
-		rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0)
-		sodium_memzero(m->key, sizeof m->key);
-	m->have_key = rc == 0;
-	g_free(path);
+	ctx->mfa->have_key = rc == 0;
 	return rc;
 }
 
@@ -164,15 +119,7 @@ with_key(web_ctx *ctx)
 bool
 web_mfa_seal(web_ctx *ctx, const char *user, const guint8 *totp, guint8 *box)
 {
-	unsigned long long clen = 0;
-	guint8 *nonce = box;
-
-	if (!with_key(ctx))
-		return false;
-	randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-	return crypto_aead_xchacha20poly1305_ietf_encrypt(
-		box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &clen, totp, MK_TOTP_KEY_LEN,
-		(const guint8 *)user, strlen(user), NULL, nonce, ctx->mfa->key) == 0;
+	return with_key(ctx) && mk_mfa_seal(ctx->mfa->key, user, totp, box);
 }
 
 bool
@@ -180,14 +127,8 @@ web_mfa_unseal(web_ctx *ctx, const char *user, GBytes *b, guint8 *totp)
 {
 	gsize len = 0;
 	const guint8 *box = g_bytes_get_data(b, &len);
-	unsigned long long mlen = 0;
 
-	if (len != BOX_LEN || !with_key(ctx))
-		return false;
-	return crypto_aead_xchacha20poly1305_ietf_decrypt(
-		totp, &mlen, NULL, box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
-		len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, (const guint8 *)user,
-		strlen(user), box, ctx->mfa->key) == 0 && mlen == MK_TOTP_KEY_LEN;
+	return with_key(ctx) && mk_mfa_unseal(ctx->mfa->key, user, box, len, totp);
 }
 
 /* A new pending login for USER; returns its token (caller frees). */

@@ -8,11 +8,11 @@
 
 #include <sodium.h>
 
+#include "mfakey.h"
 #include "totp.h"
 #include "web.h"
 
-#define WEB_MFA_BOX_LEN (crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + MK_TOTP_KEY_LEN + \
-                         crypto_aead_xchacha20poly1305_ietf_ABYTES)
+#define WEB_MFA_BOX_LEN MK_MFA_BOX_LEN
 
 /* BOX (WEB_MFA_BOX_LEN bytes) = nonce | AEAD(TOTP, AD = USER); false when
  * the key file is unusable (fail closed). */

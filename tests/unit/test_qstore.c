@@ -270,7 +270,7 @@ START_TEST(test_reopen_and_migrations)
 		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), 4);   /* v4: processed rows */
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 5);   /* v5: pending accounts */
 		sqlite3_finalize(st);
 		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);

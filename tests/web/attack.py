@@ -4,10 +4,11 @@
 Each check is a row; a failing row is printed and the exit status is 1.
 """
 import http.cookiejar
+import os
 import subprocess
 import sys
 
-from webclient import Client
+from webclient import Client, next_code
 
 BASE, MAIL_ID, CONF, MK = sys.argv[1:5]
 FAILS = []
@@ -106,9 +107,16 @@ check("operator cannot approve (role)", st == 403, st)
 ap = Client(BASE, 10)
 ap.login("ap1", "approver-password-01")
 atok = ap.csrf("/approvals")
+# the CLI asks an enrolled account for its second factor too (#18)
 out = subprocess.run([MK, "quarantine", "request", "--config", CONF, "--as", "ap1",
                       "--reason", "mine", "web-file-0001"], input="approver-password-01\n",
                      capture_output=True, text=True)
+check("CLI without the second factor refused", out.returncode == 1 and
+      "second factor" in out.stderr, out.stderr)
+out = subprocess.run([MK, "quarantine", "request", "--config", CONF, "--as", "ap1",
+                      "--reason", "mine", "web-file-0001"], input="approver-password-01\n",
+                     capture_output=True, text=True,
+                     env=dict(os.environ, MUKAIKA_TOTP=next_code("ap1")))
 check("approver requests via CLI", out.returncode == 0, out.stderr)
 rid = out.stdout.strip()
 st, _, page = ap.req("POST", "/request/%s/approve" % rid, {"csrf": atok, "confirm": "1"})

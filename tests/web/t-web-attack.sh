@@ -14,6 +14,9 @@
 #   a login flood from one address is answered 429 before argon2 runs.
 #   mfa.py checks the second factor of approvers (no session from the
 #   password alone, enrolment, replay, recovery codes, storage).
+#   accounts.py checks the account lifecycle: pending grants until a second
+#   admin confirms, web.max_admins, delete, second-factor reset, unused
+#   accounts, config loads on record.
 . "$(dirname "$0")/web-lib.sh"
 web_init
 web_account viewer1 viewer 'viewer-password-01'
@@ -25,6 +28,8 @@ sed 's/^password_hash_cost = minimum/password_hash_cost = interactive/' "$CONF" 
 SLOW_TEMP=$(web_account slow1 viewer)
 MUKAIKA_PASSWORD=$SLOW_TEMP MUKAIKA_NEW_PASSWORD=slow-viewer-pass-77 "$MK" user passwd \
 	--config "$T/slow.conf" --as slow1 slow1 </dev/null || mk_die "passwd slow1"
+# the second admin last: with two confirmed admins the shell confirms no more
+web_account adm2 admin 'admin2-password-0002'
 rc=0
 # the CLI checks new passwords with the same rules (pwpolicy.c)
 for weak in password1234 'Password2024!' 'viewer1-Long-pw-9'; do
@@ -38,6 +43,7 @@ done
 web_start
 python3 "$(dirname "$0")/attack.py" "$BASE" "$MAIL_ID" "$CONF" "$MK" || rc=1
 python3 "$(dirname "$0")/mfa.py" "$BASE" "$T/state" mfa1 mfa-approver-pass-01 || rc=1
+python3 "$(dirname "$0")/accounts.py" "$BASE" "$CONF" "$MK" "$ADMIN_PW" || rc=1
 python3 "$(dirname "$0")/gate.py" "$BASE" slow1 slow-viewer-pass-77 || rc=1
 [ $rc -eq 0 ] || { echo "--- web.log"; cat "$T/web.log"; }
 exit $rc

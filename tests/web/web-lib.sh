@@ -51,6 +51,8 @@ web_account() {
 	local name=$1 role=$2 pw=${3:-} temp
 	temp=$(MUKAIKA_PASSWORD=$ADMIN_PW "$MK" user add --config "$CONF" --as root \
 		--role "$role" "$name" </dev/null) || mk_die "user add $name"
+	# set-up: one confirmed admin, so the shell confirms (two-person rule)
+	"$MK" user confirm --config "$CONF" "$name" </dev/null >/dev/null || mk_die "confirm $name"
 	if [ -n "$pw" ]; then
 		MUKAIKA_PASSWORD=$temp MUKAIKA_NEW_PASSWORD=$pw "$MK" user passwd \
 			--config "$CONF" --as "$name" "$name" </dev/null || mk_die "passwd $name"
