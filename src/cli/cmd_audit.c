@@ -6,7 +6,8 @@
  *   list prints events newest first; export writes CSV (RFC 4180, formula
  *   cells neutralised) or JSON; verify walks the hash chain; purge removes
  *   events older than audit.retention_days (admin, --as) — the only way
- *   audit rows are ever deleted (see audit.h).
+ *   audit rows are ever deleted (see audit.h); reanchor (admin, --as)
+ *   anchors the unkeyed events an older mukaika wrote (audit_verify.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,11 +22,14 @@ static const char audit_usage[] =
 	"       mukaika audit export --format csv|json [same filters]\n"
 	"       mukaika audit verify [--config F]\n"
 	"       mukaika audit purge --as ADMIN [--config F]\n"
+	"       mukaika audit reanchor --as ADMIN [--config F]\n"
 	"\n"
 	"Every login, request, decision, release, deletion and account change is an\n"
 	"event: time (UTC), account, client address, action, item, result, detail.\n"
 	"Events cannot be changed; purge removes only those older than\n"
 	"audit.retention_days.  verify checks the hash chain of the kept events.\n"
+	"reanchor: once after an upgrade from a version whose chain was not keyed,\n"
+	"anchors those old events with a keyed event (verify then checks them).\n"
 	"Options, exit status and examples: mukaika help audit.\n";
 
 static void
@@ -86,6 +90,28 @@ audit_run(mk_store *q, const mk_config *cfg, const cli_opts *o)
 			printf("audit chain OK\n");
 		g_free(why);
 		return bad != 0 ? MK_EXIT_FAIL : MK_EXIT_OK;
+	}
+	if (strcmp(o->sub, "reanchor") == 0) {
+		gint64 first = 0, last = 0;
+		char *who;
+
+		if ((code = cli_actor(q, cfg, o, &a)) != -1)
+			return code;
+		if (!mk_urole_can(a.role, MK_PERM_ADMIN)) {
+			fprintf(stderr, "mukaika audit: only an admin may re-anchor\n");
+			return MK_EXIT_FAIL;
+		}
+		who = g_strdup(a.who);
+		code = mk_audit_reanchor(q, who, cli_now(), &first, &last, &err);
+		if (code != 0)
+			(void)mk_audit_add(q, cli_now(), who, "local", "audit.reanchor", NULL,
+			                   "refused", err.msg, NULL);
+		g_free(who);
+		if (code != 0)
+			return cli_fail("audit", &err);
+		printf("legacy events %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " anchored\n",
+		       first, last);
+		return MK_EXIT_OK;
 	}
 	if (strcmp(o->sub, "purge") == 0) {
 		if ((code = cli_actor(q, cfg, o, &a)) != -1)

@@ -68,6 +68,14 @@ int mk_audit_count(mk_store *s, const char *what, const char *item,
  * bad event's id (-1: the chain as a whole, e.g. newest events removed)
  * and *why (may be NULL; caller frees) saying what is wrong. */
 int mk_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
+/* After an upgrade from a mukaika whose audit chain was not keyed: anchor
+ * the oldest kept events that hold as an unkeyed chain, followed by an
+ * intact keyed chain, with a keyed audit.reanchor event (WHO: the admin);
+ * verify then checks them by the old rule (audit_verify.c).  *first and
+ * *last: the segment.  MK_ERR_USAGE when there is nothing to anchor, it is
+ * anchored already, or the chain is broken elsewhere. */
+int mk_audit_reanchor(mk_store *s, const char *who, gint64 now, gint64 *first,
+                      gint64 *last, mk_error *err);
 /* A config.load event for CFG by PROGRAM ("mukaika-web"..., "cli");
  * IF_CHANGED: only when the newest config.load names another file or
  * hash (audit_config.c). */

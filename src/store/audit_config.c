@@ -21,6 +21,7 @@
 
 #include "audit.h"
 #include "log.h"
+#include "store_backend.h"
 
 static char *
 unix_user(void)
@@ -65,6 +66,19 @@ out:
 	g_free(who);
 	g_free(user);
 	return rc;
+}
+
+int
+mk_audit_reanchor(mk_store *s, const char *who, gint64 now, gint64 *first, gint64 *last,
+                  mk_error *err)
+{
+	*first = *last = 0;
+	if (s->ops->audit_reanchor == NULL) {
+		mk_error_set(err, MK_ERR_USAGE, "no unkeyed events in this store backend: "
+		             "nothing to re-anchor");
+		return MK_ERR_USAGE;
+	}
+	return s->ops->audit_reanchor(s, who, now, first, last, err);
 }
 
 void

@@ -87,4 +87,5 @@ const mk_store_ops mk_store_sqlite_ops = {
 	.audit_purge = sq_audit_purge,
 	.audit_verify = sq_audit_verify,
 	.user_delete = sq_user_delete,
+	.audit_reanchor = sq_audit_reanchor,
 };

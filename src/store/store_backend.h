@@ -108,6 +108,10 @@ typedef struct mk_store_ops {
 	/* Remove the account row; sessions and second factor go with it
 	 * (the rules are checked above the backend, accounts.c). */
 	int (*user_delete)(mk_store *s, const char *name, mk_error *err);
+	/* Anchor the unkeyed events of an older mukaika (audit_verify.c);
+	 * NULL in a backend that never held any. */
+	int (*audit_reanchor)(mk_store *s, const char *who, gint64 now, gint64 *first,
+	                      gint64 *last, mk_error *err);
 } mk_store_ops;
 
 /* What every backend's handle starts with: its table, and the audit

@@ -123,5 +123,7 @@ int sq_audit_count(mk_store *s, const char *what, const char *item, const char *
 int sq_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
                    mk_error *err);
 int sq_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
+int sq_audit_reanchor(mk_store *s, const char *who, gint64 now, gint64 *first,
+                      gint64 *last, mk_error *err);
 
 #endif

@@ -54,7 +54,7 @@ while read -r cmd words; do
 done <<'ROWS'
 quarantine list search show requests request approve deny release unlock delete purge --as --reason --comment --password-file --since --finding 66
 user add passwd lock unlock role confirm delete mfa-reset list --unused --role --as viewer operator approver admin
-audit list export verify purge --format --who --what --item csv json
+audit list export verify purge reanchor --format --who --what --item csv json
 report --from --to --format text csv json
 ROWS
 

@@ -262,6 +262,59 @@ START_TEST(test_tamper_reported)
 }
 END_TEST
 
+/* After an upgrade: events 1..4 written unkeyed by an older mukaika (made
+ * here by rechaining them the old way), then keyed ones.  verify points at
+ * `audit reanchor`; the re-anchor checks and anchors 1..4; verify is then
+ * OK, and still finds a legacy event changed afterwards.  A chain
+ * rewritten unkeyed up to its head is never anchored. */
+START_TEST(test_legacy_reanchor)
+{
+	mk_error err = { 0 };
+	gint64 bad = 0, first = 0, last = 0;
+	char *why = NULL;
+
+	ck_assert_int_eq(mk_audit_reanchor(q, "admin", now, &first, &last, &err), MK_ERR_USAGE);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	rechain_unkeyed(1);
+	add_events(3);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);
+	ck_assert_int_eq(bad, 1);
+	ck_assert_ptr_nonnull(strstr(why, "audit reanchor"));
+	g_free(why);
+	ck_assert_int_eq(mk_audit_reanchor(q, "admin", now, &first, &last, &err), 0);
+	ck_assert_int_eq(first, 1);
+	ck_assert_int_eq(last, 4);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);
+	ck_assert_msg(bad == 0, "after the re-anchor: %s", why);
+	ck_assert_int_eq(mk_audit_reanchor(q, "admin", now, &first, &last, &err), MK_ERR_USAGE);
+	add_events(2);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
+	ck_assert_int_eq(bad, 0);
+	/* a legacy event changed and the segment rechained: its end moves */
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE audit SET who = 'mallory' WHERE id = 2",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	rechain_unkeyed(2);
+	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
+	ck_assert_int_ne(bad, 0);
+}
+END_TEST
+
+START_TEST(test_rewritten_chain_not_anchored)
+{
+	mk_error err = { 0 };
+	gint64 first = 0, last = 0;
+
+	add_events(3);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update; UPDATE audit SET "
+	                              "who = 'mallory' WHERE id = 2", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	rechain_unkeyed(1);          /* the whole chain, up to its head */
+	ck_assert_int_eq(mk_audit_reanchor(q, "admin", now, &first, &last, &err), MK_ERR_USAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "rewritten"));
+}
+END_TEST
+
 /* The key is outside the database: created 0640 at first start, refused
  * when others may read it; the checkpoint follows every event. */
 START_TEST(test_key_and_checkpoint)
@@ -299,6 +352,8 @@ main(void)
 	tcase_add_test(tc, test_chain_detects_tamper);
 	tcase_add_loop_test(tc, test_tamper_reported, 0, G_N_ELEMENTS(tampers));
 	tcase_add_test(tc, test_key_and_checkpoint);
+	tcase_add_test(tc, test_legacy_reanchor);
+	tcase_add_test(tc, test_rewritten_chain_not_anchored);
 	tcase_add_loop_test(tc, test_filters, 0, G_N_ELEMENTS(filters));
 	tcase_add_test(tc, test_export);
 	suite_add_tcase(su, tc);
