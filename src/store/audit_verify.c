@@ -92,7 +92,7 @@ find_legacy(sqlite3 *db, walk *w, mk_error *err)
 	else if (s != SQLITE_ROW && s != SQLITE_DONE)
 		rc = mk_sq_fail(db, err, "verify");
 	sqlite3_finalize(st);
-	if (rc == 0 && w->lg_first > w->next) {   /* older ones were purged before 0.6 */
+	if (rc == 0 && w->lg_first > w->next) {   /* older ones purged before the keyed chain */
 		w->next = w->lg_first;
 		w->any_prev = true;
 	}
