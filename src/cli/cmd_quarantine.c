@@ -20,6 +20,7 @@
 #include "cli_review.h"
 #include "engine.h"
 #include "log.h"
+#include "revmail.h"
 
 static const char q_usage[] =
 	"usage: mukaika quarantine list [--config FILE] [--limit N]\n"
@@ -244,15 +245,21 @@ q_act(mk_store *q, const mk_config *cfg, const cli_opts *o, const mk_actor *a)
 		rc = mk_review_request(q, a, o->args[0], o->reason, cli_now(), &id, &err);
 		if (rc == 0)
 			printf("%" G_GINT64_FORMAT "\n", id);
+		if (rc == 0)
+			(void)mk_revmail_request(q, cfg, id);
 	} else if ((strcmp(sub, "approve") == 0 || strcmp(sub, "deny") == 0) && req_arg(o)) {
 		rc = mk_review_decide(q, a, req_arg(o), strcmp(sub, "approve") == 0,
 		                      o->comment, cli_now(), &err);
+		if (rc == 0)
+			(void)mk_revmail_decision(q, cfg, req_arg(o));
 	} else if (strcmp(sub, "release") == 0 && req_arg(o)) {
 		rc = mk_review_release(q, cfg, a, req_arg(o), cli_now(), &where, &err);
 		if (rc == 0)
 			printf("released: %s\n", where);
 	} else if (strcmp(sub, "delete") == 0 && o->nargs == 1) {
 		rc = mk_review_delete(q, a, o->args[0], cli_now(), &id, &err);
+		if (rc == 0)
+			(void)mk_revmail_request(q, cfg, id);
 		if (rc == 0)
 			printf("deletion request %" G_GINT64_FORMAT ": another admin approves it "
 			       "(mukaika quarantine approve --as ADMIN %" G_GINT64_FORMAT ")\n", id, id);

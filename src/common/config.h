@@ -247,6 +247,8 @@ typedef struct mk_config {
 		char *admins;              /* comma-separated; "" = nothing mailed */
 		char *from;                /* "" = mukaika@general.hostname */
 		char *smtp_relay;          /* "" = release.smtp_relay */
+		char *approvers;           /* comma-separated; told of new requests */
+		char *account_domain;      /* requester ACCOUNT@this told of decisions */
 	} notify;
 
 	/* [policy] and [findings] */

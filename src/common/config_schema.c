@@ -371,6 +371,12 @@ const mk_key mk_schema[] = {
 	  "sender address of those mails (empty: mukaika@HOST, HOST being general.hostname or the system name)" },
 	{ "notify", "smtp_relay", MK_T_STR, OFF(notify.smtp_relay), "", 0, 0, NULL,
 	  "SMTP relay (HOST:PORT) for those mails; empty: release.smtp_relay" },
+	{ "notify", "approvers", MK_T_STR, OFF(notify.approvers), "", 0, 0, NULL,
+	  "addresses (comma-separated) mailed when a release or deletion request waits "
+	  "for approval; empty: none" },
+	{ "notify", "account_domain", MK_T_STR, OFF(notify.account_domain), "", 0, 0, NULL,
+	  "a requester is mailed at ACCOUNT@this domain when the request is approved or "
+	  "denied; empty: requesters are not mailed" },
 };
 const size_t mk_schema_len = G_N_ELEMENTS(mk_schema);
 

@@ -76,6 +76,7 @@ typedef struct web_req {
 	int status;
 	GString *out;
 	const char *ctype;
+	const char *csp;            /* a stricter policy for this page; NULL: the default */
 	GPtrArray *headers;         /* "Name: value" strings */
 } web_req;
 
@@ -127,12 +128,28 @@ void page_items(web_req *r);
 void page_item(web_req *r, const char *id);
 void page_request_post(web_req *r, const char *id);
 void page_unlock_post(web_req *r, const char *id);      /* PPAP */
+/* web_safeview.c: GET /item/ID/view, the original as text only */
+void page_safe_view(web_req *r, const char *id);
 
 /* web_review.c */
 void page_approvals(web_req *r);
 void page_decide_post(web_req *r, const char *req_id, bool approve);
 void page_audit(web_req *r);
 bool web_admin_only(web_req *r);   /* 403 + audit unless admin */
+
+/* web_bulk.c: many items or requests at once */
+void web_bulk_box(web_req *r, const char *form, const char *id);   /* a <td> */
+void web_bulk_form(web_req *r, const char *id, const char *action,
+                   const char *const *ops, gsize n);
+void page_approvals_bulk_post(web_req *r);
+void page_items_bulk_post(web_req *r);
+
+/* web_audit.c: the audit list with filters, paging, CSV/JSON export */
+void page_audit_export(web_req *r);
+/* web_items.c: a date filter field NAME (YYYY-MM-DD in web.time_zone) as
+ * unix seconds at 00:00 (+ DAYS days), 0 when empty or not a date; its input */
+gint64 web_day_start(web_req *r, const char *name, int days);
+void web_date_input(web_req *r, const char *name);
 
 /* web_admin.c */
 void page_users(web_req *r);

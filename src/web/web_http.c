@@ -123,21 +123,33 @@ route(web_req *r)
 		page_dashboard(r);
 	else if (strcmp(a, "items") == 0 && !post && r->nseg == 1)
 		page_items(r);
+	else if (strcmp(a, "items") == 0 && post && r->nseg == 2 &&
+	         strcmp(r->seg[1], "bulk") == 0)
+		page_items_bulk_post(r);
+	else if (strcmp(a, "approvals") == 0 && post && r->nseg == 2 &&
+	         strcmp(r->seg[1], "bulk") == 0)
+		page_approvals_bulk_post(r);
 	else if (strcmp(a, "item") == 0 && r->nseg == 2 && !post)
 		page_item(r, r->seg[1]);
+	else if (strcmp(a, "item") == 0 && r->nseg == 3 && !post &&
+	         strcmp(r->seg[2], "view") == 0)
+		page_safe_view(r, r->seg[1]);
 	else if (strcmp(a, "item") == 0 && r->nseg == 3 && post &&
 	         strcmp(r->seg[2], "request") == 0)
 		page_request_post(r, r->seg[1]);
 	else if (strcmp(a, "item") == 0 && r->nseg == 3 && post &&
 	         strcmp(r->seg[2], "unlock") == 0)
 		page_unlock_post(r, r->seg[1]);
-	else if (strcmp(a, "approvals") == 0 && !post)
+	else if (strcmp(a, "approvals") == 0 && !post && r->nseg == 1)
 		page_approvals(r);
 	else if (strcmp(a, "request") == 0 && r->nseg == 3 && post &&
 	         (strcmp(r->seg[2], "approve") == 0 || strcmp(r->seg[2], "deny") == 0))
 		page_decide_post(r, r->seg[1], strcmp(r->seg[2], "approve") == 0);
-	else if (strcmp(a, "audit") == 0 && !post)
+	else if (strcmp(a, "audit") == 0 && !post && r->nseg == 1)
 		page_audit(r);
+	else if (strcmp(a, "audit") == 0 && !post && r->nseg == 2 &&
+	         strcmp(r->seg[1], "export") == 0)
+		page_audit_export(r);
 	else if (r->nseg == 1)
 		route_admin(r, a, post);
 	else
@@ -187,7 +199,7 @@ make_response(web_req *r)
 		r->out->str, MHD_RESPMEM_MUST_COPY);
 
 	MHD_add_response_header(resp, "Content-Type", r->ctype);
-	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "Content-Security-Policy", r->csp != NULL ? r->csp : CSP);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	MHD_add_response_header(resp, "Pragma", "no-cache");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "revmail.h"
 #include "web.h"
 
 #define REPORT_MAX_DEPTH 64
@@ -50,7 +51,14 @@ filter_input(web_req *r, const char *name, const char *key)
 static void
 item_row(web_req *r, const mk_qrecord *q)
 {
-	web_printf(r, "<tr><td><a href=\"/item/");
+	bool admin = mk_urole_can(r->sess->role, MK_PERM_ADMIN);
+
+	web_printf(r, "<tr>");
+	if (admin && strcmp(q->status, "held") == 0)
+		web_bulk_box(r, "bulk-items", q->id);
+	else if (admin)
+		web_printf(r, "<td></td>");
+	web_printf(r, "<td><a href=\"/item/");
 	web_put(r, q->id);
 	web_printf(r, "\">");
 	web_put(r, q->id);
@@ -75,8 +83,8 @@ item_row(web_req *r, const mk_qrecord *q)
 
 /* A date filter (YYYY-MM-DD, web.time_zone) as unix seconds at 00:00 of
  * that day (+ DAYS days); 0 when empty or not a date. */
-static gint64
-day_start(web_req *r, const char *name, int days)
+gint64
+web_day_start(web_req *r, const char *name, int days)
 {
 	int y = 0, m = 0, d = 0;
 	GDateTime *t;
@@ -111,8 +119,8 @@ filter_query(web_req *r)
 	return g_string_free(g, FALSE);
 }
 
-static void
-date_input(web_req *r, const char *name)
+void
+web_date_input(web_req *r, const char *name)
 {
 	web_printf(r, "<label>");
 	web_put(r, T(r, name));
@@ -129,7 +137,7 @@ page_items(web_req *r)
 	mk_qfilter f = { .sender = web_arg(r, "sender"), .recipient = web_arg(r, "recipient"),
 	                 .verdict = web_arg(r, "verdict"), .finding = web_arg(r, "finding"),
 	                 .status = web_arg(r, "status"), .text = web_arg(r, "text"),
-	                 .since = day_start(r, "since", 0), .until = day_start(r, "until", 1),
+	                 .since = web_day_start(r, "since", 0), .until = web_day_start(r, "until", 1),
 	                 .limit = (int)size, .offset = (int)(page * size) };
 	char *fq = NULL;
 	static const char *const cols[] = { "ID", "received", "channel", "verdict",
@@ -152,18 +160,26 @@ page_items(web_req *r)
 	filter_input(r, "verdict", "verdict");
 	filter_input(r, "finding", "findings");
 	filter_input(r, "status", "status");
-	date_input(r, "since");
-	date_input(r, "until");
+	web_date_input(r, "since");
+	web_date_input(r, "until");
 	web_printf(r, "<button type=\"submit\">");
 	web_put(r, T(r, "search"));
 	web_printf(r, "</button></form><p id=\"total\">%" G_GINT64_FORMAT " %s</p>"
 	           "<table id=\"items\"><tr>", total, T(r, "total"));
+	if (mk_urole_can(r->sess->role, MK_PERM_ADMIN))
+		web_printf(r, "<th></th>");
 	for (gsize i = 0; i < G_N_ELEMENTS(cols); i++)
 		th(r, cols[i]);
 	web_printf(r, "</tr>\n");
 	for (guint i = 0; i < rows->len; i++)
 		item_row(r, g_ptr_array_index(rows, i));
-	web_printf(r, "</table><p>");
+	web_printf(r, "</table>");
+	if (mk_urole_can(r->sess->role, MK_PERM_ADMIN)) {
+		static const char *const ops[] = { "request_delete" };
+
+		web_bulk_form(r, "bulk-items", "/items/bulk", ops, G_N_ELEMENTS(ops));
+	}
+	web_printf(r, "<p>");
 	fq = filter_query(r);
 	if (page > 0)
 		web_printf(r, "<a id=\"prev\" href=\"/items?page=%" G_GINT64_FORMAT "%s\">%s</a> ",
@@ -392,6 +408,11 @@ page_item(web_req *r, const char *id)
 		web_printf(r, "</p>");
 	}
 	item_meta(r, q);
+	web_printf(r, "<p><a id=\"safe-view\" href=\"/item/");
+	web_put(r, q->id);
+	web_printf(r, "/view\">");
+	web_put(r, T(r, "sv_title"));
+	web_printf(r, "</a></p>");
 	request_form(r, q);
 	unlock_form(r, q);
 	report_tree(r, q->report_json);
@@ -495,6 +516,7 @@ page_request_post(web_req *r, const char *id)
 		web_printf(r, "</p>");
 		return;
 	}
+	(void)mk_revmail_request(r->q, r->ctx->cfg, req);
 	to = g_strdup_printf("/item/%s?msg=requested", id);
 	web_redirect(r, to);
 	g_free(to);

@@ -1,7 +1,6 @@
 /*
  * NAME
- *   web_review - approvals queue and decisions, audit log, accounts (admin),
- *   policy exceptions (admin)
+ *   web_review - approvals queue and decisions (the audit list: web_audit.c)
  *
  * DESCRIPTION
  *   "Approve" first shows what will be released to whom and asks again
@@ -15,6 +14,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "revmail.h"
 #include "web.h"
 
 static void
@@ -64,8 +64,8 @@ decide_buttons(web_req *r, const mk_request *q)
 void
 page_approvals(web_req *r)
 {
-	static const char *const keys[] = { "when", "item", "subject", "requester", "reason",
-		"status", "approver", "comment", "action" };
+	static const char *const keys[] = { "", "when", "item", "subject", "requester",
+		"reason", "status", "approver", "comment", "action" };
 	GPtrArray *a = NULL;
 	mk_error err = { 0 };
 	const char *msg = web_arg(r, "msg");
@@ -85,8 +85,16 @@ page_approvals(web_req *r)
 	headrow(r, keys, G_N_ELEMENTS(keys));
 	for (guint i = 0; i < a->len; i++) {
 		mk_request *q = g_ptr_array_index(a, i);
+		char id[24];
 
-		web_printf(r, "<tr id=\"req-%" G_GINT64_FORMAT "\"><td>", q->id);
+		g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, q->id);
+		web_printf(r, "<tr id=\"req-%s\">", id);
+		if (strcmp(q->status, "pending") == 0 && strcmp(q->requester, r->sess->user) != 0 &&
+		    mk_urole_can(r->sess->role, MK_PERM_DECIDE))
+			web_bulk_box(r, "bulk-requests", id);
+		else
+			web_printf(r, "<td></td>");
+		web_printf(r, "<td>");
 		web_time(r, q->created);
 		web_printf(r, "</td><td><a href=\"/item/");
 		web_put(r, q->item);
@@ -106,6 +114,12 @@ page_approvals(web_req *r)
 		web_printf(r, "</td></tr>\n");
 	}
 	web_printf(r, "</table>");
+	if (mk_urole_can(r->sess->role, MK_PERM_DECIDE)) {
+		static const char *const ops[] = { "deny", "approve_delete" };
+
+		web_bulk_form(r, "bulk-requests", "/approvals/bulk", ops,
+		              mk_urole_can(r->sess->role, MK_PERM_ADMIN) ? 2 : 1);
+	}
 	web_end(r);
 	g_ptr_array_unref(a);
 }
@@ -173,6 +187,8 @@ page_decide_post(web_req *r, const char *req_id, bool approve)
 	                      web_now(), &err);
 	if (rc == 0 && approve)
 		rc = mk_review_release(r->q, r->ctx->cfg, &a, id, web_now(), &where, &err);
+	if (rc == 0)
+		(void)mk_revmail_decision(r->q, r->ctx->cfg, id);
 	g_free(where);
 	if (rc != 0) {
 		web_error(r, rc == MK_ERR_NOINPUT ? 404 : rc == MK_ERR_USAGE ? 403 : 503,
@@ -184,46 +200,6 @@ page_decide_post(web_req *r, const char *req_id, bool approve)
 		return;
 	}
 	web_redirect(r, approve ? "/approvals?msg=approved" : "/approvals?msg=denied");
-}
-
-void
-page_audit(web_req *r)
-{
-	static const char *const keys[] = { "when", "who", "from", "what", "item", "result",
-		"detail" };
-	gint64 page = MAX(0, g_ascii_strtoll(web_arg(r, "page"), NULL, 10));
-	mk_audit_filter f = { .who = web_arg(r, "who"), .what = web_arg(r, "what"),
-	                      .item = web_arg(r, "item"),
-	                      .limit = (int)r->ctx->cfg->web.page_size,
-	                      .offset = (int)(page * r->ctx->cfg->web.page_size) };
-	GPtrArray *a = NULL;
-	mk_error err = { 0 };
-
-	if (mk_audit_list(r->q, &f, &a, &err) != 0) {
-		web_error(r, 503, "failed");
-		return;
-	}
-	web_begin(r, T(r, "audit"));
-	web_printf(r, "<table id=\"audit\">");
-	headrow(r, keys, G_N_ELEMENTS(keys));
-	for (guint i = 0; i < a->len; i++) {
-		mk_audit_row *e = g_ptr_array_index(a, i);
-
-		web_printf(r, "<tr><td>");
-		web_time(r, e->ts);
-		web_printf(r, "</td>");
-		cell(r, e->who);
-		cell(r, e->ip);
-		cell(r, e->what);
-		cell(r, e->item);
-		cell(r, e->result);
-		cell(r, e->detail);
-		web_printf(r, "</tr>\n");
-	}
-	web_printf(r, "</table><p><a href=\"/audit?page=%" G_GINT64_FORMAT "\">%s</a></p>",
-	           page + 1, T(r, "next"));
-	web_end(r);
-	g_ptr_array_unref(a);
 }
 
 bool

@@ -79,6 +79,7 @@ const browser = await chromium.launch({
 try {
   // 1. login page with the banner, Japanese by default
   const opCtx = await browser.newContext();
+  opCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
   const op = await opCtx.newPage();
   await op.goto(`${base}/items`);
   check('no session -> login page', op.url().endsWith('/login'), op.url());
@@ -88,6 +89,7 @@ try {
 
   // 2. wrong password until lockout (web.max_failed_logins = 3)
   const vCtx = await browser.newContext();
+  vCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
   const v = await vCtx.newPage();
   for (let i = 0; i < 3; i++) {
     await login(v, 'victim', 'wrong-password');
@@ -123,6 +125,26 @@ try {
   check('report tree shown', (await op.locator('#tree tr').count()) > 1);
   check('no script element from the original', (await op.locator('main script').count()) === 0);
   await shot(op, '06-item');
+  // safe view of the held original: text only, headers, hashes, nothing runs
+  const sv = await op.goto(`${base}/item/${E.MAIL_ID}/view`);
+  const svCsp = (await sv.allHeaders())['content-security-policy'] ?? '';
+  check('safe view: sandboxed, no images or scripts', svCsp.includes('sandbox') &&
+        svCsp.includes("img-src 'none'"), svCsp);
+  check('safe view: every header', (await op.textContent('#sv-headers')).includes('Message-ID'));
+  check('safe view: From display name and address',
+        (await op.textContent('#sv-from')).includes('sender@example.com'));
+  const svText = await op.locator('pre.sv-text').first().textContent();
+  check('safe view: HTML body as text', svText.includes('Hello') && !svText.includes('alert'),
+        svText);
+  check('safe view: no element from the original',
+        (await op.locator('main script, main img, main iframe, main b').count()) === 0);
+  check('safe view: sha256 of each part',
+        /[0-9a-f]{64}/.test(await op.textContent('.sv-part')));
+  await shot(op, '06b-safe-view');
+  await op.goto(`${base}/item/${E.PPAP_ID}/view`);
+  const parts = await op.locator('.sv-part').count();
+  check('safe view of the PPAP mail: text part and the archive by hash only', parts === 2 &&
+        (await op.textContent('.sv-part >> nth=1')).includes('application/zip'), parts);
   await op.fill('#reason', '業務で必要なため');
   await Promise.all([op.waitForLoadState(), op.click('#request')]);
   check('request accepted', (await op.locator('#msg').count()) === 1, op.url());
@@ -147,6 +169,7 @@ try {
 
   // 7. an approver approves: the original goes to the SMTP sink and to out/
   const apCtx = await browser.newContext();
+  apCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
   const ap = await apCtx.newPage();
   await login(ap, 'ap1', E.AP_TEMP);
   await ap.goto(`${base}/dashboard`);
@@ -209,6 +232,7 @@ try {
         /^\d+$/.test(await ap.textContent('#pending-count')));
   await shot(ap, '10-dashboard');
   const adCtx = await browser.newContext();
+  adCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
   const ad = await adCtx.newPage();
   await login(ad, 'root', E.ADMIN_PW);
   check('admin last login shown', !(await ad.textContent('#prev-login')).includes('初回'));

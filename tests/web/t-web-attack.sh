@@ -16,7 +16,8 @@
 #   password alone, enrolment, replay, recovery codes, storage).
 #   accounts.py checks the account lifecycle: pending grants until a second
 #   admin confirms, web.max_admins, delete, second-factor reset, unused
-#   accounts, config loads on record.
+#   accounts, config loads on record.  review.py checks the safe view,
+#   mail notifications, bulk deny/delete and the audit filters and export.
 . "$(dirname "$0")/web-lib.sh"
 web_init
 web_account viewer1 viewer 'viewer-password-01'
@@ -40,10 +41,15 @@ for weak in password1234 'Password2024!' 'viewer1-Long-pw-9'; do
 		echo "ok: CLI refused $weak: $(cat "$T/pw.err")"
 	fi
 done
+# review notifications (issue 18): approvers and requesters through the sink
+printf '[notify]\napprovers = approvers@lg.example.jp\naccount_domain = lg.example.jp\n' >> "$CONF"
 web_start
+export WEBCLIENT_STATE=$T/webclient.json
 python3 "$(dirname "$0")/attack.py" "$BASE" "$MAIL_ID" "$CONF" "$MK" || rc=1
 python3 "$(dirname "$0")/mfa.py" "$BASE" "$T/state" mfa1 mfa-approver-pass-01 || rc=1
 python3 "$(dirname "$0")/accounts.py" "$BASE" "$CONF" "$MK" "$ADMIN_PW" || rc=1
+python3 "$(dirname "$0")/review.py" "$BASE" "$CONF" "$MK" "$ADMIN_PW" "$T/sink" "$MAIL_ID" \
+	"$FILE_ID" || rc=1
 python3 "$(dirname "$0")/gate.py" "$BASE" slow1 slow-viewer-pass-77 || rc=1
 [ $rc -eq 0 ] || { echo "--- web.log"; cat "$T/web.log"; }
 exit $rc

@@ -7,7 +7,8 @@ or another origin is given.  csrf(PATH) fetches PATH and returns its form's CSRF
 none); login(USER, PASSWORD) posts the login form and returns
 (status, text), passing the second factor (TOTP) when the account needs it:
 the key shown at enrolment is kept in SECRETS, and each code is of a
-later time step than the last one used (a step is never used twice).
+later time step than the last one used (a step is never used twice); with
+$WEBCLIENT_STATE both are kept in that file for the next script.
 Used by attack.py, gate.py, mfa.py and unlock.py.
 """
 class Checks:
@@ -31,6 +32,20 @@ class Checks:
 
 SECRETS = {}     # account -> base32 TOTP key (seen at enrolment)
 LAST_STEP = {}   # account -> last time step used
+# $WEBCLIENT_STATE (a JSON file): both kept across the scripts of one test
+def _load():
+    state = os.environ.get("WEBCLIENT_STATE")
+    if state and os.path.exists(state):
+        d = json.load(open(state))
+        SECRETS.update(d.get("secrets", {}))
+        LAST_STEP.update(d.get("last_step", {}))
+
+
+def _save():
+    state = os.environ.get("WEBCLIENT_STATE")
+    if state:
+        with open(state, "w") as f:
+            json.dump({"secrets": SECRETS, "last_step": LAST_STEP}, f)
 
 
 def totp(secret, step):
@@ -47,6 +62,7 @@ def next_code(user):
         step = max(now - 1, LAST_STEP.get(user, 0) + 1)
         if step <= now + 1:
             LAST_STEP[user] = step
+            _save()
             return totp(SECRETS[user], step)
         time.sleep(1)
 
@@ -54,6 +70,8 @@ import base64
 import hashlib
 import hmac
 import http.cookiejar
+import json
+import os
 import re
 import struct
 import sys
@@ -103,6 +121,7 @@ class Client:
             if m:
                 SECRETS[user] = m.group(1)
                 LAST_STEP.pop(user, None)
+                _save()
             st, page = self.mfa(user, page)
         return st, page
 
@@ -112,3 +131,6 @@ class Client:
             "csrf": tok, "code": code if code is not None else next_code(user),
             "recovery": recovery})
         return st, page
+
+
+_load()
