@@ -145,6 +145,7 @@ try {
   const parts = await op.locator('.sv-part').count();
   check('safe view of the PPAP mail: text part and the archive by hash only', parts === 2 &&
         (await op.textContent('.sv-part >> nth=1')).includes('application/zip'), parts);
+  await op.goto(`${base}/item/${E.MAIL_ID}`);
   await op.fill('#reason', '業務で必要なため');
   await Promise.all([op.waitForLoadState(), op.click('#request')]);
   check('request accepted', (await op.locator('#msg').count()) === 1, op.url());
