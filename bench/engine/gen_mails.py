@@ -4,7 +4,8 @@ NAME
     gen_mails.py - reproducible benchmark mail set for the mukaika engine
 
 SYNOPSIS
-    gen_mails.py [--seed S] [--count N] [--min-size BYTES] [--max-size BYTES] OUTDIR
+    gen_mails.py [--seed S] [--count N] [--min-size BYTES] [--max-size BYTES]
+                 [--set mixed|text|repeat|twin] OUTDIR
 
 DESCRIPTION
     Writes N RFC 5322 messages OUTDIR/mail-NNNN.eml and OUTDIR/MANIFEST.tsv
@@ -19,6 +20,18 @@ DESCRIPTION
     files; about 2 % carry the EICAR test string (as eicar.com or inside a
     zip), built here at run time from pieces.  Total size per mail is
     log-uniform between --min-size and --max-size.
+
+    --set picks the mail set (default mixed, the set described above):
+      text    no attachments: text/plain in UTF-8 (base64, quoted-printable,
+              8bit), ISO-2022-JP, Shift_JIS, EUC-JP, ISO-8859-1 and
+              Windows-1252 (quoted-printable), multipart/alternative with
+              HTML, and HTML-only mails (UTF-8 or Shift_JIS)
+      repeat  a pool of 20 attachments (PDF, DOCX, images, zips; made once
+              from the seed) of which each mail carries 1-2, with its own
+              text body: the same documents mailed again and again
+      twin    mail I of twin has no attachment and the size of mail I of
+              repeat (same seed and sizes): the text-mail reference of the
+              repeat set
 
 NEVER
     Reads anything but its arguments; writes only below OUTDIR.
@@ -193,6 +206,97 @@ def body_part(rng, kind, nbytes):
     return ('Content-Type: multipart/alternative; boundary="%s"\n' % bnd, payload)
 
 
+TEXT_KINDS = ("text", "html", "iso2022jp", "qp", "8bit", "sjis", "eucjp", "latin1",
+              "cp1252", "htmlonly", "htmlsjis")
+LATIN_WORDS = ("réunion budget résumé à été déjà naïve façade über Straße Grüße "
+               "año señor información café crème brûlée coöperate rapport").split()
+
+
+def qp(data):
+    import quopri
+    return quopri.encodestring(data).decode("ascii")
+
+
+def text_body(rng, kind, nbytes):
+    """(headers, payload) of a single-part text body of KIND (TEXT_KINDS)."""
+    if kind in ("text", "html", "iso2022jp"):
+        return body_part(rng, kind, nbytes)
+    if kind == "qp":
+        t = words(rng, JA_WORDS if rng.random() < 0.5 else EN_WORDS, nbytes, "")
+        return ('Content-Type: text/plain; charset="UTF-8"\n'
+                "Content-Transfer-Encoding: quoted-printable\n", qp(t.encode("utf-8")))
+    if kind == "8bit":
+        t = words(rng, JA_WORDS, nbytes, "")
+        return ('Content-Type: text/plain; charset="UTF-8"\n'
+                "Content-Transfer-Encoding: 8bit\n", t)
+    if kind == "sjis":
+        t = words(rng, JA_WORDS, nbytes, "").encode("shift_jis")
+        return ('Content-Type: text/plain; charset="Shift_JIS"\n'
+                "Content-Transfer-Encoding: base64\n", b64(t))
+    if kind == "eucjp":
+        t = words(rng, JA_WORDS, nbytes, "").encode("euc_jp")
+        return ('Content-Type: text/plain; charset="EUC-JP"\n'
+                "Content-Transfer-Encoding: base64\n", b64(t))
+    if kind in ("latin1", "cp1252"):
+        cs = "ISO-8859-1" if kind == "latin1" else "windows-1252"
+        t = words(rng, LATIN_WORDS + list(EN_WORDS), nbytes, " ")
+        if kind == "cp1252":
+            t = t.replace(".", "\u2026 \u201cok\u201d.", 3)
+        return ('Content-Type: text/plain; charset="%s"\n' % cs +
+                "Content-Transfer-Encoding: quoted-printable\n", qp(t.encode(cs)))
+    # HTML only (no text alternative)
+    cs = "Shift_JIS" if kind == "htmlsjis" else "UTF-8"
+    text = words(rng, JA_WORDS, nbytes, "")
+    html = ('<html><head><meta charset="%s"><style>p{color:#333}</style></head><body>' % cs
+            + "".join("<p>%s</p>" % l for l in text.splitlines())
+            + '<p><a href="https://example.jp/n?id=%d">詳細</a></p></body></html>'
+            % rng.randint(1, 99999))
+    return ('Content-Type: text/html; charset="%s"\n' % cs +
+            "Content-Transfer-Encoding: base64\n", b64(html.encode(cs.lower())))
+
+
+def repeat_pool(seed):
+    """The 20 attachments of the repeat set: the same bytes for every mail."""
+    rng = random.Random("%s:pool" % seed)
+    kinds = (att_pdf, att_docx, att_image, att_ziptext)
+    return [kinds[k % 4](rng, target_size(rng, 8 * 1024, 96 * 1024)) for k in range(20)]
+
+
+def make_set_mail(seed, i, lo, hi, kind_set, pool, scale=1.0):
+    """Mail I of the text, repeat or twin set (see --set)."""
+    rng = random.Random("%s:%s:%d" % (seed, "twin" if kind_set == "twin" else kind_set, i))
+    prng = random.Random("%s:repeat:%d" % (seed, i))   # repeat's choices, shared by twin
+    picks = [prng.randrange(len(pool)) for _ in range(prng.randint(1, 2))] if pool else []
+    if kind_set == "text":
+        target = target_size(rng, lo, hi)
+    else:
+        body_n = prng.randint(800, 4000)
+        target = body_n * 4 // 3 + 1500 + sum(len(pool[k][2]) * 4 // 3 for k in picks)
+    kind = rng.choice(TEXT_KINDS if kind_set != "repeat" else ("text", "iso2022jp", "qp"))
+    subj = "%s %d" % (rng.choice(["お知らせ", "会議のご案内", "報告", "Re: 確認"]), i)
+    cs = "iso-2022-jp" if kind == "iso2022jp" else "utf-8"
+    hdr = ("From: =?UTF-8?B?5bGx55Sw?= <sender%d@example.com>\n"
+           "To: user%d@lg.example.jp\nSubject: %s\n"
+           "Date: Mon, 1 Apr 2024 10:%02d:%02d +0900\n"
+           "Message-ID: <bench-%s-%s-%d@example.com>\nMIME-Version: 1.0\n"
+           % (rng.randint(1, 500), rng.randint(1, 50), rfc2047(subj, cs),
+              i // 60 % 60, i % 60, kind_set, seed, i))
+    if kind_set == "repeat":
+        bh, bp = text_body(rng, kind, body_n)
+        bnd = "mix-%016x" % rng.getrandbits(64)
+        parts = ["--%s\n%s\n%s" % (bnd, bh, bp)]
+        for k in picks:
+            ctype, name, data = pool[k]
+            parts.append('--%s\nContent-Type: %s; name="%s"\nContent-Disposition: '
+                         'attachment; filename="%s"\nContent-Transfer-Encoding: '
+                         "base64\n\n%s" % (bnd, ctype, name, name, b64(data)))
+        msg = (hdr + 'Content-Type: multipart/mixed; boundary="%s"\n\n' % bnd
+               + "".join(parts) + "--%s--\n" % bnd)
+        return msg.encode("ascii"), kind, [pool[k][1] for k in picks], target
+    bh, bp = text_body(rng, kind, max(int(target * scale) * 3 // 4, 200))
+    return (hdr + bh + "\n" + bp).encode("utf-8"), kind, [], target
+
+
 def target_size(rng, lo, hi):
     return int(math.exp(rng.uniform(math.log(lo), math.log(hi))))
 
@@ -248,9 +352,12 @@ def main():
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--min-size", type=int, default=5 * 1024)
     ap.add_argument("--max-size", type=int, default=5 * 1024 * 1024)
+    ap.add_argument("--set", choices=("mixed", "text", "repeat", "twin"), default="mixed")
     ap.add_argument("outdir")
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
+    if a.set != "mixed":
+        return main_set(a)
     with open(os.path.join(a.outdir, "MANIFEST.tsv"), "w") as man:
         for i in range(1, a.count + 1):
             target = target_size(random.Random("%s:%d" % (a.seed, i)),
@@ -266,6 +373,26 @@ def main():
             with open(os.path.join(a.outdir, name), "wb") as f:
                 f.write(data)
             man.write("%s\t%d\t%s\t%s\n" % (name, len(data), kind, ",".join(names)))
+
+
+def main_set(a):
+    pool = repeat_pool(a.seed) if a.set in ("repeat", "twin") else None
+    with open(os.path.join(a.outdir, "MANIFEST.tsv"), "w") as man:
+        for i in range(1, a.count + 1):
+            scale = 1.0
+            data, kind, names, target = make_set_mail(a.seed, i, a.min_size, a.max_size,
+                                                      a.set, pool)
+            for _ in range(4):   # headers, encodings: correct the body budget
+                if a.set == "repeat" or 0.95 < len(data) / target < 1.05:
+                    break
+                scale *= target / len(data)
+                data, kind, names, target = make_set_mail(a.seed, i, a.min_size,
+                                                          a.max_size, a.set, pool, scale)
+            name = "mail-%04d.eml" % i
+            with open(os.path.join(a.outdir, name), "wb") as f:
+                f.write(data)
+            man.write("%s\t%d\t%s\t%s\n" % (name, len(data), kind, ",".join(names)))
+    return 0
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ NAME
     report.py - the table of bench/milter/run.sh
 
 SYNOPSIS
-    report.py TMPDIR NAME...
+    report.py [--set mixed|text|repeat] [--clients C] TMPDIR NAME...
 
 DESCRIPTION
     For each contender NAME reads TMPDIR/NAME/sent.tsv (send.py), the sink
@@ -20,7 +20,16 @@ DESCRIPTION
       RSS start/peak/end (MB)    sum over the filter's processes, 1 s samples
       cpu_s                      CPU seconds used by the filter's processes
     then the throughput ratios mukaika/clamav, mukaika/amavis and each one
-    against postfix.
+    against postfix, and the targets of issue 17 that this run measures,
+    each with PASS or MISS:
+      set text, C > 1    1: throughput mukaika/clamav >= 1.0
+      set text, C = 1    1: mukaika +p50 <= 10 ms and +p99 < 50 ms
+      set mixed, C > 1   2: throughput mukaika/clamav >= 0.5, /amavis >= 1.0
+      set mixed, C = 1   2: mukaika +p99 < 100 ms for mails under 100 KB
+      any set            6: mukaika RSS at the end within 10 % of the RSS
+                            when a tenth of the mails had been sent (a run
+                            of 20 000 mails: after 20 000 against after
+                            2 000); the peak is printed with it
 
 NEVER
     Writes anything; reads only under TMPDIR.
@@ -98,11 +107,70 @@ def contender(tmp, name):
         r["rss"] = (rss[0][1] / 1024, max(x[1] for x in rss) / 1024, rss[-1][1] / 1024)
         r["cpu"] = rss[-1][2]
         r["nproc"] = max(x[3] for x in rss)
+        r["rss_rows"] = rss
+    r["sends"] = sorted(s[1] for s in sent.values())
     return r
 
 
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def rss_at(r, frac):
+    """RSS (MB) of the first sample after FRAC of the mails were sent."""
+    rows = r.get("rss_rows") or []
+    if not rows or not r.get("sends"):
+        return None
+    k = min(len(r["sends"]) - 1, max(0, int(len(r["sends"]) * frac) - 1))
+    t = r["sends"][k]
+    for row in rows:
+        if row[0] >= t:
+            return row[1] / 1024
+    return rows[-1][1] / 1024
+
+
+def targets(rows, base, kind, clients):
+    m = rows.get("mukaika")
+    if m is None:
+        return
+    added = [(x[0] - base) * 1000 for x in m["lat"]]
+    small = [(x[0] - base) * 1000 for x in m["lat"] if x[1] < 100 * 1024]
+
+    def ratio(b):
+        return m["rate"] / rows[b]["rate"] if b in rows else None
+    out = []
+    if kind == "text" and clients > 1 and ratio("clamav") is not None:
+        out.append(("1", "text mails: throughput mukaika / clamav-milter",
+                    ratio("clamav"), ">=", 1.0))
+    if kind == "text" and clients == 1:
+        out.append(("1", "text mails: one client, mukaika +p50 ms", pct(added, 50), "<=", 10.0))
+        out.append(("1", "text mails: one client, mukaika +p99 ms", pct(added, 99), "<", 50.0))
+    if kind == "mixed" and clients > 1:
+        if ratio("clamav") is not None:
+            out.append(("2", "mixed: throughput mukaika / clamav-milter", ratio("clamav"), ">=", 0.5))
+        if ratio("amavis") is not None:
+            out.append(("2", "mixed: throughput mukaika / amavisd-new", ratio("amavis"), ">=", 1.0))
+    if kind == "mixed" and clients == 1:
+        out.append(("2", "mixed: one client, mukaika +p99 ms (< 100 KB)", pct(small, 99), "<", 100.0))
+    early, end = rss_at(m, 0.1), (m["rss"][2] if m.get("rss") else None)
+    if early and end:
+        out.append(("6", "RSS at end / RSS after a tenth of the mails (peak %.0f MB)"
+                    % m["rss"][1], end / early, "<=", 1.1))
+    for num, what, val, op, lim in out:
+        ok = val <= lim if op == "<=" else val < lim if op == "<" else val >= lim
+        print("target %s  %-58s %8.2f  (%s %.2f)  %s" % (num, what, val, op, lim, verdict(ok)))
+
+
 def main():
-    tmp, names = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    kind, clients = "mixed", 8
+    while args and args[0].startswith("--"):
+        if args[0] == "--set":
+            kind = args[1]
+        elif args[0] == "--clients":
+            clients = int(args[1])
+        args = args[2:]
+    tmp, names = args[0], args[1:]
     rows = {}
     for n in names:
         try:
@@ -137,6 +205,7 @@ def main():
                 extra = "   filter cpu_s ratio %.2f" % (rows[a]["cpu"] / max(rows[b]["cpu"], 0.01))
             print("throughput %-7s / %-7s = %5.2f%s"
                   % (a, b, rows[a]["rate"] / rows[b]["rate"], extra))
+    targets(rows, base, kind, clients)
     return 0
 
 

@@ -4,9 +4,9 @@
 #                         amavisd-new and Postfix alone, end to end
 #
 # SYNOPSIS
-#   bench/milter/run.sh [-n MAILS] [-c CLIENTS] [-m MIN] [-M MAX] [-s SEED]
-#                       [-H HASHES] [-B BODIES] [-o "postfix mukaika clamav amavis"]
-#                       BUILDDIR
+#   bench/milter/run.sh [-k mixed|text|repeat] [-n MAILS] [-c CLIENTS] [-m MIN]
+#                       [-M MAX] [-s SEED] [-H HASHES] [-B BODIES]
+#                       [-o "postfix mukaika clamav amavis"] BUILDDIR
 #
 # DESCRIPTION
 #   One run, one machine, the same mails and the same signature database for
@@ -16,6 +16,11 @@
 #                            --min-size MIN --max-size MAX (default 2 KiB -
 #                            256 KiB, log-uniform; text, HTML, ISO-2022-JP,
 #                            PDF/DOCX/images/zips, every 50th with EICAR)
+#     mails-text-SEED-N-MIN-MAX/  -k text: gen_mails.py --set text, mails
+#                            without attachments (text and HTML, eleven
+#                            charset/encoding kinds; default 1 KiB - 64 KiB)
+#     mails-repeat-SEED-N/   -k repeat: gen_mails.py --set repeat, 1-2 of the
+#                            same 20 attachments on every mail
 #     db-SEED-H-B/           bench/engine/gen_sigs.py (H random MD5 = 1 M,
 #                            B random 16-32 byte body sigs = 100 k) plus the
 #                            test signatures of tests/e2e/lib.sh (e2e_sigdb)
@@ -37,7 +42,8 @@
 #   empty, stop everything.  report.py then prints the table: msgs/s (first
 #   send -> last sink file mtime), ratios, added latency p50/p99 (sink mtime -
 #   send time - Postfix alone's median), p99 for mails < 100 KB, filter RSS
-#   start/peak/end and filter CPU seconds.
+#   start/peak/end and filter CPU seconds, then each target of issue 17 that
+#   this run measures with PASS or MISS (report.py --set SET --clients C).
 #   Everything runs on loopback; the system's Postfix, clamd and amavis
 #   configurations and services are not used.  Needs root (Postfix), the
 #   Debian packages postfix, clamav-daemon, clamav-milter, amavisd-new
@@ -53,10 +59,11 @@
 set -uo pipefail
 
 usage() { sed -n '5,8s/^# \{0,1\}//p' "$0" >&2; exit 64; }
-n=2000 clients=8 minsize=2048 maxsize=262144 seed=20240401 hashes=1000000 bodies=100000
-only="postfix mukaika clamav amavis"
-while getopts n:c:m:M:s:H:B:o: o; do
+n=2000 clients=8 minsize= maxsize= seed=20240401 hashes=1000000 bodies=100000
+only="postfix mukaika clamav amavis" set=mixed
+while getopts k:n:c:m:M:s:H:B:o: o; do
 	case $o in
+	k) set=$OPTARG ;;
 	n) n=$OPTARG ;; c) clients=$OPTARG ;; m) minsize=$OPTARG ;; M) maxsize=$OPTARG ;;
 	s) seed=$OPTARG ;; H) hashes=$OPTARG ;; B) bodies=$OPTARG ;; o) only=$OPTARG ;;
 	*) usage ;;
@@ -64,6 +71,11 @@ while getopts n:c:m:M:s:H:B:o: o; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || usage
+case $set in
+mixed|repeat) minsize=${minsize:-2048} maxsize=${maxsize:-262144} ;;
+text) minsize=${minsize:-1024} maxsize=${maxsize:-65536} ;;
+*) usage ;;
+esac
 build=$(cd "$1" && pwd) || exit 64
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
@@ -87,13 +99,15 @@ san=$(meson introspect --buildoptions "$build" 2>/dev/null |
 
 # --- inputs -------------------------------------------------------------------
 w=$build/bench-milter
-mails=$w/mails-$seed-$n-$minsize-$maxsize
+sfx=$seed-$n-$minsize-$maxsize
+[ "$set" = mixed ] || sfx=$set-$sfx
+mails=$w/mails-$sfx
 db=$w/db-$seed-$hashes-$bodies
 mkdir -p "$w" || exit 1
 if [ ! -f "$mails/.done" ]; then
 	log "generating $n mails ($minsize-$maxsize bytes, seed $seed) in $mails"
 	rm -rf "$mails"
-	python3 "$src/bench/engine/gen_mails.py" --seed "$seed" --count "$n" \
+	python3 "$src/bench/engine/gen_mails.py" --seed "$seed" --count "$n" --set "$set" \
 		--min-size "$minsize" --max-size "$maxsize" "$mails" || die "gen_mails failed"
 	touch "$mails/.done"
 fi
@@ -107,7 +121,7 @@ if [ ! -f "$db/.done" ]; then
 	touch "$db/.done"
 fi
 chmod -R a+rX "$w"
-list=$w/list-$seed-$n-$minsize-$maxsize.txt
+list=$w/list-$sfx.txt
 find "$mails" -name 'mail-*.eml' | sort >"$list"
 
 # --- temp dir and cleanup -----------------------------------------------------
@@ -206,9 +220,9 @@ done
 out=$w/results-$(date +%Y%m%d-%H%M%S).txt
 {
 	echo "milter benchmark, commit $(git -C "$src" rev-parse --short HEAD 2>/dev/null), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "mails: $(wc -l <"$list") from gen_mails.py (seed $seed, $minsize-$maxsize bytes, $(du -sb "$mails" | cut -f1) bytes total); DB: $hashes MD5 + $bodies body sigs + test sigs; $clients clients"
+	echo "mails: $(wc -l <"$list") from gen_mails.py --set $set (seed $seed, $minsize-$maxsize bytes, $(du -sb "$mails" | cut -f1) bytes total); DB: $hashes MD5 + $bodies body sigs + test sigs; $clients clients"
 	# shellcheck disable=SC2086 # $only is a word list
-	python3 "$here/report.py" "$T" $only
+	python3 "$here/report.py" --set "$set" --clients "$clients" "$T" $only
 	[ -f "$T/mukaika/milter.log" ] && echo "mukaika verdicts: $(grep -o 'verdict=[a-z]*' "$T/mukaika/milter.log" |
 		sort | uniq -c | awk '{ printf "%s=%s ", substr($2, 9), $1 }')"
 	[ -f "$T/clamav/clamav-milter.log" ] &&
