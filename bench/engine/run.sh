@@ -3,7 +3,8 @@
 #   bench/engine/run.sh - engine throughput against libclamav and clamscan
 #
 # SYNOPSIS
-#   bench/engine/run.sh [-n MAILS] [-H HASHES] [-B BODIES] [-s SEED] BUILDDIR
+#   bench/engine/run.sh [-k mixed|text|repeat] [-n MAILS] [-H HASHES] [-B BODIES]
+#                       [-s SEED] BUILDDIR
 #
 # DESCRIPTION
 #   BUILDDIR is a meson build of this tree (use -Dbuildtype=release and no
@@ -28,26 +29,45 @@
 #   verdict counts, and the time ratios full/clamscan and full/libclamav
 #   (target: full <= 1.5 x libclamav).
 #
+#   -k text: the same three runs over gen_mails.py --set text (mails without
+#   attachments, 1 KiB - 64 KiB; default 2000 mails).
+#   -k repeat (issue 17, target 3): gen_mails.py --set repeat (1-2 of the
+#   same 20 attachments on every mail; default 2000) and --set twin (mail I
+#   without attachments and of the size of repeat's mail I), both with
+#   bench_engine store (the quarantine store behind the engine, as the
+#   milter), and repeat once more with worker.cache_size = 0.  Prints the
+#   CPU per mail of each, the cache counters, and
+#     target 3: cpu(repeat) / cpu(twin) <= 1.5  PASS|MISS
+#   (the first occurrence of each of the 20 attachments is a miss and is
+#   counted in).
+#
 # DIAGNOSTICS
 #   Exit 0 when all three runs completed (whether or not the target is met),
 #   1 when one failed, 64 on usage errors.
 set -u
 
-usage() { echo "usage: $0 [-n MAILS] [-H HASHES] [-B BODIES] [-s SEED] BUILDDIR" >&2; exit 64; }
-n=300 hashes=1000000 bodies=100000 seed=20240401
-while getopts n:H:B:s: o; do
+usage() { echo "usage: $0 [-k mixed|text|repeat] [-n MAILS] [-H HASHES] [-B BODIES] [-s SEED] BUILDDIR" >&2; exit 64; }
+n= hashes=1000000 bodies=100000 seed=20240401 set=mixed
+while getopts k:n:H:B:s: o; do
 	case $o in
+	k) set=$OPTARG ;;
 	n) n=$OPTARG ;; H) hashes=$OPTARG ;; B) bodies=$OPTARG ;; s) seed=$OPTARG ;;
 	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
 [ $# -eq 1 ] || usage
+case $set in
+mixed) n=${n:-300} ;;
+text|repeat) n=${n:-2000} ;;
+*) usage ;;
+esac
 build=$(cd "$1" && pwd) || exit 64
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 w=$build/bench-engine
 mails=$w/mails-$seed-$n
+[ "$set" = mixed ] || mails=$w/mails-$set-$seed-$n
 db=$w/db-$seed-$hashes-$bodies
 mkdir -p "$w/state" || exit 1
 
@@ -59,8 +79,19 @@ die() { echo "bench: $*" >&2; exit 1; }
 if [ ! -f "$mails/.done" ]; then
 	echo "bench: generating $n mails (seed $seed) in $mails" >&2
 	rm -rf "$mails"
-	python3 "$here/gen_mails.py" --seed "$seed" --count "$n" "$mails" || die "gen_mails failed"
+	case $set in
+	text) python3 "$here/gen_mails.py" --set text --min-size 1024 --max-size 65536 \
+		--seed "$seed" --count "$n" "$mails" ;;
+	*) python3 "$here/gen_mails.py" --set "$set" --seed "$seed" --count "$n" "$mails" ;;
+	esac || die "gen_mails failed"
 	touch "$mails/.done"
+fi
+twin=$w/mails-twin-$seed-$n
+if [ "$set" = repeat ] && [ ! -f "$twin/.done" ]; then
+	rm -rf "$twin"
+	python3 "$here/gen_mails.py" --set twin --seed "$seed" --count "$n" "$twin" ||
+		die "gen_mails failed"
+	touch "$twin/.done"
 fi
 if [ ! -f "$db/.done" ]; then
 	echo "bench: generating $hashes hash + $bodies body signatures in $db" >&2
@@ -80,7 +111,7 @@ fi
 conf=$w/bench.conf
 printf '[general]\nstate_dir = %s\n[log]\nlevel = error\n[clamav]\ndatabase_dir = %s\nmax_db_age_hours = 0\n[worker]\npath = %s\n' \
 	"$w/state" "$db" "$build/src/worker/mukaika-worker" >"$conf"
-list=$w/list-$seed-$n.txt
+list=$w/list-$(basename "$mails").txt
 find "$mails" -name 'mail-*.eml' | sort >"$list"
 nfiles=$(wc -l <"$list")
 bytes=$(xargs cat <"$list" | wc -c)
@@ -95,13 +126,44 @@ if [ -n "$san" ] && [ "$san" != none ]; then
 fi
 iq=
 for d in src filters src/common src/model src/engine src/store; do iq="$iq -iquote $src/$d"; done
-pkgs="glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 libxml-2.0 uchardet libcrypto"
+pkgs="glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 libxml-2.0 uchardet libcrypto libsodium"
 be=$w/bench_engine
 # shellcheck disable=SC2046,SC2086 # pkg-config output and flag lists are word lists
 ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE $sanflags $iq $(pkg-config --cflags $pkgs) \
 	-o "$be" "$here/bench_engine.c" "$build/libmukaika.a" \
 	$(pkg-config --libs $pkgs) -pthread -lm || die "cannot build bench_engine"
 
+if [ "$set" = repeat ]; then
+	tlist=$w/list-twin-$seed-$n.txt
+	find "$twin" -name 'mail-*.eml' | sort >"$tlist"
+	tbytes=$(xargs cat <"$tlist" | wc -c)
+	nocache=$w/bench-nocache.conf
+	{ cat "$conf"; printf 'cache_size = 0\n'; } >"$nocache"
+	rm -rf "$w/state"; mkdir -p "$w/state"
+	echo "bench: repeat set, store mode (cache on)" >&2
+	rep=$("$be" store "$conf" "$list") || die "bench_engine store (repeat) failed"
+	rm -rf "$w/state"; mkdir -p "$w/state"
+	echo "bench: twin set (text mails of the same sizes), store mode" >&2
+	tw=$("$be" store "$conf" "$tlist") || die "bench_engine store (twin) failed"
+	rm -rf "$w/state"; mkdir -p "$w/state"
+	echo "bench: repeat set, store mode, worker.cache_size = 0" >&2
+	nc=$("$be" store "$nocache" "$list") || die "bench_engine store (no cache) failed"
+	kv() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+	awk -v n="$nfiles" -v b="$bytes" -v tb="$tbytes" -v rc="$(kv "$rep" cpu_s)" \
+	    -v tc="$(kv "$tw" cpu_s)" -v nc="$(kv "$nc" cpu_s)" -v h="$hashes" -v bo="$bodies" 'BEGIN {
+		printf "repeat benchmark: %d mails (%.1f MB) with 1-2 of the same 20 attachments; twin: %d text mails of the same sizes (%.1f MB); DB: %d MD5 + %d body sigs\n", n, b / 1e6, n, tb / 1e6, h, bo
+		printf "%-40s %8s %10s\n", "", "cpu_s", "ms/mail"
+		printf "%-40s %8.2f %10.2f\n", "repeat, cache on (store mode)", rc, rc * 1000 / n
+		printf "%-40s %8.2f %10.2f\n", "repeat, worker.cache_size = 0", nc, nc * 1000 / n
+		printf "%-40s %8.2f %10.2f\n", "twin text mails (store mode)", tc, tc * 1000 / n
+		r = rc / tc
+		printf "target 3  cpu(repeat, cache) / cpu(twin text mails) = %.2f  (<= 1.50)  %s\n", r, r <= 1.5 ? "PASS" : "MISS"
+		printf "          cache saves %.0f %% of the repeat set'"'"'s CPU\n", (1 - rc / nc) * 100
+	}'
+	echo "cache: $(printf '%s\n' "$rep" | tr ' ' '\n' | grep '^cache_' | tr '\n' ' ')"
+	echo "verdicts repeat: $(printf '%s\n' "$rep" | tr ' ' '\n' | grep -E '^(pass|cleaned|stripped|quarantined|rejected|tempfail)=' | tr '\n' ' ')"
+	exit 0
+fi
 echo "bench: (a) mukaika full, in process" >&2
 full=$("$be" full "$conf" "$list") || die "bench_engine full failed"
 echo "bench: (b) clamscan" >&2
