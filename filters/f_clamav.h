@@ -54,6 +54,11 @@ int mk_scanner_fresh(mk_scanner *s, mk_error *err);
 int mk_scanner_db_newest(const char *dir, gint64 *newest, mk_error *err);
 /* Signature count and a version string ("clamav 1.4.6, N sigs"). Borrowed. */
 const char *mk_scanner_describe(const mk_scanner *s);
+/* What identifies the loaded signatures (libclamav: its version, the
+ * database version, signature count and newest database time; clamd:
+ * the pool's description), for keys that must change with them.
+ * Borrowed. */
+const char *mk_scanner_db_version(const mk_scanner *s);
 /* Map a hit name to the finding it means: Heuristics.Encrypted.* ->
  * encrypted, *.OLE2.ContainsMacros / *.Macros -> active_content, else virus. */
 int mk_scanner_hit_finding(const char *name);

@@ -334,10 +334,36 @@ url_length(const char *p)
  * slashes, authority) is rewritten; the rest (path, query, an opaque
  * scheme's body) is scanned again, so links nested in it are defanged
  * too and a second pass finds nothing new. */
+/* False only where url_start() and unc_start() are both certainly 0: a
+ * byte that is no ASCII letter, slash, backslash or '[' (no scheme, "www"
+ * or slash run starts there), or a letter right after a character that
+ * url_start() refuses as the one before a link.  The scan copies such
+ * bytes in runs instead of asking both at every character. */
+static bool
+may_start_link(const char *text, const char *p)
+{
+	guchar c = (guchar)*p, prev = p > text ? (guchar)p[-1] : ' ';
+
+	if (c == '/' || c == '\\' || c == '[')
+		return true;
+	if (!g_ascii_isalpha(c))
+		return false;
+	return !g_ascii_isalnum(prev) && (prev == '\0' || strchr("+-.@/_", prev) == NULL);
+}
+
 static void
 defang_scan(GString *out, const char *text, const char *p)
 {
 	while (*p) {
+		const char *q = p;
+
+		while (*q && !may_start_link(text, q))
+			q++;
+		if (q > p) {   /* whole UTF-8 characters: no lead byte can start a link */
+			g_string_append_len(out, p, (gssize)(q - p));
+			p = q;
+			continue;
+		}
 		gsize n = url_start(text, p) != 0 || unc_start(text, p)
 		          ? url_length(p) : 0;
 		gsize m = n > 0 ? defang_prefix(out, p, n) : 0;

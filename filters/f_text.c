@@ -11,7 +11,9 @@
  *   are turned into Shift_JIS bytes and decoded as CP932, so the NEC/IBM
  *   extension characters Windows mailers put into ISO-2022-JP (1 in a
  *   circle, (kabu), fullwidth tilde) come out right; glibc's ISO-2022-JP-2/-3
- *   are the fallback.  Detection uses uchardet.  The last resort decodes
+ *   are the fallback.  Detection uses uchardet, run only when a decision
+ *   reads its guess (never for data that decodes under a right declared
+ *   label).  The last resort decodes
  *   with U+FFFD for every undecodable byte.
  *
  * OWNS
@@ -321,33 +323,50 @@ is_cjk_multibyte(const char *cs)
 /* Declared CS is trusted unless the data clearly says otherwise: valid
  * UTF-8 under a single-byte or (confirmed by uchardet) other label, or
  * ISO-2022-JP escapes in 7-bit data under a single-byte label. */
+/* uchardet's guess, made the first time it is asked for (it is most of
+ * the cost of decoding a body whose declared charset is right, where it
+ * is never asked for); NULL when the data gives it no say (7-bit data
+ * under a declared charset). */
+typedef struct lazy_det {
+	const char *buf;
+	gsize len;
+	bool wanted;       /* high bytes, or no declared charset */
+	bool done;
+	const char *cs;
+} lazy_det;
+
+static const char *
+det_get(lazy_det *d)
+{
+	if (!d->done && d->wanted)
+		d->cs = detect(d->buf, d->len);
+	d->done = true;
+	return d->cs;
+}
+
 static bool
-declared_is_wrong(const char *cs, const text_stats *st, const char *det)
+declared_is_wrong(const char *cs, const text_stats *st, lazy_det *det)
 {
 	if (g_ascii_strcasecmp(cs, "UTF-8") == 0)
 		return false;
 	if (st->high > 0 && st->bad == 0 && st->mb > 0 &&
-	    (charset_is_single_byte(cs) || g_strcmp0(det, "UTF-8") == 0))
+	    (charset_is_single_byte(cs) || g_strcmp0(det_get(det), "UTF-8") == 0))
 		return true;
 	if (!charset_is_single_byte(cs))
 		return false;
 	if (st->high == 0 && st->jis_escape)
 		return true;
-	return st->high > 0 && is_cjk_multibyte(det);
+	return st->high > 0 && is_cjk_multibyte(det_get(det));
 }
 
 /* Strict candidates in order, then lossy ones.  A failed multibyte label
  * (Shift_JIS, EUC-JP ...) keeps the Japanese decoders ahead of a
  * single-byte uchardet guess, which would decode anything as mojibake. */
 static const char *
-guess(const char *buf, gsize len, const text_stats *st, const char *det,
+guess(const char *buf, gsize len, const text_stats *st, lazy_det *ld,
       const char *declared, GString *out)
 {
 	bool mbdecl = declared != NULL && !charset_is_single_byte(declared);
-	const char *sdet = det && !charset_is_single_byte(det) ? det : NULL;
-	const char *strict[] = { mbdecl ? sdet : det, "CP932", "EUC-JP" };
-	const char *lossy[] = { mbdecl ? declared : det, mbdecl ? det : declared,
-	                        "UTF-8" };
 
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 &&
 	    decode_as(buf, len, "UTF-8", false, out))
@@ -364,6 +383,12 @@ guess(const char *buf, gsize len, const text_stats *st, const char *det,
 		return "UTF-8";
 	if (st->mb > 0 && st->bad <= st->mb)
 		return decode_as(buf, len, "UTF-8", true, out), "UTF-8";
+	const char *det = det_get(ld);
+	const char *sdet = det && !charset_is_single_byte(det) ? det : NULL;
+	const char *strict[] = { mbdecl ? sdet : det, "CP932", "EUC-JP" };
+	const char *lossy[] = { mbdecl ? declared : det, mbdecl ? det : declared,
+	                        "UTF-8" };
+
 	for (gsize i = 0; i < G_N_ELEMENTS(strict); i++)
 		if (strict[i] != NULL && decode_as(buf, len, strict[i], false, out))
 			return strict[i];
@@ -391,21 +416,21 @@ mk_text_to_utf8(const void *buf, size_t len, const char *declared,
 {
 	GString *out = g_string_sized_new(len + len / 2 + 1);
 	const char *cs = declared && *declared ? charset_canon(declared) : NULL;
-	const char *det = NULL, *got = NULL;
+	const char *got = NULL;
 	text_stats st;
+	lazy_det det = { 0 };
 
 	if (buf == NULL)
 		buf = "", len = 0;
 	scan_stats(buf, len, &st);
-	if (st.high > 0 || cs == NULL)
-		det = detect(buf, len);
-	if (cs != NULL && !declared_is_wrong(cs, &st, det) &&
+	det = (lazy_det){ .buf = buf, .len = len, .wanted = st.high > 0 || cs == NULL };
+	if (cs != NULL && !declared_is_wrong(cs, &st, &det) &&
 	    decode_as(buf, len, cs, false, out))
 		got = cs;
 	if (guessed != NULL)
 		*guessed = got == NULL;
 	if (got == NULL)
-		got = guess(buf, len, &st, det, cs, out);
+		got = guess(buf, len, &st, &det, cs, out);
 	if (used != NULL)
 		*used = g_strdup(got);
 	(void)err;

@@ -101,6 +101,7 @@ typedef struct mk_config {
 		char *clamd_sockets;       /* ';'-separated unix:PATH | tcp:HOST:PORT */
 		gint64 clamd_connect_timeout_ms;
 		gint64 clamd_io_timeout_ms;
+		char *tmp_dir;             /* libclamav's temp files: a private dir below */
 	} clamav;
 
 	struct {
@@ -165,6 +166,7 @@ typedef struct mk_config {
 		gint64 cpu_s;              /* RLIMIT_CPU */
 		bool zygote;               /* fork each run from a preloaded server */
 		gint64 parallel;           /* runs of one item at once; 0 = CPUs */
+		gint64 cache_size;         /* bytes of kept filter outputs; 0 = off */
 	} worker;
 
 	struct {

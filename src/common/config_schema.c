@@ -114,6 +114,10 @@ const mk_key mk_schema[] = {
 	{ "clamav", "clamd_io_timeout_ms", MK_T_INT, OFF(clamav.clamd_io_timeout_ms),
 	  XSTR(MK_DEF_CLAMD_IO_MS), 100, 3600000, NULL,
 	  "clamd: longest wait for one send or reply (a scan included) before the member counts as dead" },
+	{ "clamav", "tmp_dir", MK_T_STR, OFF(clamav.tmp_dir), "/dev/shm", 0, 0, NULL,
+	  "libclamav: where a private directory for its temporary files (the parts of "
+	  "every scan) is made: a tmpfs saves a file system's inode work per scan; "
+	  "when it is unusable, $TMPDIR or /tmp is used (logged)" },
 
 	{ "text", "defang_links", MK_T_BOOL, OFF(text.defang_links), "true", 0, 0, NULL,
 	  "write links as hxxps://example[.]jp/... so they are not clickable" },
@@ -222,6 +226,11 @@ const mk_key mk_schema[] = {
 	{ "worker", "parallel", MK_T_INT, OFF(worker.parallel), "0", 0, 64, NULL,
 	  "sandboxed runs of one mail or file at the same time (its documents are "
 	  "independent; 0: the number of CPUs, 1: one after the other)" },
+	{ "worker", "cache_size", MK_T_SIZE, OFF(worker.cache_size), MK_DEF_WORKER_CACHE, 0,
+	  16 * MK_GiB, NULL,
+	  "memory for outputs of sandboxed runs kept for documents seen again (same bytes, "
+	  "same filter, same configuration and signature database; scanning and policy "
+	  "still run every time); least recently used go first; 0: off" },
 
 	{ "pdf", "dpi", MK_T_INT, OFF(pdf.dpi), XSTR(MK_DEF_PDF_DPI), 36, 600, NULL,
 	  "resolution PDF pages are rasterized at" },

@@ -66,6 +66,7 @@
 #define MK_DEF_WORKER_TIMEOUT_MS   60000
 #define MK_DEF_WORKER_MEMORY       "1G"
 #define MK_DEF_WORKER_OUTPUT       "200M"
+#define MK_DEF_WORKER_CACHE        "64M"
 #define MK_DEF_WORKER_CPU_S        60
 #define MK_DEF_PDF_DPI             150
 #define MK_DEF_PDF_MAX_PAGES       200

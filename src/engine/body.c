@@ -25,6 +25,11 @@
  *   part).  The walk itself and archive rebuilds stay in order on the
  *   calling thread.
  *
+ *   A sandboxed run for bytes the engine's sanitize cache already holds a
+ *   result for (same sha256, filter, configuration and database:
+ *   sancache.h) takes that result instead of running again; a new
+ *   successful run is put into the cache.
+ *
  * NEVER
  *   Changes n->data.
  */
@@ -34,6 +39,7 @@
 
 #include "f_worker.h"
 #include "f_wtext.h"
+#include "log.h"
 #include "policy.h"
 #include "registry.h"
 
@@ -56,11 +62,43 @@ filter_done(const mk_config *cfg, mk_node *n, const char *name, int rc,
 	mk_set_str(&n->filter_result, "ok");
 }
 
+/* A sandboxed run already made for these bytes (sancache.h): its output,
+ * type, notes and the findings they carry, as mk_worker_filter() sets
+ * them. */
+static bool
+cached_run(mk_sancache *cache, const mk_filter *f, mk_node *n)
+{
+	GBytes *out = NULL;
+	char *type = NULL;
+	GPtrArray *notes;
+
+	if (cache == NULL || f->run != mk_worker_filter)
+		return false;
+	notes = g_ptr_array_new_with_free_func(g_free);
+	if (!mk_sancache_get(cache, f->name, n->sha256, &out, &type, notes)) {
+		g_ptr_array_unref(notes);
+		return false;
+	}
+	mk_worker_apply_notes(n, f->name, notes);   /* and their findings */
+	g_ptr_array_unref(notes);
+	if (n->out != NULL)
+		g_bytes_unref(n->out);
+	n->out = out;
+	g_free(n->out_type);
+	n->out_type = type;
+	g_free(n->out_name);
+	n->out_name = mk_worker_out_name(n->declared_name, n->out_type);
+	mk_log(MK_LOG_DEBUG, n->path, "%s: output of an earlier run of the same "
+	       "bytes (sanitize cache)", f->name);
+	return true;
+}
+
 static void
-run_filter(const mk_config *cfg, mk_node *n)
+run_filter(const mk_config *cfg, mk_sancache *cache, mk_node *n)
 {
 	const mk_filter *f = mk_filter_find(n->true_type);
 	mk_error err = { 0 };
+	guint notes0 = n->notes->len;
 	int rc;
 
 	if (f == NULL) {
@@ -69,8 +107,21 @@ run_filter(const mk_config *cfg, mk_node *n)
 		return;
 	}
 	mk_set_str(&n->filter, f->name);
+	if (cached_run(cache, f, n)) {
+		mk_set_str(&n->filter_result, "ok");
+		return;
+	}
 	rc = f->run(cfg, n, &err);
 	filter_done(cfg, n, f->name, rc, &err);
+	if (cache != NULL && f->run == mk_worker_filter && n->out != NULL &&
+	    g_strcmp0(n->filter_result, "ok") == 0) {
+		GPtrArray *notes = g_ptr_array_new();
+
+		for (guint i = notes0; i < n->notes->len; i++)
+			g_ptr_array_add(notes, g_ptr_array_index(n->notes, i));
+		mk_sancache_put(cache, f->name, n->sha256, n->out, n->out_type, notes);
+		g_ptr_array_unref(notes);
+	}
 }
 
 /* The walk of sanitize_node(): VISIT(n) for every node it would filter, in
@@ -94,6 +145,7 @@ walk(mk_node *n, void (*visit)(mk_node *, void *), void *user)
 
 typedef struct {
 	const mk_config *cfg;
+	mk_sancache *cache;
 	GPtrArray *nodes;     /* the sandboxed runs of the tree */
 	gint next;            /* index of the next one to take (atomic) */
 	GPtrArray *text;      /* bodies and text parts: one "text" run */
@@ -122,7 +174,7 @@ par_thread(gpointer user)
 	gint i;
 
 	while ((i = g_atomic_int_add(&pr->next, 1)) < (gint)pr->nodes->len)
-		run_filter(pr->cfg, g_ptr_array_index(pr->nodes, i));
+		run_filter(pr->cfg, pr->cache, g_ptr_array_index(pr->nodes, i));
 	return NULL;
 }
 
@@ -189,14 +241,14 @@ sanitize_one(mk_node *n, void *user)
 		g_ptr_array_add(pr->text, n);
 		run_text(pr);
 	} else if (n->filter_result == NULL) {   /* not run together before */
-		run_filter(pr->cfg, n);
+		run_filter(pr->cfg, pr->cache, n);
 	}
 }
 
 void
-mk_sanitize_tree(const mk_config *cfg, mk_node *root)
+mk_sanitize_tree(const mk_config *cfg, mk_sancache *cache, mk_node *root)
 {
-	par_runs pr = { cfg, g_ptr_array_new(), 0, g_ptr_array_new(),
+	par_runs pr = { cfg, cache, g_ptr_array_new(), 0, g_ptr_array_new(),
 	                g_hash_table_new(NULL, NULL) };
 
 	run_sandboxed_together(&pr, root);

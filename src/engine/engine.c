@@ -36,6 +36,7 @@ struct mk_engine {
 	mk_scanner *scanner;       /* NULL when the database did not load */
 	char *scanner_error;
 	mk_engine_port *port;      /* NULL: nothing can be stored */
+	mk_sancache *cache;        /* sandboxed runs by bytes (sancache.h) */
 };
 
 /* The exception for SENDER as a policy input in *PE (pattern copied to
@@ -63,6 +64,15 @@ mk_engine_new(mk_config *cfg, mk_engine_port *port, mk_error *err)
 		e->scanner_error = g_strdup(serr.msg);
 		mk_log(MK_LOG_ERROR, NULL, "virus scanner not ready: %s", serr.msg);
 	}
+	/* one cache per engine: its configuration and database only; a
+	 * reload makes a new engine, so a new, empty cache */
+	if (e->scanner != NULL && cfg->worker.cache_size > 0) {
+		char digest[65];
+
+		mk_sancache_config_digest(cfg, digest);
+		e->cache = mk_sancache_new((gsize)cfg->worker.cache_size, digest,
+		                           mk_scanner_db_version(e->scanner));
+	}
 	(void)err;
 	return e;
 }
@@ -76,6 +86,7 @@ mk_engine_free(mk_engine **ep)
 		return;
 	e = *ep;
 	*ep = NULL;
+	mk_sancache_free(&e->cache);
 	mk_scanner_free(&e->scanner);
 	if (e->port != NULL && e->port->free != NULL)
 		e->port->free(e->port->ctx);
@@ -89,6 +100,12 @@ const mk_config *
 mk_engine_config(const mk_engine *e)
 {
 	return e->cfg;
+}
+
+mk_sancache *
+mk_engine_cache(mk_engine *e)
+{
+	return e->cache;
 }
 
 int
@@ -587,7 +604,7 @@ mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
 	                     match_exception(e, in->sender, &pe, &pattern) ? &pe : NULL);
 	g_free(pattern);
 	if (!in->inbound_only_av)
-		mk_sanitize_tree(e->cfg, r->root);
+		mk_sanitize_tree(e->cfg, e->cache, r->root);
 	finish(e, in, r, t0);
 	*out = r;
 	return 0;

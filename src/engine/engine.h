@@ -27,6 +27,11 @@
  *   Without a port nothing can be stored, so an item that must be kept
  *   ends TEMPFAIL (scan-only callers set no_store).
  *
+ *   A document's sandboxed filter run is made once per engine for the same
+ *   bytes: the engine keeps the results in its own bounded cache, keyed by
+ *   the bytes' sha256, the filter, the configuration digest and the
+ *   database version (sancache.h); every other step runs for every item.
+ *
  *   Thread safety: one engine serves many threads; each call uses its own
  *   context and this thread's sniffer; the port is called from any of
  *   them (it serialises itself).
@@ -45,6 +50,7 @@
 #include "item.h"
 #include "mk_error.h"
 #include "policy.h"
+#include "sancache.h"
 
 typedef struct mk_engine mk_engine;
 
@@ -101,6 +107,10 @@ void mk_engine_free(mk_engine **e);
 /* 0 when the scanner is usable, else MK_ERR_TEMP + reason. */
 int mk_engine_ready(mk_engine *e, mk_error *err);
 const mk_config *mk_engine_config(const mk_engine *e);
+
+/* The engine's sanitize cache (sancache.h; worker.cache_size), NULL when
+ * off or the scanner did not load.  Borrowed. */
+mk_sancache *mk_engine_cache(mk_engine *e);
 
 int mk_engine_process(mk_engine *e, const mk_input *in, mk_result **out,
                       mk_error *err);
