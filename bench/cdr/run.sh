@@ -20,6 +20,10 @@
 #   the PDF text layer's cost (ms per page with and without, ratio), and
 #   per type whether the outputs are usable: open (pdfinfo, or LibreOffice
 #   converts them) and keep text when the input has text (pdftotext).
+#   Then issue 17's target 4: ms per A4 page of the pdf filter (no text
+#   layer) on the generated text PDFs against pdftoppm -r DPI -gray -png on
+#   the same files in the same run (the render floor), ratio <= 1.2,
+#   PASS/MISS.
 #
 # DIAGNOSTICS
 #   Exit status of bench_cdr; 1 when the build is missing, 64 usage.
@@ -116,6 +120,39 @@ echo "bench: $(wc -l <"$list") files, $rounds rounds" >&2
 rm -rf "$work/out"; mkdir -p "$work/out"
 "$work/bench_cdr" "$work/bench.conf" "$list" "$rounds" "$work/out"
 rc=$?
+
+# Target 4 (issue 17): a rasterized page against the render floor, on the
+# generated text PDFs (A4, colourless: mukaika writes them as gray page
+# images), in the same run: mukaika's pdf filter without the text layer
+# (bench_cdr's ms_page_without, wall, fork server included) against
+# pdftoppm -r DPI -gray -png on the same files (render + the PNG's
+# compression, wall, process start included), ROUNDS times each.
+if command -v pdftoppm >/dev/null; then
+	dpi=$(awk -F' *= *' '$1 == "dpi" { print $2 }' "$work/bench.conf")
+	dpi=${dpi:-150}
+	plist=$work/list-genpdf.txt
+	grep "$work/pdf/" "$list" >"$plist"
+	mk=$("$work/bench_cdr" "$work/bench.conf" "$plist" "$rounds" 2>/dev/null |
+		sed -n 's/.*text_layer:.* ms_page_without=\([0-9.]*\).*/\1/p' | head -n 1)
+	pages=0
+	for f in $(cut -f2 "$plist"); do
+		pages=$((pages + $(pdfinfo "$f" | awk '/^Pages:/ { print $2 }')))
+	done
+	t0=$(date +%s.%N)
+	for _ in $(seq "$rounds"); do
+		for f in $(cut -f2 "$plist"); do
+			pdftoppm -r "$dpi" -gray -png "$f" "$work/floor" || die "pdftoppm failed on $f"
+		done
+	done
+	t1=$(date +%s.%N)
+	rm -f "$work"/floor*.png
+	awk -v mk="$mk" -v t0="$t0" -v t1="$t1" -v p="$pages" -v r="$rounds" -v dpi="$dpi" 'BEGIN {
+		fl = (t1 - t0) * 1000 / (p * r)
+		printf "pdf floor: pdftoppm -r %d -gray -png: %.1f ms/page (A4, %d pages x %d rounds)\n", dpi, fl, p, r
+		if (mk == "") { print "target 4  no mukaika ms/page measured  MISS"; exit }
+		printf "target 4  A4 page raster, mukaika / pdftoppm floor = %.1f / %.1f = %.2f  (<= 1.20)  %s\n",
+		       mk, fl, mk / fl, mk / fl <= 1.2 ? "PASS" : "MISS" }'
+fi
 
 # Usable output, per type: it opens (pdfinfo; LibreOffice converts an
 # office document to PDF, all in one run), and keeps text when the input
