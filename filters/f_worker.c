@@ -59,6 +59,22 @@ mk_worker_out_name(const char *declared, const char *out_type)
 	return g_strdup_printf("%.*s.%s", (int)stem, declared, exts[0]);
 }
 
+void
+mk_worker_apply_notes(mk_node *n, const char *filter, const GPtrArray *notes)
+{
+	for (guint i = 0; notes != NULL && i < notes->len; i++) {
+		mk_log(MK_LOG_INFO, n->path, "%s: %s", filter,
+		       (char *)g_ptr_array_index(notes, i));
+		g_ptr_array_add(n->notes, g_strdup(g_ptr_array_index(notes, i)));
+		mk_fnote_code code;
+		int count;
+		if (mk_fnote_parse(g_ptr_array_index(notes, i), &code, &count) &&
+		    code == MK_FN_LINK_MISMATCH)
+			mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%d link(s) whose shown "
+			                    "text names another target", count);
+	}
+}
+
 int
 mk_worker_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 {
@@ -77,17 +93,7 @@ mk_worker_filter(const mk_config *cfg, mk_node *n, mk_error *err)
 	rc = mk_worker_run(cfg, f->name, n->data, &out, &type, notes, err);
 	if (rc < 0)
 		goto out;
-	for (guint i = 0; i < notes->len; i++) {
-		mk_log(MK_LOG_INFO, n->path, "%s: %s", f->name,
-		       (char *)g_ptr_array_index(notes, i));
-		g_ptr_array_add(n->notes, g_strdup(g_ptr_array_index(notes, i)));
-		mk_fnote_code code;
-		int count;
-		if (mk_fnote_parse(g_ptr_array_index(notes, i), &code, &count) &&
-		    code == MK_FN_LINK_MISMATCH)
-			mk_node_add_finding(n, MK_F_LINK_MISMATCH, "%d link(s) whose shown "
-			                    "text names another target", count);
-	}
+	mk_worker_apply_notes(n, f->name, notes);
 	if (n->out != NULL)
 		g_bytes_unref(n->out);
 	n->out = out;

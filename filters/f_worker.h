@@ -35,5 +35,9 @@
 
 int mk_worker_filter(const mk_config *cfg, mk_node *n, mk_error *err);
 char *mk_worker_out_name(const char *declared, const char *out_type);
+/* What a worker run's NOTES do to N: logged, appended to n->notes, and
+ * the findings some of them carry (fnote.h) added.  Used for a fresh run
+ * and for one taken from the sanitize cache alike. */
+void mk_worker_apply_notes(mk_node *n, const char *filter, const GPtrArray *notes);
 
 #endif

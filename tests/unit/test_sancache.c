@@ -257,6 +257,7 @@ START_TEST(test_engine_hit_same_output)
 	ck_assert_str_eq(f1.n->out_name, f2.n->out_name);
 	ck_assert_str_eq(f1.n->filter_result, f2.n->filter_result);
 	ck_assert_uint_eq(f1.n->notes->len, f2.n->notes->len);
+	ck_assert_uint_eq(f1.n->findings->len, f2.n->findings->len);   /* from notes too */
 	ck_assert_int_eq(r1->verdict, r2->verdict);
 	ck_assert_str_eq(r1->actions, r2->actions);
 	ck_assert(g_bytes_equal(r1->output, r2->output));   /* same id: same mail */
