@@ -19,6 +19,7 @@ PACKAGES=(
 	libmicrohttpd-dev libgnutls28-dev libsodium-dev libseccomp-dev curl openssl
 	check clamav clamav-testfiles clamav-daemon
 	swaks miltertest postfix
+	postgresql libpq-dev
 	jq sqlite3 file python3 python3-jsonschema zip p7zip-full
 	chromium fonts-ipafont-gothic nodejs
 	clang libfuzzer-14-dev

@@ -28,16 +28,16 @@
  *   The root gets the finding exception_applied "#ID PATTERN ACTION".
  *
  * FAILURE
- *   As review.h: refusals MK_ERR_USAGE (audited), sqlite MK_ERR_TEMP.
+ *   As review.h: refusals MK_ERR_USAGE (audited), store MK_ERR_TEMP.
+ *   The rules are here, the same for every backend; the rows are the
+ *   backend's (exception_insert, exception_update, exception_list).
  */
 #include <string.h>
 
-#include "store_int.h"
+#include "store_backend.h"
 #include "audit.h"
 #include "review.h"
 
-#define EXC_COLS "id, pattern, action, reason, requester, approver, created, " \
-	"approved, expires, coalesce(revoked, 0)"
 
 static int
 refuse(mk_store *q, const mk_actor *a, const char *what, const char *msg,
@@ -70,15 +70,13 @@ valid_pattern(const char *p)
 }
 
 int
-sq_exception_propose(mk_store *q, const mk_actor *a, const char *pattern,
+mk_exception_propose(mk_store *q, const mk_actor *a, const char *pattern,
                      const char *action, const char *reason, gint64 expires,
                      gint64 now, gint64 *id, mk_error *err)
 {
-	sqlite3 *db = mk_sq_db(q);
-	sqlite3_stmt *st = NULL;
 	mk_action act;
 	char detail[400];
-	int rc = 0;
+	int rc;
 
 	*id = 0;
 	if (!is_admin(a))
@@ -87,22 +85,9 @@ sq_exception_propose(mk_store *q, const mk_actor *a, const char *pattern,
 	    reason == NULL || *reason == '\0' || expires <= now)
 		return refuse(q, a, "exception.propose", "need an address or @domain, an "
 		              "action, a reason and a future expiry", now, err);
-	if (sqlite3_prepare_v2(db, "INSERT INTO exceptions (pattern, action, reason, "
-	                       "requester, created, expires) VALUES (?1,?2,?3,?4,?5,?6)",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return mk_sq_fail(db, err, "exceptions");
-	sqlite3_bind_text(st, 1, pattern, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, action, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, a->who, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, now);
-	sqlite3_bind_int64(st, 6, expires);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = mk_sq_fail(db, err, "exceptions");
-	sqlite3_finalize(st);
-	if (rc != 0)
+	if ((rc = q->ops->exception_insert(q, a, pattern, action, reason, expires, now, id,
+	                                   err)) != 0)
 		return rc;
-	*id = sqlite3_last_insert_rowid(db);
 	g_snprintf(detail, sizeof detail, "#%" G_GINT64_FORMAT " %s = %s: %s", *id,
 	           pattern, action, reason);
 	return mk_audit_add(q, now, a->who, a->ip, "exception.propose", NULL, "ok",
@@ -113,99 +98,35 @@ static int
 update_exc(mk_store *q, const mk_actor *a, gint64 id, gint64 now, bool approve,
            mk_error *err)
 {
-	sqlite3 *db = mk_sq_db(q);
 	const char *what = approve ? "exception.approve" : "exception.revoke";
-	sqlite3_stmt *st = NULL;
 	char detail[32];
-	int rc = 0, n = 0;
+	int rc, n = 0;
 
 	if (!is_admin(a))
 		return refuse(q, a, what, "only an admin may do this", now, err);
-	if (sqlite3_prepare_v2(db, approve
-	    ? "UPDATE exceptions SET approver = ?2, approved = ?3 WHERE id = ?1 AND "
-	      "approver IS NULL AND revoked IS NULL"
-	    : "UPDATE exceptions SET revoked = ?3 WHERE id = ?1 AND revoked IS NULL AND "
-	      "?2 IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
-		return mk_sq_fail(db, err, "exceptions");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, a->who, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, now);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_finalize(st);
+	rc = q->ops->exception_update(q, a, id, now, approve, &n, err);
+	if (rc == MK_ERR_USAGE)
 		return refuse(q, a, what, "two-person rule: the proposer cannot approve", now, err);
-	}
-	n = sqlite3_changes(db);
-	sqlite3_finalize(st);
+	if (rc != 0)
+		return rc;
 	if (n != 1)
 		return refuse(q, a, what, "no such open exception", now, err);
 	g_snprintf(detail, sizeof detail, "#%" G_GINT64_FORMAT, id);
-	rc = mk_audit_add(q, now, a->who, a->ip, what, NULL, "ok", detail, err);
-	return rc;
+	return mk_audit_add(q, now, a->who, a->ip, what, NULL, "ok", detail, err);
 }
 
 int
-sq_exception_approve(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
+mk_exception_approve(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
                      mk_error *err)
 {
 	return update_exc(q, a, id, now, true, err);
 }
 
 int
-sq_exception_revoke(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
+mk_exception_revoke(mk_store *q, const mk_actor *a, gint64 id, gint64 now,
                     mk_error *err)
 {
 	return update_exc(q, a, id, now, false, err);
-}
-
-static void
-exc_free_func(gpointer p)
-{
-	mk_exception *e = p;
-
-	mk_exception_free(&e);
-}
-
-static char *
-col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return t != NULL ? g_strdup((const char *)t) : NULL;
-}
-
-int
-sq_exception_list(mk_store *q, GPtrArray **out, mk_error *err)
-{
-	sqlite3 *db = mk_sq_db(q);
-	sqlite3_stmt *st = NULL;
-	int s;
-
-	*out = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT " EXC_COLS " FROM exceptions ORDER BY id DESC",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return mk_sq_fail(db, err, "exceptions");
-	*out = g_ptr_array_new_with_free_func(exc_free_func);
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		mk_exception *e = g_new0(mk_exception, 1);
-
-		e->id = sqlite3_column_int64(st, 0);
-		e->pattern = col(st, 1);
-		e->action = col(st, 2);
-		e->reason = col(st, 3);
-		e->requester = col(st, 4);
-		e->approver = col(st, 5);
-		e->created = sqlite3_column_int64(st, 6);
-		e->approved = sqlite3_column_int64(st, 7);
-		e->expires = sqlite3_column_int64(st, 8);
-		e->revoked = sqlite3_column_int64(st, 9);
-		g_ptr_array_add(*out, e);
-	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_DONE) {
-		g_clear_pointer(out, g_ptr_array_unref);
-		return mk_sq_fail(db, err, "exceptions");
-	}
-	return 0;
 }
 
 void

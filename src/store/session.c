@@ -27,8 +27,8 @@
 
 #define TOKEN_BYTES 32
 
-static char *
-random_hex(void)
+char *
+mk_sess_random_hex(void)
 {
 	unsigned char b[TOKEN_BYTES];
 	char *hex = g_malloc(TOKEN_BYTES * 2 + 1);
@@ -41,8 +41,8 @@ random_hex(void)
 	return hex;
 }
 
-static bool
-valid_token(const char *t)
+bool
+mk_sess_valid_token(const char *t)
 {
 	if (t == NULL || strlen(t) != TOKEN_BYTES * 2)
 		return false;
@@ -57,7 +57,7 @@ sq_session_new(mk_store *q, const char *user, const char *ip, gint64 now,
                char **token, mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
-	char *tok = random_hex(), *csrf = random_hex();
+	char *tok = mk_sess_random_hex(), *csrf = mk_sess_random_hex();
 	char hash[65];
 	sqlite3_stmt *st = NULL;
 	int rc = 0;
@@ -103,8 +103,8 @@ delete_hash(sqlite3 *db, const char *hash, mk_error *err)
 	return rc;
 }
 
-static bool
-expired(const mk_session *s, bool blocked, gint64 now, const mk_auth_policy *pol)
+bool
+mk_sess_expired(const mk_session *s, bool blocked, gint64 now, const mk_auth_policy *pol)
 {
 	if (blocked || now - s->last_seen > pol->idle_s || now < s->created)
 		return true;
@@ -141,7 +141,7 @@ sq_session_check(mk_store *q, const char *token, gint64 now,
 	int rc = 0, step;
 
 	*out = NULL;
-	if (!valid_token(token)) {
+	if (!mk_sess_valid_token(token)) {
 		mk_error_set(err, MK_ERR_NOINPUT, "no session");
 		return MK_ERR_NOINPUT;
 	}
@@ -171,7 +171,7 @@ sq_session_check(mk_store *q, const char *token, gint64 now,
 	 * wait for another connection's write lock (busy timeout). */
 	sqlite3_finalize(st);
 	st = NULL;
-	if (expired(s, blocked, now, pol)) {
+	if (mk_sess_expired(s, blocked, now, pol)) {
 		mk_session_free(&s);
 		mk_error_set(err, MK_ERR_NOINPUT, "session expired");
 		rc = delete_hash(db, hash, err);
@@ -196,7 +196,7 @@ sq_session_end(mk_store *q, const char *token, mk_error *err)
 	sqlite3 *db = mk_sq_db(q);
 	char hash[65];
 
-	if (!valid_token(token))
+	if (!mk_sess_valid_token(token))
 		return 0;
 	mk_sha256_hex(token, strlen(token), hash);
 	return delete_hash(db, hash, err);

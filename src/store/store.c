@@ -188,27 +188,6 @@ mk_session_end(mk_store *s, const char *token, mk_error *err)
 }
 
 int
-mk_review_request(mk_store *s, const mk_actor *a, const char *item, const char *reason,
-                  gint64 now, gint64 *req_id, mk_error *err)
-{
-	return s->ops->review_request(s, a, item, reason, now, req_id, err);
-}
-
-int
-mk_review_decide(mk_store *s, const mk_actor *a, gint64 req_id, bool approve,
-                 const char *comment, gint64 now, mk_error *err)
-{
-	return s->ops->review_decide(s, a, req_id, approve, comment, now, err);
-}
-
-int
-mk_review_delete(mk_store *s, const mk_actor *a, const char *item, gint64 now,
-                 gint64 *req_id, mk_error *err)
-{
-	return s->ops->review_delete(s, a, item, now, req_id, err);
-}
-
-int
 mk_review_list(mk_store *s, const char *status, const char *item, GPtrArray **out,
                mk_error *err)
 {
@@ -226,29 +205,6 @@ mk_review_set_status(mk_store *s, gint64 id, const char *from, const char *to,
                      int *changed, mk_error *err)
 {
 	return s->ops->review_set_status(s, id, from, to, changed, err);
-}
-
-int
-mk_exception_propose(mk_store *s, const mk_actor *a, const char *pattern,
-                     const char *action, const char *reason, gint64 expires,
-                     gint64 now, gint64 *id, mk_error *err)
-{
-	return s->ops->exception_propose(s, a, pattern, action, reason, expires, now,
-	                                 id, err);
-}
-
-int
-mk_exception_approve(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
-                     mk_error *err)
-{
-	return s->ops->exception_approve(s, a, id, now, err);
-}
-
-int
-mk_exception_revoke(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
-                    mk_error *err)
-{
-	return s->ops->exception_revoke(s, a, id, now, err);
 }
 
 int

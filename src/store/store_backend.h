@@ -27,6 +27,9 @@ typedef enum {
 	MK_STORE_POSTGRESQL,
 } mk_store_backend;
 
+/* request_insert: an open request for the item exists already. */
+#define MK_STORE_EXISTS 1
+
 typedef struct mk_store_ops {
 	const char *name;
 	mk_store *(*open)(const mk_config *cfg, mk_error *err);
@@ -70,26 +73,30 @@ typedef struct mk_store_ops {
 	                     const mk_auth_policy *pol, mk_session **out,
 	                     mk_error *err);
 	int (*session_end)(mk_store *s, const char *token, mk_error *err);
-	int (*review_request)(mk_store *s, const mk_actor *a, const char *item,
-	                      const char *reason, gint64 now, gint64 *req_id,
-	                      mk_error *err);
-	int (*review_decide)(mk_store *s, const mk_actor *a, gint64 req_id,
-	                     bool approve, const char *comment, gint64 now,
-	                     mk_error *err);
-	int (*review_delete)(mk_store *s, const mk_actor *a, const char *item, gint64 now,
-	                     gint64 *req_id, mk_error *err);
+	/* One open request of KIND for ITEM by A and its audit event WHAT in
+	 * one transaction; MK_STORE_EXISTS (nothing written) when one is
+	 * open already.  The rules are checked before, in review.c. */
+	int (*request_insert)(mk_store *s, const mk_actor *a, const char *item,
+	                      const char *reason, const char *kind, const char *what,
+	                      gint64 now, gint64 *req_id, mk_error *err);
+	/* The decision on R, R pending -> approved|denied and the audit event
+	 * WHAT in one transaction; MK_ERR_USAGE when R was decided meanwhile. */
+	int (*decision_write)(mk_store *s, const mk_actor *a, const mk_request *r,
+	                      bool approve, const char *comment, const char *what,
+	                      gint64 now, mk_error *err);
 	int (*review_list)(mk_store *s, const char *status, const char *item,
 	                   GPtrArray **out, mk_error *err);
 	int (*review_get)(mk_store *s, gint64 req_id, mk_request **out, mk_error *err);
 	int (*review_set_status)(mk_store *s, gint64 id, const char *from,
 	                         const char *to, int *changed, mk_error *err);
-	int (*exception_propose)(mk_store *s, const mk_actor *a, const char *pattern,
-	                         const char *action, const char *reason,
-	                         gint64 expires, gint64 now, gint64 *id, mk_error *err);
-	int (*exception_approve)(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
-	                         mk_error *err);
-	int (*exception_revoke)(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
-	                        mk_error *err);
+	/* A new proposal (its rules and audit: exceptions.c). */
+	int (*exception_insert)(mk_store *s, const mk_actor *a, const char *pattern,
+	                        const char *action, const char *reason, gint64 expires,
+	                        gint64 now, gint64 *id, mk_error *err);
+	/* Approve (approver = A) or revoke open exception ID; *changed rows;
+	 * MK_ERR_USAGE when the database refuses (two-person rule). */
+	int (*exception_update)(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+	                        bool approve, int *changed, mk_error *err);
 	int (*exception_list)(mk_store *s, GPtrArray **out, mk_error *err);
 	int (*stats_add)(mk_store *s, const mk_qmeta *meta, gint64 size, bool stored,
 	                 mk_error *err);
@@ -126,6 +133,28 @@ struct mk_store {
 };
 
 extern const mk_store_ops mk_store_sqlite_ops;
+extern const mk_store_ops mk_store_postgresql_ops;
+
+/* --- what every backend shares (users.c, session.c) ---------------------- */
+
+#define MK_TEMP_PW_LEN 16
+#define MK_PW_HASH_BYTES 128   /* crypto_pwhash_STRBYTES */
+/* argon2id of PW at the configured cost into OUT; MK_ERR_TEMP on failure. */
+int mk_pw_hash(const char *pw, char out[MK_PW_HASH_BYTES], mk_error *err);
+/* A new temporary password (caller wipes and frees). */
+char *mk_pw_temp(void);
+/* Does PW match HASH?  HASH NULL (no account) costs the same time. */
+bool mk_pw_verify(const char *hash, const char *pw);
+/* OUT's fields from a successful login of U. */
+void mk_login_fill(mk_login *out, const mk_user *u);
+/* MK_ERR_NOINPUT "no account NAME". */
+int mk_user_none(const char *name, mk_error *err);
+/* 64 random hex digits (caller frees). */
+char *mk_sess_random_hex(void);
+bool mk_sess_valid_token(const char *t);
+/* Has session S ended (idle, too old, account BLOCKED)? */
+bool mk_sess_expired(const mk_session *s, bool blocked, gint64 now,
+                     const mk_auth_policy *pol);
 
 /* The head of the chain after a committed transaction: moves the
  * checkpoint to the newest event S wrote, if any, and forgets it. */

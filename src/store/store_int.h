@@ -94,24 +94,21 @@ int sq_session_new(mk_store *s, const char *user, const char *ip, gint64 now,
 int sq_session_check(mk_store *s, const char *token, gint64 now,
                      const mk_auth_policy *pol, mk_session **out, mk_error *err);
 int sq_session_end(mk_store *s, const char *token, mk_error *err);
-int sq_review_request(mk_store *s, const mk_actor *a, const char *item,
-                      const char *reason, gint64 now, gint64 *req_id, mk_error *err);
-int sq_review_decide(mk_store *s, const mk_actor *a, gint64 req_id, bool approve,
-                     const char *comment, gint64 now, mk_error *err);
-int sq_review_delete(mk_store *s, const mk_actor *a, const char *item, gint64 now,
-                     gint64 *req_id, mk_error *err);
+int sq_request_insert(mk_store *s, const mk_actor *a, const char *item,
+                      const char *reason, const char *kind, const char *what,
+                      gint64 now, gint64 *req_id, mk_error *err);
+int sq_decision_write(mk_store *s, const mk_actor *a, const mk_request *r, bool approve,
+                      const char *comment, const char *what, gint64 now, mk_error *err);
 int sq_review_list(mk_store *s, const char *status, const char *item, GPtrArray **out,
                    mk_error *err);
 int sq_review_get(mk_store *s, gint64 req_id, mk_request **out, mk_error *err);
 int sq_review_set_status(mk_store *s, gint64 id, const char *from, const char *to,
                          int *changed, mk_error *err);
-int sq_exception_propose(mk_store *s, const mk_actor *a, const char *pattern,
-                         const char *action, const char *reason, gint64 expires,
-                         gint64 now, gint64 *id, mk_error *err);
-int sq_exception_approve(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
-                         mk_error *err);
-int sq_exception_revoke(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
-                        mk_error *err);
+int sq_exception_insert(mk_store *s, const mk_actor *a, const char *pattern,
+                        const char *action, const char *reason, gint64 expires,
+                        gint64 now, gint64 *id, mk_error *err);
+int sq_exception_update(mk_store *s, const mk_actor *a, gint64 id, gint64 now,
+                        bool approve, int *changed, mk_error *err);
 int sq_exception_list(mk_store *s, GPtrArray **out, mk_error *err);
 int sq_audit_add(mk_store *s, gint64 now, const char *who, const char *ip,
                  const char *what, const char *item, const char *result,

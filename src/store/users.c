@@ -24,10 +24,10 @@
 #include <string.h>
 
 #include "store_int.h"
+#include "store_backend.h"
 #include "config.h"
 #include "users.h"
 
-#define TEMP_PW_LEN 16
 
 /* web.password_hash_cost -> libsodium limits; the first row is the default. */
 static const struct { const char *name; unsigned long long ops; size_t mem; } costs[] = {
@@ -37,6 +37,7 @@ static const struct { const char *name; unsigned long long ops; size_t mem; } co
 	{ "minimum", crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN },
 };
 static gint cost_idx;   /* into costs[], set by mk_auth_policy_from */
+G_STATIC_ASSERT(MK_PW_HASH_BYTES == crypto_pwhash_STRBYTES);
 #define SESSION_FIELDS "name, role, pwhash, must_change, failed, " \
 	"failed_since_login, locked_until, disabled, last_login, last_login_ip, created, " \
 	"granted_by"
@@ -94,8 +95,8 @@ mk_user_valid_name(const char *name)
 	return n >= 1 && n <= 32 && name[0] != '.' && name[0] != '-';
 }
 
-static int
-hash_pw(const char *pw, char out[crypto_pwhash_STRBYTES], mk_error *err)
+int
+mk_pw_hash(const char *pw, char out[MK_PW_HASH_BYTES], mk_error *err)
 {
 	gint c = g_atomic_int_get(&cost_idx);
 
@@ -109,15 +110,15 @@ hash_pw(const char *pw, char out[crypto_pwhash_STRBYTES], mk_error *err)
 	return 0;
 }
 
-static char *
-temp_password(void)
+char *
+mk_pw_temp(void)
 {
 	static const char alpha[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	char *pw = g_malloc0(TEMP_PW_LEN + 1);
+	char *pw = g_malloc0(MK_TEMP_PW_LEN + 1);
 
 	if (sodium_init() < 0)
 		g_error("libsodium cannot be initialised");
-	for (int i = 0; i < TEMP_PW_LEN; i++)
+	for (int i = 0; i < MK_TEMP_PW_LEN; i++)
 		pw[i] = alpha[randombytes_uniform(sizeof alpha - 1)];
 	return pw;
 }
@@ -144,8 +145,8 @@ run(sqlite3 *db, const char *sql, const char *a, const char *b, const char *c,
 	return rc;
 }
 
-static int
-no_user(const char *name, mk_error *err)
+int
+mk_user_none(const char *name, mk_error *err)
 {
 	mk_error_set(err, MK_ERR_NOINPUT, "no account \"%s\"", name);
 	return MK_ERR_NOINPUT;
@@ -166,8 +167,8 @@ sq_user_add(mk_store *q, const char *name, mk_urole role, const char *by, gint64
 		             "and the role one of viewer, operator, approver, admin");
 		return MK_ERR_USAGE;
 	}
-	pw = temp_password();
-	if ((rc = hash_pw(pw, hash, err)) != 0)
+	pw = mk_pw_temp();
+	if ((rc = mk_pw_hash(pw, hash, err)) != 0)
 		goto out;
 	ts = g_strdup_printf("%" G_GINT64_FORMAT, now);
 	rc = run(db, "INSERT INTO users (name, role, pwhash, must_change, created) "
@@ -186,7 +187,7 @@ out:
 	if (rc == 0)
 		*temp_pw = pw;
 	else if (pw != NULL) {
-		sodium_memzero(pw, TEMP_PW_LEN);
+		sodium_memzero(pw, MK_TEMP_PW_LEN);
 		g_free(pw);
 	}
 	g_free(ts);
@@ -207,13 +208,13 @@ set_hash(sqlite3 *db, const char *name, const char *pw, bool temporary,
 	char hash[crypto_pwhash_STRBYTES];
 	int n = 0, rc;
 
-	if ((rc = hash_pw(pw, hash, err)) != 0)
+	if ((rc = mk_pw_hash(pw, hash, err)) != 0)
 		return rc;
 	rc = run(db, temporary ? "UPDATE users SET pwhash = ?2, must_change = 1 WHERE name = ?1"
 	                       : "UPDATE users SET pwhash = ?2, must_change = 0 WHERE name = ?1",
 	         name, hash, NULL, &n, err);
 	if (rc == 0 && n == 0)
-		return no_user(name, err);
+		return mk_user_none(name, err);
 	return rc != 0 ? rc : end_sessions(db, name, err);
 }
 
@@ -222,7 +223,7 @@ sq_user_reset(mk_store *q, const char *name, const char *by, char **temp_pw,
               mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
-	char *pw = temp_password();
+	char *pw = mk_pw_temp();
 	int rc = set_hash(db, name, pw, true, err);
 
 	if (rc == 0)
@@ -233,7 +234,7 @@ sq_user_reset(mk_store *q, const char *name, const char *by, char **temp_pw,
 		*temp_pw = pw;
 		return 0;
 	}
-	sodium_memzero(pw, TEMP_PW_LEN);
+	sodium_memzero(pw, MK_TEMP_PW_LEN);
 	g_free(pw);
 	*temp_pw = NULL;
 	return rc;
@@ -278,7 +279,7 @@ get_user(sqlite3 *db, const char *name, mk_user **out, char **hash,
 	if (s == SQLITE_ROW)
 		*out = row_user(st, hash);
 	else if (s == SQLITE_DONE)
-		rc = no_user(name != NULL ? name : "", err);
+		rc = mk_user_none(name != NULL ? name : "", err);
 	else
 		rc = mk_sq_fail(db, err, "select");
 	sqlite3_finalize(st);
@@ -361,7 +362,7 @@ sq_user_set_disabled(mk_store *q, const char *name, bool disabled, mk_error *err
 	             name, NULL, NULL, &n, err);
 
 	if (rc == 0 && n == 0)
-		return no_user(name, err);
+		return mk_user_none(name, err);
 	return rc != 0 || !disabled ? rc : end_sessions(db, name, err);
 }
 
@@ -379,7 +380,7 @@ sq_user_set_role(mk_store *q, const char *name, mk_urole role, const char *by,
 	rc = run(db, "UPDATE users SET role = ?2, granted_by = coalesce(granted_by, ?3) "
 	         "WHERE name = ?1", name, mk_urole_name(role), by, &n, err);
 	if (rc == 0 && n == 0)
-		return no_user(name, err);
+		return mk_user_none(name, err);
 	return rc != 0 ? rc : end_sessions(db, name, err);
 }
 
@@ -422,8 +423,8 @@ sq_user_delete(mk_store *q, const char *name, mk_error *err)
 	return rc;
 }
 
-static bool
-verify(const char *hash, const char *pw)
+bool
+mk_pw_verify(const char *hash, const char *pw)
 {
 	static gsize once = 0;
 	static char dummy[crypto_pwhash_STRBYTES];
@@ -431,7 +432,7 @@ verify(const char *hash, const char *pw)
 	if (sodium_init() < 0)
 		return false;
 	if (g_once_init_enter(&once)) {
-		if (hash_pw("mukaika-dummy-password", dummy, NULL) != 0)
+		if (mk_pw_hash("mukaika-dummy-password", dummy, NULL) != 0)
 			dummy[0] = '\0';
 		g_once_init_leave(&once, 1);
 	}
@@ -444,8 +445,8 @@ verify(const char *hash, const char *pw)
 	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-static void
-fill_login(mk_login *out, const mk_user *u)
+void
+mk_login_fill(mk_login *out, const mk_user *u)
 {
 	out->role = u->role;
 	out->must_change = u->must_change;
@@ -509,7 +510,7 @@ sq_user_login(mk_store *q, const char *name, const char *pw, const char *ip,
 	rc = mk_user_valid_name(name) ? get_user(db, name, &u, &hash, err) : MK_ERR_NOINPUT;
 	if (rc != 0 && rc != MK_ERR_NOINPUT)
 		return rc;
-	ok = verify(rc == 0 ? hash : NULL, pw != NULL ? pw : "");
+	ok = mk_pw_verify(rc == 0 ? hash : NULL, pw != NULL ? pw : "");
 	rc = 0;
 	if (u == NULL)
 		goto out;
@@ -524,7 +525,7 @@ sq_user_login(mk_store *q, const char *name, const char *pw, const char *ip,
 			out->result = MK_LOGIN_LOCKED;
 		goto out;
 	}
-	fill_login(out, u);
+	mk_login_fill(out, u);
 	if ((rc = record_success(db, u, ip, now, err)) == 0)
 		out->result = MK_LOGIN_OK;
 out:
@@ -552,7 +553,7 @@ sq_user_change_password(mk_store *q, const char *name, const char *old_pw,
 
 	if ((rc = get_user(db, name, &u, &hash, err)) != 0)
 		return rc;
-	if (!verify(hash, old_pw != NULL ? old_pw : "")) {
+	if (!mk_pw_verify(hash, old_pw != NULL ? old_pw : "")) {
 		mk_error_set(err, MK_ERR_USAGE, "the current password is wrong");
 		rc = MK_ERR_USAGE;
 	} else if (new_pw == NULL || (gint64)g_utf8_strlen(new_pw, -1) < pol->min_password ||
