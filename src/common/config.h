@@ -131,7 +131,8 @@ typedef struct mk_config {
 	} audit;
 
 	struct {
-		char *backend;             /* sqlite (postgresql: when built with libpq) */
+		char *backend;             /* sqlite | postgresql */
+		char *postgresql;          /* libpq connection string */
 	} store;
 
 	struct {

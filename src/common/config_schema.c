@@ -147,9 +147,14 @@ const mk_key mk_schema[] = {
 	  XSTR(MK_DEF_EXCEPTIONS_REFRESH_S), 0, 86400, NULL,
 	  "seconds between re-reads of the approved policy exceptions by the engine (0: every item)" },
 
-	{ "store", "backend", MK_T_WORD, OFF(store.backend), "sqlite", 0, 0, "sqlite",
-	  "where metadata, reports, accounts, requests and the audit chain are kept "
-	  "(sqlite: quarantine.db; postgresql is accepted once built with libpq)" },
+	{ "store", "backend", MK_T_WORD, OFF(store.backend), "sqlite", 0, 0, "sqlite|postgresql",
+	  "where metadata, originals, reports, accounts, requests and the audit chain are kept "
+	  "(sqlite: quarantine.db and quarantine.dir on this host; postgresql: one database "
+	  "several gateways share, originals included, see store.postgresql)" },
+	{ "store", "postgresql", MK_T_STR, OFF(store.postgresql), "", 0, 0, NULL,
+	  "libpq connection string of the postgresql backend, e.g. \"host=db1 dbname=mukaika "
+	  "user=mukaika sslmode=verify-full sslrootcert=/etc/mukaika/db-ca.pem\" (a password "
+	  "belongs in ~/.pgpass or PGPASSFILE, not here)" },
 
 	{ "audit", "retention_days", MK_T_INT, OFF(audit.retention_days),
 	  XSTR(MK_DEF_AUDIT_RETENTION_DAYS), 1, 36500, NULL,

@@ -55,8 +55,8 @@ sq_audit_head(sqlite3 *db, gint64 *id, char mac[65], mk_error *err)
 
 /* The next id: after the newest event, and never at or below the
  * checkpoint (newest events removed: the gap stays visible). */
-static gint64
-next_id(mk_store *q, gint64 last)
+gint64
+mk_audit_next_id(mk_store *q, gint64 last)
 {
 	char mac[65];
 	gint64 ck = 0;
@@ -81,7 +81,7 @@ insert(mk_store *q, gint64 now, const char *const f[6], mk_error *err)
 
 	if ((rc = sq_audit_head(db, &last, prev, err)) != 0)
 		return rc;
-	id = next_id(q, last);
+	id = mk_audit_next_id(q, last);
 	mk_audit_mac(q->audit_key, prev, id, now, f, mac);
 	if (sqlite3_prepare_v2(db, "INSERT INTO audit (id, ts, who, ip, what, item, result, "
 	                       "detail, prev, hash) VALUES (?10,?1,?2,?3,?4,?5,?6,?7,?8,?9)",

@@ -1,7 +1,8 @@
 /*
  * NAME
- *   audit_verify - check the SQLite store's audit chain (mk_audit_verify,
- *   audit.h; the rules are audit_chain.h's)
+ *   audit_verify - check a store's audit chain (mk_audit_verify, audit.h;
+ *   the rules are audit_chain.h's): the walk every backend feeds its rows
+ *   to (mk_audit_walk_*, store_backend.h), and the SQLite backend's feed
  *
  * DESCRIPTION
  *   The chain must start at event 1 after the genesis value, or where the
@@ -12,20 +13,6 @@
  *   must not be older than the checkpoint, and the event the checkpoint
  *   names must have the MAC it recorded.  A store with events and no
  *   checkpoint, or a checkpoint and no events, is reported too.
- *
- *   Legacy segment: events written before the chain was keyed (mukaika
- *   before the keyed chain: prev + sha256(prev, ts, fields), no key, no id) fail the
- *   keyed check.  sq_audit_reanchor() (`mukaika audit reanchor`, an
- *   admin) walks them once: the oldest kept events that hold as an
- *   unkeyed chain and are followed, without a gap, by keyed events that
- *   hold through the head.  It appends a keyed "audit.reanchor" event
- *   naming the segment (first..last id and the last hash,
- *   MK_AUDIT_LEGACY); from then on verify checks those events by the old
- *   rule and the segment's last hash against the anchor.  Whoever can
- *   write the database cannot forge that event (it is keyed); changing a
- *   legacy event afterwards changes the segment's last hash.  Before the
- *   re-anchor, verify says how to make it.  Nothing is re-anchored when
- *   the chain is broken anywhere else, or when there is no unkeyed event.
  *
  * NEVER
  *   Never writes.
@@ -43,19 +30,18 @@
 #define MK_AUDIT_LEGACY_SCAN "legacy unkeyed events %" G_GINT64_FORMAT "..%" \
 	G_GINT64_FORMAT " end at %64[0-9a-f]"
 
-typedef struct walk {
-	gint64 next;            /* the id the next event must have */
-	char prev[65];          /* the MAC it must follow */
-	gint64 last;            /* id of the newest event seen */
-	char last_mac[65];
-	gint64 ck_id;           /* checkpoint, 0 = none */
-	char ck_mac[65];
-	gint64 bad;
-	char *why;
-	gint64 lg_first, lg_last;   /* anchored legacy segment, 0 = none */
-	char lg_head[65];
-	bool any_prev;          /* the first event follows purged legacy ones */
-} walk;
+typedef mk_audit_walk walk;
+
+static void
+flag(walk *w, gint64 id, char *why)
+{
+	if (w->bad == 0) {
+		w->bad = id;
+		w->why = why;
+	} else {
+		g_free(why);
+	}
+}
 
 /* The unkeyed hash of mukaika before the keyed chain (legacy segment). */
 static void
@@ -99,56 +85,50 @@ find_legacy(sqlite3 *db, walk *w, mk_error *err)
 	return rc;
 }
 
-static void
-flag(walk *w, gint64 id, char *why)
+void
+mk_audit_walk_start(mk_store *q, mk_audit_walk *w, const char *purge_detail)
 {
-	if (w->bad == 0) {
-		w->bad = id;
-		w->why = why;
-	} else {
-		g_free(why);
+	const char *p;
+
+	memset(w, 0, sizeof *w);
+	w->ckrc = mk_audit_checkpoint_read(q->checkpoint, &w->ck_id, w->ck_mac, NULL);
+	w->next = 1;
+	g_strlcpy(w->prev, MK_AUDIT_GENESIS, sizeof w->prev);
+	if (purge_detail != NULL &&
+	    (p = strstr(purge_detail, "chain kept from event ")) != NULL &&
+	    sscanf(p, MK_AUDIT_ANCHOR_SCAN, &w->next, w->prev) != 2) {
+		w->next = 1;
+		g_strlcpy(w->prev, MK_AUDIT_GENESIS, sizeof w->prev);
 	}
 }
 
-/* Where the kept chain starts: the newest audit.purge event's anchor,
- * else event 1 after the genesis value. */
+/* The newest audit.purge event's detail (caller frees; NULL: none). */
 static int
-find_start(sqlite3 *db, walk *w, mk_error *err)
+purge_anchor(sqlite3 *db, char **detail, mk_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	const char *d, *p;
 	int rc = 0, s;
 
-	w->next = 1;
-	g_strlcpy(w->prev, MK_AUDIT_GENESIS, sizeof w->prev);
+	*detail = NULL;
 	if (sqlite3_prepare_v2(db, "SELECT detail FROM audit WHERE what = 'audit.purge' "
 	                       "AND result = 'ok' ORDER BY id DESC LIMIT 1", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return mk_sq_fail(db, err, "prepare");
 	s = sqlite3_step(st);
-	if (s == SQLITE_ROW && (d = (const char *)sqlite3_column_text(st, 0)) != NULL &&
-	    (p = strstr(d, "chain kept from event ")) != NULL &&
-	    sscanf(p, MK_AUDIT_ANCHOR_SCAN, &w->next, w->prev) != 2) {
-		w->next = 1;
-		g_strlcpy(w->prev, MK_AUDIT_GENESIS, sizeof w->prev);
-	} else if (s != SQLITE_ROW && s != SQLITE_DONE) {
+	if (s == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		*detail = g_strdup((const char *)sqlite3_column_text(st, 0));
+	else if (s != SQLITE_ROW && s != SQLITE_DONE)
 		rc = mk_sq_fail(db, err, "verify");
-	}
 	sqlite3_finalize(st);
 	return rc;
 }
 
-static void
-check_row(mk_store *q, sqlite3_stmt *st, walk *w)
+void
+mk_audit_walk_row(mk_store *q, mk_audit_walk *w, gint64 id, gint64 ts,
+                  const char *const f[6], const char *prev, const char *mac)
 {
-	gint64 id = sqlite3_column_int64(st, 0);
-	const char *prev = (const char *)sqlite3_column_text(st, 8);
-	const char *mac = (const char *)sqlite3_column_text(st, 9);
-	const char *f[6];
 	char want[65];
 
-	for (int i = 0; i < 6; i++)
-		f[i] = (const char *)sqlite3_column_text(st, i + 2);
 	if (w->any_prev && id == w->next && prev != NULL)
 		g_strlcpy(w->prev, prev, sizeof w->prev);
 	w->any_prev = false;
@@ -162,14 +142,13 @@ check_row(mk_store *q, sqlite3_stmt *st, walk *w)
 		flag(w, id, g_strdup_printf("event %" G_GINT64_FORMAT " does not follow "
 		                            "the event before it", id));
 	if (id >= w->lg_first && id <= w->lg_last)
-		legacy_hash(prev != NULL ? prev : "", sqlite3_column_int64(st, 1), f, want);
+		legacy_hash(prev != NULL ? prev : "", ts, f, want);
 	else
-		mk_audit_mac(q->audit_key, prev != NULL ? prev : "", id,
-		             sqlite3_column_int64(st, 1), f, want);
+		mk_audit_mac(q->audit_key, prev != NULL ? prev : "", id, ts, f, want);
 	if (mac == NULL || strcmp(mac, want) != 0) {
 		char lg[65];
 
-		legacy_hash(prev != NULL ? prev : "", sqlite3_column_int64(st, 1), f, lg);
+		legacy_hash(prev != NULL ? prev : "", ts, f, lg);
 		flag(w, id, w->lg_last == 0 && mac != NULL && strcmp(mac, lg) == 0
 		     ? g_strdup_printf("event %" G_GINT64_FORMAT " is unkeyed: written by an "
 		                       "older mukaika (an admin anchors that segment with "
@@ -189,9 +168,11 @@ check_row(mk_store *q, sqlite3_stmt *st, walk *w)
 	w->last = id;
 }
 
-static void
-check_head(mk_store *q, walk *w, int ckrc)
+void
+mk_audit_walk_end(mk_store *q, mk_audit_walk *w, gint64 *bad, char **why)
 {
+	int ckrc = w->ckrc;
+
 	if (ckrc == MK_ERR_NOINPUT && w->last > 0)
 		flag(w, -1, g_strdup_printf("no checkpoint %s: the newest events cannot "
 		                            "be checked", q->checkpoint));
@@ -205,6 +186,24 @@ check_head(mk_store *q, walk *w, int ckrc)
 		flag(w, -1, g_strdup_printf("the newest event is %" G_GINT64_FORMAT " but the "
 		                            "checkpoint names event %" G_GINT64_FORMAT
 		                            ": newer events were removed", w->last, w->ck_id));
+	*bad = w->bad;
+	if (why != NULL)
+		*why = w->why;
+	else
+		g_free(w->why);
+	w->why = NULL;
+}
+
+static void
+check_row(mk_store *q, sqlite3_stmt *st, walk *w)
+{
+	const char *f[6];
+
+	for (int i = 0; i < 6; i++)
+		f[i] = (const char *)sqlite3_column_text(st, i + 2);
+	mk_audit_walk_row(q, w, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), f,
+	                  (const char *)sqlite3_column_text(st, 8),
+	                  (const char *)sqlite3_column_text(st, 9));
 }
 
 int
@@ -212,29 +211,32 @@ sq_audit_verify(mk_store *q, gint64 *bad, char **why, mk_error *err)
 {
 	sqlite3 *db = mk_sq_db(q);
 	sqlite3_stmt *st = NULL;
-	walk w = { 0 };
-	int rc, ckrc, s;
+	char *anchor = NULL;
+	walk w;
+	int rc, s;
 
 	*bad = 0;
 	if (why != NULL)
 		*why = NULL;
-	ckrc = mk_audit_checkpoint_read(q->checkpoint, &w.ck_id, w.ck_mac, NULL);
-	if ((rc = find_start(db, &w, err)) != 0 || (rc = find_legacy(db, &w, err)) != 0)
+	if ((rc = purge_anchor(db, &anchor, err)) != 0)
+		return rc;
+	mk_audit_walk_start(q, &w, anchor);
+	g_free(anchor);
+	if ((rc = find_legacy(db, &w, err)) != 0)
 		return rc;
 	if (sqlite3_prepare_v2(db, "SELECT " VERIFY_COLS " FROM audit ORDER BY id", -1,
-	                       &st, NULL) != SQLITE_OK)
+	                       &st, NULL) != SQLITE_OK) {
+		g_free(w.why);
 		return mk_sq_fail(db, err, "prepare");
+	}
 	while ((s = sqlite3_step(st)) == SQLITE_ROW)
 		check_row(q, st, &w);
 	sqlite3_finalize(st);
-	if (s != SQLITE_DONE)
-		return mk_sq_fail(db, err, "verify");
-	check_head(q, &w, ckrc);
-	*bad = w.bad;
-	if (why != NULL)
-		*why = w.why;
-	else
+	if (s != SQLITE_DONE) {
 		g_free(w.why);
+		return mk_sq_fail(db, err, "verify");
+	}
+	mk_audit_walk_end(q, &w, bad, why);
 	return 0;
 }
 

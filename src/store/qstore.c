@@ -73,7 +73,12 @@ static const char *const migrations[] = {
 	MK_SCHEMA_V4,
 	/* v5: pending accounts decide nothing (users.h) */
 	MK_SCHEMA_V5,
+	/* v6: schema_version, the second-factor tables */
+	MK_SCHEMA_V6,
 };
+
+/* From this version on each step is also a row of schema_version. */
+#define FIRST_RECORDED 6
 
 #define ITEM_COLS QSTORE_ITEM_COLS
 
@@ -123,7 +128,11 @@ migrate_step(mk_store *q, bool *done, mk_error *err)
 	*done = v == latest;
 	if (*done)
 		goto out;
-	bump = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+	bump = v + 1 < FIRST_RECORDED
+	       ? g_strdup_printf("PRAGMA user_version = %d", v + 1)
+	       : g_strdup_printf("PRAGMA user_version = %d; INSERT INTO schema_version "
+	                         "VALUES (%d, CAST(strftime('%%s','now') AS INTEGER))",
+	                         v + 1, v + 1);
 	if ((rc = exec_sql(q, migrations[v], err)) != 0 ||
 	    (rc = exec_sql(q, bump, err)) != 0)
 		goto out;

@@ -145,4 +145,26 @@
 	" BEGIN SELECT RAISE(ABORT, 'two-person rule: an account awaiting" \
 	" confirmation by a second admin cannot decide'); END;"
 
+/* v6: the versions applied, one row each (the same table as the
+ * postgresql backend's; PRAGMA user_version stays the authority here),
+ * and the second-factor tables (mfa.c used to create them on first use:
+ * IF NOT EXISTS keeps a store that has them). */
+#define MK_SCHEMA_V6 \
+	"CREATE TABLE schema_version (" \
+	" version INTEGER PRIMARY KEY," \
+	" applied INTEGER NOT NULL);" \
+	"INSERT INTO schema_version SELECT column1, CAST(strftime('%s','now') AS INTEGER)" \
+	" FROM (VALUES (1), (2), (3), (4), (5));" \
+	"CREATE TABLE IF NOT EXISTS mfa (" \
+	" user TEXT PRIMARY KEY REFERENCES users(name) ON DELETE CASCADE," \
+	" box BLOB NOT NULL," \
+	" confirmed INTEGER NOT NULL DEFAULT 0," \
+	" last_step INTEGER NOT NULL DEFAULT 0," \
+	" created INTEGER NOT NULL);" \
+	"CREATE TABLE IF NOT EXISTS mfa_recovery (" \
+	" user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE," \
+	" hash TEXT NOT NULL," \
+	" used INTEGER NOT NULL DEFAULT 0," \
+	" PRIMARY KEY (user, hash));"
+
 #endif

@@ -23,7 +23,7 @@ static const struct {
 	const mk_store_ops *ops;     /* NULL: not built */
 } backends[] = {
 	{ "sqlite", MK_STORE_SQLITE, &mk_store_sqlite_ops },
-	{ "postgresql", MK_STORE_POSTGRESQL, NULL },
+	{ "postgresql", MK_STORE_POSTGRESQL, &mk_store_postgresql_ops },
 };
 
 mk_store *
@@ -61,6 +61,20 @@ mk_store_close(mk_store **sp)
 	g_free((*sp)->checkpoint);
 	(*sp)->ops->close(*sp);
 	*sp = NULL;
+}
+
+bool
+mk_store_exists(const mk_config *cfg)
+{
+	char *db;
+	bool yes;
+
+	if (g_strcmp0(cfg->store.backend, "postgresql") == 0)
+		return true;
+	db = mk_config_state_path(cfg, cfg->quarantine.db, "mukaika.db");
+	yes = g_file_test(db, G_FILE_TEST_EXISTS);
+	g_free(db);
+	return yes;
 }
 
 void

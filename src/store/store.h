@@ -44,6 +44,10 @@ typedef struct mk_store mk_store;
 
 mk_store *mk_store_open(const mk_config *cfg, mk_error *err);
 void mk_store_close(mk_store **s);
+/* Has the configured store been created?  (sqlite: its file exists; a
+ * database server: always - opening it tells.)  For readers that must
+ * not create one. */
+bool mk_store_exists(const mk_config *cfg);
 
 #include "qstore.h"
 #include "users.h"

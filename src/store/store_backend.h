@@ -135,7 +135,38 @@ struct mk_store {
 extern const mk_store_ops mk_store_sqlite_ops;
 extern const mk_store_ops mk_store_postgresql_ops;
 
-/* --- what every backend shares (users.c, session.c) ---------------------- */
+/* --- what every backend shares (users.c, session.c, audit*.c) ------------ */
+
+/* The walk of `audit verify` (audit_verify.c): start with the detail of
+ * the newest audit.purge event (NULL: none), feed every event in id
+ * order, end with the first bad id (0: none) and why (caller frees). */
+typedef struct mk_audit_walk {
+	gint64 next;            /* the id the next event must have */
+	char prev[65];          /* the MAC it must follow */
+	gint64 last;            /* id of the newest event seen */
+	char last_mac[65];
+	gint64 ck_id;           /* checkpoint, 0 = none */
+	char ck_mac[65];
+	int ckrc;               /* reading the checkpoint */
+	gint64 bad;
+	char *why;
+	gint64 lg_first, lg_last;   /* anchored legacy segment, 0 = none */
+	char lg_head[65];
+	bool any_prev;          /* the first event follows purged legacy ones */
+} mk_audit_walk;
+void mk_audit_walk_start(mk_store *s, mk_audit_walk *w, const char *purge_detail);
+void mk_audit_walk_row(mk_store *s, mk_audit_walk *w, gint64 id, gint64 ts,
+                       const char *const f[6], const char *prev, const char *mac);
+void mk_audit_walk_end(mk_store *s, mk_audit_walk *w, gint64 *bad, char **why);
+/* The id of the event after LAST, never at or below the checkpoint
+ * (audit.c: newest events removed leave their gap visible). */
+gint64 mk_audit_next_id(mk_store *s, gint64 last);
+
+/* qstore.c: 64 lower-case hex digits; a verdict name as stored (-1 when
+ * unknown); the free function of arrays of mk_qrecord. */
+bool qstore_valid_sha256(const char *s);
+int qstore_parse_verdict(const char *s, mk_verdict *out);
+void qstore_record_free_func(gpointer p);
 
 #define MK_TEMP_PW_LEN 16
 #define MK_PW_HASH_BYTES 128   /* crypto_pwhash_STRBYTES */

@@ -46,14 +46,10 @@ int sq_end(mk_store *q, int rc, mk_error *err);
 /* Id and MAC of the newest audit event (0 and the genesis value: none). */
 int sq_audit_head(sqlite3 *db, gint64 *id, char mac[65], mk_error *err);
 
-bool qstore_valid_sha256(const char *s);
 /* DIR/objects/ab/cdef...; *sub (may be NULL) gets DIR/objects/ab.  Caller frees. */
 char *qstore_object_path(mk_store *q, const char *sha, char **sub);
 /* A row selected with QSTORE_ITEM_COLS; NULL + err on a bad verdict. */
 mk_qrecord *qstore_row_record(sqlite3_stmt *st, mk_error *err);
-void qstore_record_free_func(gpointer p);
-/* A verdict name as stored; -1 when unknown. */
-int qstore_parse_verdict(const char *s, mk_verdict *out);
 int sq_stats_add(mk_store *s, const mk_qmeta *meta, gint64 size, bool stored,
                  mk_error *err);
 int sq_stats_list(mk_store *s, gint64 from, gint64 until, GPtrArray **out,

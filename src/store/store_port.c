@@ -64,16 +64,12 @@ refresh(port_ctx *p)
 	gint64 now = g_get_monotonic_time();
 	GPtrArray *list = NULL;
 	mk_error err = { 0 };
-	char *db;
-
 	if (p->exc_loaded_us != 0 &&
 	    now - p->exc_loaded_us < p->cfg->quarantine.exceptions_refresh_s * G_USEC_PER_SEC)
 		return;
 	p->exc_loaded_us = now;
-	db = mk_config_state_path(p->cfg, p->cfg->quarantine.db, "mukaika.db");
-	if (p->store == NULL && g_file_test(db, G_FILE_TEST_EXISTS))
+	if (p->store == NULL && mk_store_exists(p->cfg))
 		p->store = mk_store_open(p->cfg, &err);
-	g_free(db);
 	if (p->store == NULL && err.msg[0] == '\0')
 		return;                       /* no store yet: no exceptions */
 	if (p->store == NULL || mk_exception_list(p->store, &list, &err) != 0) {

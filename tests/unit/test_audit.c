@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <sqlite3.h>
 
 #include "audit.h"
 #include "qstore.h"
@@ -26,7 +25,6 @@
 static char *tmp;
 static mk_config *cfg;
 static mk_store *q;
-static sqlite3 *db;
 static gint64 now;
 
 static void
@@ -38,7 +36,6 @@ setup(void)
 	tmp = mkt_fx.dir;
 	cfg = mkt_fx.cfg;
 	q = mkt_fx.q;
-	db = mkt_raw_db(mkt_fx.cfg);
 	now = g_get_real_time() / G_USEC_PER_SEC;
 	/* ages in days: 400, 100, 10, 0 */
 	ck_assert_int_eq(mk_audit_add(q, now - 400 * DAY, "alice", "192.0.2.1", "login", NULL,
@@ -67,6 +64,10 @@ static const char *const attacks[] = {
 	"UPDATE audit_keep SET days = 0",
 	"INSERT OR REPLACE INTO audit (id, ts, who, ip, what, result, prev, hash) "
 	"VALUES (3, 0, 'x', 'x', 'x', 'x', 'x', 'x')",
+	"INSERT INTO audit (id, ts, who, ip, what, result, prev, hash) "
+	"VALUES (3, 0, 'x', 'x', 'x', 'x', 'x', 'x') ON CONFLICT (id) DO UPDATE SET who = 'x'",
+	"TRUNCATE audit",
+	"TRUNCATE audit_keep",
 };
 
 START_TEST(test_append_only)
@@ -75,7 +76,7 @@ START_TEST(test_append_only)
 	mk_error err = { 0 };
 	gint64 bad = -1;
 
-	ck_assert_int_ne(sqlite3_exec(db, attacks[_i], NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(mkt_raw_exec(cfg, attacks[_i]), 0);
 	ck_assert_int_eq(mk_audit_list(q, NULL, &a, &err), 0);
 	ck_assert_int_eq(a->len, 4);
 	g_ptr_array_unref(a);
@@ -104,7 +105,7 @@ START_TEST(test_purge)
 	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
 	ck_assert_int_eq(bad, 0);
 	/* the retention now in force protects younger rows from a direct delete */
-	ck_assert_int_ne(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(mkt_raw_exec(cfg, "DELETE FROM audit"), 0);
 	ck_assert_int_eq(mk_audit_purge(q, now, 0, &n, &err), MK_ERR_USAGE);
 }
 END_TEST
@@ -115,8 +116,8 @@ START_TEST(test_chain_detects_tamper)
 	gint64 bad = 0;
 
 	/* someone with file access drops the trigger and edits a row */
-	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update; UPDATE audit SET "
-	                              "who = 'mallory' WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+	mkt_raw_unguard(cfg);
+	ck_assert_int_eq(mkt_raw_exec(cfg, "UPDATE audit SET who = 'mallory' WHERE id = 2"), 0);
 	ck_assert_int_eq(mk_audit_verify(q, &bad, NULL, &err), 0);
 	ck_assert_int_eq(bad, 2);
 }
@@ -179,35 +180,33 @@ add_events(int n)
 static void
 rechain_unkeyed(gint64 from)
 {
-	sqlite3_stmt *st = NULL;
 	char prev[65] = "", hash[65];
+	char *sel = g_strdup_printf("SELECT id, ts, who, ip, what, item, result, detail, prev "
+	                          "FROM audit WHERE id >= %" G_GINT64_FORMAT " ORDER BY id",
+	                          from);
+	GPtrArray *rows = mkt_raw_rows(cfg, sel);
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT id, ts, who, ip, what, item, result, "
-	                 "detail, prev FROM audit WHERE id >= ?1 ORDER BY id", -1, &st, NULL),
-	                 SQLITE_OK);
-	sqlite3_bind_int64(st, 1, from);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		GString *g = g_string_new(prev[0] ? prev : (const char *)sqlite3_column_text(st, 8));
+	for (guint r = 0; r < rows->len; r++) {
+		char **v = g_ptr_array_index(rows, r);
+		GString *g = g_string_new(prev[0] ? prev : v[8]);
 		char *sql;
 
-		g_string_append_printf(g, "\x1f%lld", (long long)sqlite3_column_int64(st, 1));
+		g_string_append_printf(g, "\x1f%s", v[1]);
 		for (int i = 2; i < 8; i++) {
 			g_string_append_c(g, '\x1f');
-			if (sqlite3_column_text(st, i) != NULL)
-				g_string_append(g, (const char *)sqlite3_column_text(st, i));
+			g_string_append(g, v[i]);
 		}
 		mk_sha256_hex(g->str, g->len, hash);
-		sql = prev[0] ? sqlite3_mprintf("UPDATE audit SET prev = %Q, hash = %Q WHERE "
-		                                "id = %lld", prev, hash,
-		                                (long long)sqlite3_column_int64(st, 0))
-		      : sqlite3_mprintf("UPDATE audit SET hash = %Q WHERE id = %lld", hash,
-		                        (long long)sqlite3_column_int64(st, 0));
-		ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-		sqlite3_free(sql);
+		sql = prev[0] ? g_strdup_printf("UPDATE audit SET prev = '%s', hash = '%s' WHERE "
+		                                "id = %s", prev, hash, v[0])
+		      : g_strdup_printf("UPDATE audit SET hash = '%s' WHERE id = %s", hash, v[0]);
+		ck_assert_int_eq(mkt_raw_exec(cfg, sql), 0);
+		g_free(sql);
 		g_strlcpy(prev, hash, sizeof prev);
 		g_string_free(g, TRUE);
 	}
-	sqlite3_finalize(st);
+	g_ptr_array_unref(rows);
+	g_free(sel);
 }
 
 /* Each row: what someone with write access to the database file does,
@@ -230,8 +229,8 @@ static const struct {
 	  "(SELECT max(id) FROM audit)", 1 },
 	{ "forged purge anchor", "UPDATE audit SET what = 'audit.purge', detail = "
 	  "'chain kept from event 5 after 00' WHERE id = 20", 0 },
-	{ "insert unkeyed", "INSERT INTO audit (ts, who, ip, what, result, prev, hash) "
-	  "SELECT ts, 'mallory', ip, 'login', 'ok', hash, hash FROM audit "
+	{ "insert unkeyed", "INSERT INTO audit (id, ts, who, ip, what, result, prev, hash) "
+	  "SELECT id + 1, ts, 'mallory', ip, 'login', 'ok', hash, hash FROM audit "
 	  "ORDER BY id DESC LIMIT 1", 0 },
 };
 
@@ -244,10 +243,8 @@ START_TEST(test_tamper_reported)
 	add_events(21);
 	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);
 	ck_assert_msg(bad == 0, "clean chain reported: %s", why);
-	ck_assert_int_eq(sqlite3_exec(db, "DROP TRIGGER audit_no_update; DROP TRIGGER "
-	                              "audit_no_delete; DROP TRIGGER audit_no_replace",
-	                              NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, tampers[_i].sql, NULL, NULL, NULL), SQLITE_OK);
+	mkt_raw_unguard(cfg);
+	ck_assert_int_eq(mkt_raw_exec(cfg, tampers[_i].sql), 0);
 	if (tampers[_i].rechain_from > 0)
 		rechain_unkeyed(tampers[_i].rechain_from);
 	ck_assert_int_eq(mk_audit_verify(q, &bad, &why, &err), 0);

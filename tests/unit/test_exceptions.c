@@ -18,7 +18,6 @@
  */
 #include <string.h>
 
-#include <sqlite3.h>
 
 #include "engine.h"
 #include "qstore.h"
@@ -152,24 +151,22 @@ static void
 add_exception(int i)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
-	sqlite3_stmt *st = NULL;
 	int state = rows[i].state;
+	char *sql;
+	char approved[24] = "NULL", revoked[24] = "NULL";
 
-	ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg), "INSERT INTO exceptions "
-	    "(pattern, action, reason, requester, approver, created, approved, expires, revoked) "
-	    "VALUES (?1, ?2, 'test', 'adm1', ?3, ?4, ?5, ?6, ?7)", -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, rows[i].pattern, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, rows[i].action, -1, SQLITE_STATIC);
-	if (state != UNAPPROVED) {
-		sqlite3_bind_text(st, 3, "adm2", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, now - 100);
-	}
-	sqlite3_bind_int64(st, 4, now - 200);
-	sqlite3_bind_int64(st, 6, state == EXPIRED ? now - 10 : now + 3600);
+	if (state != UNAPPROVED)
+		g_snprintf(approved, sizeof approved, "%" G_GINT64_FORMAT, now - 100);
 	if (state == REVOKED)
-		sqlite3_bind_int64(st, 7, now - 50);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+		g_snprintf(revoked, sizeof revoked, "%" G_GINT64_FORMAT, now - 50);
+	sql = g_strdup_printf("INSERT INTO exceptions (pattern, action, reason, requester, "
+	                      "approver, created, approved, expires, revoked) VALUES ('%s', "
+	                      "'%s', 'test', 'adm1', %s, %" G_GINT64_FORMAT ", %s, %"
+	                      G_GINT64_FORMAT ", %s)", rows[i].pattern, rows[i].action,
+	                      state != UNAPPROVED ? "'adm2'" : "NULL", now - 200, approved,
+	                      state == EXPIRED ? now - 10 : now + 3600, revoked);
+	ck_assert_int_eq(mkt_raw_exec(mkt_fx.cfg, sql), 0);
+	g_free(sql);
 }
 
 static GBytes *
@@ -281,8 +278,7 @@ START_TEST(test_refresh_and_unreadable)
 	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);
 	ck_assert(applied);
 	cfg->quarantine.exceptions_refresh_s = 0;     /* every item from now */
-	ck_assert_int_eq(sqlite3_exec(mkt_raw_db(mkt_fx.cfg), "ALTER TABLE exceptions RENAME TO "
-	                              "gone", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(mkt_raw_exec(mkt_fx.cfg, "ALTER TABLE exceptions RENAME TO gone"), 0);
 	ck_assert_int_eq(run_enc(e, &applied), MK_V_STRIPPED);      /* last list kept */
 	ck_assert(applied);
 	mk_engine_free(&e);

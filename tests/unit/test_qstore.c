@@ -10,6 +10,8 @@
  *   impossible paths) as MK_ERR_TEMP.
  */
 #include <sqlite3.h>
+
+#include "review_sql.h"
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -179,6 +181,11 @@ START_TEST(test_dedupe_and_layout)
 
 	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
 		put_row(q, (int)i);
+	if (mkt_pg()) {                             /* originals in the database */
+		ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT count(DISTINCT sha256) "
+		                             "FROM objects"), 3);
+		goto out;
+	}
 	ck_assert_int_eq(count_objects(objs), 3);   /* rows 0 and 3 share */
 	ck_assert_int_eq(count_objects(tmpd), 0);   /* nothing left behind */
 	mk_sha256_hex(rows[1].content, strlen(rows[1].content), sha);
@@ -190,6 +197,7 @@ START_TEST(test_dedupe_and_layout)
 	ck_assert_int_eq(stat(objs, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0700);
 	g_free(path);
+out:
 	g_free(tmpd);
 	g_free(objs);
 	g_free(qdir);
@@ -225,7 +233,13 @@ START_TEST(test_object_rows)
 	put_row(q, 1);
 	ck_assert_int_eq(mk_qstore_get(q, rows[1].id, &r, &err), 0);
 	sha = obj_rows[_i].sha != NULL ? obj_rows[_i].sha : r->sha256;
-	if (obj_rows[_i].tamper) {
+	if (obj_rows[_i].tamper && mkt_pg()) {
+		char *sql = g_strdup_printf("UPDATE objects SET data = '\\x4d5a9001'::bytea "
+		                            "WHERE sha256 = '%s'", sha);
+
+		ck_assert_int_eq(mkt_raw_exec(mkt_fx.cfg, sql), 0);
+		g_free(sql);
+	} else if (obj_rows[_i].tamper) {
 		char *qdir = g_build_filename(mkt_fx.cfg->general.state_dir, "quarantine",
 		                              "objects", NULL);
 		char pre[3] = { sha[0], sha[1], 0 };
@@ -267,10 +281,18 @@ START_TEST(test_reopen_and_migrations)
 		mk_qrecord_free(&r);
 		ck_assert_int_eq(mk_qstore_get(q, rows[1].id, &r, &err), 0);
 		mk_qrecord_free(&r);
+		if (mkt_pg()) {
+			ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT max(version) FROM "
+			                             "schema_version"), 1);
+			mk_store_close(&q);
+			continue;
+		}
+		ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT max(version) FROM "
+		                             "schema_version"), 5);
 		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), 5);   /* v5: pending accounts */
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 6);   /* v6: schema_version, mfa */
 		sqlite3_finalize(st);
 		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
@@ -282,8 +304,58 @@ START_TEST(test_reopen_and_migrations)
 }
 END_TEST
 
-/* store.backend names a backend; one not built in is a configuration
- * error at open, never a fall back to another. */
+/* A store made by the previous release (schema v4: the v1 items table,
+ * review_sql.h v2..v4) with an item, an account and an audit event opens,
+ * is upgraded to v5 once, and keeps its rows. */
+START_TEST(test_upgrade_from_v4)
+{
+	char *path = mk_config_state_path(mkt_fx.cfg, mkt_fx.cfg->quarantine.db, "mukaika.db");
+	sqlite3 *db = NULL;
+	mk_qrecord *r = NULL;
+	mk_user *u = NULL;
+	mk_error err = { 0 };
+	mk_store *q;
+
+	if (mkt_pg())
+		return;                              /* postgresql: schema_version from v1 */
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db,
+	    "CREATE TABLE items (id TEXT PRIMARY KEY, channel TEXT NOT NULL, sender TEXT,"
+	    " recipients TEXT, subject TEXT, verdict TEXT NOT NULL, findings TEXT,"
+	    " report TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+	    " received INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	    " status TEXT NOT NULL DEFAULT 'held');"
+	    "CREATE INDEX items_received ON items(received);"
+	    MK_SCHEMA_V2 MK_SCHEMA_V3 MK_SCHEMA_V4
+	    "PRAGMA user_version = 4;"
+	    "INSERT INTO items VALUES ('old-1', 'mail', 'a@example.jp', 'b@example.jp', 's',"
+	    " 'quarantined', 'virus', '{}', '" "0000000000000000000000000000000000000000000000000000000000000000"
+	    "', 1, 100, 200, 'held');"
+	    "INSERT INTO users (name, role, pwhash, created) VALUES ('olduser', 'admin', 'x', 1);",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	for (int i = 0; i < 2; i++) {
+		q = mk_store_open(mkt_fx.cfg, &err);
+		ck_assert_msg(q != NULL, "%s", err.msg);
+		ck_assert_int_eq(mk_qstore_get(q, "old-1", &r, &err), 0);
+		ck_assert_str_eq(r->findings, "virus");
+		mk_qrecord_free(&r);
+		ck_assert_int_eq(mk_user_get(q, "olduser", &u, &err), 0);
+		mk_user_free(&u);
+		mk_store_close(&q);
+	}
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT max(version) FROM schema_version"), 5);
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT count(*) FROM schema_version"), 5);
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT count(*) FROM sqlite_master WHERE "
+	                             "name IN ('mfa', 'mfa_recovery')"), 2);
+	g_free(path);
+}
+END_TEST
+
+/* store.backend names a backend; an unknown one, or postgresql without
+ * its connection string, is a configuration error at open, never a fall
+ * back to another. */
 static const struct {
 	const char *backend;
 	int expect;
@@ -301,6 +373,11 @@ START_TEST(test_backend_rows)
 	g_free(mkt_fx.cfg->store.backend);
 	mkt_fx.cfg->store.backend = g_strdup(backend_rows[_i].backend);
 	q = mk_store_open(mkt_fx.cfg, &err);
+	if (mkt_pg() && _i == 1) {                  /* the connection string is set */
+		ck_assert_msg(q != NULL, "%s", err.msg);
+		mk_store_close(&q);
+		return;
+	}
 	ck_assert_int_eq(q != NULL, backend_rows[_i].expect == 0);
 	if (q == NULL)
 		ck_assert_int_eq(err.code, backend_rows[_i].expect);
@@ -336,16 +413,12 @@ END_TEST
 static int
 count_rows(mk_store *q, const char *id)
 {
-	sqlite3_stmt *st = NULL;
-	int n = -1;
+	char *sql = g_strdup_printf("SELECT count(*) FROM items WHERE id = '%s'", id);
+	int n;
 
-	if (sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg), "SELECT count(*) FROM items WHERE id = ?1",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			n = sqlite3_column_int(st, 0);
-	}
-	sqlite3_finalize(st);
+	(void)q;
+	n = (int)mkt_raw_int(mkt_fx.cfg, sql);
+	g_free(sql);
 	return n;
 }
 
@@ -416,6 +489,12 @@ START_TEST(test_unwritable_rows)
 		mkt_fx.cfg->general.state_dir = g_build_filename(file, "state", NULL);
 		break;
 	case RO_DB_UNDER_FILE:
+		if (mkt_pg()) {     /* a database that cannot be reached */
+			g_free(mkt_fx.cfg->store.postgresql);
+			mkt_fx.cfg->store.postgresql = g_strdup_printf("host=%s/nosock dbname=x",
+			                                               mkt_fx.dir);
+			break;
+		}
 		g_free(mkt_fx.cfg->quarantine.db);
 		mkt_fx.cfg->quarantine.db = g_build_filename(file, "x", "q.db", NULL);
 		break;
@@ -449,6 +528,7 @@ main(void)
 	tcase_add_test(tc, test_dedupe_and_layout);
 	tcase_add_loop_test(tc, test_object_rows, 0, G_N_ELEMENTS(obj_rows));
 	tcase_add_test(tc, test_reopen_and_migrations);
+	tcase_add_test(tc, test_upgrade_from_v4);
 	tcase_add_loop_test(tc, test_get_rows, 0, G_N_ELEMENTS(get_rows));
 	tcase_add_loop_test(tc, test_backend_rows, 0, G_N_ELEMENTS(backend_rows));
 	tcase_add_test(tc, test_duplicate_id_and_usage);

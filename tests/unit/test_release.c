@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "audit.h"
 #include "qstore.h"
@@ -105,7 +104,7 @@ START_TEST(test_trigger_refuses_self_decision)
 	ck_assert_int_eq(mk_review_request(q, &op, "item-2", "why", 2000, &id, &err), 0);
 	sql = g_strdup_printf("INSERT INTO decisions (request, approver, created, decision) "
 	                      "VALUES (%" G_GINT64_FORMAT ", 'alice', 1, 'approve')", id);
-	ck_assert_int_ne(sqlite3_exec(mkt_raw_db(mkt_fx.cfg), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(mkt_raw_exec(mkt_fx.cfg, sql), 0);
 	g_free(sql);
 }
 END_TEST
@@ -307,7 +306,7 @@ START_TEST(test_unconfirmed_accounts)
 	sql = g_strdup_printf("INSERT INTO decisions (request, approver, created, decision) "
 	                      "VALUES (%" G_GINT64_FORMAT ", '%s', 1, 'approve')", id,
 	                      grants[_i].x_requests ? "appr" : "xadmin");
-	ck_assert_int_ne(sqlite3_exec(mkt_raw_db(mkt_fx.cfg), sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_ne(mkt_raw_exec(mkt_fx.cfg, sql), 0);
 	g_free(sql);
 }
 END_TEST

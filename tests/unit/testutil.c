@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,37 @@ mkt_write_sigdb(const char *dir)
 	g_free(ndb);
 }
 
+bool
+mkt_pg(void)
+{
+	return g_strcmp0(g_getenv("MK_STORE_BACKEND"), "postgresql") == 0;
+}
+
+/* A new, empty schema on the server of $MK_TEST_PG (tests/tools/pgtmp.sh):
+ * the connection string that works in it (caller frees). */
+static char *
+pg_fresh_schema(void)
+{
+	const char *base = g_getenv("MK_TEST_PG");
+	char *name, *sql, *ci;
+	PGconn *c;
+	PGresult *r;
+
+	ck_assert_msg(base != NULL, "MK_STORE_BACKEND=postgresql needs MK_TEST_PG");
+	name = g_strdup_printf("t%08x%08x", g_random_int(), g_random_int());
+	sql = g_strdup_printf("CREATE SCHEMA %s", name);
+	c = PQconnectdb(base);
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "%s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	ci = g_strdup_printf("%s options='-csearch_path=%s'", base, name);
+	g_free(sql);
+	g_free(name);
+	return ci;
+}
+
 mk_config *
 mkt_config(const char *dir)
 {
@@ -88,6 +120,10 @@ mkt_config(const char *dir)
 	if (g_getenv("MK_STORE_BACKEND") != NULL) {   /* the same suites, another backend */
 		g_free(cfg->store.backend);
 		cfg->store.backend = g_strdup(g_getenv("MK_STORE_BACKEND"));
+	}
+	if (mkt_pg()) {
+		g_free(cfg->store.postgresql);
+		cfg->store.postgresql = pg_fresh_schema();
 	}
 	mkt_set_worker(cfg);   /* containers are unpacked by the worker */
 	return cfg;
@@ -190,11 +226,100 @@ mkt_raw_db(const mk_config *cfg)
 	return raw_db;
 }
 
+static PGconn *raw_pg;
+
+static PGconn *
+pg_raw(const mk_config *cfg)
+{
+	if (raw_pg == NULL) {
+		raw_pg = PQconnectdb(cfg->store.postgresql);
+		ck_assert_msg(PQstatus(raw_pg) == CONNECTION_OK, "%s", PQerrorMessage(raw_pg));
+	}
+	return raw_pg;
+}
+
+int
+mkt_raw_exec(const mk_config *cfg, const char *sql)
+{
+	PGresult *r;
+	int rc;
+
+	if (!mkt_pg())
+		return sqlite3_exec(mkt_raw_db(cfg), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	r = PQexec(pg_raw(cfg), sql);
+	rc = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK
+	     ? 0 : -1;
+	PQclear(r);
+	return rc;
+}
+
+GPtrArray *
+mkt_raw_rows(const mk_config *cfg, const char *sql)
+{
+	GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+
+	if (!mkt_pg()) {
+		sqlite3_stmt *st = NULL;
+
+		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(cfg), sql, -1, &st, NULL),
+		                 SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			int n = sqlite3_column_count(st);
+			char **v = g_new0(char *, n + 1);
+
+			for (int i = 0; i < n; i++)
+				v[i] = g_strdup(sqlite3_column_text(st, i) != NULL
+				                ? (const char *)sqlite3_column_text(st, i) : "");
+			g_ptr_array_add(rows, v);
+		}
+		sqlite3_finalize(st);
+		return rows;
+	}
+	{
+		PGresult *r = PQexec(pg_raw(cfg), sql);
+
+		ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK, "%s",
+		              PQerrorMessage(pg_raw(cfg)));
+		for (int i = 0; i < PQntuples(r); i++) {
+			char **v = g_new0(char *, PQnfields(r) + 1);
+
+			for (int c = 0; c < PQnfields(r); c++)
+				v[c] = g_strdup(PQgetvalue(r, i, c));
+			g_ptr_array_add(rows, v);
+		}
+		PQclear(r);
+	}
+	return rows;
+}
+
+gint64
+mkt_raw_int(const mk_config *cfg, const char *sql)
+{
+	GPtrArray *rows = mkt_raw_rows(cfg, sql);
+	gint64 v = -1;
+
+	if (rows->len > 0 && ((char **)g_ptr_array_index(rows, 0))[0] != NULL)
+		v = g_ascii_strtoll(((char **)g_ptr_array_index(rows, 0))[0], NULL, 10);
+	g_ptr_array_unref(rows);
+	return v;
+}
+
+void
+mkt_raw_unguard(const mk_config *cfg)
+{
+	ck_assert_int_eq(mkt_raw_exec(cfg, mkt_pg()
+	                 ? "ALTER TABLE audit DISABLE TRIGGER USER"
+	                 : "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; "
+	                   "DROP TRIGGER audit_no_replace"), 0);
+}
+
 void
 mkt_fixture_clear(mkt_fixture *f)
 {
 	sqlite3_close(raw_db);
 	raw_db = NULL;
+	PQfinish(raw_pg);
+	raw_pg = NULL;
 	mk_config_unref(&f->cfg);
 	mkt_rm_rf(f->dir);
 	g_clear_pointer(&f->dir, g_free);

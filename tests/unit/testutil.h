@@ -84,5 +84,15 @@ void mkt_fx_store_teardown(void);
  * forged rows) use it; the code under test never sees it.  Opened once per
  * test process, closed by mkt_fixture_clear(). */
 struct sqlite3 *mkt_raw_db(const mk_config *cfg);
+/* The same for either backend (MK_STORE_BACKEND=postgresql: a fresh
+ * schema per mkt_config() on the server named by $MK_TEST_PG, started by
+ * tests/tools/pgtmp.sh): run SQL (0 ok, -1 refused), its rows as string
+ * vectors, its first cell as a number (-1: none), drop the audit
+ * table's guards. */
+bool mkt_pg(void);
+int mkt_raw_exec(const mk_config *cfg, const char *sql);
+GPtrArray *mkt_raw_rows(const mk_config *cfg, const char *sql);
+gint64 mkt_raw_int(const mk_config *cfg, const char *sql);
+void mkt_raw_unguard(const mk_config *cfg);
 
 #endif
