@@ -48,7 +48,7 @@ for d in src filters src/common src/model src/engine src/store; do inc="$inc -iq
 cc -O2 -std=c11 -D_GNU_SOURCE $inc $(pkg-config --cflags glib-2.0 gmime-3.0) \
 	-o "$work/bench_cdr" "$here/bench_cdr.c" "$build/libmukaika.a" \
 	$(pkg-config --libs glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 \
-	  libxml-2.0 uchardet libcrypto) -lpthread || die "compile failed"
+	  libpq libxml-2.0 uchardet libcrypto) -lpthread || die "compile failed"
 
 # text PDFs (English and Japanese, 1 and 10 pages) for the text layer's cost
 # shellcheck disable=SC2046

@@ -126,7 +126,7 @@ if [ -n "$san" ] && [ "$san" != none ]; then
 fi
 iq=
 for d in src filters src/common src/model src/engine src/store; do iq="$iq -iquote $src/$d"; done
-pkgs="glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 libxml-2.0 uchardet libcrypto libsodium"
+pkgs="glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 libpq libxml-2.0 uchardet libcrypto libsodium"
 be=$w/bench_engine
 # shellcheck disable=SC2046,SC2086 # pkg-config output and flag lists are word lists
 ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE $sanflags $iq $(pkg-config --cflags $pkgs) \

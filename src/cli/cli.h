@@ -25,6 +25,7 @@ int cmd_config(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 void cli_usage(FILE *to);
 int cli_help(const char *topic);
 

@@ -13,6 +13,7 @@
  *   mukaika audit list|export|verify|purge ...
  *   mukaika health [--config F] [--skip CHECKS]
  *   mukaika purge [--config F] [--dry-run]
+ *   mukaika store migrate --from sqlite:PATH --to postgresql:CONNINFO
  *   mukaika help [COMMAND], mukaika COMMAND --help
  *
  * DESCRIPTION
@@ -339,6 +340,26 @@ static const struct topic {
 	  "\n"
 	  "Exit status: 0 done, 64 usage error, 75 store unavailable (the next run\n"
 	  "continues), 78 configuration error.\n" },
+	{ "store",
+	  "usage: mukaika store migrate --from sqlite:PATH --to postgresql:CONNINFO\n"
+	  "                             [--config FILE] [--objects DIR]\n"
+	  "\n"
+	  "Move this host's SQLite store (the database file PATH; the originals from\n"
+	  "DIR, default QUARANTINE_DIR/objects) into an empty PostgreSQL database\n"
+	  "(CONNINFO: a libpq connection string), in one transaction: items,\n"
+	  "originals, reports, accounts, sessions, requests, decisions, policy\n"
+	  "exceptions, processed rows, second-factor records and the audit events.\n"
+	  "Then the audit chain is verified on the target with this host's\n"
+	  "audit.key.  Stop the daemons first; then set store.backend = postgresql\n"
+	  "and store.postgresql = CONNINFO, and copy audit.key to every host.\n"
+	  "\n"
+	  "Exit status: 0 moved and verified, 1 moved but the chain does not\n"
+	  "verify, 64 usage error or the target not empty, 65 an original missing\n"
+	  "or damaged, 75 a database unavailable, 78 configuration error.\n"
+	  "\n"
+	  "Example:\n"
+	  "  mukaika store migrate --from sqlite:/var/lib/mukaika/mukaika.db \\\n"
+	  "      --to 'postgresql:host=db1 dbname=mukaika user=mukaika sslmode=verify-full'\n" },
 };
 
 void
@@ -356,6 +377,7 @@ cli_usage(FILE *to)
 	      "  report      processed items of a period: totals or one line per item\n"
 	      "  health      one status line for monitoring (exit 0/1/2)\n"
 	      "  purge       the retention routine (expired items, old audit events)\n"
+	      "  store       migrate a SQLite store into PostgreSQL\n"
 	      "  help CMD    help for one command\n"
 	      "\n"
 	      "Options: --help, --version.  See mukaika(1).\n", to);
@@ -421,6 +443,8 @@ main(int argc, char **argv)
 		return cmd_health(argc - 1, argv + 1);
 	if (strcmp(cmd, "purge") == 0)
 		return cmd_purge(argc - 1, argv + 1);
+	if (strcmp(cmd, "store") == 0)
+		return cmd_store(argc - 1, argv + 1);
 	fprintf(stderr, "mukaika: unknown command \"%s\"\n", cmd);
 	cli_usage(stderr);
 	return MK_EXIT_USAGE;

@@ -13,10 +13,9 @@
  * DESCRIPTION
  *   The store never sees a key in clear: BOX is the caller's ciphertext
  *   (web_mfa.c: XChaCha20-Poly1305 under a key file outside the
- *   database).  Its own tables (mfa, mfa_recovery) are created on first
- *   use with CREATE TABLE IF NOT EXISTS, apart from the numbered
- *   migrations of qstore.c; their rows go with the account (ON DELETE
- *   CASCADE).  enrol replaces an unconfirmed key, never a confirmed one
+ *   database).  Its tables (mfa, mfa_recovery) are part of each backend's
+ *   schema (SQLite v5, PostgreSQL v1); their rows go with the account
+ *   (ON DELETE CASCADE).  enrol replaces an unconfirmed key, never a confirmed one
  *   (MK_ERR_USAGE), and leaves it unconfirmed; confirm marks it
  *   usable, records the step of the code that confirmed it and stores
  *   the recovery hashes.  use_step moves last_step forward only if STEP
@@ -28,11 +27,11 @@
  *   s borrowed; records new (mk_mfa_rec_free).
  *
  * BACKENDS
- *   Only the SQLite backend keeps these records (the others answer
- *   MK_ERR_TEMP: the second factor then fails closed).
+ *   Operations of the store's table (store_backend.h): sq_mfa.c,
+ *   pg_mfa.c.
  *
  * FAILURE
- *   sqlite failures MK_ERR_TEMP; no record MK_ERR_NOINPUT; a used step or
+ *   store failures MK_ERR_TEMP; no record MK_ERR_NOINPUT; a used step or
  *   code MK_ERR_USAGE.
  */
 #ifndef MK_MFA_H

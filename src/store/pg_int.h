@@ -62,6 +62,10 @@ gint64 pg_int(const PGresult *r, int row, int col);
 int pg_begin(mk_store *s, mk_error *err);
 int pg_end(mk_store *s, int rc, mk_error *err);
 
+/* Store DATA as the chunks of original SHA unless they are there (inside
+ * the caller's transaction). */
+int pg_object_write(mk_store *s, const char *sha, GBytes *data, mk_error *err);
+
 mk_store *pg_open(const mk_config *cfg, mk_error *err);
 void pg_close(mk_store *s);
 /* Bring the schema to the newest version (pg_schema.c). */
@@ -130,5 +134,13 @@ int pg_audit_count(mk_store *s, const char *what, const char *item, const char *
 int pg_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
                    mk_error *err);
 int pg_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
+int pg_mfa_get(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err);
+int pg_mfa_enrol(mk_store *s, const char *user, const guint8 *box, gsize len, gint64 now,
+                 mk_error *err);
+int pg_mfa_confirm(mk_store *s, const char *user, gint64 step, GPtrArray *hashes,
+                   mk_error *err);
+int pg_mfa_use_step(mk_store *s, const char *user, gint64 step, mk_error *err);
+int pg_mfa_use_recovery(mk_store *s, const char *user, const char *hash, mk_error *err);
+int pg_mfa_clear(mk_store *s, const char *user, mk_error *err);
 
 #endif

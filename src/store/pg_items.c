@@ -36,8 +36,8 @@ lock_object(mk_store *s, const char *sha, mk_error *err)
 	              NULL, err);
 }
 
-static int
-write_chunks(mk_store *s, const char *sha, GBytes *data, mk_error *err)
+int
+pg_object_write(mk_store *s, const char *sha, GBytes *data, mk_error *err)
 {
 	gsize len = 0;
 	const char *buf = g_bytes_get_data(data, &len);
@@ -125,7 +125,7 @@ pg_item_put(mk_store *s, const mk_qmeta *m, GBytes *original, mk_error *err)
 	if ((rc = pg_begin(s, err)) != 0)
 		return rc;
 	if ((rc = lock_object(s, sha, err)) == 0 && (rc = same_item(s, m->id, sha, err)) == 0 &&
-	    (rc = write_chunks(s, sha, original, err)) == 0)
+	    (rc = pg_object_write(s, sha, original, err)) == 0)
 		rc = insert_row(s, m, sha, len, err);
 	if (rc == 1) {
 		pg_end(s, MK_ERR_TEMP, NULL);   /* the same job again: nothing to do */

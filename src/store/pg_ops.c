@@ -53,4 +53,10 @@ const mk_store_ops mk_store_postgresql_ops = {
 	.audit_count = pg_audit_count,
 	.audit_purge = pg_audit_purge,
 	.audit_verify = pg_audit_verify,
+	.mfa_get = pg_mfa_get,
+	.mfa_enrol = pg_mfa_enrol,
+	.mfa_confirm = pg_mfa_confirm,
+	.mfa_use_step = pg_mfa_use_step,
+	.mfa_use_recovery = pg_mfa_use_recovery,
+	.mfa_clear = pg_mfa_clear,
 };

@@ -26,6 +26,8 @@
  * FAILURE
  *   MK_ERR_TEMP (the store does not open).
  */
+#include <string.h>
+
 #include "pg_int.h"
 
 /* pg_advisory_lock keys: schema changes, the audit chain (pg_audit.c). */
@@ -234,6 +236,22 @@ step(mk_store *s, int v, mk_error *err)
 	return pg_end(s, rc, err);
 }
 
+/* *v = the schema's version, 0 when there is no schema_version yet. */
+static int
+current(mk_store *s, int *v, mk_error *err)
+{
+	PGresult *r = pg_run(s, "schema", "SELECT to_regclass('schema_version') IS NOT NULL",
+	                     0, NULL, err);
+	bool have;
+
+	*v = 0;
+	if (r == NULL)
+		return MK_ERR_TEMP;
+	have = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return have ? version(s, v, err) : 0;
+}
+
 int
 pg_migrate(mk_store *s, mk_error *err)
 {
@@ -242,6 +260,10 @@ pg_migrate(mk_store *s, mk_error *err)
 	const char *lock[] = { pg_i64(b, PG_LOCK_SCHEMA) };
 	int v = 0, rc;
 
+	/* the usual case, no lock and no DDL: a role that may not create
+	 * tables (docs/en/multihost.md) opens a current schema */
+	if ((rc = current(s, &v, err)) != 0 || v == latest)
+		return rc;
 	if ((rc = pg_cmd(s, "schema lock", "SELECT pg_advisory_lock($1)", 1, lock, NULL,
 	                 err)) != 0)
 		return rc;

@@ -86,4 +86,10 @@ const mk_store_ops mk_store_sqlite_ops = {
 	.audit_verify = sq_audit_verify,
 	.user_delete = sq_user_delete,
 	.audit_reanchor = sq_audit_reanchor,
+	.mfa_get = sq_mfa_get,
+	.mfa_enrol = sq_mfa_enrol,
+	.mfa_confirm = sq_mfa_confirm,
+	.mfa_use_step = sq_mfa_use_step,
+	.mfa_use_recovery = sq_mfa_use_recovery,
+	.mfa_clear = sq_mfa_clear,
 };

@@ -271,3 +271,51 @@ mk_stats_list(mk_store *s, gint64 from, gint64 until, GPtrArray **out, mk_error 
 {
 	return s->ops->stats_list(s, from, until, out, err);
 }
+
+int
+mk_mfa_get(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err)
+{
+	return s->ops->mfa_get(s, user, out, err);
+}
+
+int
+mk_mfa_enrol(mk_store *s, const char *user, const guint8 *box, gsize len, gint64 now,
+             mk_error *err)
+{
+	return s->ops->mfa_enrol(s, user, box, len, now, err);
+}
+
+int
+mk_mfa_confirm(mk_store *s, const char *user, gint64 step, GPtrArray *hashes,
+               mk_error *err)
+{
+	return s->ops->mfa_confirm(s, user, step, hashes, err);
+}
+
+int
+mk_mfa_use_step(mk_store *s, const char *user, gint64 step, mk_error *err)
+{
+	return s->ops->mfa_use_step(s, user, step, err);
+}
+
+int
+mk_mfa_use_recovery(mk_store *s, const char *user, const char *hash, mk_error *err)
+{
+	return s->ops->mfa_use_recovery(s, user, hash, err);
+}
+
+int
+mk_mfa_clear(mk_store *s, const char *user, mk_error *err)
+{
+	return s->ops->mfa_clear(s, user, err);
+}
+
+void
+mk_mfa_rec_free(mk_mfa_rec **r)
+{
+	if (r == NULL || *r == NULL)
+		return;
+	if ((*r)->box != NULL)
+		g_bytes_unref((*r)->box);
+	g_clear_pointer(r, g_free);
+}

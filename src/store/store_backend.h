@@ -21,6 +21,7 @@
 
 #include "audit_chain.h"
 #include "store.h"
+#include "mfa.h"
 
 typedef enum {
 	MK_STORE_SQLITE = 0,
@@ -119,6 +120,15 @@ typedef struct mk_store_ops {
 	 * NULL in a backend that never held any. */
 	int (*audit_reanchor)(mk_store *s, const char *who, gint64 now, gint64 *first,
 	                      gint64 *last, mk_error *err);
+	int (*mfa_get)(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err);
+	int (*mfa_enrol)(mk_store *s, const char *user, const guint8 *box, gsize len,
+	                 gint64 now, mk_error *err);
+	int (*mfa_confirm)(mk_store *s, const char *user, gint64 step, GPtrArray *hashes,
+	                   mk_error *err);
+	int (*mfa_use_step)(mk_store *s, const char *user, gint64 step, mk_error *err);
+	int (*mfa_use_recovery)(mk_store *s, const char *user, const char *hash,
+	                        mk_error *err);
+	int (*mfa_clear)(mk_store *s, const char *user, mk_error *err);
 } mk_store_ops;
 
 /* What every backend's handle starts with: its table, and the audit

@@ -118,5 +118,13 @@ int sq_audit_purge(mk_store *s, gint64 now, gint64 retention_days, int *n,
 int sq_audit_verify(mk_store *s, gint64 *bad, char **why, mk_error *err);
 int sq_audit_reanchor(mk_store *s, const char *who, gint64 now, gint64 *first,
                       gint64 *last, mk_error *err);
+int sq_mfa_get(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err);
+int sq_mfa_enrol(mk_store *s, const char *user, const guint8 *box, gsize len, gint64 now,
+                 mk_error *err);
+int sq_mfa_confirm(mk_store *s, const char *user, gint64 step, GPtrArray *hashes,
+                   mk_error *err);
+int sq_mfa_use_step(mk_store *s, const char *user, gint64 step, mk_error *err);
+int sq_mfa_use_recovery(mk_store *s, const char *user, const char *hash, mk_error *err);
+int sq_mfa_clear(mk_store *s, const char *user, mk_error *err);
 
 #endif

@@ -11,7 +11,7 @@
 #   start: initdb into DIR/data (trust auth, superuser "mk"), a server
 #   listening on no TCP port, its socket in DIR/sock (mode 0755, so
 #   daemons that dropped to another user reach it), fsync off (a test
-#   server), and a database "mukaika".  Prints the libpq connection
+#   server; PGTMP_FSYNC=on for benchmarks), and a database "mukaika".  Prints the libpq connection
 #   string "host=DIR/sock dbname=mukaika user=mk".  Log: DIR/log.
 #   initdb refuses root: as root the server runs as the "postgres" user
 #   (from the postgresql package), DIR then belongs to it.
@@ -41,7 +41,7 @@ as_owner() {
 
 server_start() {
 	as_owner "$bin/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/log" \
-		-o "-k $dir/sock -c listen_addresses='' -c fsync=off -c max_connections=200" \
+		-o "-k $dir/sock -c listen_addresses='' -c fsync=${PGTMP_FSYNC:-off} -c max_connections=200" \
 		start >/dev/null
 }
 

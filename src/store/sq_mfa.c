@@ -1,9 +1,10 @@
 /*
  * NAME
- *   mfa - TOTP key (encrypted), last step and recovery codes (mfa.h)
+ *   sq_mfa - the SQLite backend's second-factor records (mfa.h)
  *
  * DESCRIPTION
- *   Schema (created on first use on each connection):
+ *   Tables (schema v5, review_sql.h; stores older than that kept them
+ *   from first use, CREATE TABLE IF NOT EXISTS):
  *     mfa(user PK -> users, box BLOB, confirmed, last_step, created)
  *     mfa_recovery(user -> users, hash, used, PK (user, hash))
  */
@@ -12,55 +13,10 @@
 #include "mfa.h"
 #include "store_int.h"
 
-static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS mfa ("
-	" user TEXT PRIMARY KEY REFERENCES users(name) ON DELETE CASCADE,"
-	" box BLOB NOT NULL,"
-	" confirmed INTEGER NOT NULL DEFAULT 0,"
-	" last_step INTEGER NOT NULL DEFAULT 0,"
-	" created INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS mfa_recovery ("
-	" user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,"
-	" hash TEXT NOT NULL,"
-	" used INTEGER NOT NULL DEFAULT 0,"
-	" PRIMARY KEY (user, hash));";
-
 static int
 fail(sqlite3 *db, mk_error *err, const char *what)
 {
 	return mk_sq_fail(db, err, what);
-}
-
-/* The SQLite connection of S, or NULL (another backend: fail closed). */
-static sqlite3 *
-sq(mk_store *s, mk_error *err)
-{
-	if (s == NULL || s->ops == NULL || strcmp(s->ops->name, "sqlite") != 0) {
-		mk_error_set(err, MK_ERR_TEMP, "mfa: not kept by this store backend");
-		return NULL;
-	}
-	return mk_sq_db(s);
-}
-
-static int
-ensure(sqlite3 *db, mk_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int n = 0;
-
-	if (db == NULL)
-		return MK_ERR_TEMP;     /* err set by sq() */
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-	                       "AND name IN ('mfa', 'mfa_recovery')", -1, &st, NULL) != SQLITE_OK)
-		return fail(db, err, "schema");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (n == 2)
-		return 0;
-	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
-		return fail(db, err, "create");
-	return 0;
 }
 
 /* One statement: text U, then int64 A (if HAVE_A), text T (if not NULL). */
@@ -71,8 +27,6 @@ run(sqlite3 *db, const char *sql, const char *u, bool have_a, gint64 a, const ch
 	sqlite3_stmt *st = NULL;
 	int rc = 0, i = 1;
 
-	if ((rc = ensure(db, err)) != 0)
-		return rc;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(db, err, "prepare");
 	sqlite3_bind_text(st, i++, u, -1, SQLITE_TRANSIENT);
@@ -89,15 +43,13 @@ run(sqlite3 *db, const char *sql, const char *u, bool have_a, gint64 a, const ch
 }
 
 int
-mk_mfa_get(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err)
+sq_mfa_get(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err)
 {
-	sqlite3 *db = sq(s, err);
+	sqlite3 *db = mk_sq_db(s);
 	sqlite3_stmt *st = NULL;
-	int rc, step;
+	int rc = 0, step;
 
 	*out = NULL;
-	if ((rc = ensure(db, err)) != 0)
-		return rc;
 	if (sqlite3_prepare_v2(db, "SELECT box, confirmed, last_step, created FROM mfa "
 	                       "WHERE user = ?1", -1, &st, NULL) != SQLITE_OK)
 		return fail(db, err, "prepare");
@@ -120,10 +72,10 @@ mk_mfa_get(mk_store *s, const char *user, mk_mfa_rec **out, mk_error *err)
 }
 
 int
-mk_mfa_enrol(mk_store *s, const char *user, const guint8 *box, gsize len, gint64 now,
+sq_mfa_enrol(mk_store *s, const char *user, const guint8 *box, gsize len, gint64 now,
              mk_error *err)
 {
-	sqlite3 *db = sq(s, err);
+	sqlite3 *db = mk_sq_db(s);
 	sqlite3_stmt *st = NULL;
 	int rc;
 
@@ -146,14 +98,12 @@ mk_mfa_enrol(mk_store *s, const char *user, const guint8 *box, gsize len, gint64
 }
 
 int
-mk_mfa_confirm(mk_store *s, const char *user, gint64 step, GPtrArray *hashes,
+sq_mfa_confirm(mk_store *s, const char *user, gint64 step, GPtrArray *hashes,
                mk_error *err)
 {
-	sqlite3 *db = sq(s, err);
+	sqlite3 *db = mk_sq_db(s);
 	int rc, n = 0;
 
-	if ((rc = ensure(db, err)) != 0)
-		return rc;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return fail(db, err, "begin");
 	rc = run(db, "UPDATE mfa SET confirmed = 1, last_step = ?2 WHERE user = ?1 "
@@ -182,40 +132,30 @@ once(int rc, int n, mk_error *err, const char *what)
 }
 
 int
-mk_mfa_use_step(mk_store *s, const char *user, gint64 step, mk_error *err)
+sq_mfa_use_step(mk_store *s, const char *user, gint64 step, mk_error *err)
 {
-	int n = 0, rc = run(sq(s, err), "UPDATE mfa SET last_step = ?2 WHERE user = ?1 AND confirmed = 1 "
+	int n = 0, rc = run(mk_sq_db(s), "UPDATE mfa SET last_step = ?2 WHERE user = ?1 AND confirmed = 1 "
 	                    "AND last_step < ?2", user, true, step, NULL, &n, err);
 
 	return once(rc, n, err, "code");
 }
 
 int
-mk_mfa_use_recovery(mk_store *s, const char *user, const char *hash, mk_error *err)
+sq_mfa_use_recovery(mk_store *s, const char *user, const char *hash, mk_error *err)
 {
-	int n = 0, rc = run(sq(s, err), "UPDATE mfa_recovery SET used = 1 WHERE user = ?1 AND hash = ?2 "
+	int n = 0, rc = run(mk_sq_db(s), "UPDATE mfa_recovery SET used = 1 WHERE user = ?1 AND hash = ?2 "
 	                    "AND used = 0", user, false, 0, hash, &n, err);
 
 	return once(rc, n, err, "recovery code");
 }
 
 int
-mk_mfa_clear(mk_store *s, const char *user, mk_error *err)
+sq_mfa_clear(mk_store *s, const char *user, mk_error *err)
 {
-	sqlite3 *db = sq(s, err);
+	sqlite3 *db = mk_sq_db(s);
 	int rc = run(db, "DELETE FROM mfa_recovery WHERE user = ?1", user, false, 0, NULL,
 	             NULL, err);
 
 	return rc != 0 ? rc : run(db, "DELETE FROM mfa WHERE user = ?1", user, false, 0, NULL,
 	                          NULL, err);
-}
-
-void
-mk_mfa_rec_free(mk_mfa_rec **r)
-{
-	if (r == NULL || *r == NULL)
-		return;
-	if ((*r)->box != NULL)
-		g_bytes_unref((*r)->box);
-	g_clear_pointer(r, g_free);
 }
