@@ -34,4 +34,4 @@ pkgs="glib-2.0 gmime-3.0 libarchive libclamav libmagic sqlite3 libpq libxml-2.0 
 # shellcheck disable=SC2046,SC2086 # word lists
 ${CC:-cc} -O2 -std=c11 -D_GNU_SOURCE $iq $(pkg-config --cflags $pkgs) -o "$w/bench_store" \
 	"$here/bench_store.c" "$build/libmukaika.a" $(pkg-config --libs $pkgs) -pthread -lm
-"$w/bench_store" "$w/state" "$pg" "$n" "$size"
+"$w/bench_store" "$w/state" "$pg" "$n" "$size" 2> >(grep -v "audit head" >&2)

@@ -13,8 +13,10 @@
  *   declaration states; the rules the database enforces (two-person
  *   decisions, append-only audit) are enforced by every backend's schema.
  *
- *   Backends: sqlite (sq_*.c, store_int.h).  postgresql is a name in the
- *   enum only until it is built (libpq).
+ *   Backends: sqlite (sq_*.c, qstore.c, users.c..., store_int.h) and
+ *   postgresql (pg_*.c, pg_int.h).  The rules both share sit above the
+ *   table (review.c, exceptions.c) or are helpers declared below
+ *   (passwords, sessions, the audit walk).
  */
 #ifndef MK_STORE_BACKEND_H
 #define MK_STORE_BACKEND_H
