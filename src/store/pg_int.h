@@ -92,6 +92,8 @@ int pg_user_add(mk_store *s, const char *name, mk_urole role, const char *by,
 int pg_user_reset(mk_store *s, const char *name, const char *by, char **temp_pw,
                   mk_error *err);
 int pg_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err);
+/* Sessions and second factor go with the row (ON DELETE CASCADE). */
+int pg_user_delete(mk_store *s, const char *name, mk_error *err);
 int pg_user_change_password(mk_store *s, const char *name, const char *old_pw,
                             const char *new_pw, const mk_auth_policy *pol,
                             mk_error *err);

@@ -28,6 +28,7 @@ const mk_store_ops mk_store_postgresql_ops = {
 	.user_add = pg_user_add,
 	.user_reset = pg_user_reset,
 	.user_confirm = pg_user_confirm,
+	.user_delete = pg_user_delete,
 	.user_change_password = pg_user_change_password,
 	.user_set_disabled = pg_user_set_disabled,
 	.user_set_role = pg_user_set_role,

@@ -11,8 +11,9 @@
  *
  *   Rules the database enforces (triggers, so that no program, host or
  *   psql session of the gateway's role can skip them):
- *   - two-person rule: a decision by the request's requester, or between
- *     an account and the admin whose grant of it no one confirmed, and an
+ *   - two-person rule: a decision by the request's requester, by a
+ *     pending account (users.h), or between an account and the admin whose
+ *     grant of it no one confirmed, and an
  *     exception approved by its proposer are refused;
  *   - one open request per item (partial unique index);
  *   - audit is append-only: UPDATE and TRUNCATE are refused, DELETE too
@@ -107,6 +108,10 @@ static const char *const migrations[] = {
 	"     (SELECT granted_by FROM users WHERE name = req) = NEW.approver THEN"
 	"   RAISE EXCEPTION 'two-person rule: an account set up or reset by the other"
 	" party is not confirmed by another admin' USING ERRCODE = 'check_violation';"
+	"  END IF;"
+	"  IF (SELECT granted_by FROM users WHERE name = NEW.approver) IS NOT NULL THEN"
+	"   RAISE EXCEPTION 'two-person rule: an account awaiting confirmation by a"
+	" second admin cannot decide' USING ERRCODE = 'check_violation';"
 	"  END IF;"
 	"  RETURN NEW;"
 	" END $f$;"

@@ -253,6 +253,18 @@ pg_user_confirm(mk_store *s, const char *name, const char *by, mk_error *err)
 	return rc;
 }
 
+int
+pg_user_delete(mk_store *s, const char *name, mk_error *err)
+{
+	const char *p[] = { name };
+	int n = 0, rc = pg_cmd(s, "delete", "DELETE FROM users WHERE name = $1", 1, p, &n,
+	                       err);
+
+	if (rc == 0 && n == 0)
+		return mk_user_none(name, err);
+	return rc;
+}
+
 static int
 count_failure(mk_store *s, const mk_user *u, gint64 now, const mk_auth_policy *pol,
               mk_login *out, mk_error *err)

@@ -419,7 +419,7 @@ sq_user_delete(mk_store *q, const char *name, mk_error *err)
 	int n = 0, rc = run(db, "DELETE FROM users WHERE name = ?1", name, NULL, NULL, &n, err);
 
 	if (rc == 0 && n == 0)
-		return no_user(name, err);
+		return mk_user_none(name, err);
 	return rc;
 }
 

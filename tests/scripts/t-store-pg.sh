@@ -4,7 +4,7 @@
 #
 # DESCRIPTION
 #   Starts a throwaway server (tests/tools/pgtmp.sh) and runs the store's
-#   Check suites (qstore, users, release, audit, exceptions, unlock,
+#   Check suites (qstore, users, release, audit, exceptions, unlock, accounts,
 #   stats) with MK_STORE_BACKEND=postgresql: every test case gets its own
 #   schema on that server (testutil.c, mkt_config).  Then the rules the
 #   database itself enforces, through psql as the gateway's role would
@@ -24,7 +24,7 @@ trap 'bash "$PGT" stop "$PGDIR"; rm -rf "$PGDIR" "$T"' EXIT
 PSQL=(psql "$PG" -qAtX -v ON_ERROR_STOP=1)
 
 suites=(tests/test_qstore tests/web/test_users tests/web/test_release
-	tests/web/test_audit tests/web/test_exceptions tests/web/test_unlock tests/web/test_stats)
+	tests/web/test_audit tests/web/test_exceptions tests/web/test_unlock tests/web/test_stats tests/web/test_accounts)
 for t in "${suites[@]}"; do          # all at once: the server serializes little
 	name=${t##*/}
 	( MK_STORE_BACKEND=postgresql MK_TEST_PG="$PG" CK_VERBOSITY=minimal \

@@ -288,7 +288,7 @@ START_TEST(test_reopen_and_migrations)
 			continue;
 		}
 		ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT max(version) FROM "
-		                             "schema_version"), 5);
+		                             "schema_version"), 6);
 		ck_assert_int_eq(sqlite3_prepare_v2(mkt_raw_db(mkt_fx.cfg),
 		                 "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
@@ -344,9 +344,9 @@ START_TEST(test_upgrade_from_v4)
 		mk_user_free(&u);
 		mk_store_close(&q);
 	}
-	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT max(version) FROM schema_version"), 5);
-	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT count(*) FROM schema_version"), 5);
-	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "PRAGMA user_version"), 5);
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT max(version) FROM schema_version"), 6);
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT count(*) FROM schema_version"), 6);
+	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "PRAGMA user_version"), 6);
 	ck_assert_int_eq(mkt_raw_int(mkt_fx.cfg, "SELECT count(*) FROM sqlite_master WHERE "
 	                             "name IN ('mfa', 'mfa_recovery')"), 2);
 	g_free(path);
