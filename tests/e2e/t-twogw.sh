@@ -85,6 +85,8 @@ MUKAIKA_PASSWORD=$temp MUKAIKA_NEW_PASSWORD=$ADMIN_PW "$CLI" user passwd --confi
 account() {
 	local t
 	t=$(MUKAIKA_PASSWORD=$ADMIN_PW "$CLI" user add --config "$CA" --as root --role "$2" "$1" </dev/null) &&
+	# set-up: one confirmed admin, so the shell confirms (two-person rule)
+	"$CLI" user confirm --config "$CA" "$1" </dev/null >/dev/null &&
 	MUKAIKA_PASSWORD=$t MUKAIKA_NEW_PASSWORD=$3 "$CLI" user passwd --config "$CA" --as "$1" "$1" </dev/null ||
 		fail "account $1"
 }
