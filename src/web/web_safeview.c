@@ -13,7 +13,7 @@
  *   - Authentication-Results (SPF, DKIM, DMARC) when present;
  *   - every leaf part: content type, disposition, file name, decoded size,
  *     sha256 of the decoded bytes; text/plain as text (its charset
- *     converted), text/html rendered to plain text by f_html (scripts,
+ *     converted), text/html rendered to plain text by the worker (f_wtext.h; scripts,
  *     styles, images and frames dropped, links written out defanged),
  *     anything else "not shown" with its hash;
  *   - a file (file channel): its size and sha256, and its text when it is
@@ -33,7 +33,8 @@
 #include <gmime/gmime.h>
 #include <string.h>
 
-#include "f_html.h"
+#include "f_wtext.h"
+#include "item.h"
 #include "util.h"
 #include "web.h"
 
@@ -119,11 +120,40 @@ decoded(GMimePart *p)
 	return b;
 }
 
+/* HTML (taken) rendered to text by the worker's html2text filter (f_wtext.h:
+ * memory, CPU and seccomp limits, worker.timeout_ms); NULL when it failed
+ * (the part is then not shown, never shown raw). */
+static char *
+worker_text(sv *v, char *html)
+{
+	mk_node *n = mk_node_new(MK_NODE_PART, NULL);
+	GBytes *b = g_bytes_new_take(html, strlen(html));
+	GPtrArray *one = g_ptr_array_new();
+	const char *op = "html2text";
+	mk_error err = { 0 };
+	char *out = NULL;
+	int rc = 0;
+
+	n->role = MK_ROLE_ATTACHMENT;
+	n->true_type = g_strdup("text/html");
+	n->declared_type = g_strdup("text/html");
+	n->charset = g_strdup("utf-8");
+	mk_node_set_data(n, b);
+	g_bytes_unref(b);
+	g_ptr_array_add(one, n);
+	mk_wtext_run(v->r->ctx->cfg, one, &op, &rc, &err);
+	if (rc == 0 && n->text != NULL)
+		out = g_strdup(n->text);
+	g_ptr_array_unref(one);
+	mk_node_free(&n);
+	return out;
+}
+
 /* Text of a text part in UTF-8 (new), cut at MAX bytes. */
 static char *
 part_text(sv *v, GMimeObject *o, bool html)
 {
-	char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(o)), *out = NULL;
+	char *t = g_mime_text_part_get_text(GMIME_TEXT_PART(o));
 
 	if (t == NULL)
 		return NULL;
@@ -133,15 +163,8 @@ part_text(sv *v, GMimeObject *o, bool html)
 		g_utf8_validate(t, v->max_text, &end);
 		t[end - t] = '\0';
 	}
-	if (html) {
-		mk_html_opts ho = { .defang = true, .show_links = true,
-		                    .max_nodes = v->r->ctx->cfg->limits.html_max_nodes };
-		mk_error err = { 0 };
-
-		out = mk_html_to_text(t, strlen(t), &ho, &err);
-		g_free(t);
-		return out;
-	}
+	if (html)   /* rendered by the sandboxed worker, never in this process */
+		return worker_text(v, t);
 	return t;
 }
 
