@@ -18,8 +18,11 @@
  *   with the deterministic id "f-" + 32 hex digits of sha256(owner NUL path
  *   NUL sha256hex(content)); if the quarantine already holds that id (a
  *   re-run after a crash or a retry) the engine runs with no_store and the
- *   stored report is written.  Output (or blocked notice) and report are
- *   staged through dd_out (tmp files, not yet synced): DD_STAGED.
+ *   stored report is written; the output then says the original is kept,
+ *   as the first run's did, so the re-run's output has the same bytes and
+ *   dd_out finds it already placed (no " (2)" copy).  Output (or blocked
+ *   notice) and report are staged through dd_out (tmp files, not yet
+ *   synced): DD_STAGED.
  *
  *   dd_job_commit() makes the staged jobs durable together (dd_out_commit:
  *   one syncfs per filesystem, renames, one fsync per directory), then for
@@ -279,6 +282,7 @@ process(dd_job *j, GBytes *data)
 	mk_input in = {
 		.data = data, .mode = MK_MODE_FILE, .name = base_name(j),
 		.channel = "file", .recipients = j->user, .id = id, .no_store = have == 1,
+		.stored_before = have == 1,   /* same output bytes as the first run */
 	};
 	mk_metrics_begin(dd_metrics);
 	rc = mk_engine_process(j->eng->engine, &in, &r, &err);

@@ -402,7 +402,8 @@ mail_output(mk_engine *e, const mk_input *in, mk_result *r, mk_node *msg,
 		r->output = g_bytes_ref(in->data);
 		return;
 	}
-	notice = mk_notice_text(e->cfg, msg, r->verdict, r->id, r->stored);
+	notice = mk_notice_text(e->cfg, msg, r->verdict, r->id,
+	                        r->stored || (in->no_store && in->stored_before));
 	mk_rebuild_in ri = {
 		.cfg = e->cfg, .root = msg, .notice = notice, .id = r->id,
 		.verdict = r->verdict, .actions = r->actions,

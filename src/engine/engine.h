@@ -65,6 +65,11 @@ typedef struct mk_input {
 	const char *recipients;    /* comma-separated, or file owner */
 	const char *id;            /* fixed report id, or NULL to generate */
 	bool no_store;             /* do not write the quarantine (scan only) */
+	bool stored_before;        /* with no_store: the quarantine already holds
+	                            * the original under ID (a re-run after a
+	                            * crash): the output says it is kept, as the
+	                            * first run's did, so both runs give the
+	                            * same bytes */
 	bool inbound_only_av;      /* outbound route: AV scan and limits only */
 	const GPtrArray *passwords;/* borrowed char*: archive passwords for this
 	                            * run only (PPAP unlock); never stored,

@@ -11,7 +11,8 @@
 #   hostile names (RTLO, controls, newline, overlong, leading dots) are
 #   neutralised; a symlink, a symlinked folder and a FIFO are not followed
 #   but moved to work/rejected/ with a notice; the same file dropped again
-#   gives no " (2)" copy, other content under the same name does; a job
+#   gives no " (2)" copy (a rebuilt mail file with its original stored
+#   too), other content under the same name does; a job
 #   left in work/ (crash after the output) is finished without a duplicate,
 #   in the layout before claim files (work/j-ID/{job,data}) and in the
 #   claim-file layout (work/c-BID + work/j-BID.N): claimed entries are
@@ -118,6 +119,18 @@ echo "other content" > "$T/in/alice/sub/a.txt"
 once 0 "other content, same name"
 grep -q other "$O/sub/a (2).txt" 2>/dev/null && mk_ok || mk_fail "collision did not give 'a (2).txt'"
 cmp -s "$O/sub/a.txt" <(echo "plain text line") && mk_ok || mk_fail "collision overwrote a.txt"
+# a mail file is rebuilt; the second run finds its original already in the
+# quarantine (no_store) and must still give the same bytes -- the notice
+# saying the original is kept -- else a crash after the output would leave
+# a " (2)" copy (the restart case of t-dropd-stress)
+printf 'From: a@example.com\nTo: b@example.jp\nSubject: html\nMIME-Version: 1.0\nContent-Type: text/html; charset=us-ascii\n\n<p>hello <a href="http://example.com/x">link</a></p>\n' > "$T/mail.eml"
+for k in 1 2; do
+	cp "$T/mail.eml" "$A/mail.eml"
+	once 0 "mail file, run $k"
+done
+[ -f "$O/mail.eml" ] && [ "$(jq -r .quarantine_id "$O/mail.eml.report.json")" != null ] && mk_ok ||
+	mk_fail "mail file: no rebuilt output with its original stored"
+[ ! -e "$O/mail (2).eml" ] && mk_ok || mk_fail "the same mail file again gave a (2) copy: $(diff "$O/mail.eml" "$O/mail (2).eml" | head -c 300)"
 
 # --- recovery: a job left in work/ after its output was written -------------
 mkjob() { # user rel src
