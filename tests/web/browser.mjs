@@ -34,20 +34,40 @@ function totp(secret, step) {
   const o = mac[19] & 15;
   return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
+// The server takes the steps now-1..now+1: the current step (or the next,
+// when the current one was used) stays valid for 30 to 60 s more, however
+// slowly a loaded machine gets the code to the server; now-1 could expire
+// within a second.
 async function nextCode(user) {
   for (;;) {
     const now = Math.floor(Date.now() / 30000);
-    const step = Math.max(now - 1, (lastStep[user] ?? 0) + 1);
+    const step = Math.max(now, (lastStep[user] ?? 0) + 1);
     if (step <= now + 1) { lastStep[user] = step; return totp(secrets[user], step); }
     await new Promise(r => setTimeout(r, 1000));
   }
+}
+// Submit a form by clicking SEL and wait until the page it leads to has
+// loaded.  (waitForLoadState() alone returns at once, the current page
+// being loaded already, so the next step raced the navigation.)  Every
+// button clicked here submits a form: the web UI has no scripts.
+async function submit(page, sel) {
+  await Promise.all([page.waitForEvent('load'), page.click(sel)]);
+}
+// Waits and navigations are only about load (2 shared cores, ASan builds
+// beside): generous, they cost nothing when things go well.
+const STEP_MS = 90000;
+async function newPage() {
+  const ctx = await browser.newContext();
+  ctx.setDefaultTimeout(STEP_MS);
+  ctx.setDefaultNavigationTimeout(STEP_MS);
+  return [ctx, await ctx.newPage()];
 }
 let mfaLogins = 0, qrShown = 0;
 async function login(page, user, pw) {
   await page.goto(`${base}/login`);
   await page.fill('#user', user);
   await page.fill('#password', pw);
-  await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+  await submit(page, '#submit');
   if ((await page.locator('form[action="/mfa"]').count()) === 0)
     return;
   if ((await page.locator('#secret').count()) === 1) {
@@ -56,7 +76,7 @@ async function login(page, user, pw) {
     await shot(page, `00-mfa-enrol-${user}`);
   }
   await page.fill('#code', await nextCode(user));
-  await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+  await submit(page, '#submit');
   mfaLogins++;
   if ((await page.locator('#recovery-codes').count()) === 1)
     await shot(page, `00-mfa-recovery-${user}`);
@@ -65,7 +85,7 @@ async function changePw(page, oldPw, newPw) {
   await page.fill('#old', oldPw);
   await page.fill('#new', newPw);
   await page.fill('#new2', newPw);
-  await Promise.all([page.waitForLoadState(), page.click('#submit')]);
+  await submit(page, '#submit');
 }
 function sql(q) {
   return execFileSync('sqlite3', [`${E.T}/state/mukaika.db`, q]).toString();
@@ -78,9 +98,7 @@ const browser = await chromium.launch({
 });
 try {
   // 1. login page with the banner, Japanese by default
-  const opCtx = await browser.newContext();
-  opCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
-  const op = await opCtx.newPage();
+  const [opCtx, op] = await newPage();
   await op.goto(`${base}/items`);
   check('no session -> login page', op.url().endsWith('/login'), op.url());
   check('banner shown', (await op.textContent('#banner')).includes('TEST-BANNER'));
@@ -88,9 +106,7 @@ try {
   await shot(op, '01-login');
 
   // 2. wrong password until lockout (web.max_failed_logins = 3)
-  const vCtx = await browser.newContext();
-  vCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
-  const v = await vCtx.newPage();
+  const [, v] = await newPage();
   for (let i = 0; i < 3; i++) {
     await login(v, 'victim', 'wrong-password');
     check(`wrong password ${i + 1} refused`, (await v.locator('#login-error').count()) === 1);
@@ -147,11 +163,11 @@ try {
         (await op.textContent('.sv-part >> nth=1')).includes('application/zip'), parts);
   await op.goto(`${base}/item/${E.MAIL_ID}`);
   await op.fill('#reason', '業務で必要なため');
-  await Promise.all([op.waitForLoadState(), op.click('#request')]);
+  await submit(op, '#request');
   check('request accepted', (await op.locator('#msg').count()) === 1, op.url());
   await op.goto(`${base}/item/${E.FILE_ID}`);
   await op.fill('#reason', 'file needed');
-  await Promise.all([op.waitForLoadState(), op.click('#request')]);
+  await submit(op, '#request');
 
   // 5. the same operator cannot approve: no button, and a forged POST is refused
   await op.goto(`${base}/approvals`);
@@ -160,29 +176,28 @@ try {
   const csrf = await op.getAttribute('input[name=csrf]', 'value');
   let r = await opCtx.request.post(`${base}/request/1/approve`,
                                  { form: { csrf, confirm: '1' }, headers: { Origin: base },
-                                   maxRedirects: 0 });
+                                   maxRedirects: 0, timeout: STEP_MS });
   check('operator approve POST refused', r.status() === 403, r.status());
 
   // 6. CSRF-less POST refused
   r = await opCtx.request.post(`${base}/item/${E.MAIL_ID}/request`,
-                               { form: { reason: 'x' }, headers: { Origin: base }, maxRedirects: 0 });
+                               { form: { reason: 'x' }, headers: { Origin: base }, maxRedirects: 0,
+                                 timeout: STEP_MS });
   check('POST without CSRF token refused', r.status() === 403, r.status());
 
   // 7. an approver approves: the original goes to the SMTP sink and to out/
-  const apCtx = await browser.newContext();
-  apCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
-  const ap = await apCtx.newPage();
+  const [, ap] = await newPage();
   await login(ap, 'ap1', E.AP_TEMP);
   await ap.goto(`${base}/dashboard`);
   await changePw(ap, E.AP_TEMP, 'approver-password-01');
   await ap.goto(`${base}/approvals`);
   await shot(ap, '08-approvals');
   for (const id of [1, 2]) {
-    await Promise.all([ap.waitForLoadState(), ap.click(`#approve-${id}`)]);
+    await submit(ap, `#approve-${id}`);
     check(`approval ${id} asks for confirmation first`,
           (await ap.textContent('#confirm-warning')).includes('取り消せません'));
     if (id === 1) await shot(ap, '08a-confirm');
-    await Promise.all([ap.waitForLoadState(), ap.click('#confirm')]);
+    await submit(ap, '#confirm');
     check(`request ${id} approved and released`, (await ap.textContent('#msg')).includes('リリース'));
   }
   await shot(ap, '09-approved');
@@ -207,13 +222,13 @@ try {
   check('PPAP form posts to /item/ID/unlock',
         (await op.getAttribute('form:has(#archive-pw)', 'action')) === `/item/${E.PPAP_ID}/unlock`);
   await op.fill('#archive-pw', 'not-the-password');
-  await Promise.all([op.waitForLoadState(), op.click('#unlock')]);
+  await submit(op, '#unlock');
   check('wrong archive password refused',
         (await op.textContent('#error')).includes('パスワードが違います'));
   await shot(op, '09a-unlock-wrong');
   await op.goto(`${base}/item/${E.PPAP_ID}`);
   await op.fill('#archive-pw', E.PPAP_PW);
-  await Promise.all([op.waitForLoadState(), op.click('#unlock')]);
+  await submit(op, '#unlock');
   check('archive opened, result delivered', (await op.textContent('#msg')).includes('配送'),
         op.url());
   check('no password form once unlocked', (await op.locator('#archive-pw').count()) === 0);
@@ -232,9 +247,7 @@ try {
         /^\d+$/.test(await ap.textContent('#held-count')) &&
         /^\d+$/.test(await ap.textContent('#pending-count')));
   await shot(ap, '10-dashboard');
-  const adCtx = await browser.newContext();
-  adCtx.setDefaultTimeout(90000);   // fills and clicks wait under load
-  const ad = await adCtx.newPage();
+  const [, ad] = await newPage();
   await login(ad, 'root', E.ADMIN_PW);
   check('admin last login shown', !(await ad.textContent('#prev-login')).includes('初回'));
   await ad.goto(`${base}/audit`);
